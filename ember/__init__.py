@@ -1,0 +1,130 @@
+"""ember: a PyTorch-compatible deep-learning framework on NumPy (CPU) and CuPy (GPU).
+
+``import ember as torch`` gives PyTorch's namespace: tensors, autograd, ops, and (in later
+modules) nn, optim, data loading and serialization.
+"""
+
+from __future__ import annotations
+
+from . import _methods, autograd, testing  # noqa: E402, I001
+from ._device import device
+from ._dtype import (
+    bfloat16,
+    bool,
+    double,
+    dtype,
+    finfo,
+    float,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    iinfo,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    promote_types,
+    set_default_dtype,
+    short,
+    uint8,
+)
+from ._factories import (
+    arange,
+    as_tensor,
+    asarray,
+    bernoulli,
+    empty,
+    empty_like,
+    empty_strided,
+    eye,
+    from_dlpack,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    logspace,
+    multinomial,
+    normal,
+    ones,
+    ones_like,
+    poisson,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+    range,
+    scalar_tensor,
+    tensor,
+    tril_indices,
+    triu_indices,
+    zeros,
+    zeros_like,
+)
+from ._random import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
+from ._size import Size
+from ._tensor import Tensor
+from ._tensor_str import set_printoptions
+from ._threads import (
+    get_num_interop_threads,
+    get_num_threads,
+    set_num_interop_threads,
+    set_num_threads,
+)
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .ops.pointwise import *  # noqa: F403
+from .ops.products import *  # noqa: F403
+from .ops.reducing import *  # noqa: F403
+from .ops.shaping import *  # noqa: F403
+
+_methods.install()
+
+__version__ = "0.1.0"
+
+
+def result_type(tensor1, tensor2):
+    """The dtype PyTorch's promotion gives for an op on the two arguments."""
+    from ._dtype import result_type as _rt
+
+    return _rt(tensor1, tensor2)
+
+
+def is_tensor(obj) -> bool:
+    """Whether ``obj`` is an ember Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input) -> bool:  # noqa: A002
+    """Whether ``input`` has a floating point dtype."""
+    return input.is_floating_point()
+
+
+def is_nonzero(input) -> bool:  # noqa: A002
+    """The truth value of a one-element tensor."""
+    return bool(input)
+
+
+def numel(input) -> int:  # noqa: A002
+    """Number of elements of ``input``."""
+    return input.numel()
+
+
+def is_grad_enabled_() -> bool:
+    return is_grad_enabled()
+
+
+del is_grad_enabled_

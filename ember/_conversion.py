@@ -1,0 +1,75 @@
+"""``Tensor.to``: dtype and device conversion, recorded for autograd."""
+
+from __future__ import annotations
+
+from . import _dtype
+from ._device import as_device, device
+from ._tensor import Tensor, _wrap
+from .backend import to_device
+
+
+def _parse_to(args, kwargs):
+    dev = kwargs.pop("device", None)
+    dt = kwargs.pop("dtype", None)
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    for a in args:
+        if isinstance(a, _dtype.dtype):
+            dt = a
+        elif isinstance(a, (str, device, int)) and not isinstance(a, bool):
+            dev = a
+        elif isinstance(a, Tensor):
+            dev, dt = a.device, a.dtype
+        elif isinstance(a, bool):
+            continue
+        else:
+            raise TypeError(f"to() received an invalid combination of arguments: {a!r}")
+    return (as_device(dev) if dev is not None else None), dt, copy
+
+
+def tensor_to(t: Tensor, *args, **kwargs) -> Tensor:
+    """``t.to(...)``: returns ``t`` itself when nothing changes (unless ``copy=True``)."""
+    from .ops._promote import cast
+
+    dev, dt, copy = _parse_to(args, kwargs)
+    out = t
+    if dev is not None and dev != t.device:
+        out = _to_device(out, dev)
+    if dt is not None and dt is not out.dtype:
+        out = cast(out, dt)
+    if copy and out is t:
+        out = t.clone()
+    return out
+
+
+def _to_device(t, dev):
+    from .autograd.grad_mode import STATE
+    from .ops._registry import defop  # noqa: F401 - keeps the import graph explicit
+
+    arr = to_device(t._data, dev)
+    if STATE.enabled and t.requires_grad:
+        return _ToDevice.apply(t, dev)
+    return _wrap(arr)
+
+
+class _ToDevice:
+    """Device moves as a custom autograd Function (the gradient moves back)."""
+
+    @staticmethod
+    def apply(t, dev):
+        from .autograd.function import Function
+
+        class ToDevice(Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.src = x.device
+                return _wrap(to_device(x._data, dev))
+
+            @staticmethod
+            def backward(ctx, g):
+                return _to_device(g, ctx.src)
+
+        return ToDevice.apply(t)

@@ -1,0 +1,198 @@
+"""dtypes and PyTorch's type-promotion rules (``torch.result_type``)."""
+
+from __future__ import annotations
+
+import ml_dtypes
+import numpy as np
+
+__all__ = [
+    "dtype", "float16", "bfloat16", "float32", "float64", "int8", "int16", "int32", "int64",
+    "uint8", "bool", "half", "float", "double", "short", "int", "long",
+    "get_default_dtype", "set_default_dtype", "promote_types", "result_type", "finfo", "iinfo",
+]
+
+_BOOL, _INT, _FLOAT = 0, 1, 2
+
+
+class dtype:
+    """A tensor element type, like ``torch.dtype``; ``.np`` is the matching NumPy dtype."""
+
+    __slots__ = ("name", "np", "category", "itemsize", "is_signed")
+
+    def __init__(self, name: str, np_dtype, category: int):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.category = category
+        self.itemsize = self.np.itemsize
+        self.is_signed = name != "uint8" and name != "bool"
+
+    @property
+    def is_floating_point(self) -> bool:
+        return self.category == _FLOAT
+
+    @property
+    def is_complex(self) -> bool:
+        return False
+
+    def to_real(self) -> dtype:
+        return self
+
+    def __repr__(self) -> str:
+        return f"ember.{self.name}"
+
+    def __reduce__(self):
+        return (_dtype_by_name, (self.name,))
+
+
+float16 = dtype("float16", np.float16, _FLOAT)
+bfloat16 = dtype("bfloat16", ml_dtypes.bfloat16, _FLOAT)
+float32 = dtype("float32", np.float32, _FLOAT)
+float64 = dtype("float64", np.float64, _FLOAT)
+int8 = dtype("int8", np.int8, _INT)
+int16 = dtype("int16", np.int16, _INT)
+int32 = dtype("int32", np.int32, _INT)
+int64 = dtype("int64", np.int64, _INT)
+uint8 = dtype("uint8", np.uint8, _INT)
+bool = dtype("bool", np.bool_, _BOOL)  # noqa: A001 - PyTorch's public name
+half, float, double = float16, float32, float64  # noqa: A001
+short, int, long = int16, int32, int64  # noqa: A001
+
+ALL_DTYPES = (float16, bfloat16, float32, float64, int8, int16, int32, int64, uint8, bool)
+_BY_NAME = {d.name: d for d in ALL_DTYPES}
+_BY_NP = {d.np: d for d in ALL_DTYPES}
+_FLOAT_RANK = {float16: 1, bfloat16: 1, float32: 2, float64: 3}
+
+
+def _dtype_by_name(name: str) -> dtype:
+    return _BY_NAME[name]
+
+
+def from_numpy_dtype(np_dtype) -> dtype:
+    """The ember dtype of a NumPy dtype; raises TypeError for types PyTorch does not have."""
+    try:
+        return _BY_NP[np_dtype]
+    except KeyError:
+        np_dtype = np.dtype(np_dtype)
+        if np_dtype in _BY_NP:
+            return _BY_NP[np_dtype]
+        if np_dtype == np.uint16 or np_dtype == np.uint32 or np_dtype == np.uint64:
+            return int64
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np_dtype}. The only supported types are: "
+            "float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
+        ) from None
+
+
+class _Defaults:
+    float_dtype = float32
+
+
+_defaults = _Defaults()
+
+
+def get_default_dtype() -> dtype:
+    """The default floating point dtype (``torch.get_default_dtype``)."""
+    return _defaults.float_dtype
+
+
+def set_default_dtype(d: dtype) -> None:
+    """Set the default floating point dtype (``torch.set_default_dtype``)."""
+    if not isinstance(d, dtype) or not d.is_floating_point:
+        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    _defaults.float_dtype = d
+
+
+def promote_types(a: dtype, b: dtype) -> dtype:
+    """The smallest dtype both ``a`` and ``b`` convert to (``torch.promote_types``)."""
+    if a is b:
+        return a
+    if a.category != b.category:
+        return a if a.category > b.category else b
+    if a.category == _FLOAT:
+        ra, rb = _FLOAT_RANK[a], _FLOAT_RANK[b]
+        if ra == rb:  # float16 with bfloat16
+            return float32
+        return a if ra > rb else b
+    return _BY_NP[np.promote_types(a.np, b.np)]
+
+
+def scalar_dtype(value) -> dtype:
+    """The dtype a Python scalar takes on its own (``torch.tensor(value).dtype``)."""
+    if isinstance(value, (builtins_bool, np.bool_)):
+        return bool
+    if isinstance(value, (builtins_int, np.integer)):
+        return int64
+    return _defaults.float_dtype
+
+
+def result_type(*operands) -> dtype:
+    """PyTorch's ``result_type``: dimensioned tensors, then 0-d tensors, then Python scalars.
+
+    A lower-priority group only matters when its category (bool < int < float) is higher
+    than everything above it; a float scalar then gives the default float dtype.
+    """
+    from ._tensor import Tensor
+
+    groups = [None, None, None]
+    for x in operands:
+        if isinstance(x, Tensor):
+            d, g = x.dtype, 0 if x._data.ndim else 1
+        else:
+            d, g = scalar_dtype(x), 2
+        cur = groups[g]
+        groups[g] = d if cur is None else promote_types(cur, d)
+    result = None
+    for d in groups:
+        if d is not None and (result is None or d.category > result.category):
+            result = d
+    return result
+
+
+def finfo(type: dtype | None = None):  # noqa: A002 - PyTorch's argument name
+    """Machine limits of a floating point dtype (``torch.finfo``)."""
+    return _FInfo(type or _defaults.float_dtype)
+
+
+def iinfo(type: dtype):  # noqa: A002
+    """Machine limits of an integer dtype (``torch.iinfo``)."""
+    if type.category != _INT:
+        raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle '"
+                        f"{type.name}'")
+    return _IInfo(type)
+
+
+class _FInfo:
+    def __init__(self, d: dtype):
+        if not d.is_floating_point:
+            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo "
+                            f"to handle '{d.name}'")
+        info = ml_dtypes.finfo(d.np) if d is bfloat16 else np.finfo(d.np)
+        self.dtype = d.name
+        self.bits = info.bits
+        self.eps = builtins_float(info.eps)
+        self.max = builtins_float(info.max)
+        self.min = builtins_float(info.min)
+        self.tiny = self.smallest_normal = builtins_float(info.tiny)
+        self.resolution = builtins_float(info.resolution)
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution}, min={self.min:g}, max={self.max:g}, "
+                f"eps={self.eps:g}, smallest_normal={self.tiny:g}, tiny={self.tiny:g}, "
+                f"dtype={self.dtype})")
+
+
+class _IInfo:
+    def __init__(self, d: dtype):
+        info = np.iinfo(d.np)
+        self.dtype = d.name
+        self.bits = info.bits
+        self.max = builtins_int(info.max)
+        self.min = builtins_int(info.min)
+
+    def __repr__(self):
+        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+
+
+import builtins as _builtins  # noqa: E402 - after the dtype names that shadow the builtins
+
+builtins_bool, builtins_int, builtins_float = _builtins.bool, _builtins.int, _builtins.float

@@ -1,0 +1,412 @@
+"""Tensor factories: tensor, zeros, ones, full, arange, linspace, eye, rand*, ... as in torch."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from . import _dtype
+from ._device import as_device
+from ._random import generator_or_default
+from ._tensor import Tensor, _wrap
+from .backend import backend_for, is_array, to_device
+
+__all__ = [
+    "tensor", "as_tensor", "asarray", "from_numpy", "from_dlpack", "scalar_tensor", "zeros",
+    "ones", "full", "empty", "zeros_like", "ones_like", "full_like", "empty_like", "arange",
+    "range", "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm", "rand_like",
+    "randn_like", "randint_like", "normal", "bernoulli", "multinomial", "poisson",
+    "tril_indices", "triu_indices", "empty_strided",
+]
+
+_range = range
+
+
+def _finish(arr, requires_grad=False) -> Tensor:
+    t = _wrap(arr)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _size(size) -> tuple:
+    if len(size) == 1 and isinstance(size[0], (Sequence, Tensor)) and not isinstance(size[0], str):
+        size = tuple(size[0])
+    out = []
+    for s in size:
+        if not isinstance(s, (int, np.integer)) and not (isinstance(s, Tensor) and s.ndim == 0):
+            raise TypeError(f"zeros(): argument 'size' must be tuple of ints, but found element "
+                            f"of type {type(s).__name__}")
+        s = int(s)
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+        out.append(s)
+    return tuple(out)
+
+
+def _host(data):
+    """Nested Python data (possibly holding tensors) as a NumPy array."""
+    if isinstance(data, Tensor):
+        return data.detach()._host_array()
+    if is_array(data):
+        return backend_for(None).xp.asarray(data) if isinstance(data, np.ndarray) else data
+    if isinstance(data, (list, tuple)) and any(isinstance(x, (Tensor, list, tuple)) for x in data):
+        parts = [_host(x) for x in data]
+        if not parts:
+            return np.asarray([])
+        return np.stack([np.asarray(p) for p in parts])
+    return np.asarray(data)
+
+
+def _infer_dtype(data, arr) -> _dtype.dtype:
+    if isinstance(data, Tensor):
+        return data.dtype
+    if isinstance(data, np.ndarray) or (is_array(data)):
+        return _dtype.from_numpy_dtype(arr.dtype)
+    kind = arr.dtype.kind
+    if kind == "b":
+        return _dtype.bool
+    if kind in "iu":
+        return _dtype.int64
+    if kind == "f":
+        if arr.dtype == np.float64 and not _has_numpy_float64(data):
+            return _dtype.get_default_dtype()
+        return _dtype.from_numpy_dtype(arr.dtype)
+    if arr.size == 0:
+        return _dtype.get_default_dtype()
+    try:
+        return _dtype.from_numpy_dtype(arr.dtype)
+    except TypeError:
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'") from None
+
+
+def _has_numpy_float64(data) -> bool:
+    return isinstance(data, np.float64) and not isinstance(data, float)
+
+
+def _array_from_data(data, dtype, device):
+    arr = _host(data)
+    if dtype is None:
+        dtype = _infer_dtype(data, arr)
+    if arr.dtype != dtype.np or not isinstance(arr, np.ndarray):
+        arr = arr.astype(dtype.np)
+    return to_device(arr, as_device(device))
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
+    """A new tensor that copies ``data`` (nested lists, scalars, arrays or tensors)."""
+    arr = _array_from_data(data, dtype, device)
+    if isinstance(data, (np.ndarray, Tensor)) or is_array(data):
+        src = data._data if isinstance(data, Tensor) else data
+        if arr is src or np.shares_memory(arr, src) if isinstance(arr, np.ndarray) else False:
+            arr = arr.copy()
+    return _finish(arr, requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None) -> Tensor:
+    """Convert ``data`` to a tensor, sharing memory when dtype and device already match."""
+    if isinstance(data, Tensor):
+        return data.to(device=device, dtype=dtype) if (dtype or device) else data
+    arr = _array_from_data(data, dtype, device)
+    return _wrap(arr)
+
+
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False) -> Tensor:
+    """Convert ``obj`` to a tensor (``torch.asarray``), sharing memory unless ``copy=True``."""
+    t = tensor(obj, dtype=dtype, device=device) if copy else as_tensor(obj, dtype, device)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def from_numpy(ndarray: np.ndarray) -> Tensor:
+    """A CPU tensor sharing memory with ``ndarray``."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    _dtype.from_numpy_dtype(ndarray.dtype)
+    return _wrap(ndarray if ndarray.flags.writeable else ndarray)
+
+
+def from_dlpack(ext_tensor) -> Tensor:
+    """A tensor sharing memory with any DLPack producer (NumPy, CuPy, PyTorch)."""
+    device_type, _ = ext_tensor.__dlpack_device__()
+    if device_type == 1:  # kDLCPU
+        return _wrap(np.from_dlpack(ext_tensor))
+    return _wrap(backend_for("cuda").xp.from_dlpack(ext_tensor))
+
+
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """A 0-d tensor holding ``s`` (default float dtype)."""
+    dtype = dtype or _dtype.get_default_dtype()
+    return _finish(to_device(np.asarray(s, dtype=dtype.np), as_device(device)), requires_grad)
+
+
+def _filled(size, value, dtype, device, requires_grad) -> Tensor:
+    dev = as_device(device)
+    arr = backend_for(dev).xp.full(size, value, dtype=dtype.np) if dev.type != "cpu" \
+        else np.full(size, value, dtype=dtype.np)
+    return _finish(arr, requires_grad)
+
+
+def zeros(*size, out=None, dtype=None, device=None, requires_grad=False, **_) -> Tensor:
+    """A tensor of zeros with the given shape."""
+    return _filled(_size(size), 0, dtype or _dtype.get_default_dtype(), device, requires_grad)
+
+
+def ones(*size, out=None, dtype=None, device=None, requires_grad=False, **_) -> Tensor:
+    """A tensor of ones with the given shape."""
+    return _filled(_size(size), 1, dtype or _dtype.get_default_dtype(), device, requires_grad)
+
+
+def empty(*size, out=None, dtype=None, device=None, requires_grad=False, **_) -> Tensor:
+    """An uninitialised tensor (ember fills it with zeros, so it is deterministic)."""
+    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """An uninitialised tensor of the given size (strides are the contiguous ones)."""
+    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def full(size, fill_value, *, out=None, dtype=None, device=None, requires_grad=False,
+         **_) -> Tensor:
+    """A tensor of ``size`` filled with ``fill_value`` (dtype inferred from the value)."""
+    if dtype is None:
+        dtype = _dtype.scalar_dtype(fill_value.item() if isinstance(fill_value, Tensor)
+                                    else fill_value)
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    return _filled(_size((size,) if isinstance(size, int) else tuple(size)), fill_value, dtype,
+                   device, requires_grad)
+
+
+def _like(fn, t, dtype, device, requires_grad, *args):
+    return fn(*args, dtype=dtype or t.dtype, device=device or t.device,
+              requires_grad=requires_grad)
+
+
+def zeros_like(input, *, dtype=None, device=None, requires_grad=False, **_) -> Tensor:  # noqa: A002
+    """Zeros with the shape (and, by default, dtype and device) of ``input``."""
+    return _like(zeros, input, dtype, device, requires_grad, input.shape)
+
+
+def ones_like(input, *, dtype=None, device=None, requires_grad=False, **_) -> Tensor:  # noqa: A002
+    """Ones with the shape (and, by default, dtype and device) of ``input``."""
+    return _like(ones, input, dtype, device, requires_grad, input.shape)
+
+
+def empty_like(input, *, dtype=None, device=None, requires_grad=False, **_) -> Tensor:  # noqa: A002
+    """An uninitialised tensor like ``input``."""
+    return _like(empty, input, dtype, device, requires_grad, input.shape)
+
+
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False,  # noqa: A002
+              **_) -> Tensor:
+    """A tensor like ``input`` filled with ``fill_value``."""
+    return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device or input.device,
+                requires_grad=requires_grad)
+
+
+def _scalar(x):
+    return x.item() if isinstance(x, Tensor) else x
+
+
+def arange(start=0, end=None, step=1, *, out=None, dtype=None, device=None,
+           requires_grad=False) -> Tensor:
+    """Values from ``start`` to ``end`` (exclusive) spaced by ``step``."""
+    start, end, step = _scalar(start), _scalar(end), _scalar(step)
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) / step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    if dtype is None:
+        is_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
+        dtype = _dtype.int64 if is_int else _dtype.get_default_dtype()
+    n = math.ceil((end - start) / step)
+    arr = (start + np.arange(n, dtype=np.float64) * step) if dtype.is_floating_point \
+        else np.arange(start, end, step, dtype=np.int64)[:n]
+    return _finish(to_device(arr.astype(dtype.np), as_device(device)), requires_grad)
+
+
+def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False) -> Tensor:  # noqa: A001
+    """Deprecated ``torch.range``: like arange but including ``end``."""
+    if end is None:
+        start, end = 0, start
+    n = int(math.floor((end - start) / step)) + 1
+    dtype = dtype or _dtype.get_default_dtype()
+    arr = (start + np.arange(n, dtype=np.float64) * step).astype(dtype.np)
+    return _finish(to_device(arr, as_device(device)), requires_grad)
+
+
+def linspace(start, end, steps, *, out=None, dtype=None, device=None,
+             requires_grad=False) -> Tensor:
+    """``steps`` values evenly spaced from ``start`` to ``end`` inclusive."""
+    start, end = _scalar(start), _scalar(end)
+    dtype = dtype or _dtype.get_default_dtype()
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    # PyTorch fills the first half from start and the second half from end
+    idx = np.arange(steps, dtype=np.float64)
+    step = (end - start) / (steps - 1) if steps > 1 else 0.0
+    half = steps // 2
+    vals = np.where(idx < half, start + step * idx, end - step * (steps - 1 - idx))
+    if not dtype.is_floating_point:
+        vals = np.trunc(vals)
+    return _finish(to_device(vals.astype(dtype.np), as_device(device)), requires_grad)
+
+
+def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, device=None,
+             requires_grad=False) -> Tensor:
+    """``base ** linspace(start, end, steps)``."""
+    dtype = dtype or _dtype.get_default_dtype()
+    exps = linspace(start, end, steps, dtype=_dtype.float64)._data
+    vals = np.power(float(base), exps)
+    return _finish(to_device(vals.astype(dtype.np), as_device(device)), requires_grad)
+
+
+def eye(n, m=None, *, out=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """A 2-D tensor with ones on the diagonal."""
+    dtype = dtype or _dtype.get_default_dtype()
+    arr = np.eye(n, n if m is None else m, dtype=dtype.np)
+    return _finish(to_device(arr, as_device(device)), requires_grad)
+
+
+def _random_result(arr, dtype, device, requires_grad):
+    return _finish(to_device(np.array(arr, dtype=dtype.np, order="C"),
+                             as_device(device)), requires_grad)
+
+
+def rand(*size, generator=None, out=None, dtype=None, device=None, requires_grad=False,
+         **_) -> Tensor:
+    """Uniform samples on [0, 1)."""
+    dtype = dtype or _dtype.get_default_dtype()
+    arr = generator_or_default(generator).random(_size(size))
+    return _random_result(arr, dtype, device, requires_grad)
+
+
+def randn(*size, generator=None, out=None, dtype=None, device=None, requires_grad=False,
+          **_) -> Tensor:
+    """Standard normal samples."""
+    dtype = dtype or _dtype.get_default_dtype()
+    arr = generator_or_default(generator).standard_normal(_size(size))
+    return _random_result(arr, dtype, device, requires_grad)
+
+
+def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, device=None,
+            requires_grad=False) -> Tensor:
+    """Integers uniformly drawn from [low, high)."""
+    if size is None:
+        low, high, size = 0, low, high
+    if high is None:
+        low, high = 0, low
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= "
+                           f"to={high}")
+    arr = generator_or_default(generator).integers(low, high, size=tuple(size))
+    return _random_result(arr, dtype or _dtype.int64, device, requires_grad)
+
+
+def randperm(n, *, generator=None, out=None, dtype=None, device=None,
+             requires_grad=False) -> Tensor:
+    """A random permutation of 0..n-1."""
+    arr = generator_or_default(generator).permutation(n)
+    return _random_result(arr, dtype or _dtype.int64, device, requires_grad)
+
+
+def rand_like(input, *, dtype=None, device=None, requires_grad=False, **_) -> Tensor:  # noqa: A002
+    """Uniform samples shaped like ``input``."""
+    return rand(*input.shape, dtype=dtype or input.dtype, device=device or input.device,
+                requires_grad=requires_grad)
+
+
+def randn_like(input, *, dtype=None, device=None, requires_grad=False, **_) -> Tensor:  # noqa: A002
+    """Normal samples shaped like ``input``."""
+    return randn(*input.shape, dtype=dtype or input.dtype, device=device or input.device,
+                 requires_grad=requires_grad)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, device=None,  # noqa: A002
+                 requires_grad=False, **_) -> Tensor:
+    """Random integers shaped like ``input``."""
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, input.shape, dtype=dtype or input.dtype,
+                   device=device or input.device, requires_grad=requires_grad)
+
+
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, device=None,
+           requires_grad=False) -> Tensor:
+    """Normal samples with the given mean(s) and standard deviation(s)."""
+    rng = generator_or_default(generator)
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        m = mean._data if isinstance(mean, Tensor) else mean
+        s = std._data if isinstance(std, Tensor) else std
+        ref = mean if isinstance(mean, Tensor) else std
+        if isinstance(std, Tensor) and (std._data < 0).any():
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        arr = rng.standard_normal(shape) * np.asarray(s) + np.asarray(m)
+        return _random_result(arr, ref.dtype, ref.device, requires_grad)
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    arr = rng.standard_normal(_size((size,) if isinstance(size, int) else tuple(size))) * std + mean
+    return _random_result(arr, dtype or _dtype.get_default_dtype(), device, requires_grad)
+
+
+def bernoulli(input, p=None, *, generator=None, out=None) -> Tensor:  # noqa: A002
+    """0/1 samples with probabilities ``input`` (or ``p``)."""
+    probs = input._host_array() if p is None else np.full(input.shape, p)
+    if ((probs < 0) | (probs > 1)).any():
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
+    arr = generator_or_default(generator).random(input.shape) < probs
+    return _random_result(arr, input.dtype, input.device, False)
+
+
+def poisson(input, generator=None) -> Tensor:  # noqa: A002
+    """Poisson samples with rates ``input``."""
+    arr = generator_or_default(generator).poisson(input._host_array())
+    return _random_result(arr, input.dtype, input.device, False)
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None,  # noqa: A002
+                out=None) -> Tensor:
+    """Indices drawn from the rows of ``input`` taken as (unnormalised) probabilities."""
+    probs = input._host_array().astype(np.float64)
+    if probs.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if (probs < 0).any() or not np.isfinite(probs).all():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    rows = probs.reshape(-1, probs.shape[-1])
+    if not replacement and num_samples > rows.shape[1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
+                           "replacement")
+    rng = generator_or_default(generator)
+    out_rows = []
+    for row in rows:
+        total = row.sum()
+        if total <= 0:
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+        if replacement:
+            out_rows.append(rng.choice(row.size, size=num_samples, p=row / total))
+        else:
+            # Gumbel top-k: sampling without replacement in proportion to the weights
+            keys = np.log(row) - np.log(-np.log(rng.random(row.size)))
+            out_rows.append(np.argsort(-keys, kind="stable")[:num_samples])
+    arr = np.stack(out_rows).reshape(*probs.shape[:-1], num_samples)
+    return _random_result(arr, _dtype.int64, input.device, False)
+
+
+def tril_indices(row, col, offset=0, *, dtype=None, device=None) -> Tensor:
+    """The 2 x N coordinates of the lower triangle of a row x col matrix."""
+    r, c = np.tril_indices(row, offset, col)
+    return _random_result(np.stack([r, c]), dtype or _dtype.int64, device, False)
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None) -> Tensor:
+    """The 2 x N coordinates of the upper triangle of a row x col matrix."""
+    r, c = np.triu_indices(row, offset, col)
+    return _random_result(np.stack([r, c]), dtype or _dtype.int64, device, False)

@@ -1,0 +1,159 @@
+"""Custom differentiable functions: ``autograd.Function`` with ``forward``/``backward``
+static methods and a ``ctx`` (save_for_backward, needs_input_grad, ...), as in PyTorch."""
+
+from __future__ import annotations
+
+from .grad_mode import STATE
+from .graph import FREED_MESSAGE, Node
+
+
+class FunctionCtx(Node):
+    """The ``ctx`` of a custom Function; it is also the graph node of its outputs."""
+
+    __slots__ = ("fn_cls", "to_save", "saved_versions_", "needs_input_grad", "non_differentiable",
+                 "dirty", "materialize_grads", "tensor_positions", "n_outputs_", "__dict__")
+
+    def name(self):
+        return f"{self.fn_cls.__name__}Backward"
+
+    @property
+    def n_outputs(self):
+        return self.n_outputs_
+
+    def save_for_backward(self, *tensors):
+        """Keep tensors for backward; they are checked against in-place changes."""
+        self.to_save = tensors
+        self.saved_versions_ = tuple(t._version_counter.v if t is not None else None
+                                     for t in tensors)
+
+    def save_for_forward(self, *tensors):
+        pass
+
+    @property
+    def saved_tensors(self):
+        if self._freed:
+            raise RuntimeError(FREED_MESSAGE)
+        from .engine import version_error
+
+        for t, v in zip(self.to_save, self.saved_versions_):
+            if t is not None and t._version_counter.v != v:
+                raise version_error(t, self, v)
+        return self.to_save
+
+    def mark_non_differentiable(self, *tensors):
+        """Outputs that never get a gradient (e.g. indices)."""
+        self.non_differentiable.update(id(t) for t in tensors)
+
+    def mark_dirty(self, *tensors):
+        """Inputs that forward modified in place."""
+        self.dirty.update(id(t) for t in tensors)
+
+    def set_materialize_grads(self, value: bool):
+        """Whether missing output gradients reach backward as zeros (True) or None."""
+        self.materialize_grads = value
+
+    def apply(self, grads):
+        if self._freed and self.to_save:
+            raise RuntimeError(FREED_MESSAGE)
+        if not self.materialize_grads:
+            grads = [None if g is None else g for g in grads]
+        result = self.fn_cls.backward(self, *grads)
+        if not isinstance(result, tuple):
+            result = (result,)
+        n_args = len(self.needs_input_grad)
+        if len(result) < n_args:
+            raise RuntimeError(f"function {self.name()} returned an incorrect number of "
+                               f"gradients (expected {n_args}, got {len(result)})")
+        return tuple(result[i] for i in self.tensor_positions)
+
+    def release(self):
+        self._freed = True
+        self.to_save = ()
+
+
+class FunctionMeta(type):
+    pass
+
+
+class Function(metaclass=FunctionMeta):
+    """Base class for custom autograd operations; call ``YourFunction.apply(*args)``."""
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom "
+                                  "autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement either the backward or vjp method for your "
+                                  "custom autograd.Function to use it with backward mode AD.")
+
+    vjp = backward
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        from .._tensor import Tensor, _wrap
+
+        ctx = FunctionCtx.__new__(FunctionCtx)
+        ctx.fn_cls = cls
+        ctx.to_save = ()
+        ctx.saved_versions_ = ()
+        ctx.non_differentiable = set()
+        ctx.dirty = set()
+        ctx.materialize_grads = True
+        ctx.pre_hooks = ctx.post_hooks = ctx.retains = None
+        ctx._freed = False
+        ctx.out_meta = None
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        tensor_positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+        ctx.tensor_positions = tensor_positions
+        record = STATE.enabled and any(ctx.needs_input_grad)
+        prev = STATE.enabled
+        STATE.enabled = False
+        try:
+            out = cls.forward(ctx, *args, **kwargs)
+        finally:
+            STATE.enabled = prev
+        single = not isinstance(out, tuple)
+        outs = (out,) if single else out
+        input_ids = {id(args[i]) for i in tensor_positions}
+        fixed = []
+        for o in outs:
+            if isinstance(o, Tensor) and id(o) in input_ids and id(o) not in ctx.dirty:
+                alias = _wrap(o._data)
+                alias._version_counter = o._version_counter
+                if id(o) in ctx.non_differentiable:
+                    ctx.non_differentiable.add(id(alias))
+                o = alias
+            fixed.append(o)
+        outs = tuple(fixed)
+        ctx.n_outputs_ = len(outs)
+        if record:
+            ctx.next_edges = [
+                ((args[i].grad_fn, args[i]._output_nr) if args[i].grad_fn is not None
+                 else (args[i], 0)) if args[i].requires_grad else (None, 0)
+                for i in tensor_positions]
+            ctx.in_meta = [(args[i].shape, args[i].dtype) if args[i].requires_grad else None
+                           for i in tensor_positions]
+            meta = []
+            for i, o in enumerate(outs):
+                if isinstance(o, Tensor) and o.is_floating_point() and \
+                        id(o) not in ctx.non_differentiable:
+                    o.requires_grad = True
+                    o.grad_fn = ctx
+                    o._output_nr = i
+                    meta.append((o.shape, o.dtype, o.device))
+                else:
+                    meta.append(None)
+            ctx.out_meta = meta
+        return outs[0] if single else outs
+
+
+class once_differentiable:  # noqa: N801 - PyTorch's name
+    """Decorator for a backward that does not support double backward (kept for API parity)."""
+
+    def __new__(cls, fn):
+        return fn
+
+
+BackwardCFunction = FunctionCtx

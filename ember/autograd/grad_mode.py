@@ -1,0 +1,84 @@
+"""Grad modes: no_grad, enable_grad, set_grad_enabled, inference_mode, as in torch.autograd."""
+
+from __future__ import annotations
+
+import functools
+
+
+class _GradState:
+    enabled = True
+
+
+STATE = _GradState()
+
+
+def is_grad_enabled() -> bool:
+    """Whether operations are currently recorded for autograd."""
+    return STATE.enabled
+
+
+class _Mode:
+    """Base of the grad-mode context managers; also usable as a decorator."""
+
+    _target = True
+
+    def __enter__(self):
+        self._prev = STATE.enabled
+        STATE.enabled = self._target
+
+    def __exit__(self, *exc):
+        STATE.enabled = self._prev
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.__class__(*self._args()):
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+    def _args(self):
+        return ()
+
+
+class no_grad(_Mode):
+    """Disable gradient recording inside the block (``torch.no_grad``)."""
+
+    _target = False
+
+
+class enable_grad(_Mode):
+    """Enable gradient recording inside the block (``torch.enable_grad``)."""
+
+    _target = True
+
+
+class set_grad_enabled(_Mode):
+    """Set gradient recording on or off; takes effect at once, and as a context manager."""
+
+    def __init__(self, mode: bool):
+        self._target = bool(mode)
+        self._prev = STATE.enabled
+        STATE.enabled = self._target
+
+    def __enter__(self):
+        pass
+
+    def _args(self):
+        return (self._target,)
+
+
+class inference_mode(_Mode):
+    """Like no_grad (``torch.inference_mode``); ``mode=False`` leaves recording as it is."""
+
+    def __init__(self, mode: bool = True):
+        self.mode = mode
+
+    def __enter__(self):
+        self._prev = STATE.enabled
+        if self.mode:
+            STATE.enabled = False
+
+    def _args(self):
+        return (self.mode,)

@@ -1,0 +1,126 @@
+"""Graph nodes: what a recorded operation keeps for its backward.
+
+A :class:`Node` is a tensor's ``grad_fn``. It holds edges ``(target, output_nr)`` to the nodes
+that produced its inputs (or to the leaf tensor itself, which accumulates into ``.grad``), the
+shapes and dtypes of those inputs (so the engine can undo broadcasting in one place), and the
+values its backward needs. Nothing here knows any particular op.
+"""
+
+from __future__ import annotations
+
+from .grad_mode import STATE
+
+FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time or if you need to access saved tensors after calling backward."
+)
+
+
+class Version:
+    """The version counter shared by a tensor and its views; in-place ops bump it."""
+
+    __slots__ = ("v",)
+
+    def __init__(self):
+        self.v = 0
+
+
+class Node:
+    """Base of all backward nodes (``grad_fn``)."""
+
+    __slots__ = ("next_edges", "in_meta", "out_meta", "pre_hooks", "post_hooks", "retains",
+                 "_freed", "__weakref__")
+
+    n_outputs = 1
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    @property
+    def next_functions(self):
+        """((node_or_AccumulateGrad, output_nr), ...) like PyTorch's ``grad_fn.next_functions``."""
+        return tuple((_AccumulateGradView(t) if t is not None and not isinstance(t, Node) else t,
+                      i) for t, i in self.next_edges)
+
+    def register_hook(self, fn):
+        """Call ``fn(grad_inputs, grad_outputs)`` after this node's backward runs."""
+        from ..utils_hooks import RemovableHandle
+
+        if self.post_hooks is None:
+            self.post_hooks = {}
+        return RemovableHandle(self.post_hooks, fn)
+
+    def register_prehook(self, fn):
+        """Call ``fn(grad_outputs)`` before this node's backward runs; it may return new grads."""
+        from ..utils_hooks import RemovableHandle
+
+        if self.pre_hooks is None:
+            self.pre_hooks = {}
+        return RemovableHandle(self.pre_hooks, (None, fn))
+
+    def __repr__(self):
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+
+class _AccumulateGradView:
+    """What ``next_functions`` shows for a leaf: PyTorch's AccumulateGrad with ``.variable``."""
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    def name(self):
+        return "torch::autograd::AccumulateGrad"
+
+    next_functions = ()
+
+    def __repr__(self):
+        return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+class OpNode(Node):
+    """The node of a registered op: backward is ``op.backward(node, *grads)``."""
+
+    __slots__ = ("op", "inputs", "output", "aux", "params", "saved_versions", "needs_input_grad")
+
+    def name(self) -> str:
+        return self.op.node_name
+
+    @property
+    def n_outputs(self):
+        return self.op.n_outputs
+
+    @property
+    def saved_tensors(self):
+        if self._freed:
+            raise RuntimeError(FREED_MESSAGE)
+        return self.inputs
+
+    def check_versions(self):
+        from .engine import version_error
+
+        saved = self.inputs if self.inputs is not None else ()
+        if self.output is not None:
+            saved = (*saved, self.output)
+        for t, v in zip(saved, self.saved_versions):
+            if t._version_counter.v != v:
+                raise version_error(t, self, v)
+
+    def apply(self, grads):
+        op = self.op
+        if self._freed and op.saves:
+            raise RuntimeError(FREED_MESSAGE)
+        if self.saved_versions is not None:
+            self.check_versions()
+        if op.n_outputs == 1:
+            return op.backward(self, grads[0])
+        return op.backward(self, *grads)
+
+    def release(self):
+        self._freed = True
+        self.inputs = self.output = self.aux = None
+
+
+def grad_enabled() -> bool:
+    return STATE.enabled

@@ -1,0 +1,124 @@
+"""Argument preparation shared by the public op functions: scalars, promotion, broadcasting."""
+
+from __future__ import annotations
+
+from .. import _dtype
+from .._tensor import Tensor, _wrap
+from ..backend import _BY_ARRAY_TYPE
+
+FLOAT_NP = frozenset(d.np for d in (_dtype.float16, _dtype.bfloat16, _dtype.float32,
+                                    _dtype.float64))
+
+
+def scalar_like(value, dtype: _dtype.dtype, ref: Tensor) -> Tensor:
+    """A 0-d tensor holding ``value`` with ``dtype`` on ``ref``'s device."""
+    xp = _BY_ARRAY_TYPE[type(ref._data)].xp
+    return _wrap(xp.asarray(value, dtype=dtype.np))
+
+
+def cast(t: Tensor, dtype: _dtype.dtype) -> Tensor:
+    """``t`` converted to ``dtype`` (differentiable between float types)."""
+    if t._data.dtype == dtype.np:
+        return t
+    from .elementwise import _cast
+
+    if not dtype.is_floating_point or not t.requires_grad:
+        from ..autograd.grad_mode import STATE
+
+        prev, STATE.enabled = STATE.enabled, False
+        try:
+            return _cast(t, dtype=dtype.np)
+        finally:
+            STATE.enabled = prev
+    return _cast(t, dtype=dtype.np)
+
+
+def promote2(a, b):
+    """``a`` and ``b`` as tensors of their PyTorch result dtype (scalars become 0-d tensors)."""
+    a_t = isinstance(a, Tensor)
+    b_t = isinstance(b, Tensor)
+    if a_t and b_t:
+        if a._data.dtype == b._data.dtype:
+            return a, b
+        dt = _dtype.result_type(a, b)
+        return cast(a, dt), cast(b, dt)
+    if a_t:
+        dt = _dtype.result_type(a, b)
+        return cast(a, dt), scalar_like(_scalar_value(b), dt, a)
+    if b_t:
+        dt = _dtype.result_type(a, b)
+        return scalar_like(_scalar_value(a), dt, b), cast(b, dt)
+    raise TypeError(f"expected at least one Tensor argument, got {type(a).__name__} and "
+                    f"{type(b).__name__}")
+
+
+def _scalar_value(x):
+    if isinstance(x, (bool, int, float)) or hasattr(x, "dtype"):
+        return x
+    raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
+
+
+def to_float(t: Tensor) -> Tensor:
+    """``t`` itself if floating point, else cast to the default float dtype (int -> float ops)."""
+    if t._data.dtype in FLOAT_NP:
+        return t
+    return cast(t, _dtype.get_default_dtype())
+
+
+def ensure_tensor(x, name: str = "input") -> Tensor:
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(x).__name__}")
+    return x
+
+
+def broadcast_error(a_shape, b_shape) -> RuntimeError:
+    """PyTorch's message for shapes that do not broadcast."""
+    na, nb = len(a_shape), len(b_shape)
+    n = max(na, nb)
+    for i in range(1, n + 1):
+        sa = a_shape[-i] if i <= na else 1
+        sb = b_shape[-i] if i <= nb else 1
+        if sa != sb and sa != 1 and sb != 1:
+            return RuntimeError(f"The size of tensor a ({sa}) must match the size of tensor b "
+                                f"({sb}) at non-singleton dimension {n - i}")
+    return RuntimeError(f"shapes {tuple(a_shape)} and {tuple(b_shape)} cannot be broadcast")
+
+
+def broadcast_shapes(*shapes) -> tuple:
+    """The broadcast of several shapes, raising PyTorch's error if they do not broadcast."""
+    out: list = []
+    for s in shapes:
+        s = tuple(s)
+        if len(s) > len(out):
+            out = [1] * (len(s) - len(out)) + out
+        for i in range(1, len(s) + 1):
+            a, b = out[-i], s[-i]
+            if a == b or b == 1:
+                continue
+            if a == 1:
+                out[-i] = b
+            else:
+                raise broadcast_error(tuple(out), s)
+    return tuple(out)
+
+
+def wrap_dim(dim: int, ndim: int) -> int:
+    """A possibly negative ``dim`` as an index in ``range(ndim)``, with PyTorch's error."""
+    n = ndim if ndim > 0 else 1
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {dim})")
+    return dim + n if dim < 0 else dim
+
+
+def wrap_dims(dim, ndim: int) -> tuple:
+    """``dim`` (None, an int or a sequence) as a sorted tuple of non-negative dims."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, int):
+        return (wrap_dim(dim, ndim),)
+    dims = tuple(wrap_dim(d, ndim) for d in dim)
+    if len(set(dims)) != len(dims):
+        raise RuntimeError(f"dim {dims} appears multiple times in the list of dims")
+    return tuple(sorted(dims))

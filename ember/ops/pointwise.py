@@ -1,0 +1,463 @@
+"""Public elementwise functions (``ember.add``, ``ember.exp``, ...): argument handling in
+PyTorch's terms, then one call to a primitive of :mod:`ember.ops.elementwise`."""
+
+from __future__ import annotations
+
+from .. import _dtype
+from .._tensor import Tensor
+from . import elementwise as E
+from ._promote import FLOAT_NP, broadcast_error, cast, promote2, scalar_like, to_float
+
+
+def _binary(op, a, b):
+    a, b = promote2(a, b)
+    try:
+        return op(a, b)
+    except ValueError:
+        raise broadcast_error(a.shape, b.shape) from None
+
+
+def add(input, other, *, alpha=1, out=None):  # noqa: A002
+    """``input + alpha * other``, with broadcasting and type promotion."""
+    if alpha != 1:
+        other = mul(other, alpha)
+    return _binary(E._add, input, other)
+
+
+def sub(input, other, *, alpha=1, out=None):  # noqa: A002
+    """``input - alpha * other``."""
+    if isinstance(input, Tensor) and isinstance(other, Tensor) and \
+            input.dtype is _dtype.bool and other.dtype is _dtype.bool:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if alpha != 1:
+        other = mul(other, alpha)
+    return _binary(E._sub, input, other)
+
+
+subtract = sub
+
+
+def rsub(input, other, *, alpha=1):  # noqa: A002
+    """``other - alpha * input``."""
+    return sub(other, input, alpha=alpha)
+
+
+def mul(input, other, *, out=None):  # noqa: A002
+    """Elementwise product."""
+    return _binary(E._mul, input, other)
+
+
+multiply = mul
+
+
+def div(input, other, *, rounding_mode=None, out=None):  # noqa: A002
+    """Elementwise division; ``rounding_mode`` None (true), 'trunc' or 'floor'."""
+    if rounding_mode is None:
+        a, b = promote2(input, other)
+        if a._data.dtype not in FLOAT_NP:
+            a, b = to_float(a), to_float(b)
+        try:
+            return E._div(a, b)
+        except ValueError:
+            raise broadcast_error(a.shape, b.shape) from None
+    if rounding_mode == "trunc":
+        a, b = promote2(input, other)
+        if a._data.dtype in FLOAT_NP:
+            return _binary(E._div, a, b).trunc()
+        _check_int_zero(b)
+        q = E._div(to_float(cast(a, _dtype.float64)), to_float(cast(b, _dtype.float64)))
+        return cast(q.trunc(), a.dtype)
+    if rounding_mode == "floor":
+        return floor_divide(input, other)
+    raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+                       f"found '{rounding_mode}'")
+
+
+divide = div
+
+
+def true_divide(dividend, divisor):
+    """Division that always produces a floating point result."""
+    return div(dividend, divisor)
+
+
+def _check_int_zero(b):
+    if b._data.dtype not in FLOAT_NP and (b._data == 0).any():
+        raise RuntimeError("ZeroDivisionError")
+
+
+def floor_divide(input, other, *, out=None):  # noqa: A002
+    """Division rounded towards minus infinity."""
+    a, b = promote2(input, other)
+    _check_int_zero(b)
+    if a._data.dtype in FLOAT_NP:
+        return _binary(E._div, a, b).floor()
+    return _binary(E._floor_divide, a, b)
+
+
+def remainder(input, other, *, out=None):  # noqa: A002
+    """Python-style modulus: the result has the sign of the divisor."""
+    a, b = promote2(input, other)
+    _check_int_zero(b)
+    return _binary(E._remainder, a, b)
+
+
+def fmod(input, other, *, out=None):  # noqa: A002
+    """C-style modulus: the result has the sign of the dividend."""
+    a, b = promote2(input, other)
+    _check_int_zero(b)
+    return _binary(E._fmod, a, b)
+
+
+def pow(input, exponent, *, out=None):  # noqa: A001, A002
+    """``input ** exponent`` (tensor or scalar on either side)."""
+    if isinstance(input, Tensor) and not isinstance(exponent, Tensor):
+        if input._data.dtype not in FLOAT_NP and isinstance(exponent, int) and exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if exponent == 2 and input._data.dtype in FLOAT_NP:
+            return E._mul(input, input)
+    return _binary(E._pow, input, exponent)
+
+
+def float_power(input, exponent):  # noqa: A002
+    """``pow`` computed in float64."""
+    a = cast(input, _dtype.float64) if isinstance(input, Tensor) else float(input)
+    b = cast(exponent, _dtype.float64) if isinstance(exponent, Tensor) else float(exponent)
+    return pow(a, b)
+
+
+def square(input):  # noqa: A002
+    """``input * input``."""
+    return mul(input, input)
+
+
+def atan2(input, other, *, out=None):  # noqa: A002
+    """Elementwise arctangent of ``input / other`` with the quadrant."""
+    return _binary(E._atan2, to_float(input), to_float(other))
+
+
+arctan2 = atan2
+
+
+def hypot(input, other, *, out=None):  # noqa: A002
+    """``sqrt(input**2 + other**2)`` elementwise."""
+    return _binary(E._hypot, input, other)
+
+
+def maximum(input, other, *, out=None):  # noqa: A002
+    """Elementwise maximum (propagates NaN)."""
+    return _binary(E._maximum, input, other)
+
+
+def minimum(input, other, *, out=None):  # noqa: A002
+    """Elementwise minimum (propagates NaN)."""
+    return _binary(E._minimum, input, other)
+
+
+def fmax(input, other, *, out=None):  # noqa: A002
+    """Elementwise maximum that ignores NaN."""
+    return _binary(E._fmax, input, other)
+
+
+def fmin(input, other, *, out=None):  # noqa: A002
+    """Elementwise minimum that ignores NaN."""
+    return _binary(E._fmin, input, other)
+
+
+def where(condition, input=None, other=None, *, out=None):  # noqa: A002
+    """``input`` where ``condition`` holds, else ``other``; one argument gives ``nonzero``."""
+    if input is None and other is None:
+        return condition.nonzero(as_tuple=True)
+    if condition.dtype is not _dtype.bool:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
+                           f"with dtype {condition.dtype.name.capitalize()}")
+    a, b = promote2(input, other)
+    try:
+        return E._where(condition, a, b)
+    except ValueError:
+        raise broadcast_error(condition.shape, a.shape) from None
+
+
+def lerp(input, end, weight, *, out=None):  # noqa: A002
+    """``input + weight * (end - input)``."""
+    if not isinstance(weight, Tensor):
+        weight = scalar_like(weight, input.dtype, input)
+    return E._lerp(input, end, weight)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):  # noqa: A002
+    """``input + value * tensor1 * tensor2``."""
+    prod = mul(tensor1, tensor2)
+    return add(input, prod if value == 1 else mul(prod, value))
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):  # noqa: A002
+    """``input + value * tensor1 / tensor2``."""
+    if tensor1.dtype.category < 2 and tensor2.dtype.category < 2:
+        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a "
+                           "future release addcdiv will perform a true division of tensor1 and "
+                           "tensor2. The historic addcdiv behavior can be implemented as "
+                           "(input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) "
+                           "for integer inputs and as (input + value * tensor1 / tensor2) for "
+                           "float inputs. The future addcdiv behavior is just the latter "
+                           "implementation: (input + value * tensor1 / tensor2), for all "
+                           "dtypes.")
+    quot = div(tensor1, tensor2)
+    return add(input, quot if value == 1 else mul(quot, value))
+
+
+def clamp(input, min=None, max=None, *, out=None):  # noqa: A002
+    """Limit values to ``[min, max]`` (scalars or tensors)."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        lo = min if min is not None else scalar_like(-float("inf"), input.dtype, input)
+        hi = max if max is not None else scalar_like(float("inf"), input.dtype, input)
+        dt = _dtype.result_type(input, lo, hi)
+        x, lo, hi = cast(input, dt), _as(lo, dt, input), _as(hi, dt, input)
+        return E._clamp_tensor(x, lo, hi)
+    dt = _dtype.result_type(input, *(v for v in (min, max) if v is not None))
+    return E._clamp(cast(input, dt), lo=min, hi=max)
+
+
+clip = clamp
+
+
+def _as(v, dt, ref):
+    return cast(v, dt) if isinstance(v, Tensor) else scalar_like(v, dt, ref)
+
+
+def clamp_min(input, min):  # noqa: A002
+    """``clamp(input, min=min)``."""
+    return clamp(input, min=min)
+
+
+def clamp_max(input, max):  # noqa: A002
+    """``clamp(input, max=max)``."""
+    return clamp(input, max=max)
+
+
+def round(input, *, decimals=0, out=None):  # noqa: A001, A002
+    """Round half to even, optionally to ``decimals`` places."""
+    if input._data.dtype not in FLOAT_NP:
+        return input.clone()
+    return E._round(input, decimals=decimals)
+
+
+def logit(input, eps=None, *, out=None):  # noqa: A002
+    """``log(p / (1 - p))``, with ``p`` clamped to ``[eps, 1 - eps]`` when eps is given."""
+    return E._logit(to_float(input), eps=eps)
+
+
+def polygamma(n, input, *, out=None):  # noqa: A002
+    """The n-th derivative of the digamma function."""
+    return E._polygamma(to_float(input), n=n)
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):  # noqa: A002
+    """Replace NaN, +inf and -inf with finite numbers (defaults: 0 and the dtype's limits)."""
+    if input._data.dtype not in FLOAT_NP:
+        return input.clone()
+    return E._nan_to_num(input, nan=nan, posinf=posinf, neginf=neginf)
+
+
+def _unary_float(op, name, doc):
+    def fn(input, *, out=None):  # noqa: A002
+        return op(to_float(input))
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    return fn
+
+
+def _unary_same(op, name, doc, int_identity=False):
+    def fn(input, *, out=None):  # noqa: A002
+        if int_identity and input._data.dtype not in FLOAT_NP:
+            return input.clone()
+        return op(input)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    return fn
+
+
+neg = _unary_same(E._neg, "neg", "``-input`` elementwise.")
+negative = neg
+abs = _unary_same(E._abs, "abs", "Absolute value elementwise.")  # noqa: A001
+absolute = abs
+sign = _unary_same(E._sign, "sign", "-1, 0 or 1 by the sign of each element.")
+sgn = sign
+floor = _unary_same(E._floor, "floor", "Largest integer <= each element.", int_identity=True)
+ceil = _unary_same(E._ceil, "ceil", "Smallest integer >= each element.", int_identity=True)
+trunc = _unary_same(E._trunc, "trunc", "Round towards zero.", int_identity=True)
+fix = trunc
+frac = _unary_same(E._frac, "frac", "Fractional part: ``input - trunc(input)``.")
+reciprocal = _unary_float(E._reciprocal, "reciprocal", "``1 / input`` elementwise.")
+sqrt = _unary_float(E._sqrt, "sqrt", "Square root elementwise.")
+rsqrt = _unary_float(E._rsqrt, "rsqrt", "``1 / sqrt(input)`` elementwise.")
+exp = _unary_float(E._exp, "exp", "``e ** input`` elementwise.")
+exp2 = _unary_float(E._exp2, "exp2", "``2 ** input`` elementwise.")
+expm1 = _unary_float(E._expm1, "expm1", "``exp(input) - 1``, accurate near zero.")
+log = _unary_float(E._log, "log", "Natural logarithm elementwise.")
+log2 = _unary_float(E._log2, "log2", "Base-2 logarithm elementwise.")
+log10 = _unary_float(E._log10, "log10", "Base-10 logarithm elementwise.")
+log1p = _unary_float(E._log1p, "log1p", "``log(1 + input)``, accurate near zero.")
+sin = _unary_float(E._sin, "sin", "Sine elementwise.")
+cos = _unary_float(E._cos, "cos", "Cosine elementwise.")
+tan = _unary_float(E._tan, "tan", "Tangent elementwise.")
+asin = _unary_float(E._asin, "asin", "Arcsine elementwise.")
+acos = _unary_float(E._acos, "acos", "Arccosine elementwise.")
+atan = _unary_float(E._atan, "atan", "Arctangent elementwise.")
+sinh = _unary_float(E._sinh, "sinh", "Hyperbolic sine elementwise.")
+cosh = _unary_float(E._cosh, "cosh", "Hyperbolic cosine elementwise.")
+tanh = _unary_float(E._tanh, "tanh", "Hyperbolic tangent elementwise.")
+asinh = _unary_float(E._asinh, "asinh", "Inverse hyperbolic sine elementwise.")
+acosh = _unary_float(E._acosh, "acosh", "Inverse hyperbolic cosine elementwise.")
+atanh = _unary_float(E._atanh, "atanh", "Inverse hyperbolic tangent elementwise.")
+arcsin, arccos, arctan = asin, acos, atan
+arcsinh, arccosh, arctanh = asinh, acosh, atanh
+sigmoid = _unary_float(E._sigmoid, "sigmoid", "``1 / (1 + exp(-input))``, computed stably.")
+erf = _unary_float(E._erf, "erf", "The error function elementwise.")
+erfc = _unary_float(E._erfc, "erfc", "``1 - erf(input)``, accurate for large inputs.")
+erfinv = _unary_float(E._erfinv, "erfinv", "The inverse error function elementwise.")
+lgamma = _unary_float(E._lgamma, "lgamma", "``log(|gamma(input)|)`` elementwise.")
+digamma = _unary_float(E._digamma, "digamma", "The derivative of lgamma elementwise.")
+
+
+def _compare(op, name):
+    def fn(input, other, *, out=None):  # noqa: A002
+        return _binary(op, input, other)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"Elementwise ``{name}`` comparison, giving a bool tensor."
+    return fn
+
+
+eq = _compare(E._eq, "eq")
+ne = _compare(E._ne, "ne")
+lt = _compare(E._lt, "lt")
+le = _compare(E._le, "le")
+gt = _compare(E._gt, "gt")
+ge = _compare(E._ge, "ge")
+not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
+
+
+def _logical(op, name):
+    def fn(input, other, *, out=None):  # noqa: A002
+        a = input if isinstance(input, Tensor) else scalar_like(input, _dtype.bool, other)
+        b = other if isinstance(other, Tensor) else scalar_like(other, _dtype.bool, input)
+        try:
+            return op(a, b)
+        except ValueError:
+            raise broadcast_error(a.shape, b.shape) from None
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"Elementwise ``{name}``, treating nonzero as True; gives a bool tensor."
+    return fn
+
+
+logical_and = _logical(E._logical_and, "logical_and")
+logical_or = _logical(E._logical_or, "logical_or")
+logical_xor = _logical(E._logical_xor, "logical_xor")
+
+
+def logical_not(input, *, out=None):  # noqa: A002
+    """Elementwise logical NOT, giving a bool tensor."""
+    return E._logical_not(input)
+
+
+def _bitwise(op, name):
+    def fn(input, other, *, out=None):  # noqa: A002
+        a, b = promote2(input, other)
+        if a._data.dtype in FLOAT_NP:
+            raise RuntimeError(f"\"{name}_cpu\" not implemented for '{a.dtype.name.capitalize()}'")
+        return _binary(op, a, b)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"Elementwise ``{name}`` of integer or bool tensors."
+    return fn
+
+
+bitwise_and = _bitwise(E._bitwise_and, "bitwise_and")
+bitwise_or = _bitwise(E._bitwise_or, "bitwise_or")
+bitwise_xor = _bitwise(E._bitwise_xor, "bitwise_xor")
+bitwise_left_shift = _bitwise(E._left_shift, "bitwise_left_shift")
+bitwise_right_shift = _bitwise(E._right_shift, "bitwise_right_shift")
+
+
+def bitwise_not(input, *, out=None):  # noqa: A002
+    """Elementwise NOT of an integer or bool tensor."""
+    if input._data.dtype in FLOAT_NP:
+        raise RuntimeError("\"bitwise_not_cpu\" not implemented for "
+                           f"'{input.dtype.name.capitalize()}'")
+    return E._bitwise_not(input)
+
+
+def isnan(input):  # noqa: A002
+    """Whether each element is NaN."""
+    return E._isnan(input)
+
+
+def isinf(input):  # noqa: A002
+    """Whether each element is +inf or -inf."""
+    return E._isinf(input)
+
+
+def isposinf(input):  # noqa: A002
+    """Whether each element is +inf."""
+    return E._isposinf(input)
+
+
+def isneginf(input):  # noqa: A002
+    """Whether each element is -inf."""
+    return E._isneginf(input)
+
+
+def isfinite(input):  # noqa: A002
+    """Whether each element is finite."""
+    return E._isfinite(input)
+
+
+def signbit(input):  # noqa: A002
+    """Whether each element has its sign bit set."""
+    return E._signbit(input)
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002
+    """``|input - other| <= atol + rtol * |other|`` elementwise."""
+    if input.dtype is not other.dtype:
+        raise RuntimeError(f"{input.dtype.name.capitalize()} did not match "
+                           f"{other.dtype.name.capitalize()}")
+    return _binary(lambda a, b: E._isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan),
+                   input, other)
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:  # noqa: A002
+    """Whether every element of ``input`` is close to ``other``."""
+    return bool(isclose(input, other, rtol, atol, equal_nan).all())
+
+
+def equal(input, other) -> bool:  # noqa: A002
+    """Whether two tensors have the same shape and elements."""
+    if input.shape != other.shape:
+        return False
+    return bool(eq(input, other).all())
+
+
+def masked_fill(input, mask, value):  # noqa: A002
+    """``value`` where ``mask`` is True, else ``input``."""
+    if mask.dtype is not _dtype.bool:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{mask.dtype.name}")
+    if isinstance(value, Tensor):
+        if value.ndim != 0:
+            raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but "
+                               f"got tensor with {value.ndim} dimension(s).")
+        value = cast(value, input.dtype)
+    else:
+        value = scalar_like(value, input.dtype, input)
+    try:
+        return E._where(mask, value, input)
+    except ValueError:
+        raise broadcast_error(mask.shape, input.shape) from None

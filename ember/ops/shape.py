@@ -1,0 +1,188 @@
+"""Shape primitives: views (view, permute, expand, slicing) and joins (cat).
+
+Views share memory and the version counter with their input, as in PyTorch. Their backward
+reshapes or re-permutes the gradient; expand needs none, since the engine sums a gradient back
+to its input's shape.
+"""
+
+from __future__ import annotations
+
+from ._registry import defop
+
+
+def _view_error(shape, new):
+    return RuntimeError("view size is not compatible with input tensor's size and stride (at "
+                        "least one dimension spans across two contiguous subspaces). Use "
+                        ".reshape(...) instead.")
+
+
+@defop("view", view=True)
+def _view(xp, x, shape):
+    try:
+        return xp.reshape(x, shape, copy=False)
+    except ValueError:
+        raise _view_error(x.shape, shape) from None
+    except TypeError:  # array namespaces without reshape(copy=)
+        out = x.view()
+        out.shape = shape
+        return out
+
+
+@_view.vjp()
+def _view_backward(ctx, g):
+    return g.reshape(ctx.in_meta[0][0])
+
+
+@defop("permute", view=True)
+def _permute(xp, x, dims):
+    return xp.transpose(x, dims)
+
+
+@_permute.vjp()
+def _permute_backward(ctx, g):
+    dims = ctx.params["dims"]
+    inverse = [0] * len(dims)
+    for i, d in enumerate(dims):
+        inverse[d] = i
+    return g.permute(*inverse)
+
+
+@defop("expand", view=True)
+def _expand(xp, x, shape):
+    return xp.broadcast_to(x, shape)
+
+
+@_expand.vjp()
+def _expand_backward(ctx, g):
+    return g
+
+
+@defop("slice", view=True)
+def _basic_index(xp, x, key):
+    return x[key]
+
+
+@_basic_index.vjp()
+def _basic_index_backward(ctx, g):
+    shape, dtype = ctx.in_meta[0]
+    return _index_scatter(g, shape=shape, key=ctx.params["key"], accumulate=False)
+
+
+@defop("index")
+def _advanced_index(xp, x, key):
+    return x[key]
+
+
+@_advanced_index.vjp()
+def _advanced_index_backward(ctx, g):
+    shape, dtype = ctx.in_meta[0]
+    return _index_scatter(g, shape=shape, key=ctx.params["key"], accumulate=True)
+
+
+@defop("index_backward")
+def _index_scatter(xp, g, shape, key, accumulate):
+    out = xp.zeros(shape, dtype=g.dtype)
+    if accumulate:
+        xp.add.at(out, key, g)
+    else:
+        out[key] = g
+    return out
+
+
+@_index_scatter.vjp()
+def _index_scatter_backward(ctx, gg):
+    key = ctx.params["key"]
+    return gg[key] if not ctx.params["accumulate"] else _advanced_index(gg, key=key)
+
+
+@defop("index_put")
+def _index_put(xp, x, v, key, accumulate):
+    out = x.copy()
+    if accumulate:
+        xp.add.at(out, key, v)
+    else:
+        out[key] = v
+    return out
+
+
+@_index_put.vjp()
+def _index_put_backward(ctx, g):
+    key, accumulate = ctx.params["key"], ctx.params["accumulate"]
+    need = ctx.needs_input_grad
+    gx = gv = None
+    if need[0]:
+        gx = g if accumulate else _index_put(g, g.new_zeros(()), key=key, accumulate=False)
+    if need[1]:
+        gv = _advanced_index(g, key=key)
+        vshape = ctx.in_meta[1][0]
+        if gv.shape != vshape:
+            gv = gv.sum_to_size(vshape) if len(gv.shape) >= len(vshape) else gv.reshape(vshape)
+    return gx, gv
+
+
+@defop("cat")
+def _cat(xp, *xs, dim):
+    return xp.concatenate(xs, axis=dim)
+
+
+@_cat.vjp()
+def _cat_backward(ctx, g):
+    dim = ctx.params["dim"]
+    out = []
+    start = 0
+    for meta, shape in zip(ctx.in_meta, ctx.params["shapes"]):
+        size = shape[dim]
+        out.append(g.narrow(dim, start, size) if meta is not None else None)
+        start += size
+    return tuple(out)
+
+
+@defop("flip")
+def _flip(xp, x, dims):
+    return xp.flip(x, dims).copy()
+
+
+@_flip.vjp()
+def _flip_backward(ctx, g):
+    return g.flip(ctx.params["dims"])
+
+
+@defop("roll")
+def _roll(xp, x, shifts, dims):
+    return xp.roll(x, shifts, dims)
+
+
+@_roll.vjp()
+def _roll_backward(ctx, g):
+    shifts = ctx.params["shifts"]
+    neg = tuple(-s for s in shifts) if isinstance(shifts, tuple) else -shifts
+    return g.roll(neg, ctx.params["dims"])
+
+
+@defop("contiguous")
+def _copy(xp, x):
+    return xp.ascontiguousarray(x) if x.ndim else x.copy()
+
+
+@_copy.vjp()
+def _copy_backward(ctx, g):
+    return g
+
+
+@defop("repeat")
+def _tile(xp, x, reps):
+    return xp.tile(x, reps)
+
+
+@_tile.vjp()
+def _tile_backward(ctx, g):
+    reps = ctx.params["reps"]
+    shape = ctx.in_meta[0][0]
+    lead = len(reps) - len(shape)
+    full = (1,) * lead + tuple(shape)
+    # split each dim of size r*s into (r, s) and sum over the r axes
+    split = []
+    for r, s in zip(reps, full):
+        split += [r, s]
+    summed = g.reshape(*split).sum(dim=tuple(range(0, 2 * len(reps), 2)))
+    return summed.reshape(shape)
