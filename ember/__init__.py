@@ -86,10 +86,16 @@ from ._threads import (
     set_num_threads,
 )
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .ops.activations import *  # noqa: F403
+from .ops.indexing_api import *  # noqa: F403
+from .ops.linalg_api import *  # noqa: F403
+from .ops.norms import *  # noqa: F403
 from .ops.pointwise import *  # noqa: F403
 from .ops.products import *  # noqa: F403
+from .ops.random_ops import *  # noqa: F403
 from .ops.reducing import *  # noqa: F403
 from .ops.shaping import *  # noqa: F403
+from .ops.sorting import *  # noqa: F403
 
 _methods.install()
 

@@ -266,9 +266,18 @@ def bind(namespace: dict, plain: dict, inplace_names=()) -> None:
         setattr(Tensor, name + "_", make_inplace(plain[name]))
 
 
+# Modules that declare their own METHODS / INPLACE (see each module's top).
+_SELF_DECLARING = ("sorting", "indexing_api", "linalg_api", "activations", "norms", "random_ops")
+
+
 def install() -> None:
     """Attach every method and operator to Tensor."""
+    import importlib
+
     bind({}, _PLAIN, _INPLACE)
+    for name in _SELF_DECLARING:
+        mod = importlib.import_module(f"ember.ops.{name}")
+        bind({}, mod.METHODS, mod.INPLACE)
     for name, fn in _OPERATORS.items():
         setattr(Tensor, name, fn)
     for dunder, name in _AUGMENTED.items():

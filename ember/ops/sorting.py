@@ -1,0 +1,10 @@
+"""Public sorting and selection: sort, argsort, topk, kthvalue, median, mode, unique, ..."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
+
+# Tensor methods bound by ember._methods.install(): name -> function(self, ...)
+METHODS: dict = {}
+# names in METHODS that also get an in-place variant `name_`
+INPLACE: list[str] = []
