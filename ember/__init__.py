@@ -99,6 +99,8 @@ from .ops.sorting import *  # noqa: F403
 
 _methods.install()
 
+from . import linalg, return_types  # noqa: E402
+
 __version__ = "0.1.0"
 
 
