@@ -131,11 +131,9 @@ def result_type(*operands) -> dtype:
     A lower-priority group only matters when its category (bool < int < float) is higher
     than everything above it; a float scalar then gives the default float dtype.
     """
-    from ._tensor import Tensor
-
     groups = [None, None, None]
     for x in operands:
-        if isinstance(x, Tensor):
+        if hasattr(x, "_data"):
             d, g = x.dtype, 0 if x._data.ndim else 1
         else:
             d, g = scalar_dtype(x), 2

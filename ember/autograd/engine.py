@@ -12,18 +12,7 @@ path to them are skipped.
 from __future__ import annotations
 
 from .grad_mode import STATE
-from .graph import Node
-
-
-def version_error(t, node, expected):
-    from .._tensor import type_name
-
-    return RuntimeError(
-        "one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: [{type_name(t)} [{', '.join(map(str, t.shape))}]], which is output "
-        f"{t._output_nr} of {node.name()}, is at version {t._version_counter.v}; expected "
-        f"version {expected} instead. Hint: the backtrace further above can help locate the "
-        "operation that failed to compute its gradient.")
+from .graph import Node, version_error  # noqa: F401 - re-exported
 
 
 def _root_edge(t, i):
@@ -70,9 +59,9 @@ def _needed(order, targets):
 
 
 def _sum_to(g, shape, dtype):
-    if g.shape != shape:
+    if g._data.shape != shape:
         g = g.sum_to_size(shape)
-    if g.dtype is not dtype:
+    if g._data.dtype != dtype.np:
         g = g.to(dtype)
     return g
 

@@ -18,6 +18,18 @@ FREED_MESSAGE = (
 )
 
 
+def version_error(t, node, expected):
+    from .._tensor import type_name  # the tensor module imports this one
+
+    return RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [{type_name(t)} [{', '.join(map(str, t.shape))}]], which is output "
+        f"{t._output_nr} of {node.name()}, is at version {t._version_counter.v}; expected "
+        f"version {expected} instead. Hint: the backtrace further above can help locate the "
+        "operation that failed to compute its gradient.")
+
+
+
 class Version:
     """The version counter shared by a tensor and its views; in-place ops bump it."""
 
@@ -98,20 +110,22 @@ class OpNode(Node):
         return self.inputs
 
     def check_versions(self):
-        from .engine import version_error
-
-        saved = self.inputs if self.inputs is not None else ()
-        if self.output is not None:
-            saved = (*saved, self.output)
-        for t, v in zip(saved, self.saved_versions):
-            if t._version_counter.v != v:
-                raise version_error(t, self, v)
+        versions = self.saved_versions
+        inputs = self.inputs
+        n = 0
+        if inputs is not None:
+            n = len(inputs)
+            for t, v in zip(inputs, versions):
+                if t._version_counter.v != v:
+                    raise version_error(t, self, v)
+        if self.output is not None and self.output._version_counter.v != versions[n]:
+            raise version_error(self.output, self, versions[n])
 
     def apply(self, grads):
         op = self.op
         if self._freed and op.saves:
             raise RuntimeError(FREED_MESSAGE)
-        if self.saved_versions is not None:
+        if self.saved_versions:
             self.check_versions()
         if op.n_outputs == 1:
             return op.backward(self, grads[0])

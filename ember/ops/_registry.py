@@ -109,7 +109,7 @@ class Op:
         for t in inputs:
             if t.requires_grad:
                 edges.append((t.grad_fn, t._output_nr) if t.grad_fn is not None else (t, 0))
-                meta.append((t.shape, t.dtype))
+                meta.append((t._data.shape, t.dtype))
                 needs.append(True)
             else:
                 edges.append((None, 0))
