@@ -13,8 +13,9 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import ember  # noqa: E402
 from _timing import best_time, report  # noqa: E402
+
+import ember  # noqa: E402
 
 
 def chain(lib, x):

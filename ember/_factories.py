@@ -254,6 +254,8 @@ def linspace(start, end, steps, *, out=None, dtype=None, device=None,
     step = (end - start) / (steps - 1) if steps > 1 else 0.0
     half = steps // 2
     vals = np.where(idx < half, start + step * idx, end - step * (steps - 1 - idx))
+    if steps == 1:
+        vals = np.full(1, start, dtype=np.float64)
     if not dtype.is_floating_point:
         vals = np.trunc(vals)
     return _finish(to_device(vals.astype(dtype.np), as_device(device)), requires_grad)
