@@ -1,6 +1,53 @@
 """``ember.linalg``: PyTorch's ``torch.linalg`` namespace (re-exports only).
 
-The functions live in :mod:`ember.ops.linalg_api` and :mod:`ember.ops.norms`.
+The functions live in :mod:`ember.ops.linalg_api`, :mod:`ember.ops.products` and
+:mod:`ember.ops.norms`; the norms are looked up on first use, so this namespace imports even
+while that module is incomplete.
 """
 
 from __future__ import annotations
+
+from .ops.linalg_api import (
+    LinAlgError,
+    det,
+    eigh,
+    eigvalsh,
+    inv,
+    inv_ex,
+    lstsq,
+    matrix_power,
+    matrix_rank,
+    pinv,
+    slogdet,
+    solve,
+    svdvals,
+    vecdot,
+)
+from .ops.linalg_api import linalg_cholesky as cholesky
+from .ops.linalg_api import linalg_cross as cross
+from .ops.linalg_api import linalg_qr as qr
+from .ops.linalg_api import linalg_svd as svd
+from .ops.products import matmul, multi_dot
+
+__all__ = [
+    "LinAlgError", "inv", "inv_ex", "det", "slogdet", "solve", "cholesky", "qr", "svd",
+    "svdvals", "eigh", "eigvalsh", "pinv", "lstsq", "matrix_rank", "matrix_power", "matmul",
+    "vecdot", "cross", "multi_dot",
+]
+
+_FROM_NORMS = {"vector_norm": "vector_norm", "matrix_norm": "matrix_norm", "norm": "linalg_norm"}
+
+
+def __getattr__(name):
+    if name in _FROM_NORMS:
+        from .ops import norms
+
+        try:
+            return getattr(norms, _FROM_NORMS[name])
+        except AttributeError:
+            pass
+    raise AttributeError(f"module 'ember.linalg' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_FROM_NORMS))

@@ -25,9 +25,12 @@ def _root_edge(t, i):
 
 def _topological(starts):
     """Nodes and leaves reachable from ``starts``, consumers before producers."""
-    seen = set(starts)
+    seen = set()
     order = []
     for start in starts:
+        if start in seen:
+            continue  # reached from an earlier start: already ordered after its consumers
+        seen.add(start)
         if not isinstance(start, Node):
             order.append(start)
             continue

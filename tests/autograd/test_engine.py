@@ -269,3 +269,17 @@ def test_grad_fn_names_match_torch():
     for op in (lambda v: v * 2, lambda v: v + v, lambda v: v.exp(), lambda v: v.sum(),
                lambda v: v / 3, lambda v: v.tanh()):
         assert op(e).grad_fn.name() == type(op(t).grad_fn).__name__
+
+
+def test_several_roots_where_one_feeds_another():
+    a = np.array([0.5, 1.5])
+    res = []
+    for lib in (ember, torch):
+        x = lib.tensor(a, requires_grad=True)
+        y = x.exp()
+        g1 = lib.autograd.grad([y * 2, y], [x], [lib.ones(2, dtype=lib.float64)] * 2,
+                               retain_graph=True)
+        g2 = lib.autograd.grad([y, y * 2], [x], [lib.ones(2, dtype=lib.float64)] * 2)
+        res.append((g1[0], g2[0]))
+    for e, t in zip(*res):
+        assert_same(e, t)
