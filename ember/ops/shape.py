@@ -79,11 +79,64 @@ def _advanced_index_backward(ctx, g):
     return _index_scatter(g, shape=shape, key=ctx.params["key"], accumulate=True)
 
 
+def flat_positions(xp, shape, key):
+    """The C-order flat positions ``out[key]`` reads, for keys made only of integer arrays (one
+    per dim, broadcast together) or of full slices around one integer array; else None."""
+    if not isinstance(key, tuple):
+        key = (key,)
+    arrays = [i for i, k in enumerate(key) if not isinstance(k, slice)]
+    if len(key) > len(shape) or any(k != slice(None) for k in key if isinstance(k, slice)):
+        return None
+    for i in arrays:
+        if getattr(key[i], "dtype", None) is None or key[i].dtype.kind not in "iu":
+            return None
+    if len(arrays) == len(shape):  # one index array per dim
+        coords = list(key)
+    elif len(arrays) == 1:  # full slices around one index array (its dims replace one dim)
+        pos = arrays[0]
+        idx = key[pos]
+        rank = len(shape) - 1 + idx.ndim
+        coords = []
+        for d, n in enumerate(shape):
+            if d == pos:
+                coords.append(idx.reshape([1] * pos + list(idx.shape) + [1] * (rank - pos
+                                                                               - idx.ndim)))
+            else:
+                at = d if d < pos else d - 1 + idx.ndim
+                coords.append(xp.arange(n).reshape([1] * at + [n] + [1] * (rank - at - 1)))
+    else:
+        return None
+    if not coords:
+        return None
+    lin = xp.zeros(xp.broadcast(*coords).shape, dtype=xp.int64)
+    for c, n in zip(coords, shape):  # Horner's rule, in place
+        if c.dtype.kind == "i" and c.size and int(c.min()) < 0:
+            c = c % n  # negative indices count from the end
+        lin *= n
+        lin += c
+    return lin
+
+
+def ufunc_at(xp, ufunc, out, key, vals):
+    """``ufunc.at(out, key, vals)``: ``out[key] = ufunc(out[key], vals)``, repeats included.
+
+    NOTE [ Flat ufunc.at ]: NumPy's ``ufunc.at`` is slow on multi-dimensional keys (about 10x on
+    a gather's backward); a key of integer arrays, or of full slices around one integer array,
+    is first turned into flat positions of the contiguous ``out``, then applied on a 1-D view.
+    """
+    lin = flat_positions(xp, out.shape, key) if out.flags.c_contiguous else None
+    if lin is None:
+        ufunc.at(out, key, vals)
+        return
+    lin, vals = xp.broadcast_arrays(lin, vals)
+    ufunc.at(out.reshape(-1), lin.reshape(-1), vals.reshape(-1))
+
+
 @defop("index_backward")
 def _index_scatter(xp, g, shape, key, accumulate):
     out = xp.zeros(shape, dtype=g.dtype)
     if accumulate:
-        xp.add.at(out, key, g)
+        ufunc_at(xp, xp.add, out, key, g)
     else:
         out[key] = g
     return out
@@ -99,7 +152,7 @@ def _index_scatter_backward(ctx, gg):
 def _index_put(xp, x, v, key, accumulate):
     out = x.copy()
     if accumulate:
-        xp.add.at(out, key, v)
+        ufunc_at(xp, xp.add, out, key, v)
     else:
         out[key] = v
     return out
@@ -115,8 +168,11 @@ def _index_put_backward(ctx, g):
     if need[1]:
         gv = _advanced_index(g, key=key)
         vshape = ctx.in_meta[1][0]
-        if gv.shape != vshape:
-            gv = gv.sum_to_size(vshape) if len(gv.shape) >= len(vshape) else gv.reshape(vshape)
+        if gv.shape != vshape:  # values were broadcast (NumPy also drops their leading 1s)
+            lead = len(vshape) - len(gv.shape)
+            if lead > 0:
+                gv = gv.reshape((1,) * lead + tuple(gv.shape))
+            gv = gv.sum_to_size(vshape)
     return gx, gv
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from numbers import Integral
 
 from .. import _dtype
 from .._tensor import Tensor
@@ -178,6 +179,9 @@ def movedim(input, source, destination):  # noqa: A002
                            f"({list(dst)} dims)")
     src = [wrap_dim(d, n) for d in src]
     dst = [wrap_dim(d, n) for d in dst]
+    for name, ds in (("source", src), ("destination", dst)):
+        if len(set(ds)) != len(ds):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({ds})")
     order = [d for d in range(n) if d not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
@@ -244,7 +248,9 @@ def _tensor_list(tensors, name):
                         "Tensor")
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+        if name == "cat":
+            raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
     return tensors
 
 
@@ -430,7 +436,13 @@ def unbind(input, dim=0):  # noqa: A002
 def flip(input, dims):  # noqa: A002
     """Reverse the order of elements along ``dims`` (a copy, as in PyTorch)."""
     dims = (dims,) if isinstance(dims, int) else tuple(dims)
-    return S._flip(input, dims=tuple(wrap_dim(d, input.ndim) for d in dims))
+    dims = tuple(wrap_dim(d, input.ndim) for d in dims)
+    if len(set(dims)) != len(dims):
+        dup = next(d for d in dims if dims.count(d) > 1)
+        raise RuntimeError(f"dim {dup} appears multiple times in the list of dims")
+    if input.ndim == 0:  # NumPy has no axis to flip on a 0-d array; PyTorch returns a copy
+        return S._copy(input)
+    return S._flip(input, dims=dims)
 
 
 def fliplr(input):  # noqa: A002
@@ -451,15 +463,27 @@ def roll(input, shifts, dims=None):  # noqa: A002
     """Roll elements along ``dims`` (the flattened tensor when None)."""
     if dims is None:
         return S._roll(flatten(input), shifts=shifts, dims=None).view(input.shape)
-    if isinstance(shifts, int):
-        shifts = (shifts,)
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
     dims = (dims,) if isinstance(dims, int) else tuple(dims)
-    return S._roll(input, shifts=tuple(shifts), dims=dims)
+    if not shifts:
+        raise RuntimeError("`shifts` required")
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:"
+                           f"{len(dims)}")
+    dims = tuple(wrap_dim(d, input.ndim) for d in dims)
+    return S._roll(input, shifts=shifts, dims=dims)
 
 
 def rot90(input, k=1, dims=(0, 1)):  # noqa: A002
     """Rotate by 90 degrees ``k`` times in the plane of ``dims``."""
-    d0, d1 = dims
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if input.ndim < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {input.ndim}")
+    d0, d1 = wrap_dim(dims[0], input.ndim), wrap_dim(dims[1], input.ndim)
+    if d0 == d1:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and "
+                           f"dim1 = {d1}")
     k %= 4
     if k == 1:
         return transpose(flip(input, (d1,)), d0, d1)
@@ -477,7 +501,13 @@ def repeat(input, *sizes):  # noqa: A002
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
                            "of dimensions of tensor")
     lead = len(sizes) - input.ndim
-    x = reshape(input, (1,) * lead + tuple(input.shape)) if lead else input
+    full = (1,) * lead + tuple(input.shape)
+    if any(r < 0 for r in sizes):
+        out = [r * s for r, s in zip(sizes, full)]
+        bad = next(r for r in out if r < 0)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: "
+                           f"[{', '.join(map(str, out))}]")
+    x = reshape(input, full) if lead else input
     return S._tile(x, reps=sizes)
 
 
@@ -499,17 +529,18 @@ def _index_key(key, ref):
     out = []
     basic = True
     for k in key:
-        if k is None or k is Ellipsis or isinstance(k, slice):
-            if isinstance(k, slice):
-                k = slice(_int_or_none(k.start), _int_or_none(k.stop), _int_or_none(k.step))
-                if k.step is not None and k.step <= 0:
-                    raise ValueError("step must be greater than zero")
+        if k is None or k is Ellipsis:
+            out.append(k)
+        elif isinstance(k, slice):
+            k = slice(_int_or_none(k.start), _int_or_none(k.stop), _int_or_none(k.step))
+            if k.step is not None and k.step <= 0:
+                raise ValueError("step must be greater than zero")
             out.append(k)
         elif isinstance(k, bool):
             basic = False
             out.append(k)
-        elif isinstance(k, int):
-            out.append(k)
+        elif isinstance(k, Integral):
+            out.append(int(k))
         elif isinstance(k, Tensor):
             if k.dtype.category == 2:
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
@@ -518,14 +549,17 @@ def _index_key(key, ref):
                                    f"indexed tensor ({ref.device})")
             basic = False
             out.append(k._data.astype(bool) if k.dtype is _dtype.uint8 else k._data)
-        else:
+        elif isinstance(k, (list, tuple)) or hasattr(k, "__array__"):
             basic = False
             from .._factories import tensor
 
-            t = tensor(k)
+            t = tensor(k, device=ref.device)
             if t.dtype.category == 2:
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
             out.append(t._data)
+        else:
+            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or "
+                             f"byte Variables are valid indices (got {type(k).__name__})")
     return tuple(out), basic
 
 
@@ -533,15 +567,39 @@ def _int_or_none(v):
     return None if v is None else int(v)
 
 
+def _index_error(err, input):  # noqa: A002
+    """NumPy's IndexError in PyTorch's words (dimensions and tensors, not axes and arrays)."""
+    msg = str(err)
+    if msg.startswith("too many indices"):
+        msg = f"too many indices for tensor of dimension {input.ndim}"
+    return IndexError(msg.replace("axis", "dimension").replace("array", "tensor"))
+
+
+def _shape_str(shape):
+    return f"[{', '.join(map(str, shape))}]"
+
+
+def _setitem_error(input, np_key, value):  # noqa: A002
+    try:
+        target = input._data[np_key].shape
+    except IndexError as e:
+        return _index_error(e, input)
+    return RuntimeError(f"shape mismatch: value tensor of shape {_shape_str(value.shape)} cannot "
+                        f"be broadcast to indexing result of shape {_shape_str(target)}")
+
+
 def getitem(input, key):  # noqa: A002
     """``input[key]``: basic indexing gives a view; tensors, lists and masks give a copy."""
     np_key, basic = _index_key(key, input)
-    if input.ndim == 0 and any(isinstance(k, int) for k in np_key) and basic:
+    if input.ndim == 0 and basic and any(type(k) is int for k in np_key):
         raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                          "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
-    if basic:
-        return S._basic_index(input, key=np_key)
-    return S._advanced_index(input, key=np_key)
+    try:
+        if basic:
+            return S._basic_index(input, key=np_key)
+        return S._advanced_index(input, key=np_key)
+    except IndexError as e:
+        raise _index_error(e, input) from None
 
 
 def setitem(input, key, value):  # noqa: A002
@@ -553,35 +611,41 @@ def setitem(input, key, value):  # noqa: A002
         value = scalar_like(value, input.dtype, input)
     elif value.dtype is not input.dtype:
         value = cast(value, input.dtype)
-    if not STATE.enabled or not (input.requires_grad or value.requires_grad):
-        if input.requires_grad and input.grad_fn is None and STATE.enabled:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
-                               "operation.")
-        try:
+    try:
+        if not STATE.enabled or not (input.requires_grad or value.requires_grad):
+            if input.requires_grad and input.grad_fn is None and STATE.enabled:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an "
+                                   "in-place operation.")
             input._data[np_key] = value._data
-        except ValueError as e:
-            raise RuntimeError(str(e)) from None
-        input._version_counter.v += 1
-        return
-    inplace(S._index_put, input, value, key=np_key, accumulate=False)
+            input._version_counter.v += 1
+            return
+        inplace(S._index_put, input, value, key=np_key, accumulate=False)
+    except (ValueError, IndexError):
+        raise _setitem_error(input, np_key, value) from None
+
+
+def _index_put_args(input, indices, values):  # noqa: A002
+    np_key, _ = _index_key(tuple(indices), input)
+    if not isinstance(values, Tensor):
+        from ._promote import scalar_like
+
+        values = scalar_like(values, input.dtype, input)
+    return np_key, cast(values, input.dtype)
 
 
 def index_put(input, indices, values, accumulate=False):  # noqa: A002
     """Out-of-place ``input[indices] = values`` (or ``+=`` when accumulate)."""
-    np_key, _ = _index_key(tuple(indices), input)
-    if not isinstance(values, Tensor):
-        from ._promote import scalar_like
-
-        values = scalar_like(values, input.dtype, input)
-    return S._index_put(input, cast(values, input.dtype), key=np_key, accumulate=accumulate)
+    np_key, values = _index_put_args(input, indices, values)
+    try:
+        return S._index_put(input, values, key=np_key, accumulate=bool(accumulate))
+    except (ValueError, IndexError):
+        raise _setitem_error(input, np_key, values) from None
 
 
 def index_put_(input, indices, values, accumulate=False):  # noqa: A002
     """In-place ``index_put``."""
-    np_key, _ = _index_key(tuple(indices), input)
-    if not isinstance(values, Tensor):
-        from ._promote import scalar_like
-
-        values = scalar_like(values, input.dtype, input)
-    return inplace(S._index_put, input, cast(values, input.dtype), key=np_key,
-                   accumulate=accumulate)
+    np_key, values = _index_put_args(input, indices, values)
+    try:
+        return inplace(S._index_put, input, values, key=np_key, accumulate=bool(accumulate))
+    except (ValueError, IndexError):
+        raise _setitem_error(input, np_key, values) from None
