@@ -6,6 +6,8 @@ modules) nn, optim, data loading and serialization.
 
 from __future__ import annotations
 
+import math as _math
+
 from . import _methods, autograd, testing  # noqa: E402, I001
 from ._device import device
 from ._dtype import (
@@ -99,9 +101,14 @@ from .ops.sorting import *  # noqa: F403
 
 _methods.install()
 
-from . import linalg, return_types  # noqa: E402
+from . import cuda, linalg, nn, return_types  # noqa: E402
 
 __version__ = "0.1.0"
+
+inf = _math.inf
+nan = _math.nan
+pi = _math.pi
+e = _math.e
 
 
 def result_type(tensor1, tensor2):

@@ -9,6 +9,7 @@ counter is bumped so stale saved values are detected.
 from __future__ import annotations
 
 from . import _dtype, _factories
+from ._inplace_view import inplace_on_view
 from ._tensor import Tensor, _wrap
 from .autograd.grad_mode import STATE
 from .ops import pointwise as P
@@ -19,14 +20,10 @@ def _check_inplace(self, recording):
     if recording and self.grad_fn is None and self.requires_grad:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                            "operation.")
-    if recording and self._base is not None and self._base.requires_grad:
-        raise RuntimeError("ember does not yet support in-place operations on a view of a tensor "
-                           "that requires grad while recording; use an out-of-place operation "
-                           "(or ember.no_grad()) instead")
 
 
-def write_result(self, result):
-    """Make ``self`` hold ``result`` in place (memory, version, autograd history)."""
+def cast_for_inplace(self, result):
+    """``result`` in ``self``'s dtype and shape, with PyTorch's errors when it cannot be."""
     if result.dtype is not self.dtype:
         if result.dtype.category > self.dtype.category:
             raise RuntimeError(f"result type {_cname(result.dtype)} can't be cast to the desired "
@@ -35,6 +32,12 @@ def write_result(self, result):
     if result.shape != self.shape:
         raise RuntimeError(f"output with shape [{', '.join(map(str, self.shape))}] doesn't "
                            f"match the broadcast shape [{', '.join(map(str, result.shape))}]")
+    return result
+
+
+def write_result(self, result):
+    """Make ``self`` hold ``result`` in place (memory, version, autograd history)."""
+    result = cast_for_inplace(self, result)
     self._data[...] = result._data
     self._version_counter.v += 1
     if result.requires_grad:
@@ -57,6 +60,8 @@ def make_inplace(fn):
         recording = STATE.enabled and (self.requires_grad or any(
             isinstance(a, Tensor) and a.requires_grad for a in args))
         _check_inplace(self, recording)
+        if recording and self._base is not None:
+            return inplace_on_view(self, lambda old: fn(old, *args, **kwargs))
         if recording:
             snapshot = _wrap(self._data.copy())
             snapshot.requires_grad = self.requires_grad

@@ -38,7 +38,8 @@ class Tensor:
     """
 
     __slots__ = ("_data", "requires_grad", "grad", "grad_fn", "_output_nr", "_version_counter",
-                 "_base", "_hooks", "_post_accumulate_hooks", "_retains_grad", "__weakref__",
+                 "_base", "_view_version", "_hooks", "_post_accumulate_hooks", "_retains_grad",
+                 "__weakref__",
                  "__dict__")
 
     __array_priority__ = 1000
@@ -428,6 +429,7 @@ def _init(t, arr, requires_grad=False):
     t._output_nr = 0
     t._version_counter = Version()
     t._base = None
+    t._view_version = 0
     t._hooks = None
     t._post_accumulate_hooks = None
     t._retains_grad = False
@@ -443,6 +445,7 @@ def _wrap(arr) -> Tensor:
     t._output_nr = 0
     t._version_counter = Version()
     t._base = None
+    t._view_version = 0
     t._hooks = None
     t._post_accumulate_hooks = None
     t._retains_grad = False

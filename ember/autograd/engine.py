@@ -16,6 +16,10 @@ from .graph import Node, version_error  # noqa: F401 - re-exported
 
 
 def _root_edge(t, i):
+    if t._base is not None and t.requires_grad and t._view_version != t._version_counter.v:
+        from .._inplace_view import refresh_view
+
+        refresh_view(t)
     if t.grad_fn is not None:
         return t.grad_fn, t._output_nr
     if t.requires_grad:

@@ -15,6 +15,12 @@ from ..autograd.grad_mode import STATE
 from ..autograd.graph import OpNode, Version
 from ..backend import _BY_ARRAY_TYPE
 
+
+def refresh_view(t):
+    from .._inplace_view import refresh_view as refresh
+
+    refresh(t)
+
 REGISTRY: dict[str, Op] = {}
 
 
@@ -74,6 +80,7 @@ class Op:
                 base = inputs[0]
                 result._version_counter = base._version_counter
                 result._base = base if base._base is None else base._base
+                result._view_version = base._version_counter.v
             if record:
                 node = self._record(inputs, params, aux if self.has_aux else None)
                 result.requires_grad = True
@@ -108,6 +115,8 @@ class Op:
         needs = []
         for t in inputs:
             if t.requires_grad:
+                if t._base is not None and t._view_version != t._version_counter.v:
+                    refresh_view(t)
                 edges.append((t.grad_fn, t._output_nr) if t.grad_fn is not None else (t, 0))
                 meta.append((t._data.shape, t.dtype))
                 needs.append(True)
@@ -162,10 +171,10 @@ def inplace(op, target, *others, **params):
     if recording and target.grad_fn is None and target.requires_grad:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                            "operation.")
-    if recording and target._base is not None and target._base.requires_grad:
-        raise RuntimeError("ember does not yet support in-place operations on a view of a tensor "
-                           "that requires grad while recording; use an out-of-place operation "
-                           "(or torch.no_grad()) instead")
+    if recording and target._base is not None:
+        from .._inplace_view import inplace_on_view
+
+        return inplace_on_view(target, lambda old: op(old, *others, **params))
     data = [t._data for t in inputs]
     t0 = type(data[0])
     for d in data:

@@ -1,25 +1,74 @@
-"""Public reductions (sum, mean, ...) in PyTorch's terms."""
+"""Public reductions (sum, mean, prod, max, min, std, var, logsumexp, all, any, ...) in
+PyTorch's terms: dims are checked and wrapped here, dtypes chosen, then one primitive of
+:mod:`ember.ops.reduction` runs (or a few, for ops that return several tensors)."""
 
 from __future__ import annotations
 
-from .. import _dtype
+import warnings
+
+from .. import _dtype, return_types
+from .._tensor import Tensor
 from . import reduction as R
-from ._promote import FLOAT_NP, cast, wrap_dims
+from ._promote import FLOAT_NP, cast, to_float, wrap_dim, wrap_dims
+from .cumulative import cummax, cummin, cumprod, cumsum, logcumsumexp
+from .sort_prims import _take_along
+
+__all__ = [
+    "sum", "nansum", "mean", "nanmean", "prod", "max", "min", "amax", "amin", "aminmax",
+    "argmax", "argmin", "std", "var", "std_mean", "var_mean", "logsumexp", "all", "any",
+    "count_nonzero", "cumsum", "cumprod", "cummax", "cummin", "logcumsumexp",
+]
 
 
 def _dims(dim, ndim):
+    """``dim`` (None, an int or a sequence; None or empty = every dim) as sorted wrapped dims."""
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         return tuple(range(ndim))
-    return wrap_dims(dim, ndim)
+    dims = wrap_dims(dim, ndim)
+    return dims if ndim else ()  # a 0-d tensor accepts dim 0 / -1 and reduces nothing
+
+
+def _int_to_long(input, dtype):
+    """``input`` in ``dtype`` if given, else ints and bools widened to int64 (sum, prod, ...)."""
+    if dtype is not None:
+        return cast(input, dtype)
+    if input.dtype.category < 2:
+        return cast(input, _dtype.int64)
+    return input
+
+
+def _cname(d):
+    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+            "bool": "Bool"}.get(d.name, d.name.capitalize())
+
+
+def _check_nonempty(input, dims, name, dim_given):
+    """PyTorch's errors for reductions without identity (max, amin, ...) over size 0."""
+    if input.numel() != 0:
+        return
+    if not dim_given:
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
+                           "input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+    for d in dims:
+        if input.shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
+# ---------------------------------------------------------------------------- sums and means
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A001, A002
     """Sum over ``dim`` (all dims when None); ints and bools accumulate in int64."""
-    if dtype is not None:
-        input = cast(input, dtype)
-    elif input.dtype.category < 2:
-        input = cast(input, _dtype.int64)
+    input = _int_to_long(input, dtype)
     return R._sum(input, dims=_dims(dim, input.ndim), keepdim=keepdim, dtype=None)
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002
+    """Sum over ``dim`` treating NaN as zero."""
+    input = _int_to_long(input, dtype)
+    if input._data.dtype not in FLOAT_NP:
+        return sum(input, dim, keepdim)
+    return R._nansum(input, dims=_dims(dim, input.ndim), keepdim=keepdim)
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002
@@ -28,8 +77,20 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002
         input = cast(input, dtype)
     if input._data.dtype not in FLOAT_NP:
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
-                           f"floating point or complex dtype. Got: {input.dtype.name.capitalize()}")
+                           f"floating point or complex dtype. Got: {_cname(input.dtype)}")
     return R._mean(input, dims=_dims(dim, input.ndim), keepdim=keepdim)
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002
+    """Mean over ``dim`` of the non-NaN elements (NaN where all are NaN)."""
+    if dtype is not None:
+        input = cast(input, dtype)
+    if input._data.dtype not in FLOAT_NP:
+        raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
+                           f"but got {_cname(input.dtype)}")
+    dims = _dims(dim, input.ndim)
+    count = R._sum(~input.isnan(), dims=dims, keepdim=keepdim, dtype=None)
+    return R._nansum(input, dims=dims, keepdim=keepdim) / count
 
 
 def sum_to_size(input, *size):  # noqa: A002
@@ -40,3 +101,207 @@ def sum_to_size(input, *size):  # noqa: A002
     if tuple(input.shape) == size:
         return input
     return R._sum_to_size(input, shape=size)
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002
+    """Product over one ``dim`` (all elements when None); ints and bools give int64."""
+    if dim is not None and not isinstance(dim, int):
+        raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
+    input = _int_to_long(input, dtype)
+    return R._prod(input, dims=_dims(dim, input.ndim), keepdim=keepdim)
+
+
+# ---------------------------------------------------------------------------- extremes
+
+
+def _select_along(input, dim, keepdim, finder, name, rtype):
+    """(values, indices) of the element ``finder`` picks along ``dim``; values differentiable."""
+    if not isinstance(dim, int):
+        raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
+    d = wrap_dim(dim, input.ndim)
+    x = input if input.ndim else input.reshape(1)
+    if x.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    idx = finder(x, d)
+    values = _take_along(x, idx=idx._data, dim=d, accumulate=False)
+    if input.ndim == 0:
+        return rtype(values.reshape(()), idx.reshape(()))
+    if not keepdim:
+        values, idx = values.squeeze(d), idx.squeeze(d)
+    return rtype(values, idx)
+
+
+def _minmax(name, reduce_op, arg_op, binary, rtype):
+    def fn(input, dim=None, keepdim=False, *, other=None, out=None):  # noqa: A002
+        if isinstance(dim, Tensor) or other is not None:
+            return binary(input, dim if other is None else other)
+        if dim is None:
+            _check_nonempty(input, (), name, False)
+            return reduce_op(input, dims=tuple(range(input.ndim)), keepdim=False)
+        return _select_along(input, dim, keepdim, lambda x, d: arg_op(x, dim=d, keepdim=True),
+                             name, rtype)
+
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+def _binary_max(a, b):
+    from .pointwise import maximum
+
+    return maximum(a, b)
+
+
+def _binary_min(a, b):
+    from .pointwise import minimum
+
+    return minimum(a, b)
+
+
+max = _minmax("max", R._amax, R._argmax, _binary_max, return_types.max)  # noqa: A001
+max.__doc__ = ("Largest element (0-d), or ``(values, indices)`` along ``dim``; "
+               "``max(a, b)`` is :func:`maximum`.")
+min = _minmax("min", R._amin, R._argmin, _binary_min, return_types.min)  # noqa: A001
+min.__doc__ = ("Smallest element (0-d), or ``(values, indices)`` along ``dim``; "
+               "``min(a, b)`` is :func:`minimum`.")
+
+
+def amax(input, dim=(), keepdim=False, *, out=None):  # noqa: A002
+    """Largest values over ``dim`` (all dims when empty); ties share the gradient evenly."""
+    dims = _dims(dim, input.ndim)
+    _check_nonempty(input, dims, "amax", bool(dim) or dim == 0)
+    return R._amax(input, dims=dims, keepdim=keepdim)
+
+
+def amin(input, dim=(), keepdim=False, *, out=None):  # noqa: A002
+    """Smallest values over ``dim`` (all dims when empty); ties share the gradient evenly."""
+    dims = _dims(dim, input.ndim)
+    _check_nonempty(input, dims, "amin", bool(dim) or dim == 0)
+    return R._amin(input, dims=dims, keepdim=keepdim)
+
+
+def aminmax(input, *, dim=None, keepdim=False, out=None):  # noqa: A002
+    """``(min, max)`` over ``dim`` (all elements when None), as a named tuple."""
+    dims = _dims(dim, input.ndim)
+    if input.numel() == 0:
+        if dim is None:
+            raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
+                               "operation has no identity.")
+        d = wrap_dim(dim, input.ndim)
+        if input.shape[d] == 0:
+            raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
+    return return_types.aminmax(R._amin(input, dims=dims, keepdim=keepdim),
+                                R._amax(input, dims=dims, keepdim=keepdim))
+
+
+def _argext(name, op):
+    def fn(input, dim=None, keepdim=False):  # noqa: A002
+        if input.dtype is _dtype.bool:
+            raise RuntimeError(f"{name}(): does not support bool input")
+        if dim is None:
+            if input.numel() == 0:
+                raise IndexError(f"{name}(): Expected reduction dim to be specified for "
+                                 "input.numel() == 0.")
+            out = op(input, dim=None, keepdim=False)
+            return out.reshape([1] * input.ndim) if keepdim else out
+        d = wrap_dim(dim, input.ndim)
+        if input.ndim == 0:
+            return op(input.reshape(1), dim=0, keepdim=False).reshape(())
+        if input.shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+        return op(input, dim=d, keepdim=keepdim)
+
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+argmax = _argext("argmax", R._argmax)
+argmax.__doc__ = "Index of the largest element (of the flattened input when ``dim`` is None)."
+argmin = _argext("argmin", R._argmin)
+argmin.__doc__ = "Index of the smallest element (of the flattened input when ``dim`` is None)."
+
+
+# ---------------------------------------------------------------------------- statistics
+
+
+def _var_args(name, input, dim, unbiased, correction):
+    if isinstance(dim, bool):  # the legacy form std(input, unbiased)
+        dim, unbiased = None, dim
+    if input._data.dtype not in FLOAT_NP:
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    dims = _dims(dim, input.ndim)
+    n = 1
+    for d in dims:
+        n *= input.shape[d]
+    if n - correction <= 0:
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less "
+                      "than the reduction factor (input numel divided by output numel).",
+                      UserWarning, stacklevel=3)
+    return dims, correction
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):  # noqa: A002
+    """Variance over ``dim`` with Bessel's ``correction`` (1 by default, 0 if not unbiased)."""
+    dims, correction = _var_args("var", input, dim, unbiased, correction)
+    return R._var(input, dims=dims, correction=correction, keepdim=keepdim)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):  # noqa: A002
+    """Standard deviation over ``dim``; see :func:`var` for ``correction``/``unbiased``."""
+    dims, correction = _var_args("std", input, dim, unbiased, correction)
+    return R._std(input, dims=dims, correction=correction, keepdim=keepdim)
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
+    """``(var, mean)`` over ``dim``."""
+    dims, correction = _var_args("var_mean", input, dim, unbiased, correction)
+    return (R._var(input, dims=dims, correction=correction, keepdim=keepdim),
+            R._mean(input, dims=dims, keepdim=keepdim))
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
+    """``(std, mean)`` over ``dim``."""
+    dims, correction = _var_args("std_mean", input, dim, unbiased, correction)
+    return (R._std(input, dims=dims, correction=correction, keepdim=keepdim),
+            R._mean(input, dims=dims, keepdim=keepdim))
+
+
+def logsumexp(input, dim, keepdim=False, *, out=None):  # noqa: A002
+    """``log(sum(exp(input)))`` over ``dim``, computed stably; ints give the default float."""
+    input = to_float(input)
+    return R._logsumexp(input, dims=_dims(dim, input.ndim), keepdim=keepdim)
+
+
+# ---------------------------------------------------------------------------- logical, counts
+
+
+def _logical(name, op):
+    def fn(input, dim=None, keepdim=False, *, out=None):  # noqa: A002
+        result = op(input, dims=_dims(dim, input.ndim), keepdim=keepdim)
+        return cast(result, _dtype.uint8) if input.dtype is _dtype.uint8 else result
+
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+all = _logical("all", R._all)  # noqa: A001
+all.__doc__ = "Whether every element over ``dim`` is nonzero (bool; uint8 for uint8 input)."
+any = _logical("any", R._any)  # noqa: A001
+any.__doc__ = "Whether some element over ``dim`` is nonzero (bool; uint8 for uint8 input)."
+
+
+def count_nonzero(input, dim=None):  # noqa: A002
+    """Number of nonzero elements over ``dim`` (int64)."""
+    return R._count_nonzero(input, dims=_dims(dim, input.ndim))
+
+
+# Tensor methods (bound through ember.ops.sorting.METHODS, see there)
+METHODS = {
+    "nansum": nansum, "nanmean": nanmean, "prod": prod, "max": max, "min": min, "amax": amax,
+    "amin": amin, "aminmax": aminmax, "argmax": argmax, "argmin": argmin, "std": std,
+    "var": var, "logsumexp": logsumexp, "all": all, "any": any, "count_nonzero": count_nonzero,
+    "cumsum": cumsum, "cumprod": cumprod, "cummax": cummax, "cummin": cummin,
+    "logcumsumexp": logcumsumexp,
+}
+INPLACE = ["cumsum", "cumprod"]

@@ -1,10 +1,265 @@
-"""Public sorting and selection: sort, argsort, topk, kthvalue, median, mode, unique, ..."""
+"""Public sorting and selection: sort, argsort, topk, kthvalue, median, mode, quantile, unique, ...
+
+Selections find int64 indices with a primitive of :mod:`ember.ops.sort_prims` and gather the
+values with ``_take_along`` (see NOTE [ Selection by indices ] there), so values are
+differentiable and the gradient flows to the selected elements, as in PyTorch.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .. import _dtype, return_types
+from .._tensor import Tensor
+from . import reducing
+from . import sort_prims as S
+from ._promote import FLOAT_NP, scalar_like, wrap_dim
+from .reducing import _select_along
 
-# Tensor methods bound by ember._methods.install(): name -> function(self, ...)
-METHODS: dict = {}
-# names in METHODS that also get an in-place variant `name_`
-INPLACE: list[str] = []
+__all__ = [
+    "sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode", "quantile",
+    "nanquantile", "unique", "unique_consecutive", "bincount", "histc",
+]
+
+
+def _vector(input):
+    return input.reshape(1) if input.ndim == 0 else input
+
+
+# ---------------------------------------------------------------------------- sorting
+
+
+def sort(input, dim=-1, descending=False, stable=False, *, out=None):  # noqa: A002
+    """``(values, indices)`` sorted along ``dim``; equal elements keep their order, NaN last."""
+    d = wrap_dim(dim, input.ndim)
+    x = _vector(input)
+    idx = S._argsort(x, dim=d, descending=descending)
+    values = S._take_along(x, idx=idx._data, dim=d, accumulate=False)
+    if input.ndim == 0:
+        return return_types.sort(values.reshape(()), idx.reshape(()))
+    return return_types.sort(values, idx)
+
+
+def argsort(input, dim=-1, descending=False, stable=False):  # noqa: A002
+    """Indices that sort ``input`` along ``dim`` (stable)."""
+    d = wrap_dim(dim, input.ndim)
+    idx = S._argsort(_vector(input), dim=d, descending=descending)
+    return idx.reshape(()) if input.ndim == 0 else idx
+
+
+def msort(input):  # noqa: A002
+    """``input`` sorted along dim 0."""
+    return sort(input, dim=0).values
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A002
+    """The ``k`` largest (or smallest) elements along ``dim`` as ``(values, indices)``."""
+    d = wrap_dim(dim, input.ndim)
+    x = _vector(input)
+    if not 0 <= k <= x.shape[d]:
+        raise RuntimeError("selected index k out of range")
+    idx = S._topk_indices(x, k=k, dim=d, largest=largest)
+    values = S._take_along(x, idx=idx._data, dim=d, accumulate=False)
+    if input.ndim == 0:
+        return return_types.topk(values.reshape(()), idx.reshape(()))
+    return return_types.topk(values, idx)
+
+
+def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):  # noqa: A002
+    """The ``k``-th smallest element along ``dim`` (1-based) as ``(values, indices)``."""
+    d = wrap_dim(dim, input.ndim)
+    n = _vector(input).shape[d]
+    if n == 0:
+        raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
+    if not 1 <= k <= n:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    return _select_along(input, dim, keepdim, lambda x, dd: S._kth_indices(x, k=k, dim=dd),
+                         "kthvalue", return_types.kthvalue)
+
+
+# ---------------------------------------------------------------------------- medians, mode
+
+
+def _median(input, dim, keepdim, ignore_nan, name, rtype):
+    if dim is None:
+        if input.numel() == 0:
+            return S._select_value(input, scalar_like(float("nan"), input.dtype, input))
+        flat = input.reshape(-1)
+        idx = S._median_indices(flat, dim=0, ignore_nan=ignore_nan)
+        value = S._take_along(flat.detach(), idx=idx._data, dim=0, accumulate=False)
+        return S._select_value(input, value.reshape(()))
+    return _select_along(input, dim, keepdim,
+                         lambda x, d: S._median_indices(x, dim=d, ignore_nan=ignore_nan),
+                         name, rtype)
+
+
+def median(input, dim=None, keepdim=False, *, out=None):  # noqa: A002
+    """Lower median: of all elements (0-d), or ``(values, indices)`` along ``dim``; NaN wins."""
+    return _median(input, dim, keepdim, False, "median", return_types.median)
+
+
+def nanmedian(input, dim=None, keepdim=False, *, out=None):  # noqa: A002
+    """Like :func:`median`, ignoring NaN (NaN only where every element is NaN)."""
+    return _median(input, dim, keepdim, True, "nanmedian", return_types.nanmedian)
+
+
+def mode(input, dim=-1, keepdim=False, *, out=None):  # noqa: A002
+    """Most frequent value along ``dim`` (the smallest on ties) and its last index."""
+    return _select_along(input, dim, keepdim, lambda x, d: S._mode_indices(x, dim=d), "mode",
+                         return_types.mode)
+
+
+# ---------------------------------------------------------------------------- quantiles
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile_args(name, input, q):
+    if input.dtype not in (_dtype.float32, _dtype.float64):
+        raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+    if isinstance(q, Tensor):
+        if q.ndim > 1:
+            raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
+        if q.dtype is not input.dtype:
+            raise RuntimeError(f"{name}() q tensor must be same dtype as the input tensor")
+        if q.numel() and bool(((q < 0) | (q > 1)).any()):
+            raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
+        return q.detach()
+    if not 0 <= q <= 1:
+        raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {q}")
+    return scalar_like(q, input.dtype, input)
+
+
+def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
+    qt = _quantile_args(name, input, q)
+    if input.numel() == 0:
+        raise RuntimeError(f"{name}() input tensor must be non-empty")
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, "
+                           f"midpoint or nearest, but got {interpolation}")
+    if dim is None:
+        x = input.reshape(-1)
+    else:
+        d = wrap_dim(dim, input.ndim)
+        x = _vector(input).movedim(d, -1)
+    values = sort(x, dim=-1).values  # (*rest, n), NaN last
+    n = values.shape[-1]
+    last = values.ndim - 1
+    sorted_data = values.detach()
+    qv = qt.reshape(-1)
+    if ignore_nan:
+        count = reducing.sum(~sorted_data.isnan(), -1, keepdim=True)
+        ranks = (qv * (count - 1)).masked_fill(count == 0, 0.0)
+    else:
+        ranks = (qv * (n - 1)).expand(*values.shape[:-1], qv.shape[0])
+        ranks = ranks.masked_fill(sorted_data[..., -1:].isnan(), float(n - 1))
+    if interpolation == "lower":
+        ranks = ranks.floor()
+    elif interpolation == "higher":
+        ranks = ranks.ceil()
+    elif interpolation == "nearest":
+        ranks = ranks.round()
+    below = ranks.long()
+    result = S._take_along(values, idx=below._data, dim=last, accumulate=True)
+    if interpolation in ("linear", "midpoint"):
+        weights = ranks - below if interpolation == "linear" else ranks * 0 + 0.5
+        above = S._take_along(values, idx=ranks.ceil().long()._data, dim=last, accumulate=True)
+        result = result.lerp(above, weights)
+    result = result.movedim(-1, 0)  # (Q, *rest)
+    if qt.ndim == 0:
+        result = result.squeeze(0)
+    if keepdim:
+        lead = list(result.shape[:1]) if qt.ndim else []
+        if dim is None:
+            result = result.reshape(*lead, *([1] * input.ndim))
+        elif input.ndim:
+            result = result.unsqueeze(len(lead) + d)
+    return result
+
+
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):  # noqa: A002
+    """The ``q``-th quantiles along ``dim`` (all elements when None); NaN if a NaN is present."""
+    return _quantile("quantile", input, q, dim, keepdim, interpolation, False)
+
+
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear",  # noqa: A002
+                out=None):
+    """Like :func:`quantile`, ignoring NaN."""
+    return _quantile("nanquantile", input, q, dim, keepdim, interpolation, True)
+
+
+# ---------------------------------------------------------------------------- unique, counts
+
+
+def _unique_result(values, inverse, counts, return_inverse, return_counts):
+    if not (return_inverse or return_counts):
+        return values
+    out = [values]
+    if return_inverse:
+        out.append(inverse)
+    if return_counts:
+        out.append(counts)
+    return tuple(out)
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False,  # noqa: A002
+           dim=None):
+    """The sorted unique elements (or slices along ``dim``), optionally inverse and counts."""
+    d = None if dim is None else wrap_dim(dim, input.ndim)
+    values, inverse, counts = S._unique(input, dim=d)
+    return _unique_result(values, inverse, counts, return_inverse, return_counts)
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+    """Collapse each run of equal consecutive elements (or slices along ``dim``) to one."""
+    d = None if dim is None else wrap_dim(dim, input.ndim)
+    values, inverse, counts = S._unique_consecutive(input, dim=d)
+    return _unique_result(values, inverse, counts, return_inverse, return_counts)
+
+
+def _cname(d):
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
+            "bool": "Bool", "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
+            "uint8": "Byte"}[d.name]
+
+
+def bincount(input, weights=None, minlength=0):  # noqa: A002
+    """Count of each non-negative integer in a 1-D tensor (sums of ``weights`` if given)."""
+    if input.dtype.category != 1:
+        raise NotImplementedError(f'"bincount_cpu" not implemented for \'{_cname(input.dtype)}\'')
+    if input.ndim != 1 or (input.numel() and int(input.min()) < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    if weights is None or input.numel() == 0:  # PyTorch gives int64 counts for empty input
+        return S._bincount(input, minlength=minlength)
+    if weights.shape != input.shape:
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    out = _dtype.float32 if weights.dtype is _dtype.float32 else _dtype.float64
+    return S._bincount_weights(input, weights, minlength=minlength, dtype=out.np)
+
+
+def histc(input, bins=100, min=0, max=0, *, out=None):  # noqa: A002
+    """Histogram with ``bins`` equal bins over [min, max] (the data range when both are 0)."""
+    if input._data.dtype not in FLOAT_NP:
+        raise NotImplementedError(f'"histogram_cpu" not implemented for '
+                                  f"'{_cname(input.dtype)}'")
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+    lo, hi = float(min), float(max)
+    if lo > hi:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    if lo == hi and input.numel():
+        lo, hi = float(input.min()), float(input.max())
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    return S._histc(input.detach(), bins=bins, lo=lo, hi=hi)
+
+
+METHODS = {
+    "sort": sort, "argsort": argsort, "msort": msort, "topk": topk, "kthvalue": kthvalue,
+    "median": median, "nanmedian": nanmedian, "mode": mode, "quantile": quantile,
+    "nanquantile": nanquantile, "unique": unique, "unique_consecutive": unique_consecutive,
+    "bincount": bincount, "histc": histc,
+    # the reductions of ember.ops.reducing, which ember._methods does not list as self-declaring
+    **reducing.METHODS,
+}
+INPLACE = list(reducing.INPLACE)

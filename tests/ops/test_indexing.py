@@ -147,9 +147,6 @@ def test_setitem_python_scalars_and_mask_from_self():
     check(fn, A.copy())
 
 
-@pytest.mark.xfail(strict=True, raises=RuntimeError,
-                   reason="in-place ops on a view of a tensor that requires grad are not yet "
-                          "supported by the shared in-place machinery (_methods/_registry)")
 def test_augmented_assignment_through_a_view():
     def fn(m, x):
         y = x * 2
@@ -157,6 +154,20 @@ def test_augmented_assignment_through_a_view():
         return y
 
     check(fn, A.copy())
+
+
+def test_inplace_ops_on_views_flow_to_the_base():
+    def fn(m, x, w):
+        y = x * 1
+        v = y[1:, ::2]
+        v.mul_(w[1:, ::2])
+        y.diagonal(0, 0, 1).mul_(3)
+        t = y.transpose(0, 1)
+        t[0].add_(w[:, 0])
+        return y, v
+
+    w = np.random.default_rng(3).standard_normal(A.shape).astype(np.float32)
+    check(fn, A.copy(), w)
 
 
 def test_setitem_value_requires_grad_target_does_not():

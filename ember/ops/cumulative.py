@@ -1,0 +1,69 @@
+"""Public cumulative ops along one dim: cumsum, cumprod, cummax, cummin, logcumsumexp.
+
+Re-exported by :mod:`ember.ops.reducing` (so they are ``ember.cumsum`` etc.); the primitives are
+in :mod:`ember.ops.scan_prims`. A 0-d input is scanned as a 1-element vector.
+"""
+
+from __future__ import annotations
+
+from .. import _dtype, return_types
+from . import scan_prims as C
+from ._promote import FLOAT_NP, cast, wrap_dim
+from .sort_prims import _take_along
+
+
+def _as_vector(input):
+    return input.reshape(1) if input.ndim == 0 else input
+
+
+def _scan(op, input, dim):
+    d = wrap_dim(dim, input.ndim)
+    out = op(_as_vector(input), dim=d, reverse=False)
+    return out.reshape(()) if input.ndim == 0 else out
+
+
+def _widen(input, dtype):
+    if dtype is not None:
+        return cast(input, dtype)
+    if input.dtype.category < 2:
+        return cast(input, _dtype.int64)
+    return input
+
+
+def cumsum(input, dim, *, dtype=None, out=None):  # noqa: A002
+    """Cumulative sum along ``dim``; ints and bools accumulate in int64."""
+    return _scan(C._cumsum, _widen(input, dtype), dim)
+
+
+def cumprod(input, dim, *, dtype=None, out=None):  # noqa: A002
+    """Cumulative product along ``dim``; the gradient is exact where elements are zero."""
+    return _scan(C._cumprod, _widen(input, dtype), dim)
+
+
+def logcumsumexp(input, dim, *, out=None):  # noqa: A002
+    """``log(cumsum(exp(input)))`` along ``dim``, computed stably."""
+    if input._data.dtype not in FLOAT_NP:
+        name = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
+                "uint8": "Byte", "bool": "Bool"}[input.dtype.name]
+        raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{name}\'')
+    return _scan(C._logcumsumexp, input, dim)
+
+
+def _cum_extreme(input, dim, finder, rtype):
+    d = wrap_dim(dim, input.ndim)
+    x = _as_vector(input)
+    idx = finder(x, dim=d)
+    values = _take_along(x, idx=idx._data, dim=d, accumulate=True)
+    if input.ndim == 0:
+        return rtype(values.reshape(()), idx.reshape(()))
+    return rtype(values, idx)
+
+
+def cummax(input, dim):  # noqa: A002
+    """``(values, indices)`` of the running maximum along ``dim`` (NaN propagates)."""
+    return _cum_extreme(input, dim, C._cummax_indices, return_types.cummax)
+
+
+def cummin(input, dim):  # noqa: A002
+    """``(values, indices)`` of the running minimum along ``dim`` (NaN propagates)."""
+    return _cum_extreme(input, dim, C._cummin_indices, return_types.cummin)
