@@ -20,7 +20,7 @@ class CudaBackend:
         import cupyx.scipy.special
 
         self.xp = cupy
-        self.special = cupyx.scipy.special
+        self.special = CudaSpecial(cupy, cupyx.scipy.special)
         self.array_type = cupy.ndarray
 
     @staticmethod
@@ -37,3 +37,22 @@ class CudaBackend:
     @staticmethod
     def data_ptr(array) -> int:
         return array.data.ptr
+
+
+class CudaSpecial:
+    """cupyx.scipy.special under the names the CPU backend uses (lgamma, polygamma(n, x))."""
+
+    def __init__(self, cupy, special):
+        self._cp = cupy
+        self._sp = special
+        self.erf = special.erf
+        self.erfc = special.erfc
+        self.erfinv = special.erfinv
+        self.digamma = special.digamma
+
+    def lgamma(self, x):
+        return self._sp.gammaln(x)
+
+    def polygamma(self, n, x):
+        # CuPy's polygamma broadcasts its order with the input, so it must be an array
+        return self._sp.polygamma(self._cp.asarray(n, dtype=x.dtype), x).astype(x.dtype)

@@ -1,8 +1,13 @@
 """The layer library (``torch.nn`` modules)."""
 
-from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
-from .linear import Bilinear, Identity, LazyLinear, Linear
+from . import container as _container
+from . import conv as _conv
+from . import linear as _linear
+from . import pooling as _pooling
+from .container import *
+from .conv import *
+from .linear import *
 from .module import Module
+from .pooling import *
 
-__all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict",
-           "Identity", "Linear", "LazyLinear", "Bilinear"]
+__all__ = ["Module", *_container.__all__, *_linear.__all__, *_conv.__all__, *_pooling.__all__]

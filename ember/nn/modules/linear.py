@@ -10,6 +10,8 @@ from .. import init
 from ..parameter import Parameter, UninitializedParameter
 from .module import Module
 
+__all__ = ["Identity", "Linear", "LazyLinear", "Bilinear"]
+
 
 class Identity(Module):
     """Returns its input unchanged (accepts and ignores any constructor arguments)."""
