@@ -14,6 +14,8 @@ from .autograd.grad_mode import STATE
 from .autograd.graph import Version
 from .backend import _BY_ARRAY_TYPE, backend_for, device_of, to_device
 
+_warned_T: list = []  # PyTorch warns once per process
+
 
 def type_name(t) -> str:
     """PyTorch's legacy type name of a tensor, e.g. ``torch.FloatTensor``."""
@@ -172,9 +174,15 @@ class Tensor:
 
     @property
     def T(self):
-        if self._data.ndim > 2:
-            raise RuntimeError("The use of `x.T` on tensors of dimension other than 2 to reverse "
-                               "their shape is not supported.")
+        if self._data.ndim != 2 and not _warned_T:
+            import warnings
+
+            _warned_T.append(True)
+            warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse "
+                          "their shape is deprecated and it will throw an error in a future "
+                          "release. Consider `x.mT` to transpose batches of matrices or "
+                          "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
+                          "dimensions of a tensor.", UserWarning, stacklevel=2)
         return self.permute(*range(self._data.ndim - 1, -1, -1))
 
     @property
