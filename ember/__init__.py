@@ -101,7 +101,14 @@ from .ops.sorting import *  # noqa: F403
 
 _methods.install()
 
-from . import cuda, linalg, nn, return_types  # noqa: E402
+from . import (  # noqa: E402
+    cuda,
+    linalg,
+    nn,
+    return_types,
+    serialization,  # noqa: E402
+)
+from .serialization import load, save  # noqa: E402
 
 __version__ = "0.1.0"
 
