@@ -101,13 +101,16 @@ from .ops.sorting import *  # noqa: F403
 
 _methods.install()
 
-from . import (  # noqa: E402
+from . import (  # noqa: E402  # noqa: E402
     cuda,
     linalg,
+    metrics,
     nn,
     return_types,
     serialization,  # noqa: E402
+    utils,
 )
+from .nn._functional.distance import cdist, cosine_similarity, pairwise_distance, pdist  # noqa: E402
 from .serialization import load, save  # noqa: E402
 
 __version__ = "0.1.0"

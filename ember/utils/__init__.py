@@ -1,0 +1,3 @@
+"""Utilities (``torch.utils``): the data-loading package ``ember.utils.data``."""
+
+from . import data
