@@ -101,17 +101,10 @@ from .ops.sorting import *  # noqa: F403
 
 _methods.install()
 
-from . import (  # noqa: E402  # noqa: E402
-    cuda,
-    linalg,
-    metrics,
-    nn,
-    return_types,
-    serialization,  # noqa: E402
-    utils,
-)
-from .nn._functional.distance import cdist, cosine_similarity, pairwise_distance, pdist  # noqa: E402
-from .serialization import load, save  # noqa: E402
+# Sub-packages built on the core: imported after the Tensor methods are installed.
+from . import cuda, linalg, metrics, nn, optim, return_types, serialization, utils
+from .nn._functional.distance import cdist, cosine_similarity, pairwise_distance, pdist
+from .serialization import load, save
 
 __version__ = "0.1.0"
 

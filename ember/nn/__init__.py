@@ -2,5 +2,6 @@
 
 from . import functional as functional
 from . import init as init
+from . import utils as utils
 from .modules import *  # noqa: F403
 from .parameter import Buffer, Parameter, UninitializedParameter

@@ -555,6 +555,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,  # noqa: A00
 # ---------------------------------------------------------------------------- other families
 # Functional forms that live beside their modules are re-exported here, as torch has them all
 # under torch.nn.functional.
+from ._functional import attention as _attention  # noqa: E402
 from ._functional import conv as _conv  # noqa: E402
 from ._functional import distance as _distance  # noqa: E402
 from ._functional import dropout as _dropout  # noqa: E402
@@ -562,6 +563,8 @@ from ._functional import embedding as _embedding  # noqa: E402
 from ._functional import loss as _loss  # noqa: E402
 from ._functional import normalization as _normalization  # noqa: E402
 from ._functional import pooling as _pooling  # noqa: E402
+from ._functional import vision as _vision  # noqa: E402
+from ._functional.attention import *  # noqa: E402, F403
 from ._functional.conv import *  # noqa: E402, F403
 from ._functional.distance import *  # noqa: E402, F403
 from ._functional.dropout import *  # noqa: E402, F403
@@ -569,7 +572,9 @@ from ._functional.embedding import *  # noqa: E402, F403
 from ._functional.loss import *  # noqa: E402, F403
 from ._functional.normalization import *  # noqa: E402, F403
 from ._functional.pooling import *  # noqa: E402, F403
+from ._functional.vision import *  # noqa: E402, F403
 from ._linear_fn import bilinear, linear  # noqa: E402
 
 __all__ += ["linear", "bilinear", *_conv.__all__, *_pooling.__all__, *_dropout.__all__,
-            *_embedding.__all__, *_normalization.__all__, *_loss.__all__, *_distance.__all__]
+            *_embedding.__all__, *_normalization.__all__, *_loss.__all__, *_distance.__all__,
+            *_vision.__all__, *_attention.__all__]

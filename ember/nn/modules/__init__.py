@@ -1,7 +1,9 @@
 """The layer library (``torch.nn`` modules)."""
 
 from . import activation as _activation
+from . import activation_attention as _activation_attention
 from . import batchnorm as _batchnorm
+from . import channelshuffle as _channelshuffle
 from . import container as _container
 from . import conv as _conv
 from . import distance as _distance
@@ -10,10 +12,16 @@ from . import flatten as _flatten
 from . import linear as _linear
 from . import loss as _loss
 from . import normalization as _normalization
+from . import padding as _padding
+from . import pixelshuffle as _pixelshuffle
 from . import pooling as _pooling
 from . import sparse as _sparse
+from . import transformer as _transformer
+from . import upsampling as _upsampling
 from .activation import *
+from .activation_attention import *
 from .batchnorm import *
+from .channelshuffle import *
 from .container import *
 from .conv import *
 from .distance import *
@@ -23,9 +31,15 @@ from .linear import *
 from .loss import *
 from .module import Module
 from .normalization import *
+from .padding import *
+from .pixelshuffle import *
 from .pooling import *
 from .sparse import *
+from .transformer import *
+from .upsampling import *
 
 __all__ = ["Module", *_container.__all__, *_linear.__all__, *_conv.__all__, *_pooling.__all__,
            *_batchnorm.__all__, *_normalization.__all__, *_dropout.__all__, *_sparse.__all__,
-           *_activation.__all__, *_flatten.__all__, *_loss.__all__, *_distance.__all__]
+           *_activation.__all__, *_flatten.__all__, *_loss.__all__, *_distance.__all__,
+           *_padding.__all__, *_pixelshuffle.__all__, *_channelshuffle.__all__,
+           *_upsampling.__all__, *_activation_attention.__all__, *_transformer.__all__]

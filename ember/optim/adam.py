@@ -1,0 +1,174 @@
+"""Adam and AdamW (``torch.optim.Adam``, ``torch.optim.AdamW``)."""
+
+from __future__ import annotations
+
+from .._tensor import Tensor
+from .optimizer import (
+    Optimizer,
+    _addcdiv_,
+    _addcmul_,
+    _added,
+    _check_betas,
+    _check_lr,
+    _check_nonnegative,
+    _lerp_,
+    _mul_,
+    _s,
+    _scalar_state,
+    _value,
+    _xp,
+    _zeros_like,
+)
+
+__all__ = ["Adam", "AdamW"]
+
+
+def _check_tensor_betas(betas, foreach, capturable):
+    if not ((isinstance(betas[0], float) and isinstance(betas[1], float))
+            or (isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor))):
+        raise ValueError("betas must be either both floats or both Tensors")
+    for i in (0, 1):
+        if isinstance(betas[i], Tensor):
+            if not capturable and foreach:
+                raise ValueError(f"betas[{i}] as a Tensor is not supported for "
+                                 "capturable=False and foreach=True")
+            if betas[i].numel() != 1:
+                raise ValueError(f"Tensor betas[{i}] must be 1-element")
+
+
+class Adam(Optimizer):
+    r"""The Adam algorithm (Kingma & Ba), as ``torch.optim.Adam``.
+
+    .. math::
+        m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad
+        v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\quad
+        \theta_t = \theta_{t-1}
+            - \gamma\,\frac{m_t/(1-\beta_1^t)}{\sqrt{v_t/(1-\beta_2^t)}+\epsilon}
+
+    with :math:`v_t` replaced by its running maximum under ``amsgrad``.
+
+    Args:
+        params: parameters or parameter groups to optimize.
+        lr (float or Tensor): learning rate (default: 1e-3).
+        betas (tuple): coefficients of the running averages of the gradient and its square
+            (default: (0.9, 0.999)); both floats or both Tensors.
+        eps (float): added to the denominator (default: 1e-8).
+        weight_decay (float): L2 penalty added to the gradient (default: 0), or decoupled
+            (``decoupled_weight_decay=True``, as AdamW) applied to the parameters.
+        amsgrad (bool): use the AMSGrad variant (default: False).
+        maximize (bool): maximize the objective (default: False).
+        foreach, capturable, differentiable, fused: accepted for compatibility.
+
+    Example::
+
+        >>> import ember
+        >>> w = ember.nn.Parameter(ember.ones(2))
+        >>> opt = ember.optim.Adam([w], lr=0.1)
+        >>> (w * w).sum().backward()
+        >>> opt.step()
+        >>> w
+        Parameter containing:
+        tensor([0.9000, 0.9000], requires_grad=True)
+    """
+
+    _group_compat = {"amsgrad": False, "maximize": False, "foreach": None, "capturable": False,
+                     "differentiable": False, "decoupled_weight_decay": False, "fused": None}
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, amsgrad: bool = False, *,
+                 foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False, fused: bool | None = None,
+                 decoupled_weight_decay: bool = False) -> None:
+        if isinstance(lr, Tensor) and foreach and not capturable:
+            raise ValueError("lr as a Tensor is not supported for capturable=False and "
+                             "foreach=True")
+        _check_lr(lr)
+        _check_nonnegative(eps, "epsilon value")
+        _check_betas(betas)
+        _check_nonnegative(weight_decay, "weight_decay value")
+        _check_tensor_betas(betas, foreach, capturable)
+        betas = tuple(b.squeeze() if isinstance(b, Tensor) and b.dim() != 0 else b
+                      for b in betas)
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
+                    "amsgrad": amsgrad, "maximize": maximize, "foreach": foreach,
+                    "capturable": capturable, "differentiable": differentiable, "fused": fused,
+                    "decoupled_weight_decay": decoupled_weight_decay}
+        super().__init__(params, defaults)
+        if fused:
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+    def _init_state(self, p, state, group):
+        state["step"] = _scalar_state(0.0)
+        state["exp_avg"] = _zeros_like(p)
+        state["exp_avg_sq"] = _zeros_like(p)
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = _zeros_like(p)
+
+    def _update(self, param, grad, state, group):
+        lr = _value(group["lr"])
+        beta1, beta2 = (_value(b) for b in group["betas"])
+        weight_decay = group["weight_decay"]
+        if group["maximize"]:
+            grad = -grad
+        step_t = state["step"]._data
+        step_t += 1
+        if weight_decay != 0:
+            if group["decoupled_weight_decay"]:
+                _mul_(param, 1 - lr * weight_decay)
+            else:
+                grad = _added(grad, param, weight_decay)
+        exp_avg = state["exp_avg"]._data
+        exp_avg_sq = state["exp_avg_sq"]._data
+        _lerp_(exp_avg, grad, 1 - beta1)
+        _addcmul_(_mul_(exp_avg_sq, beta2), grad, grad, 1 - beta2)
+
+        step = float(step_t)
+        bias_correction1 = 1 - beta1**step
+        bias_correction2 = 1 - beta2**step
+        step_size = lr / bias_correction1
+        bias_correction2_sqrt = bias_correction2**0.5
+        xp = _xp(param)
+        if group["amsgrad"]:
+            max_sq = state["max_exp_avg_sq"]._data
+            xp.maximum(max_sq, exp_avg_sq, out=max_sq)
+            denom = xp.sqrt(max_sq)
+        else:
+            denom = xp.sqrt(exp_avg_sq)
+        denom /= _s(bias_correction2_sqrt, denom)
+        denom += _s(group["eps"], denom)
+        _addcdiv_(param, exp_avg, denom, -step_size)
+
+
+class AdamW(Adam):
+    r"""Adam with decoupled weight decay (Loshchilov & Hutter), as ``torch.optim.AdamW``.
+
+    Identical to ``Adam(..., decoupled_weight_decay=True)``: each step first scales the
+    parameters by :math:`1 - \gamma\lambda`. ``weight_decay`` defaults to 1e-2.
+
+    Example::
+
+        >>> import ember
+        >>> w = ember.nn.Parameter(ember.ones(2))
+        >>> opt = ember.optim.AdamW([w], lr=0.1, weight_decay=0.5)
+        >>> (w * w).sum().backward()
+        >>> opt.step()
+        >>> w
+        Parameter containing:
+        tensor([0.8500, 0.8500], requires_grad=True)
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False,
+                 foreach: bool | None = None, capturable: bool = False,
+                 differentiable: bool = False, fused: bool | None = None) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach,
+                         maximize=maximize, capturable=capturable, differentiable=differentiable,
+                         fused=fused, decoupled_weight_decay=True)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group["decoupled_weight_decay"] = True
