@@ -104,6 +104,7 @@ _methods.install()
 # Sub-packages built on the core: imported after the Tensor methods are installed.
 from . import cuda, linalg, metrics, nn, optim, return_types, serialization, utils
 from .nn._functional.distance import cdist, cosine_similarity, pairwise_distance, pdist
+from .nn._functional.rnn import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell
 from .serialization import load, save
 
 __version__ = "0.1.0"

@@ -42,15 +42,32 @@ from .shape import _cat
 __all__: list[str] = []
 
 
-def _activate(xp, gates, sig_slices, tanh_slices=()):
-    """In place: sigmoid over ``sig_slices`` of the last dim, tanh over ``tanh_slices``."""
-    for s in sig_slices:
-        gates[..., s] *= 0.5
+def _sigmoid_(xp, a):
+    """In place ``a = sigmoid(a)``."""
+    a *= 0.5
+    xp.tanh(a, out=a)
+    a *= 0.5
+    a += 0.5
+    return a
+
+
+def _one_minus_(a):
+    """In place ``a = 1 - a``."""
+    a *= -1
+    a += 1
+
+
+def _lstm_activate(xp, gates, h):
+    """In place: sigmoid on gates i, f, o and tanh on g, as one ``tanh`` between two affine
+    passes with per-column ``scale`` (0.5, or 1 on g) and ``shift`` (0.5, or 0 on g)."""
+    scale = xp.full(4 * h, 0.5, dtype=gates.dtype)
+    scale[2 * h:3 * h] = 1
+    shift = xp.full(4 * h, 0.5, dtype=gates.dtype)
+    shift[2 * h:3 * h] = 0
+    gates *= scale
     xp.tanh(gates, out=gates)
-    for s in sig_slices:
-        part = gates[..., s]
-        part *= 0.5
-        part += 0.5
+    gates *= scale
+    gates += shift
     return gates
 
 
@@ -60,7 +77,7 @@ def _activate(xp, gates, sig_slices, tanh_slices=()):
 @defop("_thnn_fused_lstm_cell", n_outputs=2, aux=True)
 def _lstm_cell(xp, igates, hgates, cx):
     h = cx.shape[-1]
-    act = _activate(xp, igates + hgates, (slice(0, 2 * h), slice(3 * h, 4 * h)))
+    act = _lstm_activate(xp, igates + hgates, h)
     i, f, g, o = (act[..., k * h:(k + 1) * h] for k in range(4))
     cy = f * cx
     cy += i * g
@@ -104,12 +121,6 @@ def _lstm_cell_backward(ctx, g_hy, g_cy):
             _wrap(dcy * f) if need[2] else None)
 
 
-def _one_minus_(a):
-    """In place ``a = 1 - a``."""
-    a *= -1
-    a += 1
-
-
 def _lstm_cell_backward_graph(ctx, g_hy, g_cy):
     igates, hgates, cx = ctx.inputs
     h = cx.shape[-1]
@@ -138,7 +149,7 @@ def _gru_cell(xp, igates, hgates, hx, *bias):
     h = hx.shape[-1]
     if bias:
         hgates = hgates + bias[0]
-    rz = _activate(xp, igates[..., :2 * h] + hgates[..., :2 * h], (slice(0, 2 * h),))
+    rz = _sigmoid_(xp, igates[..., :2 * h] + hgates[..., :2 * h])
     hn = hgates[..., 2 * h:]
     n = rz[..., :h] * hn
     n += igates[..., 2 * h:]

@@ -15,6 +15,7 @@ from . import normalization as _normalization
 from . import padding as _padding
 from . import pixelshuffle as _pixelshuffle
 from . import pooling as _pooling
+from . import rnn as _rnn
 from . import sparse as _sparse
 from . import transformer as _transformer
 from . import upsampling as _upsampling
@@ -34,6 +35,7 @@ from .normalization import *
 from .padding import *
 from .pixelshuffle import *
 from .pooling import *
+from .rnn import *
 from .sparse import *
 from .transformer import *
 from .upsampling import *
@@ -42,4 +44,5 @@ __all__ = ["Module", *_container.__all__, *_linear.__all__, *_conv.__all__, *_po
            *_batchnorm.__all__, *_normalization.__all__, *_dropout.__all__, *_sparse.__all__,
            *_activation.__all__, *_flatten.__all__, *_loss.__all__, *_distance.__all__,
            *_padding.__all__, *_pixelshuffle.__all__, *_channelshuffle.__all__,
-           *_upsampling.__all__, *_activation_attention.__all__, *_transformer.__all__]
+           *_upsampling.__all__, *_activation_attention.__all__, *_transformer.__all__,
+           *_rnn.__all__]

@@ -81,27 +81,35 @@ class PackedSequence(PackedSequence_):
                             for t in (self.sorted_indices, self.unsorted_indices)))
 
     def double(self):
+        """``data`` cast to float64."""
         return self.to(dtype=_dtype.float64)
 
     def float(self):
+        """``data`` cast to float32."""
         return self.to(dtype=_dtype.float32)
 
     def half(self):
+        """``data`` cast to float16."""
         return self.to(dtype=_dtype.float16)
 
     def long(self):
+        """``data`` cast to int64."""
         return self.to(dtype=_dtype.int64)
 
     def int(self):
+        """``data`` cast to int32."""
         return self.to(dtype=_dtype.int32)
 
     def short(self):
+        """``data`` cast to int16."""
         return self.to(dtype=_dtype.int16)
 
     def char(self):
+        """``data`` cast to int8."""
         return self.to(dtype=_dtype.int8)
 
     def byte(self):
+        """``data`` cast to uint8."""
         return self.to(dtype=_dtype.uint8)
 
     @property
@@ -141,7 +149,7 @@ def pack_padded_sequence(input: Tensor, lengths, batch_first: bool = False,  # n
     host = _host_lengths(lengths)
     sorted_indices = None
     if not enforce_sorted:
-        order = np.argsort(-host, kind="stable")[::-1].copy()
+        order = np.argsort(-host, kind="stable")
         host = host[order]
         sorted_indices = _index(order, input.device)
         input = input.index_select(0 if batch_first else 1, sorted_indices)  # noqa: A001
