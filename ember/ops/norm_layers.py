@@ -27,6 +27,7 @@ from .._tensor import _wrap
 from ..autograd.grad_mode import STATE
 from ..backend import _BY_ARRAY_TYPE
 from ._registry import defop
+from .reduction import blas_sum
 from .shape import ufunc_at
 
 _LOW_PRECISION = ("float16", "bfloat16")
@@ -48,6 +49,13 @@ def _dot_over(xp, a, b, axes):
     return out.reshape([1 if i in axes else n for i, n in enumerate(a.shape)])
 
 
+def _sum(xp, a, axes, keepdims=True):
+    """``a.sum(axes)``, through BLAS when the axes allow (see reduction.blas_sum)."""
+    axes = tuple(sorted(axes))
+    out = blas_sum(xp, a, axes, keepdims)
+    return xp.sum(a, axis=axes, keepdims=keepdims) if out is None else out
+
+
 def _param_axes(x_shape, p_shape):
     """The axes of ``x`` over which a parameter of (broadcastable) ``p_shape`` is repeated."""
     lead = len(x_shape) - len(p_shape)
@@ -66,7 +74,13 @@ def _native_norm(xp, x, *wb, axes, eps, has_weight, has_bias):
     if n == 0:  # PyTorch's statistics of an empty reduction: zeros
         mean = xp.zeros([1 if i in axes else s for i, s in enumerate(x.shape)], dtype=xf.dtype)
     else:
-        mean = xp.mean(xf, axis=axes, keepdims=True, dtype=xp.float64).astype(xf.dtype)
+        # BLAS sums where the axes allow (layer norm); elsewhere accumulate in float64 so a
+        # large common offset does not cost precision (batch norm over N, H, W)
+        mean = blas_sum(xp, xf, tuple(sorted(axes)), True)
+        if mean is None:
+            mean = xp.mean(xf, axis=axes, keepdims=True, dtype=xp.float64).astype(xf.dtype)
+        else:
+            mean /= n
     out = xf - mean
     var = _dot_over(xp, out, out, axes) / max(n, 1)
     invstd = 1.0 / xp.sqrt(var + eps)
@@ -109,7 +123,7 @@ def _norm_backward_arrays(xp, g, x, w, b_shape, mean, var, eps, axes, needs):
     invstd = 1.0 / xp.sqrt(var + eps)
     grads = [None] * len(needs)
     if b_shape is not None and needs[-1]:
-        grads[-1] = xp.sum(g, axis=_param_axes(x.shape, b_shape)).reshape(b_shape)
+        grads[-1] = _sum(xp, g, _param_axes(x.shape, b_shape), False).reshape(b_shape)
     lead = x.ndim - (0 if w is None else w.ndim)
     if w is not None and any(a >= lead and w.shape[a - lead] != 1 for a in axes):
         _backward_varying_weight(xp, g, x, w, mean, invstd, n, axes, needs, grads)
@@ -124,7 +138,7 @@ def _backward_constant_weight(xp, g, x, w, mean, invstd, n, axes, needs, grads):
     """``w`` constant over ``axes`` (batch / instance norm): ``gx = g*k1 + (x - mean)*k2 + k3``
     with statistic-shaped ``k``, from two reductions and one centered temporary."""
     xc = x - mean
-    sum_g = xp.sum(g, axis=axes, keepdims=True)
+    sum_g = _sum(xp, g, axes)
     sum_gxhat = _dot_over(xp, g, xc, axes) * invstd
     if w is not None and needs[1]:
         w_axes = tuple(a for a in _param_axes(x.shape, w.shape) if a not in axes)
@@ -149,7 +163,7 @@ def _backward_varying_weight(xp, g, x, w, mean, invstd, n, axes, needs, grads):
         return
     gx = g * w
     c = _dot_over(xp, gx, xhat, axes) / n
-    gx -= xp.sum(gx, axis=axes, keepdims=True) / n
+    gx -= _sum(xp, gx, axes) / n
     xhat *= c
     gx -= xhat
     gx *= invstd
