@@ -61,8 +61,15 @@ def blas_sum(xp, x, dims, keepdim):
     if dims == tuple(range(nd - k, nd)):
         kept = x.shape[:nd - k]
         n = x.size // max(1, _numel(kept)) if kept else x.size
-        out = x.reshape(-1, n) @ _ones(xp, x.dtype, n) if kept else x.reshape(-1) @ _ones(
-            xp, x.dtype, n)
+        if kept:
+            out = x.reshape(-1, n) @ _ones(xp, x.dtype, n)
+        else:
+            # a whole-tensor sum as rows of 1024 (one pass over x, no full-size ones vector)
+            flat = x.reshape(-1)
+            m = n // 1024
+            out = (flat[:m * 1024].reshape(m, 1024) @ _ones(xp, x.dtype, 1024)).sum()
+            if m * 1024 < n:
+                out = out + flat[m * 1024:].sum()
     elif dims == tuple(range(k)):
         kept = x.shape[k:]
         m = _numel(x.shape[:k])
