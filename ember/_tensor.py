@@ -446,17 +446,7 @@ def _init(t, arr, requires_grad=False):
 def _wrap(arr) -> Tensor:
     """A new leaf Tensor around ``arr`` (no copy); the op wrapper's fast constructor."""
     t = object.__new__(Tensor)
-    t._data = arr
-    t.requires_grad = False
-    t.grad = None
-    t.grad_fn = None
-    t._output_nr = 0
-    t._version_counter = Version()
-    t._base = None
-    t._view_version = 0
-    t._hooks = None
-    t._post_accumulate_hooks = None
-    t._retains_grad = False
+    _init(t, arr)
     return t
 
 
