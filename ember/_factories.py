@@ -63,6 +63,8 @@ def _host(data):
 def _infer_dtype(data, arr) -> _dtype.dtype:
     if isinstance(data, Tensor):
         return data.dtype
+    if isinstance(data, np.generic):  # a NumPy scalar keeps its dtype, as in PyTorch
+        return _dtype.from_numpy_dtype(data.dtype)
     if isinstance(data, np.ndarray) or (is_array(data)):
         return _dtype.from_numpy_dtype(arr.dtype)
     kind = arr.dtype.kind

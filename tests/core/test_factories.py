@@ -184,3 +184,9 @@ def test_num_threads():
     ember.set_num_threads(1)
     assert ember.get_num_threads() == 1
     ember.set_num_threads(n)
+
+
+@pytest.mark.parametrize("value", [np.float64(2.0), np.int32(3), np.bool_(True), np.float32(1.5),
+                                   np.uint8(7)])
+def test_numpy_scalars_keep_their_dtype(value):
+    assert ember.tensor(value).dtype.name == str(torch.tensor(value).dtype).replace("torch.", "")

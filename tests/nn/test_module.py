@@ -259,3 +259,14 @@ def test_default_init_distribution_bounds():
     w = m.weight.detach().numpy()
     assert np.abs(w).max() <= bound and np.abs(w).max() > 0.9 * bound
     assert abs(w.std() - bound / np.sqrt(3)) < 0.01
+
+
+def test_load_state_dict_pre_hook_receives_the_module_like_torch():
+    seen = []
+    for lib in (ember, torch):
+        m = lib.nn.Linear(2, 2)
+        m.register_load_state_dict_pre_hook(
+            lambda module, sd, prefix, *rest, seen=seen: seen.append(
+                (type(module).__name__, prefix, len(rest))))
+        m.load_state_dict(m.state_dict())
+    assert seen[0] == seen[1] == ("Linear", "", 5)
