@@ -17,13 +17,15 @@ from .backend import _BY_ARRAY_TYPE, backend_for, device_of, to_device
 _warned_T: list = []  # PyTorch warns once per process
 
 
+_LEGACY = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
+           "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+           "bool": "Bool"}
+
+
 def type_name(t) -> str:
     """PyTorch's legacy type name of a tensor, e.g. ``torch.FloatTensor``."""
-    names = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-             "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-             "bool": "Bool"}
     cuda = "cuda." if t.device.type == "cuda" else ""
-    return f"torch.{cuda}{names[t.dtype.name]}Tensor"
+    return f"torch.{cuda}{_LEGACY[t.dtype.name]}Tensor"
 
 
 def device_mismatch(tensors) -> RuntimeError:
@@ -415,6 +417,19 @@ class Tensor:
 
         return self.to(device_cls("cuda", device if isinstance(device, int) else None)
                        if not isinstance(device, (str, device_cls)) else device)
+
+    def type(self, dtype=None, non_blocking=False):
+        """The legacy type string (``'torch.FloatTensor'``), or a cast when ``dtype`` is given
+        as a dtype or such a string."""
+        if dtype is None:
+            return type_name(self)
+        if isinstance(dtype, str):
+            for d in _dtype.ALL_DTYPES:
+                legacy = _LEGACY[d.name]
+                if dtype in (f"torch.{legacy}Tensor", f"torch.cuda.{legacy}Tensor"):
+                    return self.to(d)
+            raise ValueError(f"invalid type: '{dtype}'")
+        return self.to(dtype)
 
     def pin_memory(self):
         return self

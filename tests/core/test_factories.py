@@ -190,3 +190,12 @@ def test_num_threads():
                                    np.uint8(7)])
 def test_numpy_scalars_keep_their_dtype(value):
     assert ember.tensor(value).dtype.name == str(torch.tensor(value).dtype).replace("torch.", "")
+
+
+def test_legacy_type_strings_match_torch():
+    for name in ("float32", "float64", "int64", "bool", "uint8"):
+        e = ember.zeros(2, dtype=getattr(ember, name))
+        t = torch.zeros(2, dtype=getattr(torch, name))
+        assert e.type() == t.type()
+    assert ember.zeros(2).type("torch.LongTensor").dtype is ember.int64
+    assert ember.zeros(2).type(ember.float64).dtype is ember.float64
