@@ -102,7 +102,16 @@ from .ops.sorting import *  # noqa: F403
 _methods.install()
 
 # Sub-packages built on the core: imported after the Tensor methods are installed.
-from . import cuda, linalg, metrics, nn, optim, return_types, serialization, utils
+from . import amp, backends, cuda, linalg, metrics, nn, optim, return_types, serialization, utils  # noqa: E402
+from ._compile import (  # noqa: E402
+    are_deterministic_algorithms_enabled,
+    compile,  # noqa: A004 - torch.compile (returns the model unchanged)
+    get_float32_matmul_precision,
+    is_deterministic_algorithms_warn_only_enabled,
+    set_float32_matmul_precision,
+    use_deterministic_algorithms,
+)
+from .amp import autocast, get_autocast_dtype, is_autocast_enabled  # noqa: E402
 from .nn._functional.distance import cdist, cosine_similarity, pairwise_distance, pdist
 from .nn._functional.rnn import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell
 from .serialization import load, save

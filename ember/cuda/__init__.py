@@ -93,3 +93,6 @@ def manual_seed(seed: int) -> None:
 
 
 manual_seed_all = manual_seed
+
+
+from . import amp  # noqa: E402 - torch.cuda.amp (deprecated aliases of torch.amp)

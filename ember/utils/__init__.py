@@ -1,3 +1,3 @@
-"""Utilities (``torch.utils``): the data-loading package ``ember.utils.data``."""
+"""Utilities (``torch.utils``): data loading (``ember.utils.data``) and ``checkpoint``."""
 
-from . import data
+from . import checkpoint, data
