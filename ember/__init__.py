@@ -89,6 +89,7 @@ from ._threads import (
 )
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .ops.activations import *  # noqa: F403
+from .ops.composite import *  # noqa: F403
 from .ops.indexing_api import *  # noqa: F403
 from .ops.linalg_api import *  # noqa: F403
 from .ops.norms import *  # noqa: F403
@@ -102,7 +103,19 @@ from .ops.sorting import *  # noqa: F403
 _methods.install()
 
 # Sub-packages built on the core: imported after the Tensor methods are installed.
-from . import amp, backends, cuda, linalg, metrics, nn, optim, return_types, serialization, utils  # noqa: E402
+from . import (  # noqa: E402
+    amp,
+    backends,
+    cuda,
+    linalg,
+    metrics,
+    nn,
+    optim,
+    return_types,
+    serialization,
+    special,
+    utils,
+)
 from ._compile import (  # noqa: E402
     are_deterministic_algorithms_enabled,
     compile,  # noqa: A004 - torch.compile (returns the model unchanged)

@@ -272,7 +272,8 @@ def bind(namespace: dict, plain: dict, inplace_names=()) -> None:
 
 
 # Modules that declare their own METHODS / INPLACE (see each module's top).
-_SELF_DECLARING = ("sorting", "indexing_api", "linalg_api", "activations", "norms", "random_ops")
+_SELF_DECLARING = ("sorting", "indexing_api", "linalg_api", "activations", "norms", "random_ops",
+                   "composite")
 
 
 def install() -> None:

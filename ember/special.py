@@ -1,0 +1,145 @@
+"""``ember.special``: PyTorch's ``torch.special`` functions, mapped onto ember ops."""
+
+from __future__ import annotations
+
+import math
+
+from .ops import activations, composite, reducing
+from .ops import pointwise as P
+from .ops._promote import promote2, to_float
+
+__all__ = ["erf", "erfc", "erfinv", "expit", "logit", "exp2", "expm1", "log1p", "gammaln",
+           "digamma", "psi", "polygamma", "multigammaln", "xlogy", "xlog1py", "entr", "sinc",
+           "round", "log_softmax", "softmax", "logsumexp", "ndtr", "ndtri", "log_ndtr"]
+
+_SQRT1_2 = math.sqrt(0.5)
+
+
+def erf(input, *, out=None):  # noqa: A002
+    """The error function."""
+    return P.erf(input)
+
+
+def erfc(input, *, out=None):  # noqa: A002
+    """The complementary error function ``1 - erf(x)``."""
+    return P.erfc(input)
+
+
+def erfinv(input, *, out=None):  # noqa: A002
+    """The inverse error function."""
+    return P.erfinv(input)
+
+
+def expit(input, *, out=None):  # noqa: A002
+    """The logistic sigmoid ``1 / (1 + exp(-x))``."""
+    return P.sigmoid(input)
+
+
+def logit(input, eps=None, *, out=None):  # noqa: A002
+    """``log(p / (1 - p))``, with ``p`` clamped to ``[eps, 1 - eps]`` when eps is given."""
+    return P.logit(input, eps)
+
+
+def exp2(input, *, out=None):  # noqa: A002
+    """``2 ** x``."""
+    return P.exp2(input)
+
+
+def expm1(input, *, out=None):  # noqa: A002
+    """``exp(x) - 1``, accurate near 0."""
+    return P.expm1(input)
+
+
+def log1p(input, *, out=None):  # noqa: A002
+    """``log(1 + x)``, accurate near 0."""
+    return P.log1p(input)
+
+
+def gammaln(input, *, out=None):  # noqa: A002
+    """The log of the absolute value of the gamma function."""
+    return P.lgamma(input)
+
+
+def digamma(input, *, out=None):  # noqa: A002
+    """The logarithmic derivative of the gamma function."""
+    return P.digamma(input)
+
+
+psi = digamma
+
+
+def polygamma(n, input, *, out=None):  # noqa: A002
+    """The n-th derivative of the digamma function."""
+    return P.polygamma(n, input)
+
+
+def multigammaln(input, p, *, out=None):  # noqa: A002
+    """The log of the multivariate gamma function of dimension ``p``."""
+    return composite.mvlgamma(input, p)
+
+
+def xlogy(input, other, *, out=None):  # noqa: A002
+    """``input * log(other)``, with 0 where ``input`` is 0 (unless ``other`` is NaN)."""
+    return composite.xlogy(input, other)
+
+
+def xlog1py(input, other, *, out=None):  # noqa: A002
+    """``input * log1p(other)``, with 0 where ``input`` is 0 (unless ``other`` is NaN)."""
+    x, y = promote2(input, other)
+    x, y = to_float(x), to_float(y)
+    bad = P.logical_or(P.le(y, -1.0), P.eq(y, math.inf))
+    safe = P.where(P.logical_and(P.eq(x, 0), bad), 0.0, y)
+    return P.mul(x, P.log1p(safe))
+
+
+def entr(input, *, out=None):  # noqa: A002
+    """Elementwise entropy ``-x * log(x)``: 0 at 0, ``-inf`` for negative x."""
+    x = to_float(input)
+    safe = P.where(P.gt(x, 0), x, 1.0)
+    val = P.neg(P.mul(x, P.log(safe)))
+    return P.where(P.lt(x, 0), -math.inf, P.where(P.eq(x, 0), 0.0, val))
+
+
+def sinc(input, *, out=None):  # noqa: A002
+    """The normalized sinc ``sin(pi x) / (pi x)``, 1 at 0."""
+    return composite.sinc(input)
+
+
+def round(input, *, decimals=0, out=None):  # noqa: A001, A002
+    """Round half to even, optionally to ``decimals`` places."""
+    return P.round(input, decimals=decimals)
+
+
+def log_softmax(input, dim, *, dtype=None):  # noqa: A002
+    """``x - logsumexp(x)`` along ``dim``; ``dtype`` casts first."""
+    return activations.log_softmax(input, dim, dtype=dtype)
+
+
+def softmax(input, dim, *, dtype=None):  # noqa: A002
+    """``exp(x) / sum(exp(x))`` along ``dim``; ``dtype`` casts first."""
+    return activations.softmax(input, dim, dtype=dtype)
+
+
+def logsumexp(input, dim, keepdim=False, *, out=None):  # noqa: A002
+    """``log(sum(exp(input)))`` over ``dim``, computed stably."""
+    return reducing.logsumexp(input, dim, keepdim)
+
+
+def ndtr(input, *, out=None):  # noqa: A002
+    """The standard normal CDF ``0.5 * erfc(-x / sqrt(2))``."""
+    return P.mul(P.erfc(P.mul(to_float(input), -_SQRT1_2)), 0.5)
+
+
+def ndtri(input, *, out=None):  # noqa: A002
+    """The inverse of ``ndtr``: ``sqrt(2) * erfinv(2p - 1)``."""
+    p = to_float(input)
+    return P.mul(P.erfinv(P.sub(P.mul(p, 2.0), 1.0)), math.sqrt(2.0))
+
+
+def log_ndtr(input, *, out=None):  # noqa: A002
+    """``log(ndtr(x))``: ``log1p(-ndtr(-x))`` for x > 0, ``log(ndtr(x))`` otherwise."""
+    x = to_float(input)
+    pos = P.gt(x, 0)
+    upper = P.log1p(P.neg(ndtr(P.neg(P.where(pos, x, 1.0)))))
+    lower = P.log(ndtr(P.where(pos, -1.0, x)))
+    return P.where(pos, upper, lower)
