@@ -163,9 +163,3 @@ def numel(input) -> int:  # noqa: A002
     """Number of elements of ``input``."""
     return input.numel()
 
-
-def is_grad_enabled_() -> bool:
-    return is_grad_enabled()
-
-
-del is_grad_enabled_

@@ -5,6 +5,8 @@ from __future__ import annotations
 from . import _dtype
 from ._device import as_device, device
 from ._tensor import Tensor, _wrap
+from .autograd.function import Function
+from .autograd.grad_mode import STATE
 from .backend import to_device
 
 
@@ -46,30 +48,19 @@ def tensor_to(t: Tensor, *args, **kwargs) -> Tensor:
 
 
 def _to_device(t, dev):
-    from .autograd.grad_mode import STATE
-    from .ops._registry import defop  # noqa: F401 - keeps the import graph explicit
-
-    arr = to_device(t._data, dev)
     if STATE.enabled and t.requires_grad:
-        return _ToDevice.apply(t, dev)
-    return _wrap(arr)
+        return ToCopyBackward.apply(t, dev)
+    return _wrap(to_device(t._data, dev))
 
 
-class _ToDevice:
-    """Device moves as a custom autograd Function (the gradient moves back)."""
+class ToCopyBackward(Function):
+    """A device move inside the graph: the gradient moves back to the source device."""
 
     @staticmethod
-    def apply(t, dev):
-        from .autograd.function import Function
+    def forward(ctx, x, dev):
+        ctx.src = x.device
+        return _wrap(to_device(x._data, dev))
 
-        class ToDevice(Function):
-            @staticmethod
-            def forward(ctx, x):
-                ctx.src = x.device
-                return _wrap(to_device(x._data, dev))
-
-            @staticmethod
-            def backward(ctx, g):
-                return _to_device(g, ctx.src)
-
-        return ToDevice.apply(t)
+    @staticmethod
+    def backward(ctx, g):
+        return _to_device(g, ctx.src), None

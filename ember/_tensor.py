@@ -10,7 +10,6 @@ import weakref
 
 from . import _dtype
 from ._size import Size
-from .autograd.grad_mode import STATE
 from .autograd.graph import Version
 from .backend import _BY_ARRAY_TYPE, backend_for, device_of, to_device
 
@@ -479,6 +478,3 @@ def _wrap_dim(dim, ndim):
                          f"but got {dim})")
     return dim % n
 
-
-def grad_recording() -> bool:
-    return STATE.enabled

@@ -64,7 +64,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     from .engine import run_backward
 
     outputs = _as_tuple(outputs)
-    single = not isinstance(inputs, (tuple, list))
     inputs = _as_tuple(inputs)
     grads = _as_tuple(grad_outputs) or (None,) * len(outputs)
     if retain_graph is None:
@@ -77,7 +76,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if materialize_grads:
         result = tuple(_factories.zeros_like(i) if g is None else g
                        for g, i in zip(result, inputs))
-    del single
     return result
 
 

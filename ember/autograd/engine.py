@@ -128,7 +128,8 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs=None, acc
                 # autograd.grad on a non-leaf stops there unless something else is wanted
                 if not accumulate and not any(t in needed for t, _ in node.next_edges):
                     continue
-            grads = _fill_missing(node, grads)
+            if node.materialize:
+                grads = _fill_missing(node, grads)
             in_grads = node.apply(grads)
             if not isinstance(in_grads, tuple):
                 in_grads = (in_grads,)

@@ -11,7 +11,7 @@ class FunctionCtx(Node):
     """The ``ctx`` of a custom Function; it is also the graph node of its outputs."""
 
     __slots__ = ("fn_cls", "to_save", "saved_versions_", "needs_input_grad", "non_differentiable",
-                 "dirty", "materialize_grads", "tensor_positions", "n_outputs_", "__dict__")
+                 "dirty", "materialize", "tensor_positions", "n_outputs_", "__dict__")
 
     def name(self):
         return f"{self.fn_cls.__name__}Backward"
@@ -50,13 +50,11 @@ class FunctionCtx(Node):
 
     def set_materialize_grads(self, value: bool):
         """Whether missing output gradients reach backward as zeros (True) or None."""
-        self.materialize_grads = value
+        self.materialize = value
 
     def apply(self, grads):
         if self._freed and self.to_save:
             raise RuntimeError(FREED_MESSAGE)
-        if not self.materialize_grads:
-            grads = [None if g is None else g for g in grads]
         result = self.fn_cls.backward(self, *grads)
         if not isinstance(result, tuple):
             result = (result,)
@@ -71,11 +69,7 @@ class FunctionCtx(Node):
         self.to_save = ()
 
 
-class FunctionMeta(type):
-    pass
-
-
-class Function(metaclass=FunctionMeta):
+class Function:
     """Base class for custom autograd operations; call ``YourFunction.apply(*args)``."""
 
     @staticmethod
@@ -100,7 +94,7 @@ class Function(metaclass=FunctionMeta):
         ctx.saved_versions_ = ()
         ctx.non_differentiable = set()
         ctx.dirty = set()
-        ctx.materialize_grads = True
+        ctx.materialize = True
         ctx.pre_hooks = ctx.post_hooks = ctx.retains = None
         ctx._freed = False
         ctx.out_meta = None

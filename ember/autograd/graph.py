@@ -8,8 +8,6 @@ values its backward needs. Nothing here knows any particular op.
 
 from __future__ import annotations
 
-from .grad_mode import STATE
-
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
     "they have already been freed). Saved intermediate values of the graph are freed when you call "
@@ -46,6 +44,7 @@ class Node:
                  "_freed", "__weakref__")
 
     n_outputs = 1
+    materialize = True  # missing output gradients reach backward as zeros
 
     def name(self) -> str:
         return type(self).__name__
@@ -135,6 +134,3 @@ class OpNode(Node):
         self._freed = True
         self.inputs = self.output = self.aux = None
 
-
-def grad_enabled() -> bool:
-    return STATE.enabled

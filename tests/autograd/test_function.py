@@ -127,3 +127,23 @@ def test_jacobian_and_hessian_match_torch():
     he = ember.autograd.functional.hessian(g(ember), ember.tensor(a))
     ht = torch.autograd.functional.hessian(g(torch), torch.tensor(a))
     assert_same(he, ht)
+
+
+def test_set_materialize_grads_false_passes_none_for_unused_outputs():
+    seen = []
+
+    class Two(ember.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.set_materialize_grads(False)
+            return x * 2, x * 3
+
+        @staticmethod
+        def backward(ctx, g1, g2):
+            seen.append((g1 is None, g2 is None))
+            return g1 * 2
+
+    x = ember.ones(2, requires_grad=True)
+    a, _ = Two.apply(x)
+    a.sum().backward()
+    assert seen == [(False, True)] and x.grad.tolist() == [2.0, 2.0]

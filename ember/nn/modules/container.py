@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import operator
 from collections import OrderedDict
-from itertools import islice
 
 from ..parameter import Parameter
 from .module import Module, _addindent
@@ -342,4 +341,3 @@ class ParameterDict(Module):
 
 
 __all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
-del islice
