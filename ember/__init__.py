@@ -90,14 +90,14 @@ from ._threads import (
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .ops.activations import *  # noqa: F403
 from .ops.composite import *  # noqa: F403
-from .ops.indexing_api import *  # noqa: F403
-from .ops.linalg_api import *  # noqa: F403
+from .ops.indexing import *  # noqa: F403
+from .ops.linalg import *  # noqa: F403
 from .ops.norms import *  # noqa: F403
 from .ops.pointwise import *  # noqa: F403
 from .ops.products import *  # noqa: F403
 from .ops.random_ops import *  # noqa: F403
-from .ops.reducing import *  # noqa: F403
-from .ops.shaping import *  # noqa: F403
+from .ops.reduction import *  # noqa: F403
+from .ops.shape import *  # noqa: F403
 from .ops.sorting import *  # noqa: F403
 
 _methods.install()

@@ -40,7 +40,7 @@ def refresh_view(view):
     """Give a view whose base changed in place since its history was made a history that
     reads its values from the base's current history (PyTorch regenerates it the same way)."""
     from .autograd.grad_mode import enable_grad
-    from .ops import shape as S
+    from .ops.prims import shape as S
 
     base = view._base
     view._view_version = view._version_counter.v
@@ -55,7 +55,7 @@ def refresh_view(view):
 def inplace_on_view(view, compute):
     """Apply ``compute(old_view) -> new value`` to ``view`` in place, updating its base's graph."""
     from ._methods import cast_for_inplace
-    from .ops import shape as S
+    from .ops.prims import shape as S
 
     base = view._base
     if view._view_version != view._version_counter.v:

@@ -13,7 +13,9 @@ from ._inplace_view import inplace_on_view
 from ._tensor import Tensor, _wrap
 from .autograd.grad_mode import STATE
 from .ops import pointwise as P
-from .ops import products, reducing, shaping
+from .ops import products
+from .ops import reduction as reducing
+from .ops import shape as shaping
 
 
 def _check_inplace(self, recording):
@@ -272,7 +274,7 @@ def bind(namespace: dict, plain: dict, inplace_names=()) -> None:
 
 
 # Modules that declare their own METHODS / INPLACE (see each module's top).
-_SELF_DECLARING = ("sorting", "indexing_api", "linalg_api", "activations", "norms", "random_ops",
+_SELF_DECLARING = ("sorting", "indexing", "linalg", "activations", "norms", "random_ops",
                    "composite")
 
 

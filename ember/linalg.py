@@ -1,13 +1,13 @@
 """``ember.linalg``: PyTorch's ``torch.linalg`` namespace (re-exports only).
 
-The functions live in :mod:`ember.ops.linalg_api`, :mod:`ember.ops.products` and
+The functions live in :mod:`ember.ops.prims.linalg`, :mod:`ember.ops.products` and
 :mod:`ember.ops.norms`; the norms are looked up on first use, so this namespace imports even
 while that module is incomplete.
 """
 
 from __future__ import annotations
 
-from .ops.linalg_api import (
+from .ops.linalg import (
     LinAlgError,
     det,
     eigh,
@@ -23,10 +23,10 @@ from .ops.linalg_api import (
     svdvals,
     vecdot,
 )
-from .ops.linalg_api import linalg_cholesky as cholesky
-from .ops.linalg_api import linalg_cross as cross
-from .ops.linalg_api import linalg_qr as qr
-from .ops.linalg_api import linalg_svd as svd
+from .ops.linalg import linalg_cholesky as cholesky
+from .ops.linalg import linalg_cross as cross
+from .ops.linalg import linalg_qr as qr
+from .ops.linalg import linalg_svd as svd
 from .ops.products import matmul, multi_dot
 
 __all__ = [

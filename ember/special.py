@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 
-from .ops import activations, composite, reducing
+from .ops import activations, composite
 from .ops import pointwise as P
+from .ops import reduction as reducing
 from .ops._promote import promote2, to_float
 
 __all__ = ["erf", "erfc", "erfinv", "expit", "logit", "exp2", "expm1", "log1p", "gammaln",

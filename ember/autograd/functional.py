@@ -45,7 +45,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
 
 
 def _stack(rows):
-    from ..ops.shaping import stack
+    from ..ops.shape import stack
 
     return stack(rows)
 

@@ -1,7 +1,7 @@
 """``ember.nn.functional``: activations, losses and padding in PyTorch's terms.
 
 Thin functions: they check arguments and raise PyTorch's exceptions, then call the fused
-primitives of :mod:`ember.ops.activations` and :mod:`ember.ops.nn_ops`.
+primitives of :mod:`ember.ops.activations` and :mod:`ember.ops.prims.nn`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import warnings
 from .. import _dtype
 from .._tensor import Tensor
 from ..ops import activations as A
-from ..ops import nn_ops as N
 from ..ops._promote import cast, wrap_dim
 from ..ops.activations import (  # noqa: F401 - re-exported as F.<name>, like torch
     apply,
@@ -23,6 +22,7 @@ from ..ops.activations import (  # noqa: F401 - re-exported as F.<name>, like to
     selu_,
     threshold_,
 )
+from ..ops.prims import nn as N
 
 __all__ = [
     "relu", "relu_", "relu6", "hardtanh", "hardtanh_", "gelu", "silu", "mish", "elu", "elu_",

@@ -20,7 +20,7 @@ def cast(t: Tensor, dtype: _dtype.dtype) -> Tensor:
     """``t`` converted to ``dtype`` (differentiable between float types)."""
     if t._data.dtype == dtype.np:
         return t
-    from .elementwise import _cast
+    from .prims.pointwise import _cast
 
     if not dtype.is_floating_point or not t.requires_grad:
         from ..autograd.grad_mode import STATE

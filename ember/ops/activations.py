@@ -16,10 +16,10 @@ import math
 
 from .. import _dtype
 from ..backend import special_of
-from . import elementwise as E
 from ._promote import FLOAT_NP
 from ._registry import defop, inplace
-from .nn_ops import _log_softmax, _softmax, lift_0d
+from .prims import pointwise as E
+from .prims.nn import _log_softmax, _softmax, lift_0d
 
 __all__ = ["softmax", "log_softmax", "relu", "relu_", "selu", "selu_", "celu", "celu_",
            "threshold", "threshold_", "hardshrink", "prelu", "rrelu", "rrelu_"]

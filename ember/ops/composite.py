@@ -10,8 +10,11 @@ import warnings
 
 from .. import _dtype, _factories
 from .._tensor import Tensor
-from . import indexing_api, products, reducing, shaping
+from . import indexing as indexing_api
 from . import pointwise as P
+from . import products
+from . import reduction as reducing
+from . import shape as shaping
 from ._promote import FLOAT_NP, cast, promote2, to_float, wrap_dim
 
 __all__ = ["diff", "cov", "corrcoef", "block_diag", "cartesian_prod", "combinations", "xlogy",

@@ -1,15 +1,15 @@
 """Public cumulative ops along one dim: cumsum, cumprod, cummax, cummin, logcumsumexp.
 
-Re-exported by :mod:`ember.ops.reducing` (so they are ``ember.cumsum`` etc.); the primitives are
-in :mod:`ember.ops.scan_prims`. A 0-d input is scanned as a 1-element vector.
+Re-exported by :mod:`ember.ops.reduction` (so they are ``ember.cumsum`` etc.); the primitives are
+in :mod:`ember.ops.prims.cumulative`. A 0-d input is scanned as a 1-element vector.
 """
 
 from __future__ import annotations
 
 from .. import _dtype, return_types
-from . import scan_prims as C
 from ._promote import FLOAT_NP, cast, wrap_dim
-from .sort_prims import _take_along
+from .prims import cumulative as C
+from .prims.sorting import _take_along
 
 
 def _as_vector(input):

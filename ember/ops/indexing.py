@@ -1,453 +1,591 @@
-"""Indexing primitives: gather/scatter, index_select/index_add, masks, diagonals, windows.
+"""Public indexing functions: gather, scatter, index_select, masked_select, take, tril, diag, ...
 
-Index arrays travel as keyword params (raw arrays, already validated by the public functions in
-:mod:`ember.ops.indexing_api`), so a node keeps only the index and never the indexed tensor
-unless its backward needs it. Each backward is written with these same primitives, so double
-backward works: gather and scatter_add are each other's adjoints, as are index_select and
-index_add, diagonal and diagonal_scatter, unfold and its backward.
+Each function validates its arguments with PyTorch's exception types and messages, then calls
+one primitive of :mod:`ember.ops.prims.indexing` (or composes existing ones). Index tensors
+are checked here (dtype, shape, bounds) so the primitives can index raw arrays without
+further checks.
 """
 
 from __future__ import annotations
 
-from .._tensor import _wrap
-from ..backend import _BY_ARRAY_TYPE
-from . import shape as S
-from ._registry import defop
+import warnings
+
+from .. import _dtype
+from .._tensor import Tensor, _wrap, device_mismatch
+from . import shape as shaping
+from ._promote import broadcast_shapes, cast, scalar_like, wrap_dim
+from .prims import indexing as I
+from .prims import shape as S
+
+__all__ = [
+    "gather", "scatter", "scatter_add", "scatter_reduce", "index_select", "index_add",
+    "index_copy", "index_fill", "masked_select", "masked_scatter", "take", "take_along_dim",
+    "put", "nonzero", "argwhere", "searchsorted", "bucketize", "tril", "triu", "diag",
+    "diagonal", "diagflat", "diag_embed", "diagonal_scatter", "repeat_interleave", "meshgrid",
+]
+
+_INDEX_DTYPES = (_dtype.int64, _dtype.int32)
+_CNAME = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
+          "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+          "bool": "Bool"}
 
 
-def _xp(t):
-    return _BY_ARRAY_TYPE[type(t._data)].xp
+def _cname(t):
+    return _CNAME[t.dtype.name]
 
 
-def _along(xp, index, dim):
-    """The fancy index addressing ``x[i0, .., index[i], .., ik]`` for gather/scatter on ``dim``."""
-    key = []
-    for d, n in enumerate(index.shape):
-        if d == dim:
-            key.append(index)
-        else:
-            shape = [1] * index.ndim
-            shape[d] = n
-            key.append(xp.arange(n).reshape(shape))
-    return tuple(key)
+def _shape(t):
+    return f"[{', '.join(map(str, t.shape))}]"
 
 
-def _prefix(shape):
-    return tuple(slice(0, n) for n in shape)
+def _same_device(input, *others):  # noqa: A002
+    for o in others:
+        if type(o._data) is not type(input._data):
+            raise device_mismatch((input, o))
 
 
-def _crop(src, shape):
-    """``src`` cut down to ``shape`` (the leading block), as a differentiable view."""
-    if tuple(src.shape) == tuple(shape):
-        return src
-    return S._basic_index(src, key=_prefix(shape))
+def _bounds(index, size, message, exc=RuntimeError, allow_negative=False):
+    """Raise ``exc(message.format(i))`` for the smallest or largest out-of-range index ``i``."""
+    if index.numel() == 0:
+        return
+    lo, hi = int(index._data.min()), int(index._data.max())
+    if lo < (-size if allow_negative else 0):
+        raise exc(message.format(lo))
+    if hi >= size:
+        raise exc(message.format(hi))
 
 
-def _pad(g, shape):
-    """``g`` placed in the leading block of zeros of ``shape`` (the adjoint of ``_crop``)."""
-    if tuple(g.shape) == tuple(shape):
-        return g
-    return S._index_scatter(g, shape=tuple(shape), key=_prefix(g.shape), accumulate=False)
+def _oob(dim, size):
+    return "index {} is out of bounds for dimension " + f"{dim} with size {size}"
+
+
+def _vector(t):
+    return S._view(t, shape=(1,)) if t.ndim == 0 else t
 
 
 # ---------------------------------------------------------------------------- gather / scatter
 
 
-@defop("gather")
-def _gather(xp, x, index, dim):
-    return x[_along(xp, index, dim)]
+def gather(input, dim, index, *, sparse_grad=False, out=None):  # noqa: A002
+    """Values of ``input`` at ``index`` along ``dim``: ``out[i][j] = input[index[i][j]][j]``."""
+    if index.dtype not in _INDEX_DTYPES:
+        raise RuntimeError("gather(): Expected dtype int32/int64 for index")
+    _same_device(input, index)
+    d = wrap_dim(dim, input.ndim)
+    x, idx = _vector(input), _vector(index)
+    if idx.ndim != x.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    if idx.numel():
+        for k in range(x.ndim):
+            if k != d and idx.shape[k] > x.shape[k]:
+                raise RuntimeError(f"Size does not match at dimension {k} expected index "
+                                   f"{_shape(idx)} to be no larger than self {_shape(x)} apart "
+                                   f"from dimension {d}")
+        _bounds(idx, x.shape[d], _oob(d, x.shape[d]))
+    res = I._gather(x, index=idx._data, dim=d)
+    return S._view(res, shape=()) if index.ndim == 0 else res
 
 
-@_gather.vjp()
-def _gather_backward(ctx, g):
-    p = ctx.params
-    return _scatter_add(g.new_zeros(ctx.in_meta[0][0]), g, index=p["index"], dim=p["dim"])
+def _scatter_args(input, dim, index, src):  # noqa: A002
+    """Validate a scatter call in PyTorch's terms; returns the wrapped dim and the index array."""
+    if index.dtype not in _INDEX_DTYPES:
+        raise RuntimeError("scatter(): Expected dtype int32/int64 for index")
+    _same_device(input, index)
+    if isinstance(src, Tensor):
+        _same_device(input, src)
+        if src.dtype is not input.dtype:
+            raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    d = wrap_dim(dim, input.ndim)
+    if index.numel() == 0:
+        return d, index._data
+    x, idx = _vector(input), _vector(index)
+    if idx.ndim != x.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    src_v = _vector(src) if isinstance(src, Tensor) else None
+    if src_v is not None and src_v.ndim != idx.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+    for k in range(x.ndim):
+        if (k != d and idx.shape[k] > x.shape[k]) or (
+                src_v is not None and idx.shape[k] > src_v.shape[k]):
+            tail = f" and to be no larger size than src {_shape(src_v)}" if src_v is not None \
+                else ""
+            raise RuntimeError(f"Expected index {_shape(idx)} to be no larger than self "
+                               f"{_shape(x)} apart from dimension {d}{tail}")
+    _bounds(idx, x.shape[d], _oob(d, x.shape[d]))
+    return d, idx._data
 
 
-@defop("scatter_add")
-def _scatter_add(xp, x, src, index, dim):
-    out = x.copy()
-    S.ufunc_at(xp, xp.add, out, _along(xp, index, dim), src[_prefix(index.shape)])
-    return out
+def _run_on_vector(fn, input, *args):  # noqa: A002
+    """Run ``fn`` on a 0-d ``input`` seen as 1-d (PyTorch's rule), then give the 0-d shape back."""
+    if input.ndim:
+        return fn(input, *args)
+    return S._view(fn(_vector(input), *(_vector(a) if isinstance(a, Tensor) else a
+                                         for a in args)), shape=())
 
 
-@_scatter_add.vjp()
-def _scatter_add_backward(ctx, g):
-    p = ctx.params
-    gsrc = None
-    if ctx.needs_input_grad[1]:
-        gsrc = _pad(_gather(g, index=p["index"], dim=p["dim"]), ctx.in_meta[1][0])
-    return g, gsrc
-
-
-@defop("scatter")
-def _scatter(xp, x, src, index, dim):
-    out = x.copy()
-    out[_along(xp, index, dim)] = src[_prefix(index.shape)]
-    return out
-
-
-@_scatter.vjp()
-def _scatter_backward(ctx, g):
-    p = ctx.params
-    need = ctx.needs_input_grad
-    gx = _scatter_value(g, index=p["index"], dim=p["dim"], value=0) if need[0] else None
-    gsrc = None
-    if need[1]:
-        gsrc = _pad(_gather(g, index=p["index"], dim=p["dim"]), ctx.in_meta[1][0])
-    return gx, gsrc
-
-
-@defop("scatter_value")
-def _scatter_value(xp, x, index, dim, value):
-    out = x.copy()
-    out[_along(xp, index, dim)] = value
-    return out
-
-
-@_scatter_value.vjp()
-def _scatter_value_backward(ctx, g):
-    p = ctx.params
-    return _scatter_value(g, index=p["index"], dim=p["dim"], value=0)
-
-
-_REDUCE_UFUNC = {"sum": "add", "mean": "add", "amax": "maximum", "amin": "minimum"}
-
-
-def _multiply_at(xp, out, key, src):
-    """``out[key] *= src`` with repeated positions multiplied in (CuPy has no ``multiply.at``).
-
-    The values are sorted by target; neighbours bound for the same target are multiplied
-    pairwise until one value per target is left (log2 of the largest multiplicity rounds),
-    and those are written with plain fancy indexing, which has no repeats any more.
-    """
-    lin = xp.broadcast_to(S.flat_positions(xp, out.shape, key), src.shape).reshape(-1)
-    order = xp.argsort(lin)
-    lin, vals = lin[order], src.reshape(-1)[order]
-    while lin.size:
-        rank = xp.arange(lin.size) - xp.searchsorted(lin, lin)  # place within its target's run
-        if int(rank.max()) == 0:
-            break
-        even = rank % 2 == 0
-        pair = xp.nonzero(even[:-1] & (lin[1:] == lin[:-1]))[0]
-        vals[pair] *= vals[pair + 1]
-        lin, vals = lin[even], vals[even]
-    out.reshape(-1)[lin] *= vals
-
-
-def _identity(xp, reduce, dtype):
-    """The value a position starts from when ``include_self=False``."""
-    if reduce in ("sum", "mean"):
-        return 0
-    if reduce == "prod":
-        return 1
-    kind = xp.dtype(dtype).kind
-    if kind == "b":
-        return reduce == "amin"
-    if kind in "iu":
-        info = xp.iinfo(dtype)
-        return info.min if reduce == "amax" else info.max
-    return -float("inf") if reduce == "amax" else float("inf")
-
-
-@defop("scatter_reduce")
-def _scatter_reduce(xp, x, src, index, dim, reduce, include_self):
-    out = x.copy()
-    key = _along(xp, index, dim)
-    if not include_self:
-        out[key] = _identity(xp, reduce, x.dtype)
-    src = src[_prefix(index.shape)]
-    if reduce == "prod":
-        _multiply_at(xp, out, key, src)
-    else:
-        S.ufunc_at(xp, getattr(xp, _REDUCE_UFUNC[reduce]), out, key, src)
-    if reduce == "mean":
-        count = xp.zeros(x.shape, dtype=xp.int64)
-        S.ufunc_at(xp, xp.add, count, key, xp.ones((), dtype=xp.int64))
-        if include_self:
-            count += 1
-        count[count == 0] = 1
-        if out.dtype.kind == "f":
-            out /= count.astype(out.dtype)
+def scatter(input, dim, index, src=None, value=None, *, reduce=None):  # noqa: A002
+    """Write ``src`` (a tensor or a scalar ``value``) into ``input`` at ``index`` along ``dim``."""
+    if src is None:
+        src = value
+    if src is None:
+        raise TypeError("scatter() missing required argument 'src' or 'value'")
+    if reduce is not None:
+        if reduce not in ("add", "multiply"):
+            raise RuntimeError("reduce argument must be either add or multiply.")
+        if isinstance(src, Tensor):
+            warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and "
+                          "will be removed in a future PyTorch release. Use torch.scatter_reduce "
+                          "instead for more reduction options.", UserWarning, stacklevel=2)
         else:
-            out //= count.astype(out.dtype)
-    return out
+            src = input.new_full(tuple(index.shape), src)
+        return scatter_reduce(input, dim, index, src, "sum" if reduce == "add" else "prod")
+    d, idx = _scatter_args(input, dim, index, src)
+    if isinstance(src, Tensor):
+        return _run_on_vector(lambda x, s: I._scatter(x, s, index=idx, dim=d), input, src)
+    value = scalar_like(src, input.dtype, input)._data.item()
+    return _run_on_vector(lambda x: I._scatter_value(x, index=idx, dim=d, value=value), input)
 
 
-@_scatter_reduce.vjp(save_inputs=True, save_output=True)
-def _scatter_reduce_backward(ctx, g):
-    # PyTorch's scatter_reduce_backward (FunctionsManual.cpp), formula by formula.
-    x, src = ctx.inputs
-    result = ctx.output
-    p = ctx.params
-    index, dim, reduce, include_self = p["index"], p["dim"], p["reduce"], p["include_self"]
-    src_shape = src.shape
-    src = _crop(src, index.shape)
-
-    def gather(t):
-        return _gather(t, index=index, dim=dim)
-
-    def scatter_add(t, s):
-        return _scatter_add(t, s, index=index, dim=dim)
-
-    if reduce == "sum":
-        gx, gsrc = g, gather(g)
-    elif reduce == "prod":
-        masked_x = x.masked_fill(x == 0, 1)
-        masked_x_result = _scatter_reduce(masked_x, src, **p)
-        gx = g * masked_x_result / masked_x
-        src_zero = src == 0
-        n_zeros = gather(scatter_add(x.new_zeros(x.shape), src_zero.to(x.dtype)))
-        single_zero = src_zero & (n_zeros == 1)
-        masked_src_result = _scatter_reduce(x, src.masked_fill(single_zero, 1), **p)
-        gsrc = gather(g * masked_src_result).where(
-            single_zero, gather(g * result) / src.masked_fill(src_zero, 1))
-    elif reduce == "mean":
-        n = g.new_ones(g.shape) if include_self else g.new_zeros(g.shape)
-        n = scatter_add(n, g.new_ones(index.shape))
-        n = n.masked_fill(n == 0, 1)
-        gx = g / n
-        gsrc = gather(g) / gather(n)
-    else:  # amax / amin: the gradient is shared evenly between tied winners
-        value = gather(result)
-        x_wins = (x == result).to(g.dtype)
-        src_wins = (src == value).to(g.dtype)
-        distributed = g / scatter_add(x_wins, src_wins)
-        gx = x_wins * distributed
-        gsrc = src_wins * gather(distributed)
-    if not include_self:
-        gx = _scatter_value(gx, index=index, dim=dim, value=0)
-    return gx, _pad(gsrc, src_shape)
+def scatter_add(input, dim, index, src):  # noqa: A002
+    """Add ``src`` into ``input`` at ``index`` along ``dim`` (duplicates accumulate)."""
+    d, idx = _scatter_args(input, dim, index, src)
+    return _run_on_vector(lambda x, s: I._scatter_add(x, s, index=idx, dim=d), input, src)
 
 
-# ---------------------------------------------------------------------------- index_select family
+_REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
 
 
-def _dim_key(index, dim):
-    return (slice(None),) * dim + (index,)
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):  # noqa: A002
+    """Reduce ``src`` into ``input`` at ``index`` with sum, prod, mean, amax or amin."""
+    if reduce not in _REDUCTIONS:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got "
+                           f"{reduce}")
+    d, idx = _scatter_args(input, dim, index, src)
+    return _run_on_vector(lambda x, s: I._scatter_reduce(
+        x, s, index=idx, dim=d, reduce=reduce, include_self=bool(include_self)), input, src)
 
 
-@defop("index_select")
-def _index_select(xp, x, index, dim):
-    return xp.take(x, index, axis=dim)
+# ---------------------------------------------------------------------------- index_* family
 
 
-@_index_select.vjp()
-def _index_select_backward(ctx, g):
-    p = ctx.params
-    return _index_add(g.new_zeros(ctx.in_meta[0][0]), g, index=p["index"], dim=p["dim"], alpha=1)
+def _index_vector(index, name):
+    if index.ndim > 1:
+        raise IndexError(f"{name}(): Index is supposed to be a vector, but got dim: {index.ndim} "
+                         f"with type: {_cname(index)} and size: {_shape(index)}")
+    return index._data.reshape(-1)
 
 
-@defop("index_add")
-def _index_add(xp, x, src, index, dim, alpha):
-    out = x.copy()
-    S.ufunc_at(xp, xp.add, out, _dim_key(index, dim), src if alpha == 1 else src * alpha)
-    return out
+def index_select(input, dim, index, *, out=None):  # noqa: A002
+    """The entries of ``input`` along ``dim`` at the positions in the 1-D ``index``."""
+    if index.dtype not in _INDEX_DTYPES:
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    if index.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    _same_device(input, index)
+    d = wrap_dim(dim, input.ndim)
+    if input.ndim == 0:
+        if index.numel() != 1:
+            raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got "
+                               f"{index.numel()} value(s)")
+        _bounds(index, 1, "index out of range in self", IndexError)
+        return S._copy(input)
+    _bounds(index, input.shape[d], "index out of range in self", IndexError)
+    return I._index_select(input, index=index._data.reshape(-1), dim=d)
 
 
-@_index_add.vjp()
-def _index_add_backward(ctx, g):
-    p = ctx.params
-    gsrc = None
-    if ctx.needs_input_grad[1]:
-        gsrc = _index_select(g, index=p["index"], dim=p["dim"])
-        if p["alpha"] != 1:
-            gsrc = gsrc * p["alpha"]
-    return g, gsrc
+def _index_source_checks(name, input, d, idx, source):  # noqa: A002
+    if source.dtype is not input.dtype:
+        if name == "index_add_":
+            raise RuntimeError(f"index_add_(): self ({_cname(input)}) and source "
+                               f"({_cname(source)}) must have the same scalar type")
+        raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, but "
+                           f"got (self) {_cname(input)} and (source) {_cname(source)}")
+    n = source.shape[d] if source.ndim else 1
+    if idx.size != n:
+        if name == "index_add_":
+            raise RuntimeError(f"index_add_(): Number of indices ({idx.size}) should be equal to "
+                               f"source.size(dim): ({n}), for dim: {d}")
+        raise IndexError(f"index_copy_(): Number of indices ({idx.size}) should be equal to "
+                         f"source.size(dim) ({n})")
+    if source.ndim != input.ndim or any(
+            a != b for k, (a, b) in enumerate(zip(input.shape, source.shape)) if k != d):
+        if name == "index_add_":
+            raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the "
+                               f"specified dimension. Got self.shape = {_shape(input)} "
+                               f"source.shape = {_shape(source)}")
+        bad = next((k for k in range(min(input.ndim, source.ndim)) if k != d
+                    and input.shape[k] != source.shape[k]), 0)
+        raise RuntimeError(f"index_copy_(): Source/destination tensor must have same slice "
+                           f"shapes. Destination slice shape: {input.shape[bad]} at dimension "
+                           f"{bad} and source slice shape: {source.shape[bad]} at dimension {bad}.")
 
 
-@defop("index_copy")
-def _index_copy(xp, x, src, index, dim):
-    out = x.copy()
-    out[_dim_key(index, dim)] = src
-    return out
+def index_add(input, dim, index, source, *, alpha=1, out=None):  # noqa: A002
+    """``input`` with ``alpha * source`` added at ``index`` along ``dim`` (duplicates add up)."""
+    if index.dtype not in _INDEX_DTYPES:
+        raise RuntimeError(f"index_add_(): Expected dtype int32/int64 for index but got: "
+                           f"{_cname(index)}")
+    idx = _index_vector(index, "index_add_")
+    _same_device(input, index, source)
+    d = wrap_dim(dim, input.ndim)
+    _index_source_checks("index_add_", _vector(input), d, idx, _vector(source))
+    _bounds(index, input.shape[d] if input.ndim else 1, _oob(d, input.shape[d] if input.ndim
+                                                              else 1))
+    return _run_on_vector(lambda x, s: I._index_add(x, s, index=idx, dim=d, alpha=alpha), input,
+                          source)
 
 
-@_index_copy.vjp()
-def _index_copy_backward(ctx, g):
-    p = ctx.params
-    need = ctx.needs_input_grad
-    gx = _index_fill(g, g.new_zeros(()), **p) if need[0] else None
-    gsrc = _index_select(g, **p) if need[1] else None
-    return gx, gsrc
+def index_copy(input, dim, index, source):  # noqa: A002
+    """``input`` with the slices at ``index`` along ``dim`` replaced by those of ``source``."""
+    if index.dtype is not _dtype.int64:
+        raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got "
+                           f"{_cname(index)}")
+    if index.ndim > 1:
+        raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {index.ndim})")
+    idx = index._data.reshape(-1)
+    _same_device(input, index, source)
+    d = wrap_dim(dim, input.ndim)
+    _index_source_checks("index_copy_", _vector(input), d, idx, _vector(source))
+    size = input.shape[d] if input.ndim else 1
+    _bounds(index, size, "index_copy_(): " + _oob(d, size), IndexError)
+    return _run_on_vector(lambda x, s: I._index_copy(x, s, index=idx, dim=d), input, source)
 
 
-@defop("index_fill")
-def _index_fill(xp, x, value, index, dim):
-    out = x.copy()
-    out[_dim_key(index, dim)] = value
-    return out
-
-
-@_index_fill.vjp()
-def _index_fill_backward(ctx, g):
-    p = ctx.params
-    need = ctx.needs_input_grad
-    gx = _index_fill(g, g.new_zeros(()), **p) if need[0] else None
-    gv = None
-    if need[1]:
-        gv = _index_select(g, index=_xp(g).unique(p["index"]), dim=p["dim"]).sum()
-    return gx, gv
-
-
-# ---------------------------------------------------------------------------- masks
-
-
-@defop("masked_scatter")
-def _masked_scatter(xp, x, source, mask):
-    out = x.copy()
-    out[mask] = source.reshape(-1)[:int(mask.sum())]
-    return out
-
-
-@_masked_scatter.vjp()
-def _masked_scatter_backward(ctx, g):
-    mask = ctx.params["mask"]
-    need = ctx.needs_input_grad
-    gx = g.masked_fill(_wrap(mask), 0) if need[0] else None
-    gsrc = None
-    if need[1]:
-        shape = ctx.in_meta[1][0]
-        numel = 1
-        for s in shape:
-            numel *= s
-        picked = S._advanced_index(g, key=(mask,))
-        gsrc = _pad(picked, (numel,)).reshape(shape)
-    return gx, gsrc
-
-
-# ---------------------------------------------------------------------------- triangles
-
-
-@defop("tril")
-def _tril(xp, x, diagonal):
-    return xp.tril(x, diagonal)
-
-
-@_tril.vjp()
-def _tril_backward(ctx, g):
-    return _tril(g, **ctx.params)
-
-
-@defop("triu")
-def _triu(xp, x, diagonal):
-    return xp.triu(x, diagonal)
-
-
-@_triu.vjp()
-def _triu_backward(ctx, g):
-    return _triu(g, **ctx.params)
-
-
-# ---------------------------------------------------------------------------- strided views
-
-
-def _strided(xp, x, shape, strides):
-    """A writable view of ``x``'s memory with byte ``strides`` (``x`` is the first element)."""
-    return xp.lib.stride_tricks.as_strided(x, shape, strides)
-
-
-def diagonal_shape(shape, offset, dim1, dim2):
-    """The shape of ``diagonal(x, offset, dim1, dim2)`` for ``x`` of ``shape`` (dims wrapped)."""
-    n1, n2 = shape[dim1], shape[dim2]
-    length = max(min(n1, n2 - offset), 0) if offset >= 0 else max(min(n1 + offset, n2), 0)
-    return tuple(s for d, s in enumerate(shape) if d not in (dim1, dim2)) + (length,)
-
-
-def _diag_view(xp, x, offset, dim1, dim2):
-    """The diagonal of ``x`` over ``dim1``/``dim2`` as a writable view, moved to the last dim."""
-    start = [slice(None)] * x.ndim
-    if offset >= 0:
-        start[dim2] = slice(min(offset, x.shape[dim2]), None)
+def index_fill(input, dim, index, value):  # noqa: A002
+    """``input`` with the slices at ``index`` along ``dim`` set to ``value``."""
+    if index.dtype is not _dtype.int64:
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
+    if index.ndim > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
+    if isinstance(value, Tensor):
+        if value.ndim != 0:
+            raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got "
+                               f"tensor with {value.ndim} dimension(s).")
+        value = cast(value, input.dtype)
     else:
-        start[dim1] = slice(min(-offset, x.shape[dim1]), None)
-    shape = diagonal_shape(x.shape, offset, dim1, dim2)
-    rest = [d for d in range(x.ndim) if d not in (dim1, dim2)]
-    strides = tuple(x.strides[d] for d in rest) + (x.strides[dim1] + x.strides[dim2],)
-    return _strided(xp, x[tuple(start)], shape, strides)
+        value = scalar_like(value, input.dtype, input)
+    _same_device(input, index, value)
+    d = wrap_dim(dim, input.ndim)
+    size = input.shape[d] if input.ndim else 1
+    _bounds(index, size, _oob(d, size), IndexError, allow_negative=True)
+    idx = index._data.reshape(-1)
+    return _run_on_vector(lambda x: I._index_fill(x, value, index=idx, dim=d), input)
 
 
-@defop("diagonal", view=True)
-def _diagonal(xp, x, offset, dim1, dim2):
-    return _diag_view(xp, x, offset, dim1, dim2)
+# ---------------------------------------------------------------------------- masks and flat
 
 
-@_diagonal.vjp()
-def _diagonal_backward(ctx, g):
-    return _diagonal_scatter(g.new_zeros(ctx.in_meta[0][0]), g, **ctx.params)
+def masked_select(input, mask, *, out=None):  # noqa: A002
+    """The 1-D tensor of the entries of ``input`` where the (broadcast) ``mask`` is True."""
+    if mask.dtype is not _dtype.bool:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    _same_device(input, mask)
+    shape = broadcast_shapes(input.shape, mask.shape)
+    x = shaping.expand(input, shape)
+    m = mask._data if tuple(mask.shape) == shape else shaping.expand(mask, shape)._data
+    return S._advanced_index(_vector(x), key=(m.reshape(-1) if m.ndim == 0 else m,))
 
 
-@defop("diagonal_scatter")
-def _diagonal_scatter(xp, x, src, offset, dim1, dim2):
-    out = x.copy()
-    _diag_view(xp, out, offset, dim1, dim2)[...] = src
-    return out
+def masked_scatter(input, mask, source):  # noqa: A002
+    """``input`` with the positions where ``mask`` is True filled, in order, from ``source``."""
+    if mask.dtype is not _dtype.bool:
+        raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype "
+                           f"{_cname(mask)}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got"
+                           f"{_cname(input)} and {_cname(source)}")
+    _same_device(input, mask, source)
+    shape = broadcast_shapes(input.shape, mask.shape)
+    x = input if tuple(input.shape) == shape else shaping.expand(input, shape)
+    m = mask._data if tuple(mask.shape) == shape else shaping.expand(mask, shape)._data
+    if int(m.sum()) > source.numel():
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    return I._masked_scatter(x, source, mask=m)
 
 
-@_diagonal_scatter.vjp()
-def _diagonal_scatter_backward(ctx, g):
-    need = ctx.needs_input_grad
-    gx = gsrc = None
-    if need[0]:
-        zeros = g.new_zeros(diagonal_shape(g.shape, **ctx.params))
-        gx = _diagonal_scatter(g, zeros, **ctx.params)
-    if need[1]:
-        gsrc = _diagonal(g, **ctx.params)
-    return gx, gsrc
+def _flat_index(index, numel, name):
+    if index.dtype is not _dtype.int64:
+        raise RuntimeError(f"{name}(): Expected a long tensor for index, but got {_cname(index)}")
+    _bounds(index, numel, f"out of range: tried to access index {{}} on a tensor of {numel} "
+                          "elements.", IndexError, allow_negative=True)
+    return index._data
 
 
-def _windows(xp, x, dim, size, step):
-    n = x.shape[dim]
-    count = (n - size) // step + 1
-    shape = x.shape[:dim] + (count,) + x.shape[dim + 1:] + (size,)
-    st = x.strides
-    strides = st[:dim] + (st[dim] * step,) + st[dim + 1:] + (st[dim],)
-    return _strided(xp, x, shape, strides)
+def take(input, index):  # noqa: A002
+    """``input`` seen as 1-D, read at ``index``; the result has the shape of ``index``."""
+    idx = _flat_index(index, input.numel(), "take")
+    _same_device(input, index)
+    return S._advanced_index(shaping.reshape(input, (-1,)), key=(idx,))
 
 
-@defop("unfold", view=True)
-def _unfold(xp, x, dim, size, step):
-    return _windows(xp, x, dim, size, step)
+def take_along_dim(input, indices, dim=None, *, out=None):  # noqa: A002
+    """``gather`` with ``indices`` broadcast against ``input`` (or on the flattened input)."""
+    if indices.dtype is not _dtype.int64:
+        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{_cname(indices)}")
+    if dim is None:
+        return gather(shaping.reshape(input, (-1,)), 0, shaping.reshape(indices, (-1,)))
+    if input.ndim != indices.ndim:
+        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same "
+                           f"number of dimensions, but got {input.ndim} dimensions for input, "
+                           f"and {indices.ndim} dimensions for indices")
+    d = wrap_dim(dim, input.ndim)
+    x_shape, i_shape = list(input.shape), list(indices.shape)
+    x_shape[d] = i_shape[d] = 1
+    common = list(broadcast_shapes(x_shape, i_shape))
+    x = shaping.expand(input, common[:d] + [input.shape[d]] + common[d + 1:])
+    idx = shaping.expand(indices, common[:d] + [indices.shape[d]] + common[d + 1:])
+    return gather(x, d, idx)
 
 
-@_unfold.vjp()
-def _unfold_backward(ctx, g):
-    return _unfold_grad(g, shape=ctx.in_meta[0][0], **ctx.params)
+def put(input, index, source, accumulate=False):  # noqa: A002
+    """``input`` (seen as 1-D) with ``source`` written (or added) at ``index``."""
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"put_(): self and source expected to have the same dtype, but got "
+                           f"self.dtype = {_cname(input)} and source.dtype = {_cname(source)}")
+    if source.numel() != index.numel():
+        raise IndexError(f"put_(): Expected source and index to have the same number of "
+                         f"elements, but got source.numel() = {source.numel()}, index.numel() = "
+                         f"{index.numel()}")
+    idx = _flat_index(index, input.numel(), "put_").reshape(-1)
+    _same_device(input, index, source)
+    flat = shaping.reshape(input, (-1,))
+    res = S._index_put(flat, shaping.reshape(source, (-1,)), key=(idx,),
+                       accumulate=bool(accumulate))
+    return shaping.reshape(res, input.shape)
 
 
-@defop("unfold_backward")
-def _unfold_grad(xp, g, shape, dim, size, step):
-    out = xp.zeros(shape, dtype=g.dtype)
-    count = g.shape[dim]
-    # one vectorised add per position inside the window (overlapping windows accumulate)
-    for k in range(size):
-        key = (slice(None),) * dim + (slice(k, k + step * (count - 1) + 1, step),)
-        out[key] += g[..., k]
-    return out
+def nonzero(input, *, out=None, as_tuple=False):  # noqa: A002
+    """Indices of the non-zero entries: an (n, ndim) int64 tensor, or one 1-D tensor per dim."""
+    if not as_tuple:
+        return I._nonzero(input)
+    rows = I._nonzero(_vector(input))
+    return tuple(shaping.unbind(shaping.contiguous(shaping.t(rows)), 0))
 
 
-@_unfold_grad.vjp()
-def _unfold_grad_backward(ctx, gg):
-    p = ctx.params
-    return _unfold(gg, dim=p["dim"], size=p["size"], step=p["step"])
+def argwhere(input):  # noqa: A002
+    """``nonzero(input)``: the (n, ndim) indices of the non-zero entries."""
+    return I._nonzero(input)
 
 
-# ---------------------------------------------------------------------------- no gradient
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,  # noqa: A002
+                 out=None, sorter=None):
+    """Insertion points of ``input`` in the innermost dim of ``sorted_sequence``."""
+    seq = sorted_sequence
+    if seq.ndim == 0:
+        raise RuntimeError("torch.searchsorted(): boundaries tensor should have positive "
+                           "dimension, but got 0 dimension")
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got "
+                               f"{side}")
+        if right and side == "left":
+            raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, "
+                               "got side of left while right was True")
+        right = side == "right"
+    if not isinstance(input, Tensor):
+        input = scalar_like(input, _dtype.result_type(seq, input), seq)  # noqa: A001
+    _same_device(seq, input)
+    if seq.ndim > 1 and input.ndim == 0:
+        raise RuntimeError(f"torch.searchsorted(): input value can be a scalar only when "
+                           f"boundaries tensor dimension is 1, but we got boundaries tensor "
+                           f"dim({seq.ndim}) and input value's dim(0) numel(1)")
+    if seq.ndim > 1 and (input.ndim != seq.ndim or input.shape[:-1] != seq.shape[:-1]):
+        raise RuntimeError(f"torch.searchsorted(): boundaries tensor should be 1 dimension or the "
+                           f"first N-1 dimensions of boundaries tensor and input value tensor "
+                           f"must match, but we got boundaries tensor {_shape(seq)} and input "
+                           f"value tensor {_shape(input)}")
+    seq = seq.detach()
+    if sorter is not None:
+        if sorter.dtype is not _dtype.int64:
+            raise RuntimeError(f"torch.searchsorted(): sorter must be a tensor of long dtype but "
+                               f"got dtype {_cname(sorter)}")
+        if sorter.shape != seq.shape:
+            raise RuntimeError(f"torch.searchsorted(): boundary and sorter must have the same "
+                               f"size, but got boundary tensor {_shape(seq)}and got sorter tensor "
+                               f"{_shape(sorter)}")
+        seq = gather(seq, -1, sorter)
+    return I._searchsorted(seq, input.detach(), right=bool(right), out_int32=bool(out_int32))
 
 
-@defop("nonzero")
-def _nonzero(xp, x):
-    return xp.argwhere(x)
+def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):  # noqa: A002
+    """The bucket index of each value of ``input`` among the 1-D ``boundaries``."""
+    if boundaries.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
-@defop("searchsorted")
-def _searchsorted(xp, seq, values, right, out_int32):
-    dtype = xp.int32 if out_int32 else xp.int64
-    if seq.ndim == 1:
-        return xp.searchsorted(seq, values, side="right" if right else "left").astype(dtype)
-    # one search per row of boundaries: count the boundaries below each value
-    s = seq[..., None, :]
-    v = values[..., :, None]
-    below = (s <= v) if right else (s < v)
-    return below.sum(-1, dtype=dtype)
+# ---------------------------------------------------------------------------- triangles, diagonals
 
+
+def _triangle(op, name):
+    def fn(input, diagonal=0, *, out=None):  # noqa: A002
+        if input.ndim < 2:
+            raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+        return op(input, diagonal=int(diagonal))
+
+    fn.__name__ = name
+    return fn
+
+
+tril = _triangle(I._tril, "tril")
+tril.__doc__ = "The lower triangle of the last two dims (entries above ``diagonal`` zeroed)."
+triu = _triangle(I._triu, "triu")
+triu.__doc__ = "The upper triangle of the last two dims (entries below ``diagonal`` zeroed)."
+
+
+def _diag_dims(ndim, dim1, dim2):
+    d1, d2 = wrap_dim(dim1, ndim), wrap_dim(dim2, ndim)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return d1, d2
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):  # noqa: A002
+    """A view of the diagonal over ``dim1``/``dim2`` (moved to the last dim)."""
+    d1, d2 = _diag_dims(input.ndim, dim1, dim2)
+    return I._diagonal(input, offset=int(offset), dim1=d1, dim2=d2)
+
+
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):  # noqa: A002
+    """``input`` with its diagonal over ``dim1``/``dim2`` replaced by ``src``."""
+    d1, d2 = _diag_dims(input.ndim, dim1, dim2)
+    want = I.diagonal_shape(input.shape, int(offset), d1, d2)
+    if tuple(src.shape) != want:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
+                           f"{_shape(src)}, slice size = [{', '.join(map(str, want))}]")
+    _same_device(input, src)
+    return I._diagonal_scatter(input, cast(src, input.dtype), offset=int(offset), dim1=d1,
+                               dim2=d2)
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):  # noqa: A002
+    """Tensors whose diagonals (over ``dim1``/``dim2``) are the last dim of ``input``."""
+    d1, d2 = _diag_dims(input.ndim + 1, dim1, dim2)
+    size = (input.shape[-1] if input.ndim else 1) + abs(int(offset))
+    shape = list(input.shape[:-1])
+    for d in sorted((d1, d2)):
+        shape.insert(d, size)
+    src = _vector(input)
+    return I._diagonal_scatter(input.new_zeros(tuple(shape)), src, offset=int(offset), dim1=d1,
+                               dim2=d2)
+
+
+def diag(input, diagonal=0, *, out=None):  # noqa: A002
+    """A 1-D ``input`` as a diagonal matrix, or the diagonal of a 2-D ``input`` (a copy)."""
+    if input.ndim == 1:
+        return diag_embed(input, diagonal)
+    if input.ndim == 2:
+        return S._copy(I._diagonal(input, offset=int(diagonal), dim1=0, dim2=1))
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
+
+
+def diagflat(input, offset=0):  # noqa: A002
+    """The flattened ``input`` as the ``offset`` diagonal of a square matrix."""
+    return diag_embed(shaping.reshape(input, (-1,)), offset)
+
+
+# ---------------------------------------------------------------------------- repeats, grids
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):  # noqa: A002
+    """Repeat each element (along ``dim``, or of the flattened input) ``repeats`` times."""
+    if repeats is None:  # repeat_interleave(repeats): the indices, each repeated
+        if input.ndim != 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        reps = input
+        input = _wrap(I._xp(reps).arange(reps.shape[0]))  # noqa: A001
+        dim = 0
+    elif isinstance(repeats, Tensor):
+        if repeats.ndim > 1:
+            raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+        reps = repeats
+    else:
+        reps = int(repeats)
+        if reps < 0:
+            raise RuntimeError("Repeats must be non-negative")
+    x = shaping.reshape(input, (-1,)) if dim is None else input
+    d = 0 if dim is None else wrap_dim(dim, x.ndim)
+    if isinstance(reps, Tensor):
+        if reps.dtype.category != 1:
+            raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for '
+                                      f"'{_cname(reps)}'")
+        if reps.numel() and int(reps._data.min()) < 0:
+            raise RuntimeError("repeats can not be negative")
+        if reps.numel() == 1:
+            reps = int(reps.item())
+    if isinstance(reps, int):
+        total = (x.shape[d] if x.ndim else 1) * reps
+    else:
+        n = x.shape[d] if x.ndim else 1
+        if reps.shape[0] != n:
+            raise RuntimeError(f"repeats must have the same size as input along dim, but got "
+                               f"repeats.size(0) = {reps.shape[0]} and input.size({d}) = {n}")
+        total = int(reps._data.sum())
+    if output_size is not None and output_size != total:
+        raise RuntimeError("allocated size does not match required size")
+    x = _vector(x)
+    if isinstance(reps, int):
+        shape = list(x.shape)
+        spread = shaping.expand(shaping.unsqueeze(x, d + 1), *shape[:d + 1], reps, *shape[d + 1:])
+        shape[d] *= reps
+        return shaping.reshape(spread, shape)
+    xp = I._xp(x)
+    index = xp.repeat(xp.arange(x.shape[d]), reps._data)
+    return I._index_select(x, index=index, dim=d)
+
+
+def meshgrid(*tensors, indexing=None):
+    """Coordinate grids from 1-D tensors ('ij': matrix indexing, 'xy': Cartesian), as views."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    if indexing is None:
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the "
+                      "indexing argument.", UserWarning, stacklevel=2)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: '
+                           f"{indexing}")
+    for t in tensors:
+        if t.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but "
+                               f"got: {t}")
+        if t.dtype is not tensors[0].dtype:
+            raise RuntimeError("meshgrid expects all tensors to have the same dtype")
+        _same_device(tensors[0], t)
+    swap = indexing == "xy" and len(tensors) >= 2
+    ts = [tensors[1], tensors[0], *tensors[2:]] if swap else list(tensors)
+    shape = [t.numel() for t in ts]
+    grids = []
+    for i, t in enumerate(ts):
+        view = [1] * len(ts)
+        view[i] = -1
+        grids.append(shaping.expand(shaping.reshape(t, view), shape))
+    if swap:  # the grids of the first two inputs back in their order
+        grids[0], grids[1] = grids[1], grids[0]
+    return tuple(grids)
+
+
+def unfold(self, dimension, size, step):
+    """``Tensor.unfold``: a view of all windows of ``size`` taken every ``step`` along a dim."""
+    d = wrap_dim(dimension, self.ndim)
+    n = self.shape[d] if self.ndim else 1
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    if size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    if self.ndim == 0:
+        return S._basic_index(S._view(self, shape=(1,)), key=(slice(0, size),))
+    return I._unfold(self, dim=d, size=int(size), step=int(step))
+
+
+METHODS: dict = {name: globals()[name] for name in __all__
+                 if name not in ("meshgrid", "searchsorted", "bucketize")}
+METHODS["unfold"] = unfold
+# names in METHODS that also get an in-place variant `name_`
+INPLACE: list[str] = ["scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy",
+                      "index_fill", "masked_scatter", "put", "tril", "triu"]

@@ -1,463 +1,435 @@
-"""Linear-algebra primitives: products, inverses, solves and decompositions.
-
-Forwards call the array namespace's routines (``xp.matmul``, ``xp.einsum``, ``xp.linalg.*``);
-backwards are written with ember ops, so they can be differentiated again. The public functions
-that check arguments in PyTorch's terms live in :mod:`ember.ops.products` and
-:mod:`ember.ops.linalg_api`.
-
-NOTE [ Saved factors of decompositions ]
-qr, svd and eigh have several outputs, and their backward needs them. The forward keeps the
-factors as ``aux`` arrays, which serve a plain backward. When the backward is itself recorded
-(``create_graph=True``) the factors must be differentiable functions of the input, so they are
-recomputed by running the op again on the saved input: the same routine on the same array gives
-the same factors, and the rerun records the graph that double backward needs.
-
-NOTE [ Unused factor gradients ]
-The engine hands a multi-output op zeros for outputs that got no gradient, where PyTorch passes
-"undefined". For svd and eigh this matters: the terms for U, V (or the eigenvectors) divide by
-singular values and eigenvalue gaps, which may be zero (rank-deficient input, repeated values)
-even though only S or the eigenvalues are used. An all-zero gradient is therefore treated as
-absent, which gives PyTorch's result in exactly the cases where it is finite.
-"""
+"""Public linear algebra: ``torch.linalg`` functions and their torch-level aliases (``det``,
+``inverse``, ``svd``, ``qr``, ...). Arguments are checked in PyTorch's terms here, then one
+primitive of :mod:`ember.ops.prims.linalg` runs (or a short composition). ``ember.linalg``
+re-exports the ``torch.linalg`` names."""
 
 from __future__ import annotations
 
-from .. import _factories
-from .._tensor import _wrap
-from ..autograd.grad_mode import STATE
+from .. import _dtype, _factories, return_types
+from .._tensor import Tensor, _wrap
+from ..autograd.grad_mode import no_grad
 from ..backend import _BY_ARRAY_TYPE
-from ._registry import defop
+from . import pointwise as P
+from . import products
+from ._promote import broadcast_shapes, cast, scalar_like, wrap_dim
+from .prims import linalg as L
+from .prims.linalg import LinAlgError
+from .products import tname, write_out
+
+__all__ = [
+    "cross", "trace", "inverse", "det", "logdet", "slogdet", "cholesky", "pinverse", "svd", "qr",
+    "matrix_power",
+]
+
+inv_ex_result = return_types._make("linalg_inv_ex", ["inverse", "info"])
+svd_result = return_types._make("svd", ["U", "S", "V"])
 
 
-class LinAlgError(RuntimeError):
-    """A linear-algebra routine failed on its input (``torch.linalg.LinAlgError``)."""
+# ---------------------------------------------------------------- argument checks
+def _float_input(A, fname):  # noqa: N803 - PyTorch's argument name
+    if not isinstance(A, Tensor):
+        raise TypeError(f"{fname}(): argument 'A' (position 1) must be Tensor, not "
+                        f"{type(A).__name__}")
+    if A.dtype in (_dtype.float16, _dtype.bfloat16):
+        raise RuntimeError(f"{fname}: Low precision dtypes not supported. Got {tname(A.dtype)}")
+    if not A.dtype.is_floating_point:
+        raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as input. Got "
+                           f"{tname(A.dtype)}")
 
 
-def _is_lapack_error(exc) -> bool:
-    # numpy.linalg.LinAlgError, or CuPy's re-raise of it; named, so no library is imported here
-    return type(exc).__name__ == "LinAlgError"
+def _matrix(A, fname, arg="A"):  # noqa: N803
+    _float_input(A, fname)
+    if A.ndim < 2:
+        raise RuntimeError(f"{fname}: The input tensor {arg} must have at least 2 dimensions.")
 
 
-def _failing_element(fn, a):
-    """Index of the first matrix of the batch ``a`` on which ``fn`` fails (error path only)."""
-    flat = a.reshape(-1, *a.shape[-2:])
-    for i in range(flat.shape[0]):
-        try:
-            fn(flat[i])
-        except Exception as exc:  # noqa: BLE001 - only LAPACK failures are wanted
-            if _is_lapack_error(exc):
-                return flat[i], f"(Batch element {i}): " if a.ndim > 2 else ""
-            raise
-    return a, ""
+def _square(A, fname, arg="A"):  # noqa: N803
+    _matrix(A, fname, arg)
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"{fname}: {arg} must be batches of square matrices, but they are "
+                           f"{A.shape[-2]} by {A.shape[-1]} matrices")
 
 
-# ---------------------------------------------------------------- helpers used by backwards
-def _eye(n, like):
-    return _factories.eye(n, dtype=like.dtype, device=like.device)
+def _same_dtype(A, B, fname):  # noqa: N803
+    if A.dtype is not B.dtype:
+        raise RuntimeError(f"{fname}: Expected A and B to have the same dtype, but found A of "
+                           f"type {tname(A.dtype)} and B of type {tname(B.dtype)} instead")
 
 
-def _tril(x, k=0):
-    """Lower triangle of the last two dims (``x.tril(k)``), as a product with a 0/1 mask."""
-    m, n = x.shape[-2], x.shape[-1]
-    rows = _factories.arange(m, device=x.device).unsqueeze(-1)
-    cols = _factories.arange(n, device=x.device)
-    return x * (cols <= rows + k).to(x.dtype)
+# ---------------------------------------------------------------- inverse and determinants
+def inv(A, *, out=None):  # noqa: N803
+    """Inverse of a square matrix (or batch); raises ``LinAlgError`` if one is singular."""
+    _square(A, "linalg.inv")
+    return write_out(L._inv(A), out)
 
 
-def _diag_embed(v):
-    return v.unsqueeze(-1) * _eye(v.shape[-1], v)
+def inverse(input, *, out=None):  # noqa: A002
+    """Alias of :func:`ember.linalg.inv`."""
+    return inv(input, out=out)
 
 
-def _solve_right_t(w, r):
-    """``w @ r^{-T}``."""
-    return _solve(r, w.mT).mT
-
-
-def _nonzero(g) -> bool:
-    """Whether a gradient carries information (see NOTE [ Unused factor gradients ])."""
-    return bool(g._data.any())
-
-
-def _factors(ctx, op):
-    """The saved outputs of a decomposition (see NOTE [ Saved factors of decompositions ])."""
-    if STATE.enabled:
-        return op(*ctx.inputs, **ctx.params)
-    return tuple(_wrap(a) for a in ctx.aux)
-
-
-# ---------------------------------------------------------------- products
-@defop("matmul")
-def _matmul(xp, a, b):
-    return xp.matmul(a, b)
-
-
-@_matmul.vjp(save_inputs=True)
-def _matmul_backward(ctx, g):
-    a, b = ctx.inputs
-    need = ctx.needs_input_grad
-    ga = gb = None
-    if a.ndim == 1 and b.ndim == 1:
-        return (g * b if need[0] else None), (g * a if need[1] else None)
-    if a.ndim == 1:  # (k) @ (..., k, n) -> (..., n)
-        if need[0]:
-            ga = (g.unsqueeze(-2) @ b.mT).squeeze(-2)
-        if need[1]:
-            gb = a.unsqueeze(-1) * g.unsqueeze(-2)
-        return ga, gb
-    if b.ndim == 1:  # (..., m, k) @ (k) -> (..., m)
-        if need[0]:
-            ga = g.unsqueeze(-1) * b
-        if need[1]:
-            gb = (a.mT @ g.unsqueeze(-1)).squeeze(-1)
-        return ga, gb
-    if need[0]:
-        ga = g @ b.mT
-    if need[1]:
-        if b.ndim == 2 and a.ndim > 2:
-            # (..., m, k) @ (k, n): fold the batch into one GEMM instead of a batched product
-            # that the engine would then sum over the batch (1.5x faster for Linear on 3-D input)
-            gb = a.reshape(-1, a.shape[-1]).mT @ g.reshape(-1, g.shape[-1])
-        else:
-            gb = a.mT @ g
-    return ga, gb
-
-
-_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-@defop("einsum")
-def _einsum(xp, *operands, equation):
-    """``equation`` is explicit: letters only, one term per operand, and ``->``."""
-    out = xp.einsum(equation, *operands, optimize=len(operands) > 1)
-    if getattr(out, "base", None) is not None:  # a permutation or diagonal view of an input
-        out = out.copy()
-    return out
-
-
-@_einsum.vjp(save_inputs=True)
-def _einsum_backward(ctx, g):
-    lhs, out = ctx.params["equation"].split("->")
-    terms = lhs.split(",")
-    ops = ctx.inputs
-    return tuple(_einsum_operand_grad(k, terms, out, ops, g) if need else None
-                 for k, need in enumerate(ctx.needs_input_grad))
-
-
-def _einsum_operand_grad(k, terms, out, ops, g):
-    """The gradient of operand ``k``: the output gradient contracted with the other operands.
-
-    A label of operand ``k`` found nowhere else was summed away, so its gradient is broadcast
-    (a ones vector); a label repeated in operand ``k`` read a diagonal, so its gradient lives on
-    one (an identity matrix).
-    """
-    others = [terms[j] for j in range(len(terms)) if j != k]
-    seen_elsewhere = set(out).union(*others)
-    taken = set(out).union(*terms)
-    fresh = (c for c in _LETTERS if c not in taken)
-    subs = [out, *others]
-    tensors = [g, *(ops[j] for j in range(len(terms)) if j != k)]
-    target = []
-    first = set()
-    for label, size in zip(terms[k], ops[k].shape):
-        if label in first:
-            new = next(fresh)
-            target.append(new)
-            subs.append(label + new)
-            tensors.append(_eye(size, g))
-            continue
-        first.add(label)
-        target.append(label)
-        if label not in seen_elsewhere:
-            subs.append(label)
-            tensors.append(g.new_ones((size,)))
-    grad = _einsum(*tensors, equation=",".join(subs) + "->" + "".join(target))
-    # a label of size 1 everywhere else broadcast against this operand: expand the gradient
-    shape = tuple(o if r == 1 else r for r, o in zip(grad.shape, ops[k].shape))
-    return grad if shape == tuple(grad.shape) else grad.expand(shape)
-
-
-# ---------------------------------------------------------------- inverse, det, solve
-@defop("linalg_inv")
-def _inv(xp, a):
+def inv_ex(A, *, check_errors=False, out=None):  # noqa: N803
+    """``(inverse, info)``: ``info`` is 0 where a matrix was inverted, > 0 where it is singular
+    (its inverse is then NaN); raises only with ``check_errors=True``."""
+    _square(A, "linalg.inv")
     try:
-        return xp.linalg.inv(a)
-    except Exception as exc:
-        if not _is_lapack_error(exc):
+        return inv_ex_result(L._inv(A), _factories.zeros(A.shape[:-2], dtype=_dtype.int32,
+                                                          device=A.device))
+    except LinAlgError:
+        if check_errors:
             raise
-        _, where = _failing_element(xp.linalg.inv, a)
-        raise LinAlgError(f"linalg.inv: {where}The diagonal element of the LU factorization is "
-                          "zero, the inversion could not be completed because the input matrix "
-                          "is singular.") from None
+    with no_grad():
+        sign, _ = L._slogdet(A)
+    info = (sign == 0).to(_dtype.int32)
+    nan = scalar_like(float("nan"), A.dtype, A)
+    safe = P.where(info.bool().unsqueeze(-1).unsqueeze(-1), _factories.eye(
+        A.shape[-1], dtype=A.dtype, device=A.device), A)
+    result = P.where(info.bool().unsqueeze(-1).unsqueeze(-1), nan, L._inv(safe))
+    return inv_ex_result(result, info)
 
 
-@_inv.vjp(save_output=True)
-def _inv_backward(ctx, g):
-    inv_t = ctx.output.mT
-    return -(inv_t @ (g @ inv_t))
+def det(A, *, out=None):  # noqa: N803
+    """Determinant of a square matrix (or batch)."""
+    _square(A, "linalg.det")
+    return write_out(L._det(A), out)
 
 
-@defop("linalg_det")
-def _det(xp, a):
-    return xp.linalg.det(a)
+def slogdet(A, *, out=None):  # noqa: N803
+    """``(sign, logabsdet)`` of the determinant, stable where ``det`` would over/underflow."""
+    _square(A, "linalg.slogdet")
+    sign, logabsdet = L._slogdet(A)
+    return return_types.slogdet(sign, logabsdet)
 
 
-@_det.vjp(save_inputs=True, save_output=True)
-def _det_backward(ctx, g):
-    a = ctx.inputs[0]
-    det = ctx.output
-    if a.shape[-1] == 0 or not bool((det._data == 0).any()):
-        return (g * det).unsqueeze(-1).unsqueeze(-1) * _inv(a).mT
-    return g.unsqueeze(-1).unsqueeze(-1) * _cofactors(a)
+def logdet(input):  # noqa: A002
+    """``log(det(input))``: NaN for a negative determinant, -inf for a zero one."""
+    _square(input, "logdet")
+    sign, logabsdet = L._slogdet(input)
+    return P.where(sign.detach() < 0, float("nan"), logabsdet)
 
 
-def _cofactors(a):
-    """The cofactor matrix of (possibly singular) ``a`` through its SVD, as a constant.
+# ---------------------------------------------------------------- solve, lstsq
+def _is_vector_rhs(A, B):  # noqa: N803
+    return B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1])
 
-    ``a = U diag(S) Vh`` gives ``cof(a) = det(U) det(Vh) U diag(prod_{j != i} S_j) Vh``, which
-    stays finite where ``det(a) = 0``. Only first derivatives are exact on this path.
+
+def solve(A, B, *, left=True, out=None):  # noqa: N803
+    """The solution ``X`` of ``A X = B`` (``left=False``: ``X A = B``); ``B`` may be a vector
+    (or batch of vectors), and batch dims broadcast."""
+    _square(A, "linalg.solve")
+    _float_input(B, "linalg.solve")
+    if B.ndim < 1:
+        raise RuntimeError("linalg.solve: The input tensor B must have at least 2 dimensions.")
+    _same_dtype(A, B, "linalg.solve")
+    vector = left and _is_vector_rhs(A, B)
+    rhs = B.unsqueeze(-1) if vector else B
+    n = A.shape[-1]
+    if rhs.shape[-2 if left else -1] != n:
+        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({n}x{n} and "
+                           f"{rhs.shape[-2]}x{rhs.shape[-1]})")
+    if not left:  # X A = B  <=>  A^T X^T = B^T
+        A, rhs = A.mT, rhs.mT  # noqa: N806
+    batch = broadcast_shapes(rhs.shape[:-2], A.shape[:-2])
+    x = L._solve(A.expand(*batch, n, n), rhs.expand(*batch, *rhs.shape[-2:]))
+    if not left:
+        x = x.mT
+    return write_out(x.squeeze(-1) if vector else x, out)
+
+
+def lstsq(A, B, rcond=None, *, driver=None):  # noqa: N803
+    """Least-squares solution of ``A X = B`` as ``(solution, residuals, rank, singular_values)``.
+
+    The solution is the minimum-norm one, ``pinv(A) @ B``, with singular values below
+    ``rcond * max(S)`` (default: machine epsilon times ``max(m, n)``) treated as zero. Like
+    PyTorch on the CPU, ``rank`` is computed by every driver but ``gels``, ``singular_values``
+    by ``gelsd`` and ``gelss``, and ``residuals`` (the squared norm of each column of
+    ``A X - B``) by every driver but ``gelsy`` when ``m > n`` and ``A`` has full rank.
     """
-    xp = _BY_ARRAY_TYPE[type(a._data)].xp
-    u, s, vh = xp.linalg.svd(a._data)
-    alpha = xp.linalg.det(u) * xp.linalg.det(vh)
-    n = s.shape[-1]
-    others = xp.where(xp.eye(n, dtype=bool), xp.ones((), dtype=s.dtype), s[..., None, :])
-    d = xp.prod(others, axis=-1)
-    return _wrap(((u * d[..., None, :]) @ vh) * alpha[..., None, None])
-
-
-@defop("linalg_slogdet", n_outputs=2)
-def _slogdet(xp, a):
-    sign, logabsdet = xp.linalg.slogdet(a)
-    return sign, logabsdet
-
-
-@_slogdet.vjp(save_inputs=True)
-def _slogdet_backward(ctx, g_sign, g_logabsdet):
-    return g_logabsdet.unsqueeze(-1).unsqueeze(-1) * _inv(ctx.inputs[0]).mT
-
-
-@defop("linalg_solve")
-def _solve(xp, a, b):
-    """``a x = b`` with ``b`` a (batch of) matrix of shape (..., n, k)."""
-    try:
-        return xp.linalg.solve(a, b)
-    except Exception as exc:
-        if not _is_lapack_error(exc):
-            raise
-        raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix is "
-                          "singular.") from None
-
-
-@_solve.vjp(save_inputs=True, save_output=True)
-def _solve_backward(ctx, g):
-    a = ctx.inputs[0]
-    gb = _solve(a.mT, g)
-    ga = -(gb @ ctx.output.mT) if ctx.needs_input_grad[0] else None
-    return ga, (gb if ctx.needs_input_grad[1] else None)
+    if A.ndim < 2:
+        raise RuntimeError("torch.linalg.lstsq: input must have at least 2 dimensions.")
+    if B.ndim < 1:
+        raise RuntimeError("torch.linalg.lstsq: other must have at least 1 dimension.")
+    if A.dtype is not B.dtype:
+        raise RuntimeError(f"torch.linalg.lstsq: Expected input and other to have the same "
+                           f"dtype, but got input's dtype {tname(A.dtype)} and other's dtype "
+                           f"{tname(B.dtype)}")
+    if A.dtype not in (_dtype.float32, _dtype.float64):
+        raise RuntimeError("This function doesn't handle types other than float and double")
+    if not (A.ndim - 1 <= B.ndim <= A.ndim):
+        raise RuntimeError("torch.linalg.lstsq: input.dim() must be greater or equal to "
+                           "other.dim() and (input.dim() - other.dim()) <= 1")
+    driver = "gelsy" if driver is None else driver
+    if driver not in ("gels", "gelsy", "gelsd", "gelss"):
+        raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, "
+                           "gelsy, gelsd, gelss)")
+    vector = B.ndim == A.ndim - 1
+    rhs = B.unsqueeze(-1) if vector else B
+    m, n = A.shape[-2], A.shape[-1]
+    if rhs.shape[-2] != m:
+        raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
+    rtol = _default_rtol(A) if rcond is None or rcond < 0 else float(rcond)
+    solution = L._pinv(A, atol=0.0, rtol=rtol, hermitian=False) @ rhs
+    empty = A.new_zeros((0,))
+    with no_grad():
+        sv = svdvals(A) if min(m, n) and driver != "gels" else None
+        rank = empty.long() if sv is None else _count_above(sv, 0.0, rtol)
+    residuals = solution.reshape(-1)[:0]  # empty, but differentiable like PyTorch's
+    full_rank = sv is None or bool((rank._data == n).all())
+    if driver != "gelsy" and m > n and full_rank:
+        residuals = ((A @ solution - rhs) ** 2).sum(-2)
+        residuals = residuals.squeeze(-1) if vector else residuals
+    return return_types.lstsq(solution.squeeze(-1) if vector else solution, residuals, rank,
+                              sv if driver in ("gelsd", "gelss") and sv is not None else empty)
 
 
 # ---------------------------------------------------------------- cholesky, qr
-@defop("linalg_cholesky")
-def _cholesky(xp, a):
-    try:
-        return xp.linalg.cholesky(a)
-    except Exception as exc:
-        if not _is_lapack_error(exc):
-            raise
-        bad, where = _failing_element(xp.linalg.cholesky, a)
-        order = _failing_minor(xp, bad)
-        raise LinAlgError(f"linalg.cholesky: {where}The factorization could not be completed "
-                          "because the input is not positive-definite (the leading minor of "
-                          f"order {order} is not positive-definite).") from None
+def linalg_cholesky(A, *, upper=False, out=None):  # noqa: N803
+    """Cholesky factor ``L`` (lower, ``A = L L^T``) of a symmetric positive-definite matrix, or
+    ``U = L^T`` with ``upper=True``; only the lower triangle of ``A`` is read."""
+    _square(A, "linalg.cholesky")
+    low = L._cholesky(A)
+    return write_out(low.mT if upper else low, out)
 
 
-def _failing_minor(xp, a):
-    for k in range(1, a.shape[-1] + 1):
-        try:
-            xp.linalg.cholesky(a[:k, :k])
-        except Exception as exc:  # noqa: BLE001
-            if _is_lapack_error(exc):
-                return k
-            raise
-    return a.shape[-1]
+def cholesky(input, upper=False, *, out=None):  # noqa: A002
+    """Cholesky factor (deprecated in PyTorch for :func:`ember.linalg.cholesky`)."""
+    products._warn_once("cholesky", "torch.cholesky is deprecated in favor of "
+                        "torch.linalg.cholesky and will be removed in a future PyTorch release.")
+    return linalg_cholesky(input, upper=upper, out=out)
 
 
-@_cholesky.vjp(save_output=True)
-def _cholesky_backward(ctx, g):
-    # A = L L^T: gA = L^{-T} P L^{-1}, P the symmetric matrix of tril(L^T gL) with halved diagonal
-    low = ctx.output
-    t = _tril(low.mT @ g)
-    p = 0.5 * (t + _tril(t, -1).mT)
-    x = _solve(low.mT, p)
-    return _solve(low.mT, x.mT).mT
+def linalg_qr(A, mode="reduced", *, out=None):  # noqa: N803
+    """QR decomposition ``(Q, R)``; ``mode`` is ``'reduced'``, ``'complete'`` or ``'r'`` (then
+    ``Q`` is empty)."""
+    _matrix(A, "linalg.qr")
+    if mode not in ("reduced", "complete", "r"):
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
+                           "'reduced' (default), 'r', or 'complete'")
+    q, r = L._qr(A, mode=mode)
+    return return_types.qr(q, r)
 
 
-@defop("linalg_qr", n_outputs=2, aux=True)
-def _qr(xp, a, mode):
-    if mode == "r":
-        r = xp.linalg.qr(a, mode="r")
-        return (xp.empty((0,), dtype=a.dtype), r), None
-    q, r = xp.linalg.qr(a, mode=mode)
-    return (q, r), (q, r)
+def qr(input, some=True, *, out=None):  # noqa: A002
+    """QR decomposition (deprecated in PyTorch for :func:`ember.linalg.qr`)."""
+    products._warn_once("qr", "torch.qr is deprecated in favor of torch.linalg.qr and will be "
+                        "removed in a future PyTorch release.")
+    return linalg_qr(input, "reduced" if some else "complete")
 
 
-@_qr.vjp(save_inputs=True)
-def _qr_backward(ctx, gq, gr):
-    mode = ctx.params["mode"]
-    if mode == "r":
-        raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when "
-                           "mode='r'. Please use linalg.qr(A, mode='reduced') if you are going "
-                           "to differentiate through linalg.qr.")
-    q, r = _factors(ctx, _qr)
-    m, n = q.shape[-2], r.shape[-1]
-    if mode == "complete" and m > n:
-        raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and "
-                           "nrows > ncols.")
-    if m >= n:
-        return _qr_backward_tall(q, r, gq, gr)
-    # A = [X | Y] with X = Q U square and Y = Q V: V = Q^T Y feeds Q's gradient
-    from .shaping import cat
-
-    u, v_grad = r.narrow(-1, 0, m), gr.narrow(-1, m, n - m)
-    y = ctx.inputs[0].narrow(-1, m, n - m)
-    gx = _qr_backward_tall(q, u, gq + y @ v_grad.mT, gr.narrow(-1, 0, m))
-    return cat([gx, q @ v_grad], dim=-1)
+# ---------------------------------------------------------------- svd, eigh
+def linalg_svd(A, full_matrices=True, *, driver=None, out=None):  # noqa: N803
+    """Singular value decomposition ``(U, S, Vh)`` with ``A = U diag(S) Vh``."""
+    _matrix(A, "linalg.svd")
+    u, s, vh = L._svd(A, full_matrices=full_matrices)
+    return return_types.svd(u, s, vh)
 
 
-def _qr_backward_tall(q, r, gq, gr):
-    """Reduced QR with m >= n: ``gA = Q gR + (gQ + Q (tril(M) - Q^T gQ)) R^{-T}``."""
-    qtgq = q.mT @ gq
-    rgrt = r @ gr.mT
-    m = qtgq - qtgq.mT + rgrt - rgrt.mT
-    b = gq + q @ (_tril(m) - qtgq)
-    return q @ gr + _solve_right_t(b, r)
+def svd(input, some=True, compute_uv=True, *, out=None):  # noqa: A002
+    """PyTorch's legacy SVD: ``(U, S, V)`` with ``V`` (not ``Vh``), reduced when ``some``;
+    ``compute_uv=False`` gives zero-filled ``U`` and ``V``."""
+    _float_input(input, "linalg.svd")
+    if input.ndim < 2:
+        raise RuntimeError(f"linalg.svd: input should have at least 2 dimensions, but has "
+                           f"{input.ndim} dimensions instead")
+    if not compute_uv:
+        m, n = input.shape[-2], input.shape[-1]
+        batch = tuple(input.shape[:-2])
+        return svd_result(input.new_zeros(batch + (m, m)), svdvals(input),
+                          input.new_zeros(batch + (n, n)))
+    u, s, vh = L._svd(input, full_matrices=not some)
+    return svd_result(u, s, vh.mT)
 
 
-# ---------------------------------------------------------------- svd, eigh, pinv
-@defop("linalg_svd", n_outputs=3, aux=True)
-def _svd(xp, a, full_matrices):
-    u, s, vh = xp.linalg.svd(a, full_matrices=full_matrices)
-    return (u, s, vh), (u, s, vh)
+def svdvals(A, *, driver=None, out=None):  # noqa: N803
+    """Singular values of ``A``, in descending order."""
+    _matrix(A, "linalg.svd")
+    return write_out(L._svdvals(A), out)
 
 
-@_svd.vjp(save_inputs=True)
-def _svd_backward(ctx, gu, gs, gvh):
-    u, s, vh = _factors(ctx, _svd)
-    if ctx.params["full_matrices"]:
-        k = s.shape[-1]
-        u, gu = u.narrow(-1, 0, k), gu.narrow(-1, 0, k)
-        vh, gvh = vh.narrow(-2, 0, k), gvh.narrow(-2, 0, k)
-    return _svd_grad(u, s, vh, gu if _nonzero(gu) else None, gs,
-                     gvh if _nonzero(gvh) else None)
+def _uplo(UPLO):  # noqa: N803
+    if UPLO not in ("L", "U", "l", "u"):
+        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    return UPLO.upper()
 
 
-def _svd_grad(u, s, vh, gu, gs, gvh):
-    """PyTorch's svd_backward for real inputs with distinct singular values (None: no grad)."""
-    m, n = u.shape[-2], vh.shape[-1]
-    if gu is None and gvh is None:
-        if m >= n:
-            return u @ (gs.unsqueeze(-1) * vh)
-        return (u * gs.unsqueeze(-2)) @ vh
-    s2 = s * s
-    gaps = s2.unsqueeze(-2) - s2.unsqueeze(-1) + _eye(s.shape[-1], s)
-    core = _diag_embed(gs)
-    if gu is not None:
-        uhgu = u.mT @ gu
-        core = core + (uhgu - uhgu.mT) * s.unsqueeze(-2) / gaps
-    if gvh is not None:
-        vhgv = vh @ gvh.mT
-        core = core + s.unsqueeze(-1) * (vhgv - vhgv.mT) / gaps
-    if m > n and gu is not None:
-        gu_sinv = gu / s.unsqueeze(-2)
-        ga = u @ core + gu_sinv - u @ (u.mT @ gu_sinv)
-        return ga @ vh
-    if m < n and gvh is not None:
-        sinv_gvh = gvh / s.unsqueeze(-1)
-        ga = core @ vh + sinv_gvh - (sinv_gvh @ vh.mT) @ vh
-        return u @ ga
-    return u @ core @ vh
+def _eigh_input(A, fname):  # noqa: N803
+    if isinstance(A, Tensor) and not A.dtype.is_floating_point:
+        raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{tname(A.dtype)}'")
+    _square(A, fname)
 
 
-@defop("linalg_svdvals")
-def _svdvals(xp, a):
-    return xp.linalg.svd(a, compute_uv=False)
+def eigh(A, UPLO="L", *, out=None):  # noqa: N803
+    """Eigenvalues (ascending) and orthonormal eigenvectors of a symmetric matrix, read from
+    its lower (``UPLO='L'``) or upper triangle."""
+    _eigh_input(A, "linalg.eigh")
+    w, v = L._eigh(A, UPLO=_uplo(UPLO))
+    return return_types.eigh(w, v)
 
 
-@_svdvals.vjp(save_inputs=True)
-def _svdvals_backward(ctx, g):
-    u, s, vh = _svd(ctx.inputs[0], full_matrices=False)
-    return _svd_grad(u, s, vh, None, g, None)
+def eigvalsh(A, UPLO="L", *, out=None):  # noqa: N803
+    """Eigenvalues (ascending) of a symmetric matrix."""
+    _eigh_input(A, "linalg.eigh")
+    return write_out(L._eigvalsh(A, UPLO=_uplo(UPLO)), out)
 
 
-@defop("linalg_eigh", n_outputs=2, aux=True)
-def _eigh(xp, a, UPLO):  # noqa: N803 - PyTorch's argument name
-    w, v = xp.linalg.eigh(a, UPLO=UPLO)
-    return (w, v), (w, v)
+# ---------------------------------------------------------------- pinv, rank
+def _default_rtol(A):  # noqa: N803
+    eps = 1.1920928955078125e-07 if A.dtype is _dtype.float32 else 2.220446049250313e-16
+    return eps * max(A.shape[-2], A.shape[-1])
 
 
-@_eigh.vjp(save_inputs=True)
-def _eigh_backward(ctx, gw, gv):
-    w, v = _factors(ctx, _eigh)
-    return _eigh_grad(w, v, gw, gv if _nonzero(gv) else None)
+def _tolerances(A, atol, rtol):  # noqa: N803
+    """PyTorch's rule: no rtol gives eps * max(m, n), unless a positive atol is given."""
+    def value(t):
+        if isinstance(t, Tensor):
+            return cast(t, A.dtype)._data[..., None]
+        return 0.0 if t is None else float(t)
+
+    if rtol is None:
+        atol_set = atol is not None and (isinstance(atol, Tensor) or atol > 0)
+        rtol = 0.0 if atol_set else _default_rtol(A)
+    return value(atol), value(rtol)
 
 
-def _eigh_grad(w, v, gw, gv):
-    """``gA = V (diag(gw) + skew(V^T gV) / 2E) V^T`` with ``E_ij = w_j - w_i``."""
-    core = _diag_embed(gw)
-    if gv is not None:
-        vtgv = v.mT @ gv
-        gaps = w.unsqueeze(-2) - w.unsqueeze(-1) + _eye(w.shape[-1], w)
-        core = core + 0.5 * (vtgv - vtgv.mT) / gaps
-    return v @ core @ v.mT
+def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None, rcond=None):  # noqa: N803
+    """Moore-Penrose pseudo-inverse; singular values at most ``max(atol, rtol * max(S))`` are
+    treated as zero (``rcond`` is the older name of ``rtol``)."""
+    if not isinstance(A, Tensor) or A.ndim < 2 or A.dtype not in (_dtype.float32,
+                                                                    _dtype.float64):
+        what = f"{tname(A.dtype)}{{{list(A.shape)}}}" if isinstance(A, Tensor) else type(A)
+        raise RuntimeError(f"linalg.pinv({what}): expected a tensor with 2 or more dimensions "
+                           "of float, double, cfloat or cdouble types")
+    if rcond is not None:
+        if rtol is not None or atol is not None:
+            raise TypeError("linalg_pinv() received an invalid combination of arguments: rcond "
+                            "cannot be combined with atol or rtol")
+        rtol = rcond
+    atol, rtol = _tolerances(A, atol, rtol)
+    return write_out(L._pinv(A, atol=atol, rtol=rtol, hermitian=hermitian), out)
 
 
-@defop("linalg_eigvalsh")
-def _eigvalsh(xp, a, UPLO):  # noqa: N803
-    return xp.linalg.eigvalsh(a, UPLO=UPLO)
+def pinverse(input, rcond=1e-15):  # noqa: A002
+    """Pseudo-inverse with relative cutoff ``rcond`` (``linalg.pinv(input, rtol=rcond)``)."""
+    return pinv(input, rtol=rcond)
 
 
-@_eigvalsh.vjp(save_inputs=True)
-def _eigvalsh_backward(ctx, g):
-    w, v = _eigh(ctx.inputs[0], UPLO=ctx.params["UPLO"])
-    return _eigh_grad(w, v, g, None)
+def _count_above(values, atol, rtol):
+    """How many of ``values`` (last dim) exceed ``max(atol, rtol * max(values))``, as int64.
+
+    ``atol`` and ``rtol`` are floats or arrays of shape (*batch, 1)."""
+    xp = _BY_ARRAY_TYPE[type(values._data)].xp
+    v = values._data
+    if v.shape[-1]:
+        biggest = xp.max(v, axis=-1, keepdims=True)
+    else:
+        biggest = xp.zeros((*v.shape[:-1], 1), dtype=v.dtype)
+    tol = xp.maximum(atol, rtol * biggest)
+    return _wrap(xp.asarray(xp.sum(v > tol, axis=-1), dtype=_dtype.int64.np))
 
 
-@defop("linalg_pinv")
-def _pinv(xp, a, atol, rtol, hermitian):
-    """Singular (or, ``hermitian``, eigen-) values at most ``max(atol, rtol * max)`` are cut.
-
-    ``atol`` and ``rtol`` are floats or arrays of shape (*batch, 1).
-    """
-    m, n = a.shape[-2], a.shape[-1]
-    if a.size == 0:
-        return xp.zeros((*a.shape[:-2], n, m), dtype=a.dtype)
-    if hermitian:
-        w, v = xp.linalg.eigh(a)
-        size = xp.abs(w)
-        inv = _cut_reciprocal(xp, w, size, atol, rtol)
-        return (v * inv[..., None, :]) @ xp.swapaxes(v, -1, -2)
-    u, s, vh = xp.linalg.svd(a, full_matrices=False)
-    inv = _cut_reciprocal(xp, s, s, atol, rtol)
-    return (xp.swapaxes(vh, -1, -2) * inv[..., None, :]) @ xp.swapaxes(u, -1, -2)
+def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None, tol=None):  # noqa: N803
+    """Number of singular values above ``max(atol, rtol * max(S))`` (int64)."""
+    if isinstance(A, Tensor) and A.ndim < 2:
+        raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at "
+                           "least 2 dimensions.")
+    if A.dtype not in (_dtype.float32, _dtype.float64):
+        raise RuntimeError("This function doesn't handle types other than float and double")
+    if tol is not None:
+        atol, rtol = tol, 0.0
+    atol, rtol = _tolerances(A, atol, rtol)
+    with no_grad():
+        values = eigvalsh(A).abs() if hermitian else svdvals(A)
+    return write_out(_count_above(values, atol, rtol), out)
 
 
-def _cut_reciprocal(xp, values, size, atol, rtol):
-    tol = xp.maximum(atol, rtol * xp.max(size, axis=-1, keepdims=True))
-    keep = size > tol
-    one = xp.ones((), dtype=values.dtype)
-    return xp.where(keep, one / xp.where(keep, values, one), xp.zeros((), dtype=values.dtype))
+# ---------------------------------------------------------------- powers, vectors, trace
+def matrix_power(A, n, *, out=None):  # noqa: N803
+    """``A`` multiplied by itself ``n`` times; ``n = 0`` gives the identity, ``n < 0`` powers of
+    the inverse."""
+    fname = "linalg.matrix_power"
+    if A.ndim < 2:
+        raise RuntimeError(f"{fname}: The input tensor A must have at least 2 dimensions.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"{fname}: A must be batches of square matrices, but they are "
+                           f"{A.shape[-2]} by {A.shape[-1]} matrices")
+    if n == 0:  # the identity, still connected to A (with a zero gradient)
+        eye = _factories.eye(A.shape[-1], dtype=A.dtype, device=A.device)
+        return write_out(P.where(scalar_like(True, _dtype.bool, A), eye, A), out)
+    base = inv(A) if n < 0 else A
+    n = abs(n)
+    if n == 1:
+        return write_out(base.clone(), out)
+    result = None
+    while n:
+        if n & 1:
+            result = base if result is None else L._matmul(result, base)
+        n >>= 1
+        if n:
+            base = L._matmul(base, base)
+    return write_out(result, out)
 
 
-@_pinv.vjp(save_inputs=True, save_output=True)
-def _pinv_backward(ctx, g):
-    a = ctx.inputs[0]
-    p = ctx.output
-    m, n = a.shape[-2], a.shape[-1]
-    pt, gt = p.mT, g.mT
-    if m <= n:
-        k = gt @ p
-        kpt = k @ pt
-        return -(p @ k).mT + kpt - (a @ p) @ kpt + (pt @ p) @ (gt - k @ a)
-    k = p @ gt
-    ptk = pt @ k
-    return -(k @ p).mT + (gt - a @ k) @ p @ pt + ptk - ptk @ p @ a
+def vecdot(x, y, *, dim=-1, out=None):
+    """Dot product of vectors along ``dim`` (batch dims broadcast)."""
+    if x.dtype is not y.dtype:
+        raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found "
+                           f"x of type {tname(x.dtype)} and y of type {tname(y.dtype)} instead")
+    if not x.dtype.is_floating_point:
+        raise RuntimeError(f"linalg.vecdot: Expected a floating point or complex tensor as "
+                           f"input. Got {tname(x.dtype)}")
+    return write_out(P.mul(x, y).sum(dim), out)
+
+
+def linalg_cross(input, other, *, dim=-1, out=None):  # noqa: A002
+    """Cross product of 3-vectors along ``dim`` (batch dims broadcast)."""
+    if input.ndim != other.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    if input.dtype is not other.dtype:
+        raise RuntimeError(f"expected scalar type {tname(input.dtype)} but found "
+                           f"{tname(other.dtype)}")
+    d = wrap_dim(dim, input.ndim)
+    if input.shape[d] != 3 or other.shape[d] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                           f"{input.shape[d]} and {other.shape[d]}")
+    broadcast_shapes(input.shape, other.shape)
+    a1, a2 = input.roll(-1, d), input.roll(-2, d)
+    b1, b2 = other.roll(-1, d), other.roll(-2, d)
+    return write_out(P.sub(P.mul(a1, b2), P.mul(a2, b1)), out)
+
+
+def cross(input, other, dim=None, *, out=None):  # noqa: A002
+    """Cross product along ``dim`` (default: the first dim of size 3, with PyTorch's warning)."""
+    if dim is None:
+        products._warn_once("cross", "Using torch.cross without specifying the dim arg is "
+                            "deprecated.\nPlease either pass the dim explicitly or simply use "
+                            "torch.linalg.cross.\nThe default value of dim will change to agree "
+                            "with that of linalg.cross in a future release.")
+        shape = broadcast_shapes(input.shape, other.shape)
+        dim = next((d for d, s in enumerate(shape) if s == 3), None)
+        if dim is None:
+            raise RuntimeError("no dimension of size 3 in input")
+    return linalg_cross(input, other, dim=dim, out=out)
+
+
+def trace(input):  # noqa: A002
+    """Sum of the main diagonal of a 2-D tensor (int64 for integer input)."""
+    if input.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    if input.dtype is _dtype.bool:
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
+    m, n = input.shape
+    k = min(m, n)
+    diagonal = input.reshape(m * n)[: max(k - 1, 0) * (n + 1) + (1 if k else 0): n + 1]
+    return diagonal.sum()
+
+
+METHODS = {
+    "outer": products.outer, "ger": products.ger, "inner": products.inner,
+    "vdot": products.vdot, "kron": products.kron, "addmm": products.addmm,
+    "addmv": products.addmv, "addr": products.addr, "baddbmm": products.baddbmm,
+    "addbmm": products.addbmm, "cross": cross, "trace": trace, "matrix_power": matrix_power,
+    "inverse": inverse, "det": det, "logdet": logdet, "slogdet": slogdet, "cholesky": cholesky,
+    "pinverse": pinverse, "svd": svd, "qr": qr,
+}
+INPLACE = ["addmm", "addmv", "addr", "baddbmm", "addbmm"]

@@ -6,9 +6,9 @@ from __future__ import annotations
 import math
 
 from .._tensor import Tensor
-from . import norm_prims as N
-from . import reducing
+from . import reduction as reducing
 from ._promote import FLOAT_NP, cast, wrap_dim, wrap_dims
+from .prims import norms as N
 
 __all__ = ["norm"]
 

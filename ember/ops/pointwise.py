@@ -1,12 +1,12 @@
 """Public elementwise functions (``ember.add``, ``ember.exp``, ...): argument handling in
-PyTorch's terms, then one call to a primitive of :mod:`ember.ops.elementwise`."""
+PyTorch's terms, then one call to a primitive of :mod:`ember.ops.prims.pointwise`."""
 
 from __future__ import annotations
 
 from .. import _dtype
 from .._tensor import Tensor
-from . import elementwise as E
 from ._promote import FLOAT_NP, broadcast_error, cast, promote2, scalar_like, to_float
+from .prims import pointwise as E
 
 
 def _binary(op, a, b):

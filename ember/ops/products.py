@@ -1,5 +1,6 @@
 """Public products (matmul, mm, bmm, einsum, tensordot, addmm, kron, ...) with PyTorch's shape
-checks and messages. Each is one primitive of :mod:`ember.ops.linalg` or a short composition."""
+checks and messages. Each is one primitive of :mod:`ember.ops.prims.linalg` or a short
+composition."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import warnings
 
 from .. import _dtype
 from .._tensor import Tensor
-from . import linalg as L
 from . import pointwise as P
 from ._promote import broadcast_shapes, scalar_like, wrap_dim
+from .prims import linalg as L
 
 __all__ = [
     "matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "inner", "einsum", "tensordot",

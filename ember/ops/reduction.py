@@ -1,318 +1,307 @@
-"""Reduction primitives: sum, mean, prod, amax/amin, argmax/argmin, var/std, logsumexp, ...
-
-Every primitive takes ``dims`` as a sorted tuple of non-negative dims (the public functions in
-:mod:`ember.ops.reducing` wrap and check them) and ``keepdim``. Backwards restore the reduced
-dims of the gradient with :func:`_restore_dims` and are written with Tensor ops, so double
-backward works.
-"""
+"""Public reductions (sum, mean, prod, max, min, std, var, logsumexp, all, any, ...) in
+PyTorch's terms: dims are checked and wrapped here, dtypes chosen, then one primitive of
+:mod:`ember.ops.prims.reduction` runs (or a few, for ops that return several tensors)."""
 
 from __future__ import annotations
 
-from ._registry import defop
+import warnings
+
+from .. import _dtype, return_types
+from .._tensor import Tensor
+from ._promote import FLOAT_NP, cast, to_float, wrap_dim, wrap_dims
+from .cumulative import cummax, cummin, cumprod, cumsum, logcumsumexp
+from .prims import reduction as R
+from .prims.sorting import _take_along
+
+__all__ = [
+    "sum", "nansum", "mean", "nanmean", "prod", "max", "min", "amax", "amin", "aminmax",
+    "argmax", "argmin", "std", "var", "std_mean", "var_mean", "logsumexp", "all", "any",
+    "count_nonzero", "cumsum", "cumprod", "cummax", "cummin", "logcumsumexp",
+]
 
 
-def _restore_dims(g, shape, dims, keepdim):
-    """``g`` reshaped so it broadcasts against an input of ``shape`` reduced over ``dims``."""
-    if not keepdim and dims:
-        kept = [1 if i in dims else s for i, s in enumerate(shape)]
-        g = g.reshape(kept)
-    return g.expand(shape)
+def _dims(dim, ndim):
+    """``dim`` (None, an int or a sequence; None or empty = every dim) as sorted wrapped dims."""
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        return tuple(range(ndim))
+    dims = wrap_dims(dim, ndim)
+    return dims if ndim else ()  # a 0-d tensor accepts dim 0 / -1 and reduces nothing
 
 
-def _unsqueezed(t, shape, dims, keepdim):
-    """A reduced tensor ``t`` with its reduced dims back as size 1 (no expansion)."""
-    if not keepdim and dims:
-        return t.reshape([1 if i in dims else s for i, s in enumerate(shape)])
-    return t
+def _int_to_long(input, dtype):
+    """``input`` in ``dtype`` if given, else ints and bools widened to int64 (sum, prod, ...)."""
+    if dtype is not None:
+        return cast(input, dtype)
+    if input.dtype.category < 2:
+        return cast(input, _dtype.int64)
+    return input
 
 
-def _count(shape, dims):
-    n = 1
+def _cname(d):
+    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+            "bool": "Bool"}.get(d.name, d.name.capitalize())
+
+
+def _check_nonempty(input, dims, name, dim_given):
+    """PyTorch's errors for reductions without identity (max, amin, ...) over size 0."""
+    if input.numel() != 0:
+        return
+    if not dim_given:
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
+                           "input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
     for d in dims:
-        n *= shape[d]
-    return n
+        if input.shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
 
 # ---------------------------------------------------------------------------- sums and means
 
 
-_ONES: dict = {}
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A001, A002
+    """Sum over ``dim`` (all dims when None); ints and bools accumulate in int64."""
+    input = _int_to_long(input, dtype)
+    return R._sum(input, dims=_dims(dim, input.ndim), keepdim=keepdim, dtype=None)
 
 
-def _ones(xp, dtype, n):
-    key = (xp.__name__, dtype, n)
-    ones = _ONES.get(key)
-    if ones is None:
-        if len(_ONES) > 32:
-            _ONES.clear()
-        ones = _ONES[key] = xp.ones(n, dtype=dtype)
-    return ones
+def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002
+    """Sum over ``dim`` treating NaN as zero."""
+    input = _int_to_long(input, dtype)
+    if input._data.dtype not in FLOAT_NP:
+        return sum(input, dim, keepdim)
+    return R._nansum(input, dims=_dims(dim, input.ndim), keepdim=keepdim)
 
 
-def blas_sum(xp, x, dims, keepdim):
-    """Sum over ``dims`` as a matrix-vector product with ones when the reduced dims form a
-    leading or trailing block of a contiguous float array: BLAS is 2-3x faster than a ufunc
-    reduction there (bench/ops.py). None when that shape of reduction does not apply."""
-    nd = x.ndim
-    k = len(dims)
-    if x.size < 4096 or k == 0 or x.dtype.kind != "f" or x.dtype.itemsize < 4 or \
-            not x.flags.c_contiguous:
-        return None
-    if dims == tuple(range(nd - k, nd)):
-        kept = x.shape[:nd - k]
-        n = x.size // max(1, _numel(kept)) if kept else x.size
-        if kept:
-            out = x.reshape(-1, n) @ _ones(xp, x.dtype, n)
-        else:
-            # a whole-tensor sum as rows of 1024 (one pass over x, no full-size ones vector)
-            flat = x.reshape(-1)
-            m = n // 1024
-            out = (flat[:m * 1024].reshape(m, 1024) @ _ones(xp, x.dtype, 1024)).sum()
-            if m * 1024 < n:
-                out = out + flat[m * 1024:].sum()
-    elif dims == tuple(range(k)):
-        kept = x.shape[k:]
-        m = _numel(x.shape[:k])
-        out = _ones(xp, x.dtype, m) @ x.reshape(m, -1)
-    else:
-        return None
-    out = xp.asarray(out).reshape(kept)
-    if keepdim:
-        out = out.reshape(tuple(1 if i in dims else s for i, s in enumerate(x.shape)))
-    return out
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002
+    """Mean over ``dim`` (all dims when None); needs a floating point input."""
+    if dtype is not None:
+        input = cast(input, dtype)
+    if input._data.dtype not in FLOAT_NP:
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
+                           f"floating point or complex dtype. Got: {_cname(input.dtype)}")
+    return R._mean(input, dims=_dims(dim, input.ndim), keepdim=keepdim)
 
 
-def _numel(shape):
-    n = 1
-    for s in shape:
-        n *= s
-    return n
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002
+    """Mean over ``dim`` of the non-NaN elements (NaN where all are NaN)."""
+    if dtype is not None:
+        input = cast(input, dtype)
+    if input._data.dtype not in FLOAT_NP:
+        raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
+                           f"but got {_cname(input.dtype)}")
+    dims = _dims(dim, input.ndim)
+    count = R._sum(~input.isnan(), dims=dims, keepdim=keepdim, dtype=None)
+    return R._nansum(input, dims=dims, keepdim=keepdim) / count
 
 
-@defop("sum")
-def _sum(xp, x, dims, keepdim, dtype):
-    if dtype is None:
-        out = blas_sum(xp, x, dims, keepdim)
-        if out is not None:
-            return out
-    return xp.sum(x, axis=dims, keepdims=keepdim, dtype=dtype)
+def sum_to_size(input, *size):  # noqa: A002
+    """Sum ``input`` down to ``size`` (the reverse of broadcasting)."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    size = tuple(size)
+    if tuple(input.shape) == size:
+        return input
+    return R._sum_to_size(input, shape=size)
 
 
-@_sum.vjp()
-def _sum_backward(ctx, g):
-    shape = ctx.in_meta[0][0]
-    return _restore_dims(g, shape, ctx.params["dims"], ctx.params["keepdim"])
-
-
-@defop("mean")
-def _mean(xp, x, dims, keepdim):
-    if _count(x.shape, dims) == 0:  # NumPy warns on an empty mean; PyTorch quietly gives nan
-        return xp.sum(x, axis=dims, keepdims=keepdim) / 0
-    total = blas_sum(xp, x, dims, keepdim)
-    if total is not None:
-        total *= x.dtype.type(1.0 / _count(x.shape, dims))
-        return total
-    return xp.mean(x, axis=dims, keepdims=keepdim)
-
-
-@_mean.vjp()
-def _mean_backward(ctx, g):
-    shape = ctx.in_meta[0][0]
-    dims = ctx.params["dims"]
-    n = 1
-    for d in dims:
-        n *= shape[d]
-    return _restore_dims(g, shape, dims, ctx.params["keepdim"]) / n
-
-
-@defop("sum_to_size")
-def _sum_to_size(xp, x, shape):
-    lead = x.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1)
-    if not axes:
-        return x.reshape(shape)
-    out = blas_sum(xp, x, axes, True)
-    if out is None:
-        out = xp.sum(x, axis=axes, keepdims=True)
-    return out.reshape(shape)
-
-
-@_sum_to_size.vjp()
-def _sum_to_size_backward(ctx, g):
-    return g.expand(ctx.in_meta[0][0])
-
-
-@defop("nansum")
-def _nansum(xp, x, dims, keepdim):
-    return xp.nansum(x, axis=dims, keepdims=keepdim)
-
-
-@_nansum.vjp(save_inputs=True)
-def _nansum_backward(ctx, g):
-    x = ctx.inputs[0]
-    g = _restore_dims(g, x.shape, ctx.params["dims"], ctx.params["keepdim"])
-    return g.masked_fill(x.isnan(), 0.0)
-
-
-# ---------------------------------------------------------------------------- products
-
-
-@defop("prod")
-def _prod(xp, x, dims, keepdim):
-    return xp.prod(x, axis=dims, keepdims=keepdim)
-
-
-@_prod.vjp(save_inputs=True, save_output=True)
-def _prod_backward(ctx, g):
-    x = ctx.inputs[0]
-    dims, keepdim = ctx.params["dims"], ctx.params["keepdim"]
-    g = _restore_dims(g, x.shape, dims, keepdim)
-    if x.numel() == 0:
-        return g
-    if not bool((x._data == 0).any()):
-        return g * _restore_dims(ctx.output, x.shape, dims, keepdim) / x
-    return g * _prod_of_others(x, dims)
-
-
-def _prod_of_others(x, dims):
-    """For each element, the product of the other elements of its group (zero-safe).
-
-    NOTE [ prod with zeros ]: ``out / x`` divides by zero, so the product of the others is
-    built from an exclusive cumulative product from the left times one from the right, along
-    the reduced dims flattened into one. Both are cumprods, so the result stays differentiable
-    (as PyTorch's ``prod_safe_zeros_backward``).
-    """
-    from .scan_prims import _cumprod, _shift
-
-    kept = [d for d in range(x.ndim) if d not in dims]
-    order = kept + list(dims)
-    moved = x.permute(*order) if order != list(range(x.ndim)) else x
-    lead = [x.shape[d] for d in kept]
-    flat = moved.reshape(*lead, -1)
-    last = flat.ndim - 1
-    left = _cumprod(_shift(flat, dim=last, step=1, fill=1), dim=last, reverse=False)
-    right = _cumprod(_shift(flat, dim=last, step=-1, fill=1), dim=last, reverse=True)
-    others = (left * right).reshape(moved.shape)
-    if order == list(range(x.ndim)):
-        return others
-    inverse = [0] * len(order)
-    for i, d in enumerate(order):
-        inverse[d] = i
-    return others.permute(*inverse)
+def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002
+    """Product over one ``dim`` (all elements when None); ints and bools give int64."""
+    if dim is not None and not isinstance(dim, int):
+        raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
+    input = _int_to_long(input, dtype)
+    return R._prod(input, dims=_dims(dim, input.ndim), keepdim=keepdim)
 
 
 # ---------------------------------------------------------------------------- extremes
 
 
-def _extreme(name, fn_name):
-    op = defop(name)(lambda xp, x, dims, keepdim: getattr(xp, fn_name)(
-        x, axis=dims, keepdims=keepdim))
-
-    def backward(ctx, g):
-        # the gradient is split evenly among the elements that reach the extreme (as PyTorch)
-        x = ctx.inputs[0]
-        dims, keepdim = ctx.params["dims"], ctx.params["keepdim"]
-        out = _unsqueezed(ctx.output, x.shape, dims, keepdim)
-        mask = x == out
-        count = _sum(mask, dims=dims, keepdim=True, dtype=None)
-        return (_unsqueezed(g, x.shape, dims, keepdim) / count).expand(x.shape).where(
-            mask, 0.0)
-
-    backward.__name__ = f"_{name}_backward"
-    op.vjp(save_inputs=True, save_output=True)(backward)
-    return op
+def _select_along(input, dim, keepdim, finder, name, rtype):
+    """(values, indices) of the element ``finder`` picks along ``dim``; values differentiable."""
+    if not isinstance(dim, int):
+        raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
+    d = wrap_dim(dim, input.ndim)
+    x = input if input.ndim else input.reshape(1)
+    if x.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    idx = finder(x, d)
+    values = _take_along(x, idx=idx._data, dim=d, accumulate=False)
+    if input.ndim == 0:
+        return rtype(values.reshape(()), idx.reshape(()))
+    if not keepdim:
+        values, idx = values.squeeze(d), idx.squeeze(d)
+    return rtype(values, idx)
 
 
-_amax = _extreme("amax", "max")
-_amin = _extreme("amin", "min")
+def _minmax(name, reduce_op, arg_op, binary, rtype):
+    def fn(input, dim=None, keepdim=False, *, other=None, out=None):  # noqa: A002
+        if isinstance(dim, Tensor) or other is not None:
+            return binary(input, dim if other is None else other)
+        if dim is None:
+            _check_nonempty(input, (), name, False)
+            return reduce_op(input, dims=tuple(range(input.ndim)), keepdim=False)
+        return _select_along(input, dim, keepdim, lambda x, d: arg_op(x, dim=d, keepdim=True),
+                             name, rtype)
+
+    fn.__name__ = fn.__qualname__ = name
+    return fn
 
 
-@defop("argmax")
-def _argmax(xp, x, dim, keepdim):
-    return xp.argmax(x, axis=dim, keepdims=keepdim).astype(xp.int64, copy=False)
+def _binary_max(a, b):
+    from .pointwise import maximum
+
+    return maximum(a, b)
 
 
-@defop("argmin")
-def _argmin(xp, x, dim, keepdim):
-    return xp.argmin(x, axis=dim, keepdims=keepdim).astype(xp.int64, copy=False)
+def _binary_min(a, b):
+    from .pointwise import minimum
+
+    return minimum(a, b)
+
+
+max = _minmax("max", R._amax, R._argmax, _binary_max, return_types.max)  # noqa: A001
+max.__doc__ = ("Largest element (0-d), or ``(values, indices)`` along ``dim``; "
+               "``max(a, b)`` is :func:`maximum`.")
+min = _minmax("min", R._amin, R._argmin, _binary_min, return_types.min)  # noqa: A001
+min.__doc__ = ("Smallest element (0-d), or ``(values, indices)`` along ``dim``; "
+               "``min(a, b)`` is :func:`minimum`.")
+
+
+def amax(input, dim=(), keepdim=False, *, out=None):  # noqa: A002
+    """Largest values over ``dim`` (all dims when empty); ties share the gradient evenly."""
+    dims = _dims(dim, input.ndim)
+    _check_nonempty(input, dims, "amax", bool(dim) or dim == 0)
+    return R._amax(input, dims=dims, keepdim=keepdim)
+
+
+def amin(input, dim=(), keepdim=False, *, out=None):  # noqa: A002
+    """Smallest values over ``dim`` (all dims when empty); ties share the gradient evenly."""
+    dims = _dims(dim, input.ndim)
+    _check_nonempty(input, dims, "amin", bool(dim) or dim == 0)
+    return R._amin(input, dims=dims, keepdim=keepdim)
+
+
+def aminmax(input, *, dim=None, keepdim=False, out=None):  # noqa: A002
+    """``(min, max)`` over ``dim`` (all elements when None), as a named tuple."""
+    dims = _dims(dim, input.ndim)
+    if input.numel() == 0:
+        if dim is None:
+            raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
+                               "operation has no identity.")
+        d = wrap_dim(dim, input.ndim)
+        if input.shape[d] == 0:
+            raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
+    return return_types.aminmax(R._amin(input, dims=dims, keepdim=keepdim),
+                                R._amax(input, dims=dims, keepdim=keepdim))
+
+
+def _argext(name, op):
+    def fn(input, dim=None, keepdim=False):  # noqa: A002
+        if input.dtype is _dtype.bool:
+            raise RuntimeError(f"{name}(): does not support bool input")
+        if dim is None:
+            if input.numel() == 0:
+                raise IndexError(f"{name}(): Expected reduction dim to be specified for "
+                                 "input.numel() == 0.")
+            out = op(input, dim=None, keepdim=False)
+            return out.reshape([1] * input.ndim) if keepdim else out
+        d = wrap_dim(dim, input.ndim)
+        if input.ndim == 0:
+            return op(input.reshape(1), dim=0, keepdim=False).reshape(())
+        if input.shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+        return op(input, dim=d, keepdim=keepdim)
+
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+argmax = _argext("argmax", R._argmax)
+argmax.__doc__ = "Index of the largest element (of the flattened input when ``dim`` is None)."
+argmin = _argext("argmin", R._argmin)
+argmin.__doc__ = "Index of the smallest element (of the flattened input when ``dim`` is None)."
 
 
 # ---------------------------------------------------------------------------- statistics
 
 
-def _var_fwd(xp, x, dims, correction):
-    n = _count(x.shape, dims)
-    mean = xp.sum(x, axis=dims, keepdims=True) / n if n else xp.sum(x, axis=dims, keepdims=True)
-    d = x - mean
-    return xp.sum(d * d, axis=dims, keepdims=True) / max(0, n - correction)
+def _var_args(name, input, dim, unbiased, correction):
+    if isinstance(dim, bool):  # the legacy form std(input, unbiased)
+        dim, unbiased = None, dim
+    if input._data.dtype not in FLOAT_NP:
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    dims = _dims(dim, input.ndim)
+    n = 1
+    for d in dims:
+        n *= input.shape[d]
+    if n - correction <= 0:
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less "
+                      "than the reduction factor (input numel divided by output numel).",
+                      UserWarning, stacklevel=3)
+    return dims, correction
 
 
-def _var_grad(x, gvar, dims, correction):
-    n = _count(x.shape, dims)
-    centered = x - _mean(x, dims=dims, keepdim=True)
-    return gvar * centered * (2.0 / max(0, n - correction))
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):  # noqa: A002
+    """Variance over ``dim`` with Bessel's ``correction`` (1 by default, 0 if not unbiased)."""
+    dims, correction = _var_args("var", input, dim, unbiased, correction)
+    return R._var(input, dims=dims, correction=correction, keepdim=keepdim)
 
 
-@defop("var")
-def _var(xp, x, dims, correction, keepdim):
-    out = _var_fwd(xp, x, dims, correction)
-    return out if keepdim else xp.squeeze(out, axis=dims)
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):  # noqa: A002
+    """Standard deviation over ``dim``; see :func:`var` for ``correction``/``unbiased``."""
+    dims, correction = _var_args("std", input, dim, unbiased, correction)
+    return R._std(input, dims=dims, correction=correction, keepdim=keepdim)
 
 
-@_var.vjp(save_inputs=True)
-def _var_backward(ctx, g):
-    x = ctx.inputs[0]
-    dims, keepdim = ctx.params["dims"], ctx.params["keepdim"]
-    return _var_grad(x, _unsqueezed(g, x.shape, dims, keepdim), dims, ctx.params["correction"])
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
+    """``(var, mean)`` over ``dim``."""
+    dims, correction = _var_args("var_mean", input, dim, unbiased, correction)
+    return (R._var(input, dims=dims, correction=correction, keepdim=keepdim),
+            R._mean(input, dims=dims, keepdim=keepdim))
 
 
-@defop("std")
-def _std(xp, x, dims, correction, keepdim):
-    out = xp.sqrt(_var_fwd(xp, x, dims, correction))
-    return out if keepdim else xp.squeeze(out, axis=dims)
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
+    """``(std, mean)`` over ``dim``."""
+    dims, correction = _var_args("std_mean", input, dim, unbiased, correction)
+    return (R._std(input, dims=dims, correction=correction, keepdim=keepdim),
+            R._mean(input, dims=dims, keepdim=keepdim))
 
 
-@_std.vjp(save_inputs=True, save_output=True)
-def _std_backward(ctx, g):
-    x = ctx.inputs[0]
-    dims, keepdim = ctx.params["dims"], ctx.params["keepdim"]
-    out = _unsqueezed(ctx.output, x.shape, dims, keepdim)
-    gvar = (_unsqueezed(g, x.shape, dims, keepdim) / (2 * out)).masked_fill(out == 0, 0.0)
-    return _var_grad(x, gvar, dims, ctx.params["correction"])
-
-
-@defop("logsumexp")
-def _logsumexp(xp, x, dims, keepdim):
-    if _count(x.shape, dims) == 0:
-        return xp.full(xp.sum(x, axis=dims, keepdims=keepdim).shape, -xp.inf, dtype=x.dtype)
-    m = xp.max(x, axis=dims, keepdims=True)
-    m = xp.where(xp.isfinite(m), m, 0).astype(x.dtype, copy=False)
-    out = xp.log(xp.sum(xp.exp(x - m), axis=dims, keepdims=True)) + m
-    return out if keepdim else xp.squeeze(out, axis=dims)
-
-
-@_logsumexp.vjp(save_inputs=True, save_output=True)
-def _logsumexp_backward(ctx, g):
-    x = ctx.inputs[0]
-    dims, keepdim = ctx.params["dims"], ctx.params["keepdim"]
-    out = _unsqueezed(ctx.output, x.shape, dims, keepdim)
-    return _unsqueezed(g, x.shape, dims, keepdim) * (x - out).exp()
+def logsumexp(input, dim, keepdim=False, *, out=None):  # noqa: A002
+    """``log(sum(exp(input)))`` over ``dim``, computed stably; ints give the default float."""
+    input = to_float(input)
+    return R._logsumexp(input, dims=_dims(dim, input.ndim), keepdim=keepdim)
 
 
 # ---------------------------------------------------------------------------- logical, counts
 
 
-@defop("all")
-def _all(xp, x, dims, keepdim):
-    return xp.all(x, axis=dims, keepdims=keepdim)
+def _logical(name, op):
+    def fn(input, dim=None, keepdim=False, *, out=None):  # noqa: A002
+        result = op(input, dims=_dims(dim, input.ndim), keepdim=keepdim)
+        return cast(result, _dtype.uint8) if input.dtype is _dtype.uint8 else result
+
+    fn.__name__ = fn.__qualname__ = name
+    return fn
 
 
-@defop("any")
-def _any(xp, x, dims, keepdim):
-    return xp.any(x, axis=dims, keepdims=keepdim)
+all = _logical("all", R._all)  # noqa: A001
+all.__doc__ = "Whether every element over ``dim`` is nonzero (bool; uint8 for uint8 input)."
+any = _logical("any", R._any)  # noqa: A001
+any.__doc__ = "Whether some element over ``dim`` is nonzero (bool; uint8 for uint8 input)."
 
 
-@defop("count_nonzero")
-def _count_nonzero(xp, x, dims):
-    return xp.sum(x != 0, axis=dims, dtype=xp.int64)
+def count_nonzero(input, dim=None):  # noqa: A002
+    """Number of nonzero elements over ``dim`` (int64)."""
+    return R._count_nonzero(input, dims=_dims(dim, input.ndim))
+
+
+# Tensor methods (bound through ember.ops.sorting.METHODS, see there)
+METHODS = {
+    "nansum": nansum, "nanmean": nanmean, "prod": prod, "max": max, "min": min, "amax": amax,
+    "amin": amin, "aminmax": aminmax, "argmax": argmax, "argmin": argmin, "std": std,
+    "var": var, "logsumexp": logsumexp, "all": all, "any": any, "count_nonzero": count_nonzero,
+    "cumsum": cumsum, "cumprod": cumprod, "cummax": cummax, "cummin": cummin,
+    "logcumsumexp": logcumsumexp,
+}
+INPLACE = ["cumsum", "cumprod"]

@@ -1,6 +1,6 @@
 """Public sorting and selection: sort, argsort, topk, kthvalue, median, mode, quantile, unique, ...
 
-Selections find int64 indices with a primitive of :mod:`ember.ops.sort_prims` and gather the
+Selections find int64 indices with a primitive of :mod:`ember.ops.prims.sorting` and gather the
 values with ``_take_along`` (see NOTE [ Selection by indices ] there), so values are
 differentiable and the gradient flows to the selected elements, as in PyTorch.
 """
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from .. import _dtype, return_types
 from .._tensor import Tensor
-from . import reducing
-from . import sort_prims as S
+from . import reduction as reducing
 from ._promote import FLOAT_NP, scalar_like, wrap_dim
-from .reducing import _select_along
+from .prims import sorting as S
+from .reduction import _select_along
 
 __all__ = [
     "sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode", "quantile",
@@ -259,7 +259,7 @@ METHODS = {
     "median": median, "nanmedian": nanmedian, "mode": mode, "quantile": quantile,
     "nanquantile": nanquantile, "unique": unique, "unique_consecutive": unique_consecutive,
     "bincount": bincount, "histc": histc,
-    # the reductions of ember.ops.reducing, which ember._methods does not list as self-declaring
+    # the reductions of ember.ops.reduction, which ember._methods does not list as self-declaring
     **reducing.METHODS,
 }
 INPLACE = list(reducing.INPLACE)

@@ -129,7 +129,7 @@ def test_sdpa_create_graph_gradients_match_torch(kw):
 
 def test_attention_with_weights_primitive_gradgradcheck():
     # the need_weights path of MultiheadAttention: two differentiable outputs, plain softmax
-    from ember.ops.attention import _attention_with_weights
+    from ember.ops.prims.attention import _attention_with_weights
 
     def fn(lib, q, k, v, m):
         return _attention_with_weights(q, k, v, m, scale=0.6, causal=False, has_mask=True,

@@ -136,7 +136,7 @@ class _NoAccumulate:
 @pytest.mark.parametrize("ufunc", [np.maximum, np.minimum, np.logaddexp])
 @pytest.mark.parametrize("dim", [0, 1])
 def test_accumulate_fallback_scan(ufunc, dim):
-    from ember.ops.scan_prims import accumulate
+    from ember.ops.prims.cumulative import accumulate
 
     a = np.random.default_rng(0).standard_normal((5, 7)).astype(np.float32)
     a[1, 3] = np.nan

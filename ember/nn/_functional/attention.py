@@ -1,7 +1,7 @@
 """F.scaled_dot_product_attention and F.multi_head_attention_forward.
 
 Both validate with PyTorch's exceptions and then call the fused attention primitive of
-:mod:`ember.ops.attention` (see NOTE [ Attention primitive ]).
+:mod:`ember.ops.prims.attention` (see NOTE [ Attention primitive ]).
 
 NOTE [ Attention layouts ]
 PyTorch's ``multi_head_attention_forward`` works on sequence-first ``(L, N, E)`` inputs, and
@@ -19,10 +19,10 @@ import warnings
 from ... import _dtype
 from ..._factories import rand, zeros
 from ..._tensor import Tensor
-from ...ops import attention as A
 from ...ops._promote import broadcast_shapes
+from ...ops.prims import attention as A
 from ...ops.products import _c_name
-from ...ops.shaping import cat
+from ...ops.shape import cat
 from .._linear_fn import linear
 
 __all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]

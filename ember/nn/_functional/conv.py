@@ -1,15 +1,15 @@
 """F.conv1d/2d/3d, F.conv_transpose1d/2d/3d, F.unfold and F.fold.
 
 Thin functions: they check arguments with PyTorch's exceptions, add a batch dim to unbatched
-input, then call the N-d primitives of :mod:`ember.ops.conv` (see NOTE [ Convolution as a
+input, then call the N-d primitives of :mod:`ember.ops.prims.conv` (see NOTE [ Convolution as a
 GEMM ] there). The bias is a separate broadcast add, so the engine derives its gradient.
 """
 
 from __future__ import annotations
 
 from ..._tensor import Tensor
-from ...ops import conv as C
 from ...ops.activations import _cname
+from ...ops.prims import conv as C
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d", "unfold", "fold"]

@@ -13,7 +13,7 @@ import warnings
 from ... import _dtype, _factories
 from ..._tensor import Tensor
 from ...ops import activations as A
-from ...ops import shaping
+from ...ops import shape as shaping
 from ...ops._promote import cast
 
 __all__ = ["one_hot", "normalize", "cosine_similarity", "pairwise_distance", "pdist", "cdist",

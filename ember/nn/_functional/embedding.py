@@ -14,9 +14,9 @@ from ... import _dtype
 from ..._tensor import Tensor, _wrap, type_name
 from ...autograd.grad_mode import no_grad
 from ...backend import backend_of
-from ...ops.indexing import _index_add, _index_select
-from ...ops.indexing_api import scatter_reduce
-from ...ops.norm_layers import _embedding, embedding_renorm_
+from ...ops.indexing import scatter_reduce
+from ...ops.prims.indexing import _index_add, _index_select
+from ...ops.prims.normalization import _embedding, embedding_renorm_
 
 __all__ = ["embedding", "embedding_bag"]
 

@@ -3,7 +3,7 @@ kl_div, poisson / gaussian NLL, the margin and embedding losses, triplet losses 
 
 Each is PyTorch's formula written with ember ops (so gradients and double backward follow from
 the primitives), after PyTorch's argument checks with its exception types and messages. CTC is
-the one fused primitive (:mod:`ember.ops.loss_prims`).
+the one fused primitive (:mod:`ember.ops.prims.loss`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from ..._tensor import Tensor, _wrap
 from ...backend import backend_of
 from ...ops import activations as A
 from ...ops import pointwise as P
-from ...ops.loss_prims import _ctc_loss
+from ...ops.prims.loss import _ctc_loss
 from .distance import pairwise_distance
 
 __all__ = ["kl_div", "poisson_nll_loss", "gaussian_nll_loss", "cosine_embedding_loss",
@@ -402,7 +402,7 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths,
 
     'mean' divides each sample's loss by its target length (at least 1), then averages over the
     batch; ``zero_infinity`` replaces infinite losses (impossible alignments) and their
-    gradients by zero. See NOTE [ CTC in log space ] in :mod:`ember.ops.loss_prims`.
+    gradients by zero. See NOTE [ CTC in log space ] in :mod:`ember.ops.prims.loss`.
     """
     reduction = _check_reduction(reduction)
     xp = backend_of(log_probs._data).xp

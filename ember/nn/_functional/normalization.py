@@ -2,7 +2,7 @@
 
 Thin functions: they check arguments with PyTorch's exceptions, reshape ``input`` and the
 affine parameters so that the normalized axes line up, then call the fused ``native_norm``
-primitive (see NOTE [ Normalization primitive ] in :mod:`ember.ops.norm_layers`).
+primitive (see NOTE [ Normalization primitive ] in :mod:`ember.ops.prims.normalization`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from ..._factories import zeros
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
 from ...ops.activations import _cname, check_float
-from ...ops.norm_layers import _native_norm
-from ...ops.shaping import cat
+from ...ops.prims.normalization import _native_norm
+from ...ops.shape import cat
 
 __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm",
            "local_response_norm"]

@@ -2,7 +2,7 @@
 F.lp_pool*.
 
 Thin functions: they check arguments with PyTorch's exceptions, add a batch dim to unbatched
-input, then call the N-d primitives of :mod:`ember.ops.pooling` (see NOTE [ Separable max
+input, then call the N-d primitives of :mod:`ember.ops.prims.pooling` (see NOTE [ Separable max
 pooling ] there). Adaptive average pooling is separable too: one averaging matrix per spatial
 dim, applied with matmul, so its gradients come from matmul's.
 """
@@ -14,8 +14,8 @@ import numpy as np
 from ... import _dtype
 from ..._factories import tensor
 from ..._tensor import Tensor
-from ...ops import pooling as P
 from ...ops.activations import _cname
+from ...ops.prims import pooling as P
 
 __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
            "max_pool2d_with_indices", "max_pool3d_with_indices", "avg_pool1d", "avg_pool2d",

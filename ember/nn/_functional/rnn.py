@@ -11,10 +11,10 @@ ember/ops/rnn.py for the per-step primitives.
 from __future__ import annotations
 
 from ..._tensor import Tensor
+from ...ops.prims.rnn import gru_gates, lstm_gates, recurrent_matmul, rnn_gates, split_rows
+from ...ops.prims.shape import _cat as _cat_op
 from ...ops.products import matmul
-from ...ops.rnn import gru_gates, lstm_gates, recurrent_matmul, rnn_gates, split_rows
-from ...ops.shape import _cat as _cat_op
-from ...ops.shaping import stack
+from ...ops.shape import stack
 from .dropout import dropout as _dropout
 
 __all__ = ["lstm_cell", "gru_cell", "rnn_tanh_cell", "rnn_relu_cell"]

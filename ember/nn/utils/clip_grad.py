@@ -14,7 +14,7 @@ from ... import linalg
 from ..._factories import tensor
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
-from ...ops.shaping import stack
+from ...ops.shape import stack
 
 __all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm",
            "clip_grads_with_norm_"]

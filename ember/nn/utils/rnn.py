@@ -16,8 +16,8 @@ import numpy as np
 
 from ... import _dtype, _factories
 from ..._tensor import Tensor
-from ...ops.rnn import pad_sequences
-from ...ops.shaping import cat
+from ...ops.prims.rnn import pad_sequences
+from ...ops.shape import cat
 
 __all__ = ["PackedSequence", "invert_permutation", "pack_padded_sequence",
            "pad_packed_sequence", "pad_sequence", "unpad_sequence", "pack_sequence",

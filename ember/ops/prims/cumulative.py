@@ -7,8 +7,8 @@ a forward scan needs, so each backward calls its own primitive the other way rou
 
 from __future__ import annotations
 
-from ..autograd.grad_mode import STATE
-from ._registry import defop
+from ...autograd.grad_mode import STATE
+from .._registry import defop
 
 
 def accumulate(ufunc, x, dim):
@@ -107,7 +107,7 @@ def _cumprod_backward_quadratic(x, g, d, reverse):
     O(n^2) memory along ``dim``, but differentiable everywhere (PyTorch does the same when the
     backward itself is recorded).
     """
-    from .._factories import arange
+    from ..._factories import arange
 
     xl = x.movedim(d, -1)
     n = xl.shape[-1]

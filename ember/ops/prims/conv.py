@@ -35,7 +35,7 @@ import itertools
 import math
 import threading
 
-from ._registry import defop
+from .._registry import defop
 
 _WORKSPACE = threading.local()
 

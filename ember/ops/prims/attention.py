@@ -27,10 +27,10 @@ probabilities, whose gradient flows back as well.
 
 from __future__ import annotations
 
-from .._tensor import _wrap
-from ..autograd.grad_mode import STATE
-from ._registry import defop
-from .nn_ops import _softmax, _softmax_backward
+from ..._tensor import _wrap
+from ...autograd.grad_mode import STATE
+from .._registry import defop
+from .nn import _softmax, _softmax_backward
 
 __all__: list[str] = []
 
@@ -96,7 +96,7 @@ def _probs_graph(q, k, extra, scale, causal, has_mask, safe):
     if has_mask:
         s = s + extra[0]
     if causal:
-        from .._factories import full
+        from ..._factories import full
 
         s = s + full((s.shape[-2], s.shape[-1]), float("-inf"), dtype=s.dtype,
                      device=s.device).triu(1)
@@ -161,7 +161,7 @@ def _split_last_op(n):
 
     @split.vjp()
     def split_backward(ctx, *grads):
-        from .shaping import cat
+        from ..shape import cat
 
         return cat(list(grads), -1)
 

@@ -10,8 +10,8 @@ of every selection op are differentiable to any order. The indices travel as a r
 
 from __future__ import annotations
 
-from ._registry import defop
-from .scan_prims import accumulate
+from .._registry import defop
+from .cumulative import accumulate
 
 # ---------------------------------------------------------------------------- gather / scatter
 

@@ -8,9 +8,9 @@ input (class dim last) and ``(M,)`` class indices or ``(M, C)`` class probabilit
 
 from __future__ import annotations
 
-from .._tensor import _wrap
-from ..backend import backend_of
-from ._registry import defop
+from ..._tensor import _wrap
+from ...backend import backend_of
+from .._registry import defop
 
 
 def lift_0d(fn):

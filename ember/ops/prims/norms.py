@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 
-from .._tensor import _wrap
-from ._registry import defop
+from ..._tensor import _wrap
+from .._registry import defop
 from .reduction import _sum, _unsqueezed
 
 

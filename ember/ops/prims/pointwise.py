@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 
-from ..backend import special_of
-from ._registry import defop
+from ...backend import special_of
+from .._registry import defop
 
 # ---------------------------------------------------------------------------- dtype cast
 

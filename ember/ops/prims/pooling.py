@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import math
 
-from ._registry import defop
+from .._registry import defop
 from .conv import col2im, pad_array
 
 # ---------------------------------------------------------------------------- window specs

@@ -23,7 +23,7 @@ import functools
 import itertools
 import math
 
-from ._registry import defop
+from .._registry import defop
 
 # ---------------------------------------------------------------------------- coordinates
 

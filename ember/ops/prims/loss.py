@@ -28,7 +28,7 @@ agree. ``zero_infinity`` zeroes the gradient of impossible samples (infinite los
 
 from __future__ import annotations
 
-from ._registry import defop
+from .._registry import defop
 
 
 def _extended(xp, targets, blank):

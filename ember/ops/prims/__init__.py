@@ -1,0 +1,1 @@
+"""The primitives: every differentiable op, forward and backward side by side."""
