@@ -31,6 +31,7 @@ def fwd_bwd(fn, x, *args):
 
 def synced(lib, fn):
     """``fn`` followed by a device synchronisation (CUDA work is asynchronous)."""
+
     def run():
         fn()
         lib.cuda.synchronize()
@@ -49,8 +50,10 @@ def cases(lib, logits, target, flat, device):
         ("softmax 256x10000 fwd+bwd", fwd_bwd(lambda a: F.softmax(a, dim=1) * a, x)),
         ("log_softmax 256x10000 fwd+bwd", fwd_bwd(lambda a: F.log_softmax(a, dim=1), x)),
         ("cross_entropy 256x10000 fwd+bwd", fwd_bwd(lambda a: F.cross_entropy(a, t), x)),
-        ("cross_entropy smooth=0.1 fwd+bwd",
-         fwd_bwd(lambda a: F.cross_entropy(a, t, label_smoothing=0.1), x)),
+        (
+            "cross_entropy smooth=0.1 fwd+bwd",
+            fwd_bwd(lambda a: F.cross_entropy(a, t, label_smoothing=0.1), x),
+        ),
         ("relu 1M fwd", lambda: F.relu(vd)),
         ("relu 1M fwd+bwd", fwd_bwd(F.relu, v)),
         ("gelu 1M fwd", lambda: F.gelu(vd)),

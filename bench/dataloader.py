@@ -63,8 +63,10 @@ def main() -> None:
     workers = int(sys.argv[2]) if len(sys.argv) > 2 else 2
     print(f"{items} items x 2 ms, batch 8, {workers} workers vs 0 (seconds per epoch)")
     print(f"{'':<8}{'case':<14}{'0 workers':>11}{f'{workers} workers':>11}{'speed-up':>10}")
-    for name, cls, ds in (("ember", DataLoader, SlowDataset(items, ember)),
-                          ("torch", tdata.DataLoader, TorchSlowDataset(items, torch))):
+    for name, cls, ds in (
+        ("ember", DataLoader, SlowDataset(items, ember)),
+        ("torch", tdata.DataLoader, TorchSlowDataset(items, torch)),
+    ):
         f0, fn, s0, sn = measure(cls, ds, workers)
         print(f"{name:<8}{'first epoch':<14}{f0:>11.3f}{fn:>11.3f}{f0 / fn:>9.2f}x")
         print(f"{name:<8}{'steady':<14}{s0:>11.3f}{sn:>11.3f}{s0 / sn:>9.2f}x")

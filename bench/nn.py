@@ -19,8 +19,7 @@ import ember  # noqa: E402
 
 
 def _copy(src, dst):
-    dst.load_state_dict({k: ember.tensor(v.detach().numpy()) for k, v in
-                         src.state_dict().items()})
+    dst.load_state_dict({k: ember.tensor(v.detach().numpy()) for k, v in src.state_dict().items()})
 
 
 def _step(model, x, loss_of=lambda out: out.sum()):
@@ -48,17 +47,33 @@ def main(threads: int = 1) -> None:
     torch.set_num_threads(threads)
     ember.set_num_threads(threads)
     rows = [
-        case("Conv2d 64->64 3x3 on (32,64,32,32)",
-             lambda m: m.nn.Conv2d(64, 64, 3, padding=1), (32, 64, 32, 32)),
-        case("LSTM 2 layers h256, seq 35, batch 20",
-             lambda m: m.nn.LSTM(256, 256, num_layers=2), (35, 20, 256)),
-        case("TransformerEncoderLayer d256 h4 (16,128)",
-             lambda m: m.nn.TransformerEncoderLayer(256, 4, batch_first=True, dropout=0.0),
-             (16, 128, 256)),
-        case("BatchNorm2d(64) on (32,64,32,32)", lambda m: m.nn.BatchNorm2d(64),
-             (32, 64, 32, 32), with_grad_input=True),
-        case("LayerNorm(512) on (64,128,512)", lambda m: m.nn.LayerNorm(512), (64, 128, 512),
-             with_grad_input=True),
+        case(
+            "Conv2d 64->64 3x3 on (32,64,32,32)",
+            lambda m: m.nn.Conv2d(64, 64, 3, padding=1),
+            (32, 64, 32, 32),
+        ),
+        case(
+            "LSTM 2 layers h256, seq 35, batch 20",
+            lambda m: m.nn.LSTM(256, 256, num_layers=2),
+            (35, 20, 256),
+        ),
+        case(
+            "TransformerEncoderLayer d256 h4 (16,128)",
+            lambda m: m.nn.TransformerEncoderLayer(256, 4, batch_first=True, dropout=0.0),
+            (16, 128, 256),
+        ),
+        case(
+            "BatchNorm2d(64) on (32,64,32,32)",
+            lambda m: m.nn.BatchNorm2d(64),
+            (32, 64, 32, 32),
+            with_grad_input=True,
+        ),
+        case(
+            "LayerNorm(512) on (64,128,512)",
+            lambda m: m.nn.LayerNorm(512),
+            (64, 128, 512),
+            with_grad_input=True,
+        ),
     ]
     rng = np.random.default_rng(1)
     logits = rng.standard_normal((256, 10000)).astype(np.float32)
@@ -69,8 +84,14 @@ def main(threads: int = 1) -> None:
     def ce(lib, x, t):
         return lambda: lib.nn.functional.cross_entropy(x, t).backward()
 
-    rows.append(("cross_entropy (256, 10000 classes)", best_time(ce(ember, le, te), repeat=3),
-                 best_time(ce(torch, lt, tt), repeat=3), 1.5))
+    rows.append(
+        (
+            "cross_entropy (256, 10000 classes)",
+            best_time(ce(ember, le, te), repeat=3),
+            best_time(ce(torch, lt, tt), repeat=3),
+            1.5,
+        )
+    )
     report(rows, f"nn: ember vs torch (CPU, {threads} thread(s)), forward + backward")
 
 

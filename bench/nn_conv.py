@@ -37,26 +37,44 @@ def main(threads: int = 1) -> None:
     xt, wt, bt = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
     rows = []
     with ember.no_grad(), torch.no_grad():
-        rows.append(("conv2d 32x64x32x32, 64 3x3, forward",
-                     best_time(lambda: EF.conv2d(xe, we, be, padding=1), repeat=3),
-                     best_time(lambda: torch.nn.functional.conv2d(xt, wt, bt, padding=1),
-                               repeat=3), None))
-    rows.append(("conv2d 32x64x32x32, 64 3x3, fwd+bwd",
-                 best_time(lambda: fwd_bwd(EF.conv2d, xe, we, be), repeat=3),
-                 best_time(lambda: fwd_bwd(torch.nn.functional.conv2d, xt, wt, bt), repeat=3),
-                 1.5))
+        rows.append(
+            (
+                "conv2d 32x64x32x32, 64 3x3, forward",
+                best_time(lambda: EF.conv2d(xe, we, be, padding=1), repeat=3),
+                best_time(lambda: torch.nn.functional.conv2d(xt, wt, bt, padding=1), repeat=3),
+                None,
+            )
+        )
+    rows.append(
+        (
+            "conv2d 32x64x32x32, 64 3x3, fwd+bwd",
+            best_time(lambda: fwd_bwd(EF.conv2d, xe, we, be), repeat=3),
+            best_time(lambda: fwd_bwd(torch.nn.functional.conv2d, xt, wt, bt), repeat=3),
+            1.5,
+        )
+    )
 
     def pool(lib_pool, t):
         y = lib_pool(t, 2)
         y.sum().backward()
         t.grad = None
 
-    rows.append(("max_pool2d 2x2 on 32x64x32x32, fwd+bwd",
-                 best_time(lambda: pool(EP.max_pool2d, xe), repeat=3),
-                 best_time(lambda: pool(torch.nn.functional.max_pool2d, xt), repeat=3), None))
-    rows.append(("avg_pool2d 2x2 on 32x64x32x32, fwd+bwd",
-                 best_time(lambda: pool(EP.avg_pool2d, xe), repeat=3),
-                 best_time(lambda: pool(torch.nn.functional.avg_pool2d, xt), repeat=3), None))
+    rows.append(
+        (
+            "max_pool2d 2x2 on 32x64x32x32, fwd+bwd",
+            best_time(lambda: pool(EP.max_pool2d, xe), repeat=3),
+            best_time(lambda: pool(torch.nn.functional.max_pool2d, xt), repeat=3),
+            None,
+        )
+    )
+    rows.append(
+        (
+            "avg_pool2d 2x2 on 32x64x32x32, fwd+bwd",
+            best_time(lambda: pool(EP.avg_pool2d, xe), repeat=3),
+            best_time(lambda: pool(torch.nn.functional.avg_pool2d, xt), repeat=3),
+            None,
+        )
+    )
     report(rows, f"conv / pooling, {threads} thread(s)")
 
 

@@ -66,14 +66,18 @@ def main(threads: int = 1) -> None:
     xe = ember.tensor(x, requires_grad=True)
     xt = torch.tensor(x, requires_grad=True)
     rows = []
-    for name, tc, ec in (("LSTM", torch.nn.LSTM, LSTM), ("GRU", torch.nn.GRU, GRU),
-                         ("RNN", torch.nn.RNN, RNN)):
+    for name, tc, ec in (
+        ("LSTM", torch.nn.LSTM, LSTM),
+        ("GRU", torch.nn.GRU, GRU),
+        ("RNN", torch.nn.RNN, RNN),
+    ):
         t, e = _pair(tc, ec, 256, 256, num_layers=2)
         te, tt = cpu_times(lambda e=e: _forward(ember, e, xe), lambda t=t: _forward(torch, t, xt))
         rows.append((f"{name} 2x256, (35, 20, 256), forward", te, tt, None))
         te, tt = cpu_times(lambda e=e: _fwd_bwd(e, xe), lambda t=t: _fwd_bwd(t, xt))
-        rows.append((f"{name} 2x256, (35, 20, 256), fwd+bwd", te, tt,
-                     1.5 if name == "LSTM" else None))
+        rows.append(
+            (f"{name} 2x256, (35, 20, 256), fwd+bwd", te, tt, 1.5 if name == "LSTM" else None)
+        )
     report(rows, f"recurrent layers, {threads} thread(s), thread CPU time")
 
 

@@ -80,25 +80,50 @@ def main(threads: int = 1) -> None:
     for dropout in (0.1, 0.0):
         e, t = layer_pair(dropout)
         xe, xt = ember.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
-        rows.append((f"encoder layer fwd+bwd, dropout {dropout}",
-                     *paired(lambda e=e, xe=xe: fwd_bwd(e, xe), lambda t=t, xt=xt: fwd_bwd(t, xt)),
-                     None))
+        rows.append(
+            (
+                f"encoder layer fwd+bwd, dropout {dropout}",
+                *paired(lambda e=e, xe=xe: fwd_bwd(e, xe), lambda t=t, xt=xt: fwd_bwd(t, xt)),
+                None,
+            )
+        )
     e, t = layer_pair(0.1)
     e.eval()
     t.eval()
     with ember.no_grad(), torch.no_grad():
-        rows.append(("encoder layer forward, eval, no grad",
-                     *paired(lambda: e(ember.tensor(x)), lambda: t(torch.tensor(x))), None))
+        rows.append(
+            (
+                "encoder layer forward, eval, no grad",
+                *paired(lambda: e(ember.tensor(x)), lambda: t(torch.tensor(x))),
+                None,
+            )
+        )
     qkv = [rng.standard_normal((N, HEADS, L, D // HEADS)).astype(np.float32) for _ in range(3)]
     qe = [ember.tensor(a, requires_grad=True) for a in qkv]
     qt = [torch.tensor(a, requires_grad=True) for a in qkv]
     torch_sdpa = torch.nn.functional.scaled_dot_product_attention
-    rows.append(("sdpa (16,4,128,64) fwd+bwd",
-                 *paired(lambda: attention_fwd_bwd(EA.scaled_dot_product_attention, *qe),
-                         lambda: attention_fwd_bwd(torch_sdpa, *qt), repeat=15), None))
-    rows.append(("  same, composed of separate ember ops",
-                 *paired(lambda: attention_fwd_bwd(composite_sdpa, *qe),
-                         lambda: attention_fwd_bwd(torch_sdpa, *qt), repeat=15), None))
+    rows.append(
+        (
+            "sdpa (16,4,128,64) fwd+bwd",
+            *paired(
+                lambda: attention_fwd_bwd(EA.scaled_dot_product_attention, *qe),
+                lambda: attention_fwd_bwd(torch_sdpa, *qt),
+                repeat=15,
+            ),
+            None,
+        )
+    )
+    rows.append(
+        (
+            "  same, composed of separate ember ops",
+            *paired(
+                lambda: attention_fwd_bwd(composite_sdpa, *qe),
+                lambda: attention_fwd_bwd(torch_sdpa, *qt),
+                repeat=15,
+            ),
+            None,
+        )
+    )
     report(rows, f"attention / transformer, {threads} thread(s)")
 
 

@@ -37,27 +37,55 @@ def main(threads: int = 1) -> None:
     a = np.random.default_rng(0).standard_normal((4, 4)).astype(np.float32)
     xe = ember.tensor(a, requires_grad=True)
     xt = torch.tensor(a, requires_grad=True)
-    rows.append(("chain of 100 ops on 4x4, fwd+bwd", best_time(lambda: chain(ember, xe)),
-                 best_time(lambda: chain(torch, xt)), 3.0))
+    rows.append(
+        (
+            "chain of 100 ops on 4x4, fwd+bwd",
+            best_time(lambda: chain(ember, xe)),
+            best_time(lambda: chain(torch, xt)),
+            3.0,
+        )
+    )
 
     big = np.random.default_rng(1).standard_normal((1000, 1000)).astype(np.float32)
     big2 = np.random.default_rng(2).standard_normal((1000, 1000)).astype(np.float32)
     be, be2 = ember.tensor(big), ember.tensor(big2)
     bt, bt2 = torch.tensor(big), torch.tensor(big2)
-    for name, f in [("add 1M", lambda m, x, y: x + y), ("mul 1M", lambda m, x, y: x * y),
-                    ("exp 1M", lambda m, x, y: x.exp()), ("tanh 1M", lambda m, x, y: x.tanh()),
-                    ("sum 1M", lambda m, x, y: x.sum()),
-                    ("sum dim=1 1000x1000", lambda m, x, y: x.sum(1)),
-                    ("mean dim=0 1000x1000", lambda m, x, y: x.mean(0))]:
-        rows.append((name, best_time(lambda f=f: f(ember, be, be2)),
-                     best_time(lambda f=f: f(torch, bt, bt2)), 1.2))
+    for name, f in [
+        ("add 1M", lambda m, x, y: x + y),
+        ("mul 1M", lambda m, x, y: x * y),
+        ("exp 1M", lambda m, x, y: x.exp()),
+        ("tanh 1M", lambda m, x, y: x.tanh()),
+        ("sum 1M", lambda m, x, y: x.sum()),
+        ("sum dim=1 1000x1000", lambda m, x, y: x.sum(1)),
+        ("mean dim=0 1000x1000", lambda m, x, y: x.mean(0)),
+    ]:
+        rows.append(
+            (
+                name,
+                best_time(lambda f=f: f(ember, be, be2)),
+                best_time(lambda f=f: f(torch, bt, bt2)),
+                1.2,
+            )
+        )
     if hasattr(ember.Tensor, "amax"):
-        rows.append(("amax dim=1 1000x1000", best_time(lambda: be.amax(1)),
-                     best_time(lambda: bt.amax(1)), 1.2))
+        rows.append(
+            (
+                "amax dim=1 1000x1000",
+                best_time(lambda: be.amax(1)),
+                best_time(lambda: bt.amax(1)),
+                1.2,
+            )
+        )
     m = np.random.default_rng(3).standard_normal((1024, 1024)).astype(np.float32)
     me, mt = ember.tensor(m), torch.tensor(m)
-    rows.append(("matmul 1024x1024", best_time(lambda: me @ me, repeat=5),
-                 best_time(lambda: mt @ mt, repeat=5), 1.2))
+    rows.append(
+        (
+            "matmul 1024x1024",
+            best_time(lambda: me @ me, repeat=5),
+            best_time(lambda: mt @ mt, repeat=5),
+            1.2,
+        )
+    )
     report(rows, f"ember vs torch (CPU, {threads} thread(s)); ratio = ember / torch")
 
 

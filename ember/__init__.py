@@ -162,4 +162,3 @@ def is_nonzero(input) -> bool:  # noqa: A002
 def numel(input) -> int:  # noqa: A002
     """Number of elements of ``input``."""
     return input.numel()
-

@@ -23,22 +23,40 @@ _PRECISIONS = ("highest", "high", "medium")
 _state = {"deterministic": False, "warn_only": False, "matmul_precision": "highest"}
 
 
-def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mode=None,
-            options=None, disable=False):
+def compile(
+    model=None,
+    *,
+    fullgraph=False,
+    dynamic=None,
+    backend="inductor",
+    mode=None,
+    options=None,
+    disable=False,
+):
     """``torch.compile``: return ``model`` unchanged (ember has no compiler; nothing is traced,
     fused or autotuned, so the result computes exactly what ``model`` computes). Usable as
     ``compile(fn)``, ``@compile`` and ``@compile(mode=...)``. ``mode`` is checked against torch's
     list and ``mode`` together with ``options`` is rejected, as torch does; unlike torch, an
     ``nn.Module`` is not wrapped in an ``OptimizedModule``."""
     if mode is not None and options is not None:
-        raise RuntimeError("Either mode or options can be specified, but both can't be specified "
-                           "at the same time.")
+        raise RuntimeError(
+            "Either mode or options can be specified, but both can't be specified at the same time."
+        )
     if mode is not None and mode not in _MODES:
         raise RuntimeError(f"Unrecognized mode={mode}, should be one of: {', '.join(_MODES)}")
     if model is None:
+
         def decorator(fn):
-            return compile(fn, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode,
-                           options=options, disable=disable)
+            return compile(
+                fn,
+                fullgraph=fullgraph,
+                dynamic=dynamic,
+                backend=backend,
+                mode=mode,
+                options=options,
+                disable=disable,
+            )
+
         return decorator
     if not callable(model):
         raise AssertionError(f"A callable function is expected, but {type(model)} is provided.")
@@ -49,11 +67,15 @@ def use_deterministic_algorithms(mode, *, warn_only=False):
     """``torch.use_deterministic_algorithms``: record the flag (ember's kernels are deterministic
     already, so it has no effect on results). ``mode`` must be a bool, as in torch."""
     if not isinstance(mode, bool):
-        raise TypeError("_set_deterministic_algorithms(): argument 'mode' (position 1) must be "
-                        f"bool, not {type(mode).__name__}")
+        raise TypeError(
+            "_set_deterministic_algorithms(): argument 'mode' (position 1) must be "
+            f"bool, not {type(mode).__name__}"
+        )
     if not isinstance(warn_only, bool):
-        raise TypeError("_set_deterministic_algorithms(): argument 'warn_only' must be bool, not "
-                        f"{type(warn_only).__name__}")
+        raise TypeError(
+            "_set_deterministic_algorithms(): argument 'warn_only' must be bool, not "
+            f"{type(warn_only).__name__}"
+        )
     _state["deterministic"] = mode
     _state["warn_only"] = warn_only
 
@@ -74,8 +96,12 @@ def set_float32_matmul_precision(precision: str) -> None:
     computes float32 matmuls in full float32 (no TF32/bfloat16 passes), whatever is set. An
     unknown value warns and is ignored, as in torch."""
     if precision not in _PRECISIONS:
-        warnings.warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current "
-                      "setFloat32MatmulPrecision call has no effect.", UserWarning, stacklevel=2)
+        warnings.warn(
+            f"{precision} is not one of 'highest', 'high', or 'medium'; the current "
+            "setFloat32MatmulPrecision call has no effect.",
+            UserWarning,
+            stacklevel=2,
+        )
         return
     _state["matmul_precision"] = precision
 

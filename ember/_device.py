@@ -22,11 +22,14 @@ class device:
         name, sep, idx = type.partition(":")
         if name not in _TYPES:
             raise RuntimeError(
-                f"Expected one of cpu, cuda device type at start of device string: {type}")
+                f"Expected one of cpu, cuda device type at start of device string: {type}"
+            )
         if sep:
             if index is not None:
-                raise RuntimeError(f"type (string) must not include an index because index was "
-                                   f"passed explicitly: {type}")
+                raise RuntimeError(
+                    f"type (string) must not include an index because index was "
+                    f"passed explicitly: {type}"
+                )
             if not idx.isdigit():
                 raise RuntimeError(f"Invalid device string: '{type}'")
             index = int(idx)

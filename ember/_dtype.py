@@ -6,9 +6,29 @@ import ml_dtypes
 import numpy as np
 
 __all__ = [
-    "dtype", "float16", "bfloat16", "float32", "float64", "int8", "int16", "int32", "int64",
-    "uint8", "bool", "half", "float", "double", "short", "int", "long",
-    "get_default_dtype", "set_default_dtype", "promote_types", "result_type", "finfo", "iinfo",
+    "dtype",
+    "float16",
+    "bfloat16",
+    "float32",
+    "float64",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "bool",
+    "half",
+    "float",
+    "double",
+    "short",
+    "int",
+    "long",
+    "get_default_dtype",
+    "set_default_dtype",
+    "promote_types",
+    "result_type",
+    "finfo",
+    "iinfo",
 ]
 
 _BOOL, _INT, _FLOAT = 0, 1, 2
@@ -154,16 +174,19 @@ def finfo(type: dtype | None = None):  # noqa: A002 - PyTorch's argument name
 def iinfo(type: dtype):  # noqa: A002
     """Machine limits of an integer dtype (``torch.iinfo``)."""
     if type.category != _INT:
-        raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle '"
-                        f"{type.name}'")
+        raise TypeError(
+            f"torch.iinfo() requires an integer input type. Use torch.finfo to handle '{type.name}'"
+        )
     return _IInfo(type)
 
 
 class _FInfo:
     def __init__(self, d: dtype):
         if not d.is_floating_point:
-            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo "
-                            f"to handle '{d.name}'")
+            raise TypeError(
+                "torch.finfo() requires a floating point input type. Use torch.iinfo "
+                f"to handle '{d.name}'"
+            )
         info = ml_dtypes.finfo(d.np) if d is bfloat16 else np.finfo(d.np)
         self.dtype = d.name
         self.bits = info.bits
@@ -174,9 +197,11 @@ class _FInfo:
         self.resolution = 10.0 ** -builtins_int(info.precision)
 
     def __repr__(self):
-        return (f"finfo(resolution={self.resolution}, min={self.min:g}, max={self.max:g}, "
-                f"eps={self.eps:g}, smallest_normal={self.tiny:g}, tiny={self.tiny:g}, "
-                f"dtype={self.dtype})")
+        return (
+            f"finfo(resolution={self.resolution}, min={self.min:g}, max={self.max:g}, "
+            f"eps={self.eps:g}, smallest_normal={self.tiny:g}, tiny={self.tiny:g}, "
+            f"dtype={self.dtype})"
+        )
 
 
 class _IInfo:

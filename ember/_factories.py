@@ -14,11 +14,39 @@ from ._tensor import Tensor, _wrap
 from .backend import backend_for, is_array, to_device
 
 __all__ = [
-    "tensor", "as_tensor", "asarray", "from_numpy", "from_dlpack", "scalar_tensor", "zeros",
-    "ones", "full", "empty", "zeros_like", "ones_like", "full_like", "empty_like", "arange",
-    "range", "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm", "rand_like",
-    "randn_like", "randint_like", "normal", "bernoulli", "multinomial", "poisson",
-    "tril_indices", "triu_indices", "empty_strided",
+    "tensor",
+    "as_tensor",
+    "asarray",
+    "from_numpy",
+    "from_dlpack",
+    "scalar_tensor",
+    "zeros",
+    "ones",
+    "full",
+    "empty",
+    "zeros_like",
+    "ones_like",
+    "full_like",
+    "empty_like",
+    "arange",
+    "range",
+    "linspace",
+    "logspace",
+    "eye",
+    "rand",
+    "randn",
+    "randint",
+    "randperm",
+    "rand_like",
+    "randn_like",
+    "randint_like",
+    "normal",
+    "bernoulli",
+    "multinomial",
+    "poisson",
+    "tril_indices",
+    "triu_indices",
+    "empty_strided",
 ]
 
 _range = range
@@ -37,8 +65,10 @@ def _size(size) -> tuple:
     out = []
     for s in size:
         if not isinstance(s, (int, np.integer)) and not (isinstance(s, Tensor) and s.ndim == 0):
-            raise TypeError(f"zeros(): argument 'size' must be tuple of ints, but found element "
-                            f"of type {type(s).__name__}")
+            raise TypeError(
+                f"zeros(): argument 'size' must be tuple of ints, but found element "
+                f"of type {type(s).__name__}"
+            )
         s = int(s)
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
@@ -147,8 +177,11 @@ def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False) -> Tensor:
 
 def _filled(size, value, dtype, device, requires_grad) -> Tensor:
     dev = as_device(device)
-    arr = backend_for(dev).xp.full(size, value, dtype=dtype.np) if dev.type != "cpu" \
+    arr = (
+        backend_for(dev).xp.full(size, value, dtype=dtype.np)
+        if dev.type != "cpu"
         else np.full(size, value, dtype=dtype.np)
+    )
     return _finish(arr, requires_grad)
 
 
@@ -172,21 +205,27 @@ def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False)
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def full(size, fill_value, *, out=None, dtype=None, device=None, requires_grad=False,
-         **_) -> Tensor:
+def full(
+    size, fill_value, *, out=None, dtype=None, device=None, requires_grad=False, **_
+) -> Tensor:
     """A tensor of ``size`` filled with ``fill_value`` (dtype inferred from the value)."""
     if dtype is None:
-        dtype = _dtype.scalar_dtype(fill_value.item() if isinstance(fill_value, Tensor)
-                                    else fill_value)
+        dtype = _dtype.scalar_dtype(
+            fill_value.item() if isinstance(fill_value, Tensor) else fill_value
+        )
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    return _filled(_size((size,) if isinstance(size, int) else tuple(size)), fill_value, dtype,
-                   device, requires_grad)
+    return _filled(
+        _size((size,) if isinstance(size, int) else tuple(size)),
+        fill_value,
+        dtype,
+        device,
+        requires_grad,
+    )
 
 
 def _like(fn, t, dtype, device, requires_grad, *args):
-    return fn(*args, dtype=dtype or t.dtype, device=device or t.device,
-              requires_grad=requires_grad)
+    return fn(*args, dtype=dtype or t.dtype, device=device or t.device, requires_grad=requires_grad)
 
 
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False, **_) -> Tensor:  # noqa: A002
@@ -204,19 +243,32 @@ def empty_like(input, *, dtype=None, device=None, requires_grad=False, **_) -> T
     return _like(empty, input, dtype, device, requires_grad, input.shape)
 
 
-def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False,  # noqa: A002
-              **_) -> Tensor:
+def full_like(
+    input,
+    fill_value,
+    *,
+    dtype=None,
+    device=None,
+    requires_grad=False,  # noqa: A002
+    **_,
+) -> Tensor:
     """A tensor like ``input`` filled with ``fill_value``."""
-    return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device or input.device,
-                requires_grad=requires_grad)
+    return full(
+        input.shape,
+        fill_value,
+        dtype=dtype or input.dtype,
+        device=device or input.device,
+        requires_grad=requires_grad,
+    )
 
 
 def _scalar(x):
     return x.item() if isinstance(x, Tensor) else x
 
 
-def arange(start=0, end=None, step=1, *, out=None, dtype=None, device=None,
-           requires_grad=False) -> Tensor:
+def arange(
+    start=0, end=None, step=1, *, out=None, dtype=None, device=None, requires_grad=False
+) -> Tensor:
     """Values from ``start`` to ``end`` (exclusive) spaced by ``step``."""
     start, end, step = _scalar(start), _scalar(end), _scalar(step)
     if end is None:
@@ -229,8 +281,11 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, device=None,
         is_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = _dtype.int64 if is_int else _dtype.get_default_dtype()
     n = math.ceil((end - start) / step)
-    arr = (start + np.arange(n, dtype=np.float64) * step) if dtype.is_floating_point \
+    arr = (
+        (start + np.arange(n, dtype=np.float64) * step)
+        if dtype.is_floating_point
         else np.arange(start, end, step, dtype=np.int64)[:n]
+    )
     return _finish(to_device(arr.astype(dtype.np), as_device(device)), requires_grad)
 
 
@@ -244,8 +299,9 @@ def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=F
     return _finish(to_device(arr, as_device(device)), requires_grad)
 
 
-def linspace(start, end, steps, *, out=None, dtype=None, device=None,
-             requires_grad=False) -> Tensor:
+def linspace(
+    start, end, steps, *, out=None, dtype=None, device=None, requires_grad=False
+) -> Tensor:
     """``steps`` values evenly spaced from ``start`` to ``end`` inclusive."""
     start, end = _scalar(start), _scalar(end)
     dtype = dtype or _dtype.get_default_dtype()
@@ -263,8 +319,9 @@ def linspace(start, end, steps, *, out=None, dtype=None, device=None,
     return _finish(to_device(vals.astype(dtype.np), as_device(device)), requires_grad)
 
 
-def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, device=None,
-             requires_grad=False) -> Tensor:
+def logspace(
+    start, end, steps, base=10.0, *, out=None, dtype=None, device=None, requires_grad=False
+) -> Tensor:
     """``base ** linspace(start, end, steps)``."""
     dtype = dtype or _dtype.get_default_dtype()
     exps = linspace(start, end, steps, dtype=_dtype.float64)._data
@@ -280,42 +337,56 @@ def eye(n, m=None, *, out=None, dtype=None, device=None, requires_grad=False) ->
 
 
 def _random_result(arr, dtype, device, requires_grad):
-    return _finish(to_device(np.array(arr, dtype=dtype.np, order="C"),
-                             as_device(device)), requires_grad)
+    return _finish(
+        to_device(np.array(arr, dtype=dtype.np, order="C"), as_device(device)), requires_grad
+    )
 
 
-def rand(*size, generator=None, out=None, dtype=None, device=None, requires_grad=False,
-         **_) -> Tensor:
+def rand(
+    *size, generator=None, out=None, dtype=None, device=None, requires_grad=False, **_
+) -> Tensor:
     """Uniform samples on [0, 1)."""
     dtype = dtype or _dtype.get_default_dtype()
     arr = generator_or_default(generator).random(_size(size))
     return _random_result(arr, dtype, device, requires_grad)
 
 
-def randn(*size, generator=None, out=None, dtype=None, device=None, requires_grad=False,
-          **_) -> Tensor:
+def randn(
+    *size, generator=None, out=None, dtype=None, device=None, requires_grad=False, **_
+) -> Tensor:
     """Standard normal samples."""
     dtype = dtype or _dtype.get_default_dtype()
     arr = generator_or_default(generator).standard_normal(_size(size))
     return _random_result(arr, dtype, device, requires_grad)
 
 
-def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, device=None,
-            requires_grad=False) -> Tensor:
+def randint(
+    low=0,
+    high=None,
+    size=None,
+    *,
+    generator=None,
+    out=None,
+    dtype=None,
+    device=None,
+    requires_grad=False,
+) -> Tensor:
     """Integers uniformly drawn from [low, high)."""
     if size is None:
         low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
     if low >= high:
-        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= "
-                           f"to={high}")
+        raise RuntimeError(
+            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+        )
     arr = generator_or_default(generator).integers(low, high, size=tuple(size))
     return _random_result(arr, dtype or _dtype.int64, device, requires_grad)
 
 
-def randperm(n, *, generator=None, out=None, dtype=None, device=None,
-             requires_grad=False) -> Tensor:
+def randperm(
+    n, *, generator=None, out=None, dtype=None, device=None, requires_grad=False
+) -> Tensor:
     """A random permutation of 0..n-1."""
     arr = generator_or_default(generator).permutation(n)
     return _random_result(arr, dtype or _dtype.int64, device, requires_grad)
@@ -323,27 +394,58 @@ def randperm(n, *, generator=None, out=None, dtype=None, device=None,
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, **_) -> Tensor:  # noqa: A002
     """Uniform samples shaped like ``input``."""
-    return rand(*input.shape, dtype=dtype or input.dtype, device=device or input.device,
-                requires_grad=requires_grad)
+    return rand(
+        *input.shape,
+        dtype=dtype or input.dtype,
+        device=device or input.device,
+        requires_grad=requires_grad,
+    )
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, **_) -> Tensor:  # noqa: A002
     """Normal samples shaped like ``input``."""
-    return randn(*input.shape, dtype=dtype or input.dtype, device=device or input.device,
-                 requires_grad=requires_grad)
+    return randn(
+        *input.shape,
+        dtype=dtype or input.dtype,
+        device=device or input.device,
+        requires_grad=requires_grad,
+    )
 
 
-def randint_like(input, low=0, high=None, *, dtype=None, device=None,  # noqa: A002
-                 requires_grad=False, **_) -> Tensor:
+def randint_like(
+    input,
+    low=0,
+    high=None,
+    *,
+    dtype=None,
+    device=None,  # noqa: A002
+    requires_grad=False,
+    **_,
+) -> Tensor:
     """Random integers shaped like ``input``."""
     if high is None:
         low, high = 0, low
-    return randint(low, high, input.shape, dtype=dtype or input.dtype,
-                   device=device or input.device, requires_grad=requires_grad)
+    return randint(
+        low,
+        high,
+        input.shape,
+        dtype=dtype or input.dtype,
+        device=device or input.device,
+        requires_grad=requires_grad,
+    )
 
 
-def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, device=None,
-           requires_grad=False) -> Tensor:
+def normal(
+    mean=0.0,
+    std=1.0,
+    size=None,
+    *,
+    generator=None,
+    out=None,
+    dtype=None,
+    device=None,
+    requires_grad=False,
+) -> Tensor:
     """Normal samples with the given mean(s) and standard deviation(s)."""
     rng = generator_or_default(generator)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
@@ -376,8 +478,14 @@ def poisson(input, generator=None) -> Tensor:  # noqa: A002
     return _random_result(arr, input.dtype, input.device, False)
 
 
-def multinomial(input, num_samples, replacement=False, *, generator=None,  # noqa: A002
-                out=None) -> Tensor:
+def multinomial(
+    input,
+    num_samples,
+    replacement=False,
+    *,
+    generator=None,  # noqa: A002
+    out=None,
+) -> Tensor:
     """Indices drawn from the rows of ``input`` taken as (unnormalised) probabilities."""
     probs = input._host_array().astype(np.float64)
     if probs.ndim not in (1, 2):
@@ -386,8 +494,9 @@ def multinomial(input, num_samples, replacement=False, *, generator=None,  # noq
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     rows = probs.reshape(-1, probs.shape[-1])
     if not replacement and num_samples > rows.shape[1]:
-        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
-                           "replacement")
+        raise RuntimeError(
+            "cannot sample n_sample > prob_dist.size(-1) samples without replacement"
+        )
     rng = generator_or_default(generator)
     out_rows = []
     for row in rows:

@@ -20,9 +20,11 @@ def _flat_positions(view, base):
     xp = backend.xp
     b, v = base._data, view._data
     if not b.flags.c_contiguous:
-        raise RuntimeError("ember supports in-place operations on views while recording only "
-                           "when the view's base is contiguous; call .contiguous() on the base "
-                           "first")
+        raise RuntimeError(
+            "ember supports in-place operations on views while recording only "
+            "when the view's base is contiguous; call .contiguous() on the base "
+            "first"
+        )
     item = b.itemsize
     start = (backend.data_ptr(v) - backend.data_ptr(b)) // item
     index = xp.arange(b.size, dtype=xp.int64)[start:]
@@ -65,8 +67,9 @@ def inplace_on_view(view, compute):
     result = cast_for_inplace(view, compute(snapshot))
     positions = _flat_positions(view, base).reshape(-1)
     old_base = _alias(base)
-    new_base = S._index_put(old_base.reshape(-1), result.reshape(-1), key=(positions,),
-                            accumulate=False).view(base.shape)
+    new_base = S._index_put(
+        old_base.reshape(-1), result.reshape(-1), key=(positions,), accumulate=False
+    ).view(base.shape)
     view._data[...] = result._data
     view._version_counter.v += 1
     view._view_version = view._version_counter.v

@@ -99,5 +99,3 @@ def get_rng_state():
 def set_rng_state(new_state) -> None:
     """Restore the default generator's state."""
     default_generator.set_state(new_state)
-
-

@@ -16,9 +16,18 @@ from .backend import _BY_ARRAY_TYPE, backend_for, device_of, to_device
 _warned_T: list = []  # PyTorch warns once per process
 
 
-_LEGACY = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-           "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-           "bool": "Bool"}
+_LEGACY = {
+    "float32": "Float",
+    "float64": "Double",
+    "float16": "Half",
+    "bfloat16": "BFloat16",
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "bool": "Bool",
+}
 
 
 def type_name(t) -> str:
@@ -29,8 +38,10 @@ def type_name(t) -> str:
 
 def device_mismatch(tensors) -> RuntimeError:
     devs = sorted({str(t.device) for t in tensors})
-    return RuntimeError("Expected all tensors to be on the same device, but found at least two "
-                        f"devices, {devs[1]} and {devs[0]}!")
+    return RuntimeError(
+        "Expected all tensors to be on the same device, but found at least two "
+        f"devices, {devs[1]} and {devs[0]}!"
+    )
 
 
 class Tensor:
@@ -40,10 +51,21 @@ class Tensor:
     legacy constructor); prefer :func:`ember.tensor`.
     """
 
-    __slots__ = ("_data", "requires_grad", "grad", "grad_fn", "_output_nr", "_version_counter",
-                 "_base", "_view_version", "_hooks", "_post_accumulate_hooks", "_retains_grad",
-                 "__weakref__",
-                 "__dict__")
+    __slots__ = (
+        "_data",
+        "requires_grad",
+        "grad",
+        "grad_fn",
+        "_output_nr",
+        "_version_counter",
+        "_base",
+        "_view_version",
+        "_hooks",
+        "_post_accumulate_hooks",
+        "_retains_grad",
+        "__weakref__",
+        "__dict__",
+    )
 
     __array_priority__ = 1000
 
@@ -55,8 +77,11 @@ class Tensor:
 
         if len(args) == 1 and not isinstance(args[0], int):
             src = args[0]
-            arr = src._data if isinstance(src, Tensor) else _array_from_data(
-                src, dtype or _dtype.get_default_dtype(), device)
+            arr = (
+                src._data
+                if isinstance(src, Tensor)
+                else _array_from_data(src, dtype or _dtype.get_default_dtype(), device)
+            )
         else:
             arr = empty(*args, dtype=dtype, device=device)._data
         _init(self, arr)
@@ -179,18 +204,24 @@ class Tensor:
             import warnings
 
             _warned_T.append(True)
-            warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse "
-                          "their shape is deprecated and it will throw an error in a future "
-                          "release. Consider `x.mT` to transpose batches of matrices or "
-                          "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
-                          "dimensions of a tensor.", UserWarning, stacklevel=2)
+            warnings.warn(
+                "The use of `x.T` on tensors of dimension other than 2 to reverse "
+                "their shape is deprecated and it will throw an error in a future "
+                "release. Consider `x.mT` to transpose batches of matrices or "
+                "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
+                "dimensions of a tensor.",
+                UserWarning,
+                stacklevel=2,
+            )
         return self.permute(*range(self._data.ndim - 1, -1, -1))
 
     @property
     def mT(self):
         if self._data.ndim < 2:
-            raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
-                               f"Got {self._data.ndim}-D tensor.")
+            raise RuntimeError(
+                "tensor.mT is only supported on matrices or batches of matrices. "
+                f"Got {self._data.ndim}-D tensor."
+            )
         return self.transpose(-2, -1)
 
     @property
@@ -231,11 +262,15 @@ class Tensor:
         """The NumPy array sharing this tensor's memory (CPU tensors that need no grad)."""
         if not force:
             if self.requires_grad:
-                raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
-                                   "Use tensor.detach().numpy() instead.")
+                raise RuntimeError(
+                    "Can't call numpy() on Tensor that requires grad. "
+                    "Use tensor.detach().numpy() instead."
+                )
             if self.device.type != "cpu":
-                raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use "
-                                "Tensor.cpu() to copy the tensor to host memory first.")
+                raise TypeError(
+                    f"can't convert {self.device} device type tensor to numpy. Use "
+                    "Tensor.cpu() to copy the tensor to host memory first."
+                )
         return self._host_array()
 
     def __array__(self, dtype=None, copy=None):
@@ -245,8 +280,9 @@ class Tensor:
     def item(self):
         """The value of a one-element tensor as a Python number."""
         if self._data.size != 1:
-            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
-                               "to Scalar")
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
+            )
         return self._host_array().reshape(()).item()
 
     def tolist(self):
@@ -311,11 +347,13 @@ class Tensor:
 
     def __deepcopy__(self, memo):
         if not self.is_leaf:
-            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
-                               "support the deepcopy protocol at the moment.  If you were "
-                               "attempting to deepcopy a module, this may be because of a "
-                               "torch.nn.utils.weight_norm usage, see "
-                               "https://github.com/pytorch/pytorch/pull/103001")
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) "
+                "support the deepcopy protocol at the moment.  If you were "
+                "attempting to deepcopy a module, this may be because of a "
+                "torch.nn.utils.weight_norm usage, see "
+                "https://github.com/pytorch/pytorch/pull/103001"
+            )
         if id(self) in memo:
             return memo[id(self)]
         new = type(self).__new__(type(self))
@@ -339,12 +377,15 @@ class Tensor:
     def requires_grad_(self, requires_grad: bool = True):
         """Set ``requires_grad`` in place (leaves only, as in PyTorch); returns self."""
         if not requires_grad and self.grad_fn is not None:
-            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you "
-                               "want to use a computed variable in a subgraph that doesn't require "
-                               "differentiation use var_no_grad = var.detach().")
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you "
+                "want to use a computed variable in a subgraph that doesn't require "
+                "differentiation use var_no_grad = var.detach()."
+            )
         if requires_grad and not self.is_floating_point():
-            raise RuntimeError("only Tensors of floating point and complex dtype can require "
-                               "gradients")
+            raise RuntimeError(
+                "only Tensors of floating point and complex dtype can require gradients"
+            )
         self.requires_grad = requires_grad
         return self
 
@@ -393,8 +434,9 @@ class Tensor:
         from .utils_hooks import RemovableHandle
 
         if self.grad_fn is not None:
-            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
-                               "tensors")
+            raise RuntimeError(
+                "post accumulate grad hooks cannot be registered on non-leaf tensors"
+            )
         if self._post_accumulate_hooks is None:
             self._post_accumulate_hooks = {}
         return RemovableHandle(self._post_accumulate_hooks, hook)
@@ -414,8 +456,11 @@ class Tensor:
         """A copy on a CUDA device."""
         from ._device import device as device_cls
 
-        return self.to(device_cls("cuda", device if isinstance(device, int) else None)
-                       if not isinstance(device, (str, device_cls)) else device)
+        return self.to(
+            device_cls("cuda", device if isinstance(device, int) else None)
+            if not isinstance(device, (str, device_cls))
+            else device
+        )
 
     def type(self, dtype=None, non_blocking=False):
         """The legacy type string (``'torch.FloatTensor'``), or a cast when ``dtype`` is given
@@ -465,8 +510,12 @@ def _wrap(arr) -> Tensor:
 
 
 def _rebuild(array, device, requires_grad):
-    t = _wrap(to_device(backend_for(device).from_host(array, None) if device == "cpu"
-                        else array, __import__("ember")._device.device(device)))
+    t = _wrap(
+        to_device(
+            backend_for(device).from_host(array, None) if device == "cpu" else array,
+            __import__("ember")._device.device(device),
+        )
+    )
     t.requires_grad = requires_grad
     return t
 
@@ -474,7 +523,7 @@ def _rebuild(array, device, requires_grad):
 def _wrap_dim(dim, ndim):
     n = ndim if ndim > 0 else 1
     if not -n <= dim < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
-                         f"but got {dim})")
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
     return dim % n
-

@@ -18,8 +18,9 @@ class _PrintOptions:
 PRINT_OPTS = _PrintOptions()
 
 
-def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
-                     profile=None, sci_mode=None):
+def set_printoptions(
+    precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None
+):
     """Set the options for printing tensors (``torch.set_printoptions``)."""
     if profile == "default":
         PRINT_OPTS.precision, PRINT_OPTS.threshold = 4, 1000
@@ -110,11 +111,14 @@ def _vector_str(a, indent, summarize, fmt):
     element_length = fmt.max_width + 2
     per_line = max(1, int(math.floor((PRINT_OPTS.linewidth - indent) / element_length)))
     if summarize and a.shape[0] > 2 * e:
-        data = ([fmt.format(v) for v in a[:e].tolist()] + [" ..."]
-                + [fmt.format(v) for v in a[-e:].tolist()])
+        data = (
+            [fmt.format(v) for v in a[:e].tolist()]
+            + [" ..."]
+            + [fmt.format(v) for v in a[-e:].tolist()]
+        )
     else:
         data = [fmt.format(v) for v in a.tolist()]
-    lines = [", ".join(data[i:i + per_line]) for i in range(0, len(data), per_line)]
+    lines = [", ".join(data[i : i + per_line]) for i in range(0, len(data), per_line)]
     return "[" + ("," + "\n" + " " * (indent + 1)).join(lines) + "]"
 
 
@@ -125,9 +129,14 @@ def _array_str(a, indent, summarize, fmt):
         return _vector_str(a, indent, summarize, fmt)
     e = PRINT_OPTS.edgeitems
     if summarize and a.shape[0] > 2 * e:
-        slices = ([_array_str(a[i], indent + 1, summarize, fmt) for i in range(e)] + ["..."]
-                  + [_array_str(a[i], indent + 1, summarize, fmt)
-                     for i in range(a.shape[0] - e, a.shape[0])])
+        slices = (
+            [_array_str(a[i], indent + 1, summarize, fmt) for i in range(e)]
+            + ["..."]
+            + [
+                _array_str(a[i], indent + 1, summarize, fmt)
+                for i in range(a.shape[0] - e, a.shape[0])
+            ]
+        )
     else:
         slices = [_array_str(a[i], indent + 1, summarize, fmt) for i in range(a.shape[0])]
     return "[" + ("," + "\n" * (a.ndim - 1) + " " * (indent + 1)).join(slices) + "]"

@@ -34,8 +34,11 @@ class DigitNet(nn.Module):
     def __init__(self):
         super().__init__()
         self.features = nn.Sequential(
-            nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(),
+            nn.Conv2d(1, 16, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(16, 32, 3, padding=1),
+            nn.ReLU(),
         )
         self.classifier = nn.Sequential(nn.Flatten(), nn.Dropout(0.1), nn.Linear(32 * 4 * 4, 10))
 
@@ -57,14 +60,16 @@ def main(epochs: int = 8, batch_size: int = 64, seed: int = 0) -> float:
     """Train and return the held-out accuracy."""
     torch.manual_seed(seed)
     images, labels = load_digits()
-    train_set, test_set = random_split(TensorDataset(images, labels), [0.8, 0.2],
-                                       generator=torch.Generator().manual_seed(seed))
+    train_set, test_set = random_split(
+        TensorDataset(images, labels), [0.8, 0.2], generator=torch.Generator().manual_seed(seed)
+    )
     train = DataLoader(train_set, batch_size=batch_size, shuffle=True)
     test = DataLoader(test_set, batch_size=256)
     model = DigitNet()
     optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=1e-2, epochs=epochs,
-                                                    steps_per_epoch=len(train))
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=1e-2, epochs=epochs, steps_per_epoch=len(train)
+    )
     loss_fn = nn.CrossEntropyLoss()
     accuracy = 0.0
     for epoch in range(epochs):
@@ -78,8 +83,10 @@ def main(epochs: int = 8, batch_size: int = 64, seed: int = 0) -> float:
             scheduler.step()
             running += loss.item() * y.numel()
         accuracy = evaluate(model, test)
-        print(f"epoch {epoch + 1}/{epochs}  loss {running / len(train_set):.4f}  "
-              f"test accuracy {accuracy:.3f}")
+        print(
+            f"epoch {epoch + 1}/{epochs}  loss {running / len(train_set):.4f}  "
+            f"test accuracy {accuracy:.3f}"
+        )
     return accuracy
 
 

@@ -30,9 +30,26 @@ from .ops.linalg import linalg_svd as svd
 from .ops.products import matmul, multi_dot
 
 __all__ = [
-    "LinAlgError", "inv", "inv_ex", "det", "slogdet", "solve", "cholesky", "qr", "svd",
-    "svdvals", "eigh", "eigvalsh", "pinv", "lstsq", "matrix_rank", "matrix_power", "matmul",
-    "vecdot", "cross", "multi_dot",
+    "LinAlgError",
+    "inv",
+    "inv_ex",
+    "det",
+    "slogdet",
+    "solve",
+    "cholesky",
+    "qr",
+    "svd",
+    "svdvals",
+    "eigh",
+    "eigvalsh",
+    "pinv",
+    "lstsq",
+    "matrix_rank",
+    "matrix_power",
+    "matmul",
+    "vecdot",
+    "cross",
+    "multi_dot",
 ]
 
 _FROM_NORMS = {"vector_norm": "vector_norm", "matrix_norm": "matrix_norm", "norm": "linalg_norm"}

@@ -9,9 +9,32 @@ from .ops import pointwise as P
 from .ops import reduction as reducing
 from .ops._promote import promote2, to_float
 
-__all__ = ["erf", "erfc", "erfinv", "expit", "logit", "exp2", "expm1", "log1p", "gammaln",
-           "digamma", "psi", "polygamma", "multigammaln", "xlogy", "xlog1py", "entr", "sinc",
-           "round", "log_softmax", "softmax", "logsumexp", "ndtr", "ndtri", "log_ndtr"]
+__all__ = [
+    "erf",
+    "erfc",
+    "erfinv",
+    "expit",
+    "logit",
+    "exp2",
+    "expm1",
+    "log1p",
+    "gammaln",
+    "digamma",
+    "psi",
+    "polygamma",
+    "multigammaln",
+    "xlogy",
+    "xlog1py",
+    "entr",
+    "sinc",
+    "round",
+    "log_softmax",
+    "softmax",
+    "logsumexp",
+    "ndtr",
+    "ndtri",
+    "log_ndtr",
+]
 
 _SQRT1_2 = math.sqrt(0.5)
 

@@ -24,8 +24,18 @@ from ember import nn
 from ember.metrics import Accuracy, F1Score, MetricCollection
 from ember.utils.data import DataLoader, Dataset
 
-CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
-           "Bag", "Ankle boot"]
+CLASSES = [
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+]
 
 
 def read_idx(path: Path) -> np.ndarray:
@@ -60,9 +70,18 @@ class Net(nn.Module):
     def __init__(self):
         super().__init__()
         self.body = nn.Sequential(
-            nn.Conv2d(1, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Flatten(), nn.Dropout(0.25), nn.Linear(64 * 7 * 7, 128), nn.ReLU(),
+            nn.Conv2d(1, 32, 3, padding=1),
+            nn.BatchNorm2d(32),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3, padding=1),
+            nn.BatchNorm2d(64),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Flatten(),
+            nn.Dropout(0.25),
+            nn.Linear(64 * 7 * 7, 128),
+            nn.ReLU(),
             nn.Linear(128, len(CLASSES)),
         )
 
@@ -70,24 +89,31 @@ class Net(nn.Module):
         return self.body(x)
 
 
-def run(root, epochs=3, batch_size=128, limit=None, workers=2, lr=3e-3, checkpoint=None,
-        seed=0):
+def run(root, epochs=3, batch_size=128, limit=None, workers=2, lr=3e-3, checkpoint=None, seed=0):
     """Train, keep the best checkpoint by validation accuracy, reload it; returns its metrics."""
     torch.manual_seed(seed)
     train_set = FashionMNIST(root, train=True, limit=limit)
     test_set = FashionMNIST(root, train=False, limit=limit and max(limit // 4, 256))
-    train = DataLoader(train_set, batch_size=batch_size, shuffle=True, num_workers=workers,
-                       persistent_workers=workers > 0)
+    train = DataLoader(
+        train_set,
+        batch_size=batch_size,
+        shuffle=True,
+        num_workers=workers,
+        persistent_workers=workers > 0,
+    )
     test = DataLoader(test_set, batch_size=512, num_workers=workers)
     model = Net()
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=1e-4)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, epochs=epochs,
-                                                    steps_per_epoch=len(train))
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=lr, epochs=epochs, steps_per_epoch=len(train)
+    )
     loss_fn = nn.CrossEntropyLoss(label_smoothing=0.05)
-    metrics = MetricCollection({
-        "accuracy": Accuracy(task="multiclass", num_classes=len(CLASSES)),
-        "macro_f1": F1Score(task="multiclass", num_classes=len(CLASSES), average="macro"),
-    })
+    metrics = MetricCollection(
+        {
+            "accuracy": Accuracy(task="multiclass", num_classes=len(CLASSES)),
+            "macro_f1": F1Score(task="multiclass", num_classes=len(CLASSES), average="macro"),
+        }
+    )
     checkpoint = Path(checkpoint or Path(tempfile.mkdtemp()) / "best.pt")
     best = -1.0
     for epoch in range(epochs):
@@ -99,18 +125,29 @@ def run(root, epochs=3, batch_size=128, limit=None, workers=2, lr=3e-3, checkpoi
             optimizer.step()
             scheduler.step()
         result = evaluate(model, test, metrics)
-        print(f"epoch {epoch + 1}/{epochs}  train loss {loss.item():.4f}  "
-              + "  ".join(f"{k} {v:.4f}" for k, v in result.items()))
+        print(
+            f"epoch {epoch + 1}/{epochs}  train loss {loss.item():.4f}  "
+            + "  ".join(f"{k} {v:.4f}" for k, v in result.items())
+        )
         if result["accuracy"] > best:
             best = result["accuracy"]
-            torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                        "epoch": epoch, "metrics": result}, checkpoint)
+            torch.save(
+                {
+                    "model": model.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "epoch": epoch,
+                    "metrics": result,
+                },
+                checkpoint,
+            )
     state = torch.load(checkpoint)
     reloaded = Net()
     reloaded.load_state_dict(state["model"])
     final = evaluate(reloaded, test, metrics)
-    print(f"best checkpoint (epoch {state['epoch'] + 1}) reloaded: "
-          + "  ".join(f"{k} {v:.4f}" for k, v in final.items()))
+    print(
+        f"best checkpoint (epoch {state['epoch'] + 1}) reloaded: "
+        + "  ".join(f"{k} {v:.4f}" for k, v in final.items())
+    )
     return final
 
 
@@ -132,8 +169,14 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--checkpoint", default=None)
     args = parser.parse_args()
-    run(args.root, args.epochs, args.batch_size, args.limit, args.workers,
-        checkpoint=args.checkpoint)
+    run(
+        args.root,
+        args.epochs,
+        args.batch_size,
+        args.limit,
+        args.workers,
+        checkpoint=args.checkpoint,
+    )
 
 
 if __name__ == "__main__":

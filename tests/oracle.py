@@ -58,14 +58,21 @@ def torch_dtype_name(d):
 def assert_same(e, t, rtol=1e-5, atol=1e-6, check_dtype=True, what="output"):
     if isinstance(t, torch.Tensor):
         assert isinstance(e, ember.Tensor), f"{what}: expected a Tensor, got {type(e)}"
-        assert tuple(e.shape) == tuple(t.shape), f"{what}: shape {tuple(e.shape)} != torch's " \
-                                                 f"{tuple(t.shape)}"
+        assert tuple(e.shape) == tuple(t.shape), (
+            f"{what}: shape {tuple(e.shape)} != torch's {tuple(t.shape)}"
+        )
         if check_dtype:
-            assert e.dtype.name == torch_dtype_name(t.dtype), \
+            assert e.dtype.name == torch_dtype_name(t.dtype), (
                 f"{what}: dtype {e.dtype.name} != torch's {t.dtype}"
-        np.testing.assert_allclose(to_numpy(e).astype(np.float64),
-                                   to_numpy(t).astype(np.float64), rtol=rtol, atol=atol,
-                                   equal_nan=True, err_msg=what)
+            )
+        np.testing.assert_allclose(
+            to_numpy(e).astype(np.float64),
+            to_numpy(t).astype(np.float64),
+            rtol=rtol,
+            atol=atol,
+            equal_nan=True,
+            err_msg=what,
+        )
     elif isinstance(t, (bool, int, float)):
         assert e == t or np.isclose(e, t, rtol=rtol, atol=atol), f"{what}: {e} != {t}"
     else:
@@ -85,16 +92,19 @@ def check(fn, *arrays, rtol=1e-5, atol=1e-6, grad=True, check_dtype=True, seed=0
         return
     t_diff_in = [t for t in t_in if isinstance(t, torch.Tensor) and t.requires_grad]
     e_diff_in = [e for e in e_in if isinstance(e, ember.Tensor) and e.requires_grad]
-    pairs = [(e, t) for e, t in zip(e_out, t_out)
-             if isinstance(t, torch.Tensor) and t.requires_grad]
+    pairs = [
+        (e, t) for e, t in zip(e_out, t_out) if isinstance(t, torch.Tensor) and t.requires_grad
+    ]
     if not t_diff_in or not pairs:
         return
     rng = np.random.default_rng(seed)
     cots = [rng.standard_normal(tuple(t.shape)).astype(to_numpy(t).dtype) for _, t in pairs]
-    t_grads = torch.autograd.grad([t for _, t in pairs], t_diff_in,
-                                  [torch.tensor(c) for c in cots], allow_unused=True)
-    e_grads = ember.autograd.grad([e for e, _ in pairs], e_diff_in,
-                                  [ember.tensor(c) for c in cots], allow_unused=True)
+    t_grads = torch.autograd.grad(
+        [t for _, t in pairs], t_diff_in, [torch.tensor(c) for c in cots], allow_unused=True
+    )
+    e_grads = ember.autograd.grad(
+        [e for e, _ in pairs], e_diff_in, [ember.tensor(c) for c in cots], allow_unused=True
+    )
     for i, (eg, tg) in enumerate(zip(e_grads, t_grads)):
         if tg is None:
             assert eg is None or float(eg.abs().sum()) == 0, f"grad {i}: torch has none"
@@ -105,8 +115,12 @@ def check(fn, *arrays, rtol=1e-5, atol=1e-6, grad=True, check_dtype=True, seed=0
 
 def check_gradcheck(fn, *arrays, gradgrad=True, **kwargs):
     """ember's gradcheck (and gradgradcheck) in float64 on ``fn``."""
-    ins = [to_ember(a.astype(np.float64) if isinstance(a, np.ndarray) and a.dtype.kind == "f"
-                    else a, True) for a in arrays]
+    ins = [
+        to_ember(
+            a.astype(np.float64) if isinstance(a, np.ndarray) and a.dtype.kind == "f" else a, True
+        )
+        for a in arrays
+    ]
     tensors = [i for i in ins if isinstance(i, ember.Tensor)]
     positions = [k for k, i in enumerate(ins) if isinstance(i, ember.Tensor)]
 
@@ -115,8 +129,9 @@ def check_gradcheck(fn, *arrays, gradgrad=True, **kwargs):
         for k, t in zip(positions, ts):
             args[k] = t
         out = fn(ember, *args, **kwargs)
-        return tuple(o for o in flat_outputs(out)
-                     if isinstance(o, ember.Tensor) and o.is_floating_point())
+        return tuple(
+            o for o in flat_outputs(out) if isinstance(o, ember.Tensor) and o.is_floating_point()
+        )
 
     assert ember.autograd.gradcheck(f, tuple(tensors))
     if gradgrad:
@@ -136,7 +151,8 @@ def check_error(fn, *arrays, **kwargs):
     try:
         fn(ember, *e_in, **kwargs)
     except Exception as ee:  # noqa: BLE001
-        assert isinstance(ee, type(t_exc)) or type(t_exc) in type(ee).__mro__, \
+        assert isinstance(ee, type(t_exc)) or type(t_exc) in type(ee).__mro__, (
             f"ember raised {type(ee).__name__}: {ee}; torch raised {type(t_exc).__name__}: {t_exc}"
+        )
         return str(ee)
     raise AssertionError(f"ember did not raise; torch raised {type(t_exc).__name__}: {t_exc}")

@@ -43,8 +43,15 @@ def _run_scaler(lib, x, y, w, b, inf_steps, explicit_unscale=False, **kw):
             grad = model.bias.grad.detach().numpy().copy()
         ret = scaler.step(opt)
         scaler.update()
-        log.append((scaler.get_scale(), scaler.state_dict()["_growth_tracker"], ret,
-                    model.weight.detach().numpy().copy(), model.bias.detach().numpy().copy()))
+        log.append(
+            (
+                scaler.get_scale(),
+                scaler.state_dict()["_growth_tracker"],
+                ret,
+                model.weight.detach().numpy().copy(),
+                model.bias.detach().numpy().copy(),
+            )
+        )
         if explicit_unscale:
             log.append(grad)
     return log
@@ -169,8 +176,9 @@ def _autocast_trace(make, get_dtype, enabled, half):
 
 def test_autocast_state_matches_torch():
     ours = _autocast_trace(autocast, get_autocast_dtype, is_autocast_enabled, ember.float16)
-    ref = _autocast_trace(torch.autocast, torch.get_autocast_dtype, torch.is_autocast_enabled,
-                          torch.float16)
+    ref = _autocast_trace(
+        torch.autocast, torch.get_autocast_dtype, torch.is_autocast_enabled, torch.float16
+    )
     assert ours == ref == [False, True, "bfloat16", False, True, False, True, "float16", False]
     with pytest.raises(ValueError):
         autocast(1)
@@ -249,8 +257,9 @@ def test_checkpoint_same_values_and_grads():
     results = []
     for lib, mod in ((ember, ecp), (torch, torch.utils.checkpoint)):
         x = lib.tensor(data, requires_grad=True)
-        out = mod.checkpoint(lambda a, k=1.0: (a.sin() * a * k).sum(), x, use_reentrant=False,
-                             k=2.0)
+        out = mod.checkpoint(
+            lambda a, k=1.0: (a.sin() * a * k).sum(), x, use_reentrant=False, k=2.0
+        )
         out.backward()
         results.append((out.item(), x.grad.numpy().copy()))
         with pytest.raises(ValueError, match="Unexpected keyword"):

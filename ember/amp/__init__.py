@@ -4,5 +4,10 @@ precision (ember does not downcast); ``GradScaler`` implements torch's dynamic l
 from .autocast_mode import autocast, get_autocast_dtype, is_autocast_available, is_autocast_enabled
 from .grad_scaler import GradScaler
 
-__all__ = ["autocast", "GradScaler", "is_autocast_available", "is_autocast_enabled",
-           "get_autocast_dtype"]
+__all__ = [
+    "autocast",
+    "GradScaler",
+    "is_autocast_available",
+    "is_autocast_enabled",
+    "get_autocast_dtype",
+]

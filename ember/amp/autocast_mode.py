@@ -16,8 +16,27 @@ from .._dtype import bfloat16, dtype, float16
 __all__ = ["autocast", "is_autocast_available", "is_autocast_enabled", "get_autocast_dtype"]
 
 _KNOWN_DEVICE_TYPES = (
-    "cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga",
-    "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone")
+    "cpu",
+    "cuda",
+    "ipu",
+    "xpu",
+    "mkldnn",
+    "opengl",
+    "opencl",
+    "ideep",
+    "hip",
+    "ve",
+    "fpga",
+    "maia",
+    "xla",
+    "lazy",
+    "vulkan",
+    "mps",
+    "meta",
+    "hpu",
+    "mtia",
+    "privateuseone",
+)
 _SUPPORTED = ("cpu", "cuda")
 _DEFAULT_DTYPE = {"cpu": bfloat16, "cuda": float16}
 
@@ -61,14 +80,21 @@ class autocast:
     manager / decorator marking a mixed-precision region. ember computes everything inside in
     the inputs' own (full) precision: it records the state but never casts to ``dtype``."""
 
-    def __init__(self, device_type: str, dtype: dtype | None = None, enabled: bool = True,
-                 cache_enabled: bool | None = None):
+    def __init__(
+        self,
+        device_type: str,
+        dtype: dtype | None = None,
+        enabled: bool = True,
+        cache_enabled: bool | None = None,
+    ):
         if not isinstance(device_type, str):
             raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
         base = device_type.split(":")[0]
         if base not in _KNOWN_DEVICE_TYPES:
-            raise RuntimeError(f"Expected one of {', '.join(_KNOWN_DEVICE_TYPES)} device type "
-                               f"at start of device string: {device_type}")
+            raise RuntimeError(
+                f"Expected one of {', '.join(_KNOWN_DEVICE_TYPES)} device type "
+                f"at start of device string: {device_type}"
+            )
         if base not in _SUPPORTED:
             raise RuntimeError(f"User specified an unsupported autocast device_type '{base}'")
         self.device = base
@@ -80,9 +106,13 @@ class autocast:
             self._enabled = False
         if self._enabled and self.fast_dtype not in (bfloat16, float16):
             name = "CPU" if base == "cpu" else "CUDA"
-            warnings.warn(f"In {name} autocast, but the target dtype is not supported. Disabling "
-                          f"autocast.\n{name} Autocast only supports dtypes of ember.bfloat16, "
-                          "ember.float16 currently.", UserWarning, stacklevel=2)
+            warnings.warn(
+                f"In {name} autocast, but the target dtype is not supported. Disabling "
+                f"autocast.\n{name} Autocast only supports dtypes of ember.bfloat16, "
+                "ember.float16 currently.",
+                UserWarning,
+                stacklevel=2,
+            )
             self._enabled = False
         self._saved: list[tuple[bool, dtype]] = []
 

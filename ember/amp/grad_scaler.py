@@ -45,17 +45,26 @@ class GradScaler:
     scaler passes everything through (``scale`` returns its input, ``step`` calls
     ``optimizer.step()``, ``get_scale()`` is 1.0, ``state_dict()`` is empty)."""
 
-    def __init__(self, device: str = "cuda", init_scale: float = 2.0**16,
-                 growth_factor: float = 2.0, backoff_factor: float = 0.5,
-                 growth_interval: int = 2000, enabled: bool = True) -> None:
+    def __init__(
+        self,
+        device: str = "cuda",
+        init_scale: float = 2.0**16,
+        growth_factor: float = 2.0,
+        backoff_factor: float = 0.5,
+        growth_interval: int = 2000,
+        enabled: bool = True,
+    ) -> None:
         self._device = device
         self._enabled = enabled
         if device == "cuda" and enabled:
             from .. import cuda
 
             if not cuda.is_available():
-                warnings.warn("torch.cuda.amp.GradScaler is enabled, but CUDA is not available. "
-                              " Disabling.", UserWarning, stacklevel=2)
+                warnings.warn(
+                    "torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling.",
+                    UserWarning,
+                    stacklevel=2,
+                )
                 self._enabled = False
         if self._enabled:
             if growth_factor <= 1.0:
@@ -73,9 +82,11 @@ class GradScaler:
 
     def _check_initialized(self, funcname: str) -> None:
         if self._scale is None:
-            raise AssertionError(f"Attempted {funcname} but _scale is None.  This may indicate "
-                                 "your script did not use scaler.scale(loss or outputs) earlier "
-                                 "in the iteration.")
+            raise AssertionError(
+                f"Attempted {funcname} but _scale is None.  This may indicate "
+                "your script did not use scaler.scale(loss or outputs) earlier "
+                "in the iteration."
+            )
 
     def _lazy_init(self) -> None:
         if self._scale is None:
@@ -108,7 +119,8 @@ class GradScaler:
                 for param in group["params"]:
                     if not isinstance(param, Tensor):
                         raise AssertionError(
-                            f"expected param to be torch.Tensor, got {type(param).__name__}")
+                            f"expected param to be torch.Tensor, got {type(param).__name__}"
+                        )
                     grad = param.grad
                     if grad is None:
                         continue
@@ -116,8 +128,7 @@ class GradScaler:
                         raise ValueError("Attempting to unscale FP16 gradients.")
                     nonfinite = ~(grad.isfinite().all())
                     key = str(grad.device)
-                    found[key] = nonfinite if key not in found else found[key].logical_or(
-                        nonfinite)
+                    found[key] = nonfinite if key not in found else found[key].logical_or(nonfinite)
                     grad.mul_(inv_scale)
         return found
 
@@ -130,7 +141,8 @@ class GradScaler:
         state = self._per_optimizer_states[id(optimizer)]
         if state["stage"] is OptState.UNSCALED:
             raise RuntimeError(
-                "unscale_() has already been called on this optimizer since the last update().")
+                "unscale_() has already been called on this optimizer since the last update()."
+            )
         if state["stage"] is OptState.STEPPED:
             raise RuntimeError("unscale_() is being called after step().")
         inv_scale = _f32(1.0 / self._scale)  # reciprocal in float64, then float32, like torch
@@ -169,15 +181,23 @@ class GradScaler:
             if isinstance(new_scale, float):
                 self._scale = _f32(new_scale)
             else:
-                reason = ("new_scale should be a float or a 1-element torch.cuda.FloatTensor or "
-                          "torch.FloatTensor with requires_grad=False.")
-                if (not isinstance(new_scale, Tensor) or new_scale.numel() != 1
-                        or new_scale.requires_grad):
+                reason = (
+                    "new_scale should be a float or a 1-element torch.cuda.FloatTensor or "
+                    "torch.FloatTensor with requires_grad=False."
+                )
+                if (
+                    not isinstance(new_scale, Tensor)
+                    or new_scale.numel() != 1
+                    or new_scale.requires_grad
+                ):
                     raise AssertionError(reason)
                 self._scale = _f32(new_scale.item())
         else:
-            flags = [f for s in self._per_optimizer_states.values()
-                     for f in s["found_inf_per_device"].values()]
+            flags = [
+                f
+                for s in self._per_optimizer_states.values()
+                for f in s["found_inf_per_device"].values()
+            ]
             if len(flags) == 0:
                 raise AssertionError("No inf checks were recorded prior to update.")
             if any(bool(f) for f in flags):
@@ -238,17 +258,23 @@ class GradScaler:
         ``_growth_tracker``; an empty dict when disabled."""
         if not self._enabled:
             return {}
-        return {"scale": self.get_scale(), "growth_factor": self._growth_factor,
-                "backoff_factor": self._backoff_factor, "growth_interval": self._growth_interval,
-                "_growth_tracker": self._get_growth_tracker()}
+        return {
+            "scale": self.get_scale(),
+            "growth_factor": self._growth_factor,
+            "backoff_factor": self._backoff_factor,
+            "growth_interval": self._growth_interval,
+            "_growth_tracker": self._get_growth_tracker(),
+        }
 
     def load_state_dict(self, state_dict: dict) -> None:
         """Restore a ``state_dict()``; a no-op when disabled."""
         if not self._enabled:
             return
         if len(state_dict) == 0:
-            raise RuntimeError("The source state dict is empty, possibly because it was saved "
-                               "from a disabled instance of GradScaler.")
+            raise RuntimeError(
+                "The source state dict is empty, possibly because it was saved "
+                "from a disabled instance of GradScaler."
+            )
         self._init_scale = state_dict["scale"]
         if self._scale is not None:
             self._scale = _f32(state_dict["scale"])
@@ -263,8 +289,10 @@ class GradScaler:
         state = self.__dict__.copy()
         if self._enabled:
             if len(self._per_optimizer_states) != 0:
-                raise AssertionError("A GradScaler instance may only be pickled at the beginning "
-                                     "of an iteration, or at the end after scaler.update().")
+                raise AssertionError(
+                    "A GradScaler instance may only be pickled at the beginning "
+                    "of an iteration, or at the end after scaler.update()."
+                )
             state["_init_scale"] = self.get_scale()
             state["_init_growth_tracker"] = self._get_growth_tracker()
             state["_scale"] = None

@@ -26,20 +26,30 @@ def _make_grads(outputs, grads):
             if t.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             if not t.is_floating_point():
-                raise RuntimeError("grad can be implicitly created only for real scalar outputs "
-                                   f"but got {t.dtype!r}")
+                raise RuntimeError(
+                    "grad can be implicitly created only for real scalar outputs "
+                    f"but got {t.dtype!r}"
+                )
             g = _factories.ones_like(t)
         elif not isinstance(g, Tensor):
             g = _factories.full_like(t, g)
         elif g.shape != t.shape:
-            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
-                               f"{g.shape} and output[{i}] has a shape of {t.shape}.")
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{i}] has a shape of "
+                f"{g.shape} and output[{i}] has a shape of {t.shape}."
+            )
         out.append(g)
     return out
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
-             grad_variables=None, inputs=None):
+def backward(
+    tensors,
+    grad_tensors=None,
+    retain_graph=None,
+    create_graph=False,
+    grad_variables=None,
+    inputs=None,
+):
     """Accumulate gradients of ``tensors`` into the leaves' ``.grad``."""
     from .engine import run_backward
 
@@ -53,12 +63,28 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     if inputs is not None and len(inputs) == 0:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     grads = _make_grads(tensors, grads)
-    run_backward(tensors, grads, retain_graph, create_graph, inputs=inputs, accumulate=True,
-                 allow_unused=True)
+    run_backward(
+        tensors,
+        grads,
+        retain_graph,
+        create_graph,
+        inputs=inputs,
+        accumulate=True,
+        allow_unused=True,
+    )
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph=False,
+    only_inputs=True,
+    allow_unused=None,
+    is_grads_batched=False,
+    materialize_grads=False,
+):
     """The gradients of ``outputs`` with respect to ``inputs`` (nothing accumulates in .grad)."""
     from .. import _factories
     from .engine import run_backward
@@ -71,14 +97,32 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if allow_unused is None:
         allow_unused = materialize_grads
     grads = _make_grads(outputs, grads)
-    result = run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs,
-                          accumulate=False, allow_unused=allow_unused)
+    result = run_backward(
+        outputs,
+        grads,
+        retain_graph,
+        create_graph,
+        inputs=inputs,
+        accumulate=False,
+        allow_unused=allow_unused,
+    )
     if materialize_grads:
-        result = tuple(_factories.zeros_like(i) if g is None else g
-                       for g, i in zip(result, inputs))
+        result = tuple(_factories.zeros_like(i) if g is None else g for g, i in zip(result, inputs))
     return result
 
 
-__all__ = ["Function", "FunctionCtx", "backward", "grad", "gradcheck", "gradgradcheck",
-           "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
-           "functional", "once_differentiable"]
+__all__ = [
+    "Function",
+    "FunctionCtx",
+    "backward",
+    "grad",
+    "gradcheck",
+    "gradgradcheck",
+    "no_grad",
+    "enable_grad",
+    "set_grad_enabled",
+    "inference_mode",
+    "is_grad_enabled",
+    "functional",
+    "once_differentiable",
+]

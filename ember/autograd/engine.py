@@ -59,8 +59,9 @@ def _needed(order, targets):
     """The set of nodes that lie on a path to one of ``targets``."""
     needed = set()
     for node in reversed(order):  # producers first
-        if node in targets or (isinstance(node, Node)
-                               and any(t in needed for t, _ in node.next_edges)):
+        if node in targets or (
+            isinstance(node, Node) and any(t in needed for t, _ in node.next_edges)
+        ):
             needed.add(node)
     return needed
 
@@ -81,8 +82,9 @@ def _accumulate(buffers, key, index, g, n):
     buf[index] = g if prev is None else prev + g
 
 
-def run_backward(roots, grad_roots, retain_graph, create_graph, inputs=None, accumulate=True,
-                 allow_unused=False):
+def run_backward(
+    roots, grad_roots, retain_graph, create_graph, inputs=None, accumulate=True, allow_unused=False
+):
     """Backpropagate ``grad_roots`` from ``roots``.
 
     With ``accumulate`` the leaves (or only ``inputs``) gain ``.grad``; without it the gradients
@@ -150,7 +152,8 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs=None, acc
             if g is None and not allow_unused:
                 raise RuntimeError(
                     "One of the differentiated Tensors appears to not have been used in the graph. "
-                    "Set allow_unused=True if this is the desired behavior.")
+                    "Set allow_unused=True if this is the desired behavior."
+                )
         return tuple(captured)
     return None
 

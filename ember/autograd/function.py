@@ -10,8 +10,18 @@ from .graph import FREED_MESSAGE, Node
 class FunctionCtx(Node):
     """The ``ctx`` of a custom Function; it is also the graph node of its outputs."""
 
-    __slots__ = ("fn_cls", "to_save", "saved_versions_", "needs_input_grad", "non_differentiable",
-                 "dirty", "materialize", "tensor_positions", "n_outputs_", "__dict__")
+    __slots__ = (
+        "fn_cls",
+        "to_save",
+        "saved_versions_",
+        "needs_input_grad",
+        "non_differentiable",
+        "dirty",
+        "materialize",
+        "tensor_positions",
+        "n_outputs_",
+        "__dict__",
+    )
 
     def name(self):
         return f"{self.fn_cls.__name__}Backward"
@@ -23,8 +33,9 @@ class FunctionCtx(Node):
     def save_for_backward(self, *tensors):
         """Keep tensors for backward; they are checked against in-place changes."""
         self.to_save = tensors
-        self.saved_versions_ = tuple(t._version_counter.v if t is not None else None
-                                     for t in tensors)
+        self.saved_versions_ = tuple(
+            t._version_counter.v if t is not None else None for t in tensors
+        )
 
     def save_for_forward(self, *tensors):
         pass
@@ -60,8 +71,10 @@ class FunctionCtx(Node):
             result = (result,)
         n_args = len(self.needs_input_grad)
         if len(result) < n_args:
-            raise RuntimeError(f"function {self.name()} returned an incorrect number of "
-                               f"gradients (expected {n_args}, got {len(result)})")
+            raise RuntimeError(
+                f"function {self.name()} returned an incorrect number of "
+                f"gradients (expected {n_args}, got {len(result)})"
+            )
         return tuple(result[i] for i in self.tensor_positions)
 
     def release(self):
@@ -74,13 +87,16 @@ class Function:
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
-        raise NotImplementedError("You must implement the forward function for custom "
-                                  "autograd.Function.")
+        raise NotImplementedError(
+            "You must implement the forward function for custom autograd.Function."
+        )
 
     @staticmethod
     def backward(ctx, *grad_outputs):
-        raise NotImplementedError("You must implement either the backward or vjp method for your "
-                                  "custom autograd.Function to use it with backward mode AD.")
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your "
+            "custom autograd.Function to use it with backward mode AD."
+        )
 
     vjp = backward
 
@@ -124,15 +140,26 @@ class Function:
         ctx.n_outputs_ = len(outs)
         if record:
             ctx.next_edges = [
-                ((args[i].grad_fn, args[i]._output_nr) if args[i].grad_fn is not None
-                 else (args[i], 0)) if args[i].requires_grad else (None, 0)
-                for i in tensor_positions]
-            ctx.in_meta = [(args[i].shape, args[i].dtype) if args[i].requires_grad else None
-                           for i in tensor_positions]
+                (
+                    (args[i].grad_fn, args[i]._output_nr)
+                    if args[i].grad_fn is not None
+                    else (args[i], 0)
+                )
+                if args[i].requires_grad
+                else (None, 0)
+                for i in tensor_positions
+            ]
+            ctx.in_meta = [
+                (args[i].shape, args[i].dtype) if args[i].requires_grad else None
+                for i in tensor_positions
+            ]
             meta = []
             for i, o in enumerate(outs):
-                if isinstance(o, Tensor) and o.is_floating_point() and \
-                        id(o) not in ctx.non_differentiable:
+                if (
+                    isinstance(o, Tensor)
+                    and o.is_floating_point()
+                    and id(o) not in ctx.non_differentiable
+                ):
                     o.requires_grad = True
                     o.grad_fn = ctx
                     o._output_nr = i

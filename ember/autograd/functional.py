@@ -7,8 +7,9 @@ def _tuple(x):
     return (tuple(x), True) if isinstance(x, (tuple, list)) else ((x,), False)
 
 
-def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
-             strategy="reverse-mode"):
+def jacobian(
+    func, inputs, create_graph=False, strict=False, vectorize=False, strategy="reverse-mode"
+):
     """The Jacobian of ``func`` at ``inputs``: shape ``out.shape + in.shape`` per pair."""
     from .. import _factories
     from . import grad
@@ -24,20 +25,22 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
             rows = [[] for _ in ins]
             flat = o.reshape(-1)
             for j in range(flat.numel()):
-                gs = grad(flat[j], ins, retain_graph=True, create_graph=create_graph,
-                          allow_unused=True)
+                gs = grad(
+                    flat[j], ins, retain_graph=True, create_graph=create_graph, allow_unused=True
+                )
                 for k, (g, x) in enumerate(zip(gs, ins)):
                     if g is None:
                         if strict:
-                            raise RuntimeError("The output of the user-provided function is "
-                                               f"independent of input {k}. This is not allowed "
-                                               "in strict mode.")
+                            raise RuntimeError(
+                                "The output of the user-provided function is "
+                                f"independent of input {k}. This is not allowed "
+                                "in strict mode."
+                            )
                         g = _factories.zeros_like(x)
                     rows[k].append(g.reshape(-1))
             per_in = []
             for k, x in enumerate(ins):
-                mat = (_stack(rows[k]) if rows[k]
-                       else _factories.zeros(0, x.numel(), dtype=x.dtype))
+                mat = _stack(rows[k]) if rows[k] else _factories.zeros(0, x.numel(), dtype=x.dtype)
                 j = mat.reshape(*o.shape, *x.shape)
                 per_in.append(j if create_graph else j.detach())
             result.append(tuple(per_in) if ins_tuple else per_in[0])
@@ -50,8 +53,14 @@ def _stack(rows):
     return stack(rows)
 
 
-def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
-            outer_jacobian_strategy="reverse-mode"):
+def hessian(
+    func,
+    inputs,
+    create_graph=False,
+    strict=False,
+    vectorize=False,
+    outer_jacobian_strategy="reverse-mode",
+):
     """The Hessian of a scalar ``func`` at ``inputs``."""
     from . import grad
 

@@ -24,8 +24,8 @@ def version_error(t, node, expected):
         f"operation: [{type_name(t)} [{', '.join(map(str, t.shape))}]], which is output "
         f"{t._output_nr} of {node.name()}, is at version {t._version_counter.v}; expected "
         f"version {expected} instead. Hint: the backtrace further above can help locate the "
-        "operation that failed to compute its gradient.")
-
+        "operation that failed to compute its gradient."
+    )
 
 
 class Version:
@@ -40,8 +40,16 @@ class Version:
 class Node:
     """Base of all backward nodes (``grad_fn``)."""
 
-    __slots__ = ("next_edges", "in_meta", "out_meta", "pre_hooks", "post_hooks", "retains",
-                 "_freed", "__weakref__")
+    __slots__ = (
+        "next_edges",
+        "in_meta",
+        "out_meta",
+        "pre_hooks",
+        "post_hooks",
+        "retains",
+        "_freed",
+        "__weakref__",
+    )
 
     n_outputs = 1
     materialize = True  # missing output gradients reach backward as zeros
@@ -52,8 +60,10 @@ class Node:
     @property
     def next_functions(self):
         """((node_or_AccumulateGrad, output_nr), ...) like PyTorch's ``grad_fn.next_functions``."""
-        return tuple((_AccumulateGradView(t) if t is not None and not isinstance(t, Node) else t,
-                      i) for t, i in self.next_edges)
+        return tuple(
+            (_AccumulateGradView(t) if t is not None and not isinstance(t, Node) else t, i)
+            for t, i in self.next_edges
+        )
 
     def register_hook(self, fn):
         """Call ``fn(grad_inputs, grad_outputs)`` after this node's backward runs."""
@@ -133,4 +143,3 @@ class OpNode(Node):
     def release(self):
         self._freed = True
         self.inputs = self.output = self.aux = None
-

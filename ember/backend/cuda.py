@@ -16,7 +16,8 @@ class CudaBackend:
         except ImportError as e:  # pragma: no cover - depends on the machine
             raise RuntimeError(
                 "Torch not compiled with CUDA enabled: ember needs CuPy for CUDA tensors "
-                "(pip install 'ember[cuda]')") from e
+                "(pip install 'ember[cuda]')"
+            ) from e
         import cupyx.scipy.special
 
         self.xp = cupy

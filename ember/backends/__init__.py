@@ -25,9 +25,12 @@ def _false() -> bool:
 
 
 # --- cudnn ------------------------------------------------------------------------------------
-cudnn = _submodule("cudnn", "``torch.backends.cudnn``: flags recorded for compatibility; ember "
-                            "never calls cuDNN, so ``is_available()`` is False and the flags "
-                            "have no effect on results or speed.")
+cudnn = _submodule(
+    "cudnn",
+    "``torch.backends.cudnn``: flags recorded for compatibility; ember "
+    "never calls cuDNN, so ``is_available()`` is False and the flags "
+    "have no effect on results or speed.",
+)
 cudnn.enabled = True
 cudnn.benchmark = False
 cudnn.deterministic = False
@@ -62,9 +65,12 @@ class _CuBLASModule:
         _compile.set_float32_matmul_precision("high" if value else "highest")
 
 
-cuda = _submodule("cuda", "``torch.backends.cuda``: cuBLAS and scaled-dot-product-attention "
-                          "switches, recorded only (ember has one attention implementation, the "
-                          "math one).")
+cuda = _submodule(
+    "cuda",
+    "``torch.backends.cuda``: cuBLAS and scaled-dot-product-attention "
+    "switches, recorded only (ember has one attention implementation, the "
+    "math one).",
+)
 cuda.matmul = _CuBLASModule()
 _sdp = {"flash": True, "mem_efficient": True, "math": True, "cudnn": True}
 

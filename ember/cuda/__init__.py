@@ -32,8 +32,10 @@ def device_count() -> int:
 def _require():
     cp = _cupy()
     if cp is None:
-        raise RuntimeError("Torch not compiled with CUDA enabled: ember needs CuPy and a CUDA "
-                           "device (pip install 'ember[cuda]')")
+        raise RuntimeError(
+            "Torch not compiled with CUDA enabled: ember needs CuPy and a CUDA "
+            "device (pip install 'ember[cuda]')"
+        )
     return cp
 
 

@@ -50,8 +50,11 @@ class BaseAggregator(Metric):
             raise RuntimeError("Encountered `nan` values in tensor")
         if self.nan_strategy in ("warn", "ignore"):
             if self.nan_strategy == "warn":
-                warnings.warn("Encountered `nan` values in tensor. Will be removed.", UserWarning,
-                              stacklevel=3)
+                warnings.warn(
+                    "Encountered `nan` values in tensor. Will be removed.",
+                    UserWarning,
+                    stacklevel=3,
+                )
             return x[~nans], weight[~nans]
         # the replacement counts as an ordinary value of weight 1, as in current torchmetrics
         return ember.where(nans, self.nan_strategy, x), ember.where(nans, 1.0, weight)

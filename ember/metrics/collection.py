@@ -42,8 +42,14 @@ class MetricCollection(ModuleDict):
         ['val_BinaryAccuracy', 'val_BinaryPrecision']
     """
 
-    def __init__(self, metrics, *additional_metrics, prefix: str | None = None,
-                 postfix: str | None = None, compute_groups: bool | list = True):
+    def __init__(
+        self,
+        metrics,
+        *additional_metrics,
+        prefix: str | None = None,
+        postfix: str | None = None,
+        compute_groups: bool | list = True,
+    ):
         super().__init__()
         self.prefix = _check_affix(prefix, "prefix")
         self.postfix = _check_affix(postfix, "postfix")
@@ -98,8 +104,10 @@ class MetricCollection(ModuleDict):
     # ------------------------------------------------------------------ the metric protocol
     def forward(self, *args, **kwargs) -> dict:
         """Call every metric on the batch (accumulating); the batch values by key."""
-        return {self._set_name(name): metric(*args, **metric._filter_kwargs(**kwargs))
-                for name, metric in self._modules.items()}
+        return {
+            self._set_name(name): metric(*args, **metric._filter_kwargs(**kwargs))
+            for name, metric in self._modules.items()
+        }
 
     def update(self, *args, **kwargs) -> None:
         """Update every metric with the batch."""
@@ -151,7 +159,7 @@ class MetricCollection(ModuleDict):
 
     def __getitem__(self, key: str, copy_state: bool = True) -> Metric:
         if self.prefix and key.startswith(self.prefix):
-            key = key[len(self.prefix):]
+            key = key[len(self.prefix) :]
         if self.postfix and key.endswith(self.postfix):
             key = key[: -len(self.postfix)]
         return self._modules[key]

@@ -142,11 +142,14 @@ class Metric(Module):
         callable or None) says how two partial states combine."""
         is_empty_list = isinstance(default, list) and not default
         if not isinstance(default, ember.Tensor) and not is_empty_list:
-            raise ValueError("state variable must be a tensor or any empty list (where you can "
-                             "append tensors)")
+            raise ValueError(
+                "state variable must be a tensor or any empty list (where you can append tensors)"
+            )
         if dist_reduce_fx not in _REDUCTIONS and not callable(dist_reduce_fx):
-            raise ValueError("`dist_reduce_fx` must be callable or one of ['mean', 'sum', 'cat', "
-                             "'min', 'max', None]")
+            raise ValueError(
+                "`dist_reduce_fx` must be callable or one of ['mean', 'sum', 'cat', "
+                "'min', 'max', None]"
+            )
         if isinstance(default, ember.Tensor):
             default = default.detach()
             object.__setattr__(self, name, default.clone())
@@ -182,8 +185,10 @@ class Metric(Module):
         return ember.device("cpu")
 
     def _copy_state(self) -> dict:
-        return {name: value.clone() if isinstance(value, ember.Tensor) else list(value)
-                for name, value in self.metric_state.items()}
+        return {
+            name: value.clone() if isinstance(value, ember.Tensor) else list(value)
+            for name, value in self.metric_state.items()
+        }
 
     def _set_state(self, state: dict) -> None:
         for name, value in state.items():
@@ -210,8 +215,10 @@ class Metric(Module):
 
     def forward(self, *args, **kwargs):
         """Accumulate the batch and return the metric of this batch alone."""
-        if self.full_state_update or self.full_state_update is None or any(
-            r is None for r in self._reductions.values()
+        if (
+            self.full_state_update
+            or self.full_state_update is None
+            or any(r is None for r in self._reductions.values())
         ):
             value = self._forward_full_state_update(*args, **kwargs)
         else:
@@ -273,8 +280,12 @@ class Metric(Module):
         if reduce == "min":
             return ember.minimum(old, new)
         if reduce == "cat":
-            return ember.cat([old.reshape(-1) if old.ndim == 0 else old,
-                              new.reshape(-1) if new.ndim == 0 else new])
+            return ember.cat(
+                [
+                    old.reshape(-1) if old.ndim == 0 else old,
+                    new.reshape(-1) if new.ndim == 0 else new,
+                ]
+            )
         return reduce(ember.stack([old, new]))
 
     # ------------------------------------------------------------------ module integration
@@ -324,15 +335,17 @@ class Metric(Module):
             else:
                 destination[prefix + name] = list(value)
 
-    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
-                              unexpected_keys, error_msgs):
+    def _load_from_state_dict(
+        self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs
+    ):
         for name in self._defaults:
             key = prefix + name
             if key in state_dict:
                 value = state_dict.pop(key)
                 object.__setattr__(self, name, list(value) if isinstance(value, list) else value)
-        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys,
-                                      unexpected_keys, error_msgs)
+        super()._load_from_state_dict(
+            state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs
+        )
 
     def clone(self):
         """A deep copy of this metric, states included."""
@@ -346,4 +359,3 @@ class Metric(Module):
         if any(p.kind == inspect.Parameter.VAR_KEYWORD for p in params.values()):
             return kwargs
         return {k: v for k, v in kwargs.items() if k in params}
-

@@ -100,8 +100,13 @@ class R2Score(Metric):
     higher_is_better = True
     full_state_update = False
 
-    def __init__(self, num_outputs: int = 1, adjusted: int = 0,
-                 multioutput: str = "uniform_average", **kwargs):
+    def __init__(
+        self,
+        num_outputs: int = 1,
+        adjusted: int = 0,
+        multioutput: str = "uniform_average",
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         _check_num_outputs(num_outputs)
         fn.check_r2_args(adjusted, multioutput)
@@ -122,5 +127,11 @@ class R2Score(Metric):
 
     def compute(self):
         """R^2 of everything seen since the last reset."""
-        return fn.r2_compute(self.sum_squared_error, self.sum_error, self.residual,
-                             int(self.total), self.adjusted, self.multioutput)
+        return fn.r2_compute(
+            self.sum_squared_error,
+            self.sum_error,
+            self.residual,
+            int(self.total),
+            self.adjusted,
+            self.multioutput,
+        )

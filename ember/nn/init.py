@@ -14,8 +14,15 @@ from ..autograd.grad_mode import no_grad
 
 def calculate_gain(nonlinearity: str, param=None) -> float:
     """The recommended gain for a nonlinearity (PyTorch's table)."""
-    linear = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
-              "conv_transpose3d"]
+    linear = [
+        "linear",
+        "conv1d",
+        "conv2d",
+        "conv3d",
+        "conv_transpose1d",
+        "conv_transpose2d",
+        "conv_transpose3d",
+    ]
     if nonlinearity in linear or nonlinearity == "sigmoid":
         return 1
     if nonlinearity == "tanh":
@@ -29,7 +36,7 @@ def calculate_gain(nonlinearity: str, param=None) -> float:
             negative_slope = param
         else:
             raise ValueError(f"negative_slope {param} not a valid number")
-        return math.sqrt(2.0 / (1 + negative_slope ** 2))
+        return math.sqrt(2.0 / (1 + negative_slope**2))
     if nonlinearity == "selu":
         return 3.0 / 4
     raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
@@ -38,8 +45,9 @@ def calculate_gain(nonlinearity: str, param=None) -> float:
 def _calculate_fan_in_and_fan_out(tensor):
     dims = tensor.dim()
     if dims < 2:
-        raise ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 "
-                         "dimensions")
+        raise ValueError(
+            "Fan in and fan out can not be computed for tensor with fewer than 2 dimensions"
+        )
     fan_in = tensor.size(1)
     fan_out = tensor.size(0)
     receptive = 1
@@ -61,7 +69,8 @@ def _write(tensor, values: np.ndarray):
 
     with no_grad():
         tensor._data[...] = backend_for(tensor.device).from_host(
-            np.asarray(values).astype(tensor.dtype.np), tensor.device)
+            np.asarray(values).astype(tensor.dtype.np), tensor.device
+        )
         tensor._version_counter.v += 1
     return tensor
 
@@ -86,8 +95,11 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
     if mean < a - 2 * std or mean > b + 2 * std:
-        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The "
-                      "distribution of values may be incorrect.", stacklevel=2)
+        warnings.warn(
+            "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The "
+            "distribution of values may be incorrect.",
+            stacklevel=2,
+        )
     lo, hi = norm_cdf((a - mean) / std), norm_cdf((b - mean) / std)
     u = _random.generator_or_default(generator).uniform(2 * lo - 1, 2 * hi - 1, tensor.shape)
     vals = _erfinv(u) * std * math.sqrt(2.0) + mean

@@ -6,8 +6,9 @@ from .. import _dtype
 from .._tensor import Tensor, _wrap
 from ..backend import _BY_ARRAY_TYPE
 
-FLOAT_NP = frozenset(d.np for d in (_dtype.float16, _dtype.bfloat16, _dtype.float32,
-                                    _dtype.float64))
+FLOAT_NP = frozenset(
+    d.np for d in (_dtype.float16, _dtype.bfloat16, _dtype.float32, _dtype.float64)
+)
 
 
 def scalar_like(value, dtype: _dtype.dtype, ref: Tensor) -> Tensor:
@@ -48,8 +49,9 @@ def promote2(a, b):
     if b_t:
         dt = _dtype.result_type(a, b)
         return scalar_like(_scalar_value(a), dt, b), cast(b, dt)
-    raise TypeError(f"expected at least one Tensor argument, got {type(a).__name__} and "
-                    f"{type(b).__name__}")
+    raise TypeError(
+        f"expected at least one Tensor argument, got {type(a).__name__} and {type(b).__name__}"
+    )
 
 
 def _scalar_value(x):
@@ -67,8 +69,9 @@ def to_float(t: Tensor) -> Tensor:
 
 def ensure_tensor(x, name: str = "input") -> Tensor:
     if not isinstance(x, Tensor):
-        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(x).__name__}")
+        raise TypeError(
+            f"{name}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}"
+        )
     return x
 
 
@@ -80,8 +83,10 @@ def broadcast_error(a_shape, b_shape) -> RuntimeError:
         sa = a_shape[-i] if i <= na else 1
         sb = b_shape[-i] if i <= nb else 1
         if sa != sb and sa != 1 and sb != 1:
-            return RuntimeError(f"The size of tensor a ({sa}) must match the size of tensor b "
-                                f"({sb}) at non-singleton dimension {n - i}")
+            return RuntimeError(
+                f"The size of tensor a ({sa}) must match the size of tensor b "
+                f"({sb}) at non-singleton dimension {n - i}"
+            )
     return RuntimeError(f"shapes {tuple(a_shape)} and {tuple(b_shape)} cannot be broadcast")
 
 
@@ -107,8 +112,9 @@ def wrap_dim(dim: int, ndim: int) -> int:
     """A possibly negative ``dim`` as an index in ``range(ndim)``, with PyTorch's error."""
     n = ndim if ndim > 0 else 1
     if not -n <= dim < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
-                         f"but got {dim})")
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
     return dim + n if dim < 0 else dim
 
 

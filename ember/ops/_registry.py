@@ -21,14 +21,26 @@ def refresh_view(t):
 
     refresh(t)
 
+
 REGISTRY: dict[str, Op] = {}
 
 
 class Op:
     """A differentiable primitive: forward on arrays, backward on Tensors."""
 
-    __slots__ = ("name", "node_name", "forward", "backward", "save_inputs", "save_output",
-                 "has_aux", "n_outputs", "view", "saves", "doc")
+    __slots__ = (
+        "name",
+        "node_name",
+        "forward",
+        "backward",
+        "save_inputs",
+        "save_output",
+        "has_aux",
+        "n_outputs",
+        "view",
+        "saves",
+        "doc",
+    )
 
     def __init__(self, name, forward, *, aux=False, n_outputs=1, view=False):
         self.name = name
@@ -92,8 +104,9 @@ class Op:
         outs = tuple(_wrap(o if type(o) is t0 else backend.xp.asarray(o)) for o in out)
         if record:
             node = self._record(inputs, params, aux if self.has_aux else None)
-            node.out_meta = tuple((o.shape, o.dtype, o.device) if o.dtype.is_floating_point
-                                  else None for o in outs)
+            node.out_meta = tuple(
+                (o.shape, o.dtype, o.device) if o.dtype.is_floating_point else None for o in outs
+            )
             for i, o in enumerate(outs):
                 if o.dtype.is_floating_point:
                     o.requires_grad = True
@@ -169,8 +182,9 @@ def inplace(op, target, *others, **params):
                 recording = True
                 break
     if recording and target.grad_fn is None and target.requires_grad:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
-                           "operation.")
+        raise RuntimeError(
+            "a leaf Variable that requires grad is being used in an in-place operation."
+        )
     if recording and target._base is not None:
         from .._inplace_view import inplace_on_view
 
@@ -192,13 +206,19 @@ def inplace(op, target, *others, **params):
         node = op._record((snapshot, *others), params, aux if op.has_aux else None)
     target_arr = target._data
     if target_arr.ndim == 0 and getattr(out, "shape", ()) != ():
-        raise RuntimeError(f"output with shape [] doesn't match the broadcast shape "
-                           f"[{', '.join(map(str, out.shape))}]")
-    if getattr(out, "shape", ()) != target_arr.shape and xp.broadcast_shapes(
-            getattr(out, "shape", ()), target_arr.shape) != target_arr.shape:
-        raise RuntimeError(f"output with shape [{', '.join(map(str, target_arr.shape))}] doesn't "
-                           "match the broadcast shape "
-                           f"[{', '.join(map(str, out.shape))}]")
+        raise RuntimeError(
+            f"output with shape [] doesn't match the broadcast shape "
+            f"[{', '.join(map(str, out.shape))}]"
+        )
+    if (
+        getattr(out, "shape", ()) != target_arr.shape
+        and xp.broadcast_shapes(getattr(out, "shape", ()), target_arr.shape) != target_arr.shape
+    ):
+        raise RuntimeError(
+            f"output with shape [{', '.join(map(str, target_arr.shape))}] doesn't "
+            "match the broadcast shape "
+            f"[{', '.join(map(str, out.shape))}]"
+        )
     target_arr[...] = out
     target._version_counter.v += 1
     if recording:

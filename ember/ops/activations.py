@@ -21,8 +21,22 @@ from ._registry import defop, inplace
 from .prims import pointwise as E
 from .prims.nn import _log_softmax, _softmax, lift_0d
 
-__all__ = ["softmax", "log_softmax", "relu", "relu_", "selu", "selu_", "celu", "celu_",
-           "threshold", "threshold_", "hardshrink", "prelu", "rrelu", "rrelu_"]
+__all__ = [
+    "softmax",
+    "log_softmax",
+    "relu",
+    "relu_",
+    "selu",
+    "selu_",
+    "celu",
+    "celu_",
+    "threshold",
+    "threshold_",
+    "hardshrink",
+    "prelu",
+    "rrelu",
+    "rrelu_",
+]
 
 _SQRT_2 = math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -73,18 +87,20 @@ def _sigmoid(xp, x):
 # difference is an inf/NaN upstream gradient at a masked position (NaN instead of 0).
 
 _relu = _activation(
-    "relu", lambda xp, x: xp.maximum(x, 0), lambda xp, g, y: g * (y > 0), save_output=True)
+    "relu", lambda xp, x: xp.maximum(x, 0), lambda xp, g, y: g * (y > 0), save_output=True
+)
 
 _threshold = _activation(
     "threshold",
-    lambda xp, x, threshold, value: xp.where(x <= threshold, value, x).astype(x.dtype,
-                                                                             copy=False),
-    lambda xp, g, x, threshold, value: g * (x > threshold))
+    lambda xp, x, threshold, value: xp.where(x <= threshold, value, x).astype(x.dtype, copy=False),
+    lambda xp, g, x, threshold, value: g * (x > threshold),
+)
 
 _hardtanh = _activation(
     "hardtanh",
     lambda xp, x, min_val, max_val: xp.clip(x, min_val, max_val).astype(x.dtype, copy=False),
-    lambda xp, g, x, min_val, max_val: g * ((x > min_val) & (x < max_val)))
+    lambda xp, g, x, min_val, max_val: g * ((x > min_val) & (x < max_val)),
+)
 
 
 def _leaky_relu_forward(xp, x, negative_slope):
@@ -111,17 +127,20 @@ def _outside(x, lambd):
 _hardshrink = _activation(
     "hardshrink",
     lambda xp, x, lambd: x * _outside(x, lambd),
-    lambda xp, g, x, lambd: g * _outside(x, lambd))
+    lambda xp, g, x, lambd: g * _outside(x, lambd),
+)
 
 _softshrink = _activation(
     "softshrink",
     lambda xp, x, lambd: x - xp.clip(x, -lambd, lambd),
-    lambda xp, g, x, lambd: g * _outside(x, lambd))
+    lambda xp, g, x, lambd: g * _outside(x, lambd),
+)
 
 _hardsigmoid = _activation(
     "hardsigmoid",
     lambda xp, x: xp.clip(x + 3, 0, 6) / 6,
-    lambda xp, g, x: g * ((x > -3) & (x < 3)) / 6)
+    lambda xp, g, x: g * ((x > -3) & (x < 3)) / 6,
+)
 
 
 def _hardswish_grad(xp, g, x):
@@ -133,8 +152,11 @@ def _hardswish_grad(xp, g, x):
 
 
 _hardswish = _activation(
-    "hardswish", lambda xp, x: x * xp.clip(x + 3, 0, 6) / 6, _hardswish_grad,
-    lambda h, x: (h / 3).masked_fill((x <= -3) | (x >= 3), 0.0))
+    "hardswish",
+    lambda xp, x: x * xp.clip(x + 3, 0, 6) / 6,
+    _hardswish_grad,
+    lambda h, x: (h / 3).masked_fill((x <= -3) | (x >= 3), 0.0),
+)
 
 
 # ---------------------------------------------------------------------------- smooth
@@ -271,8 +293,9 @@ def _mish_grad2(h, x):
     return h * (1 - t * t) * s * (2 + x * (1 - s - 2 * t * s))
 
 
-_mish = _activation("mish", lambda xp, x: x * xp.tanh(_softplus_raw(xp, x)), _mish_grad,
-                    _mish_grad2)
+_mish = _activation(
+    "mish", lambda xp, x: x * xp.tanh(_softplus_raw(xp, x)), _mish_grad, _mish_grad2
+)
 
 
 def _softplus_forward(xp, x, beta, threshold):
@@ -302,8 +325,9 @@ def _log_sigmoid_grad2(h, x):
     return -h * s * (1 - s)
 
 
-_log_sigmoid = _activation("log_sigmoid", _log_sigmoid_forward,
-                           lambda xp, g, x: g * _sigmoid(xp, -x), _log_sigmoid_grad2)
+_log_sigmoid = _activation(
+    "log_sigmoid", _log_sigmoid_forward, lambda xp, g, x: g * _sigmoid(xp, -x), _log_sigmoid_grad2
+)
 
 
 # ---------------------------------------------------------------------------- prelu
@@ -334,9 +358,18 @@ def check_float(x, kernel: str):
 
 
 def _cname(d) -> str:
-    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool", "float32": "Float", "float64": "Double", "float16": "Half",
-            "bfloat16": "BFloat16"}[d.name]
+    return {
+        "int64": "Long",
+        "int32": "Int",
+        "int16": "Short",
+        "int8": "Char",
+        "uint8": "Byte",
+        "bool": "Bool",
+        "float32": "Float",
+        "float64": "Double",
+        "float16": "Half",
+        "bfloat16": "BFloat16",
+    }[d.name]
 
 
 def apply(op, x, inplace_: bool = False, **params):
@@ -425,16 +458,21 @@ def hardshrink(input, lambd=0.5):  # noqa: A002
 def prelu(input, weight):  # noqa: A002
     """``max(0, x) + weight * min(0, x)`` with one weight, or one per channel (dim 1)."""
     if weight.ndim > 1:
-        raise RuntimeError("prelu: Expected `weight` to be a scalar or 1D tensor, but got: "
-                           f"ndim = {weight.ndim}")
+        raise RuntimeError(
+            f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.ndim}"
+        )
     if input.dtype is not weight.dtype:
-        raise RuntimeError(f"prelu: Type promoting not supported. Got {_cname(input.dtype)} and "
-                           f"{_cname(weight.dtype)}")
+        raise RuntimeError(
+            f"prelu: Type promoting not supported. Got {_cname(input.dtype)} and "
+            f"{_cname(weight.dtype)}"
+        )
     n = weight.numel()
     channels = input.shape[1] if input.ndim >= 2 else 1
     if n != 1 and n != channels:
-        raise RuntimeError("Mismatch of parameter numbers and input channel size. Found parameter "
-                           f"numbers = {n} and channel size = {channels}.")
+        raise RuntimeError(
+            "Mismatch of parameter numbers and input channel size. Found parameter "
+            f"numbers = {n} and channel size = {channels}."
+        )
     if n == 1 or input.ndim < 2:
         w = weight.reshape(())
     else:
@@ -473,15 +511,17 @@ def _softmax_common(input, dim, dtype, kernel):
     if not isinstance(dim, int) or isinstance(dim, bool):
         raise TypeError(f"{kernel}(): argument 'dim' must be int, not {type(dim).__name__}")
     if not isinstance(input, Tensor):
-        raise TypeError(f"{kernel}(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
+        raise TypeError(
+            f"{kernel}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     d = wrap_dim(dim, input.ndim)
     if dtype is not None:
         input = cast(input, dtype)
     if input._data.dtype not in FLOAT_NP:
         last = "lastdim_" if d == input.ndim - 1 or input.ndim == 0 else ""
-        raise NotImplementedError(f"\"{kernel}_{last}kernel_impl\" not implemented for "
-                                  f"'{_cname(input.dtype)}'")
+        raise NotImplementedError(
+            f"\"{kernel}_{last}kernel_impl\" not implemented for '{_cname(input.dtype)}'"
+        )
     return input, d
 
 
@@ -506,8 +546,14 @@ def _log_softmax_method(self, dim, dtype=None):
 
 
 # Tensor methods bound by ember._methods.install(): name -> function(self, ...)
-METHODS: dict = {"softmax": _softmax_method, "log_softmax": _log_softmax_method, "relu": relu,
-                 "relu_": relu_, "hardshrink": hardshrink, "prelu": prelu}
+METHODS: dict = {
+    "softmax": _softmax_method,
+    "log_softmax": _log_softmax_method,
+    "relu": relu,
+    "relu_": relu_,
+    "hardshrink": hardshrink,
+    "prelu": prelu,
+}
 # names in METHODS that also get an in-place variant `name_` (relu_ is bound directly above:
 # relu saves its output, so writing in place needs no snapshot copy)
 INPLACE: list[str] = []

@@ -17,8 +17,17 @@ from . import reduction as reducing
 from . import shape as shaping
 from ._promote import FLOAT_NP, cast, promote2, to_float, wrap_dim
 
-__all__ = ["diff", "cov", "corrcoef", "block_diag", "cartesian_prod", "combinations", "xlogy",
-           "sinc", "mvlgamma"]
+__all__ = [
+    "diff",
+    "cov",
+    "corrcoef",
+    "block_diag",
+    "cartesian_prod",
+    "combinations",
+    "xlogy",
+    "sinc",
+    "mvlgamma",
+]
 
 
 def _shape_str(shape):
@@ -26,9 +35,18 @@ def _shape_str(shape):
 
 
 def _cname(d):
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
-            "bool": "Bool", "float16": "Half", "bfloat16": "BFloat16", "uint8": "Byte",
-            "int8": "Char", "int16": "Short"}.get(d.name, d.name)
+    return {
+        "float32": "Float",
+        "float64": "Double",
+        "int64": "Long",
+        "int32": "Int",
+        "bool": "Bool",
+        "float16": "Half",
+        "bfloat16": "BFloat16",
+        "uint8": "Byte",
+        "int8": "Char",
+        "int16": "Short",
+    }.get(d.name, d.name)
 
 
 def _check_pend(input, other, dim):  # noqa: A002
@@ -36,10 +54,12 @@ def _check_pend(input, other, dim):  # noqa: A002
         raise RuntimeError("diff expects prepend or append to be the same dimension as input")
     for i in range(input.ndim):
         if i != dim and other.shape[i] != input.shape[i]:
-            raise RuntimeError("diff expects the shape of tensor to prepend or append to match "
-                               "that of input except along the differencing dimension; "
-                               f"input.size({i}) = {input.shape[i]}, but got "
-                               f"tensor.size({i}) = {other.shape[i]}")
+            raise RuntimeError(
+                "diff expects the shape of tensor to prepend or append to match "
+                "that of input except along the differencing dimension; "
+                f"input.size({i}) = {input.shape[i]}, but got "
+                f"tensor.size({i}) = {other.shape[i]}"
+            )
 
 
 def diff(input, n=1, dim=-1, prepend=None, append=None):  # noqa: A002
@@ -70,18 +90,26 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):  # noqa: A002
 
 def _check_weights(name, w, n_obs, integral):
     if w.ndim > 1:
-        raise RuntimeError(f"cov(): expected {name} to have one or fewer dimensions but got "
-                           f"{name} with {w.ndim} dimensions")
+        raise RuntimeError(
+            f"cov(): expected {name} to have one or fewer dimensions but got "
+            f"{name} with {w.ndim} dimensions"
+        )
     is_float = w._data.dtype in FLOAT_NP
     if integral and (is_float or w.dtype is _dtype.bool):
-        raise RuntimeError(f"cov(): expected {name} to have integral dtype but got {name} "
-                           f"with {_cname(w.dtype)} dtype")
+        raise RuntimeError(
+            f"cov(): expected {name} to have integral dtype but got {name} "
+            f"with {_cname(w.dtype)} dtype"
+        )
     if not integral and not is_float:
-        raise RuntimeError(f"cov(): expected {name} to have floating point dtype but got "
-                           f"{name} with {_cname(w.dtype)} dtype")
+        raise RuntimeError(
+            f"cov(): expected {name} to have floating point dtype but got "
+            f"{name} with {_cname(w.dtype)} dtype"
+        )
     if w.numel() != n_obs:
-        raise RuntimeError(f"cov(): expected {name} to have the same numel as there are "
-                           f"observations in the input but got {w.numel()} != {n_obs}")
+        raise RuntimeError(
+            f"cov(): expected {name} to have the same numel as there are "
+            f"observations in the input but got {w.numel()} != {n_obs}"
+        )
     if n_obs and bool((w._data < 0).any()):
         raise RuntimeError(f"cov(): {name} cannot be negative")
 
@@ -89,8 +117,10 @@ def _check_weights(name, w, n_obs, integral):
 def cov(input, *, correction=1, fweights=None, aweights=None):  # noqa: A002
     """Covariance matrix of the variables in the rows of ``input`` (columns: observations)."""
     if input.ndim > 2:
-        raise RuntimeError("cov(): expected input to have two or fewer dimensions but got an "
-                           f"input with {input.ndim} dimensions")
+        raise RuntimeError(
+            "cov(): expected input to have two or fewer dimensions but got an "
+            f"input with {input.ndim} dimensions"
+        )
     if input.dtype is _dtype.bool:
         raise RuntimeError("cov(): bool dtype is not supported for input")
     x = shaping.reshape(input, 1, -1) if input.ndim < 2 else input
@@ -115,8 +145,12 @@ def cov(input, *, correction=1, fweights=None, aweights=None):  # noqa: A002
     else:
         norm = P.sub(w_sum, correction) if isinstance(w_sum, Tensor) else w_sum - correction
     if float(norm) <= 0:
-        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less "
-                      "than the number of observations.", UserWarning, stacklevel=2)
+        warnings.warn(
+            "cov(): degrees of freedom is <= 0. Correction should be strictly less "
+            "than the number of observations.",
+            UserWarning,
+            stacklevel=2,
+        )
         norm = P.mul(norm, 0) if isinstance(norm, Tensor) else 0.0
     xm = P.sub(x, shaping.unsqueeze(avg, 1))
     rhs = xm if w is None else P.mul(xm, w)
@@ -129,8 +163,10 @@ def cov(input, *, correction=1, fweights=None, aweights=None):  # noqa: A002
 def corrcoef(input):  # noqa: A002
     """Pearson correlation coefficients of the variables in the rows of ``input``."""
     if input.ndim > 2:
-        raise RuntimeError("corrcoef(): expected input to have two or fewer dimensions but got "
-                           f"an input with {input.ndim} dimensions")
+        raise RuntimeError(
+            "corrcoef(): expected input to have two or fewer dimensions but got "
+            f"an input with {input.ndim} dimensions"
+        )
     c = cov(input)
     if c.ndim == 0:
         return P.div(c, c)
@@ -145,8 +181,10 @@ def block_diag(*tensors):
     mats = []
     for i, t in enumerate(tensors):
         if t.ndim > 2:
-            raise RuntimeError("torch.block_diag: Input tensors must have 2 or fewer "
-                               f"dimensions. Input {i} has {t.ndim} dimensions")
+            raise RuntimeError(
+                "torch.block_diag: Input tensors must have 2 or fewer "
+                f"dimensions. Input {i} has {t.ndim} dimensions"
+            )
         mats.append(shaping.reshape(t, 1, -1) if t.ndim < 2 else t)
     if not mats:
         return _factories.zeros(1, 0)
@@ -158,8 +196,11 @@ def block_diag(*tensors):
     rows, left = [], 0
     for m in mats:
         r, c = m.shape
-        parts = [_factories.zeros(r, left, dtype=dt, device=device), cast(m, dt),
-                 _factories.zeros(r, n_cols - left - c, dtype=dt, device=device)]
+        parts = [
+            _factories.zeros(r, left, dtype=dt, device=device),
+            cast(m, dt),
+            _factories.zeros(r, n_cols - left - c, dtype=dt, device=device),
+        ]
         rows.append(shaping.cat(parts, 1))
         left += c
     return shaping.cat(rows, 0)
@@ -189,8 +230,7 @@ def combinations(input, r=2, with_replacement=False):  # noqa: A002
         raise RuntimeError(f"Expect a non-negative number, but got {r}")
     if r == 0:
         return _factories.empty(0, dtype=input.dtype, device=input.device)
-    gen = itertools.combinations_with_replacement if with_replacement else \
-        itertools.combinations
+    gen = itertools.combinations_with_replacement if with_replacement else itertools.combinations
     idx = [i for combo in gen(range(input.shape[0]), r) for i in combo]
     index = _factories.tensor(idx, dtype=_dtype.int64, device=input.device)
     return shaping.reshape(indexing_api.index_select(input, 0, index), -1, r)
@@ -233,6 +273,12 @@ def _cov_method(self, *, correction=1, fweights=None, aweights=None):
     return cov(self, correction=correction, fweights=fweights, aweights=aweights)
 
 
-METHODS: dict = {"diff": diff, "cov": _cov_method, "corrcoef": corrcoef, "xlogy": xlogy,
-                 "sinc": sinc, "mvlgamma": mvlgamma}
+METHODS: dict = {
+    "diff": diff,
+    "cov": _cov_method,
+    "corrcoef": corrcoef,
+    "xlogy": xlogy,
+    "sinc": sinc,
+    "mvlgamma": mvlgamma,
+}
 INPLACE: list[str] = ["xlogy", "sinc", "mvlgamma"]

@@ -43,9 +43,15 @@ def cumprod(input, dim, *, dtype=None, out=None):  # noqa: A002
 def logcumsumexp(input, dim, *, out=None):  # noqa: A002
     """``log(cumsum(exp(input)))`` along ``dim``, computed stably."""
     if input._data.dtype not in FLOAT_NP:
-        name = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
-                "uint8": "Byte", "bool": "Bool"}[input.dtype.name]
-        raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{name}\'')
+        name = {
+            "int64": "Long",
+            "int32": "Int",
+            "int16": "Short",
+            "int8": "Char",
+            "uint8": "Byte",
+            "bool": "Bool",
+        }[input.dtype.name]
+        raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for '{name}'")
     return _scan(C._logcumsumexp, input, dim)
 
 

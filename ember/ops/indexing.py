@@ -18,16 +18,47 @@ from .prims import indexing as I
 from .prims import shape as S
 
 __all__ = [
-    "gather", "scatter", "scatter_add", "scatter_reduce", "index_select", "index_add",
-    "index_copy", "index_fill", "masked_select", "masked_scatter", "take", "take_along_dim",
-    "put", "nonzero", "argwhere", "searchsorted", "bucketize", "tril", "triu", "diag",
-    "diagonal", "diagflat", "diag_embed", "diagonal_scatter", "repeat_interleave", "meshgrid",
+    "gather",
+    "scatter",
+    "scatter_add",
+    "scatter_reduce",
+    "index_select",
+    "index_add",
+    "index_copy",
+    "index_fill",
+    "masked_select",
+    "masked_scatter",
+    "take",
+    "take_along_dim",
+    "put",
+    "nonzero",
+    "argwhere",
+    "searchsorted",
+    "bucketize",
+    "tril",
+    "triu",
+    "diag",
+    "diagonal",
+    "diagflat",
+    "diag_embed",
+    "diagonal_scatter",
+    "repeat_interleave",
+    "meshgrid",
 ]
 
 _INDEX_DTYPES = (_dtype.int64, _dtype.int32)
-_CNAME = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-          "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-          "bool": "Bool"}
+_CNAME = {
+    "float32": "Float",
+    "float64": "Double",
+    "float16": "Half",
+    "bfloat16": "BFloat16",
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "bool": "Bool",
+}
 
 
 def _cname(t):
@@ -78,9 +109,11 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):  # noqa: A002
     if idx.numel():
         for k in range(x.ndim):
             if k != d and idx.shape[k] > x.shape[k]:
-                raise RuntimeError(f"Size does not match at dimension {k} expected index "
-                                   f"{_shape(idx)} to be no larger than self {_shape(x)} apart "
-                                   f"from dimension {d}")
+                raise RuntimeError(
+                    f"Size does not match at dimension {k} expected index "
+                    f"{_shape(idx)} to be no larger than self {_shape(x)} apart "
+                    f"from dimension {d}"
+                )
         _bounds(idx, x.shape[d], _oob(d, x.shape[d]))
     res = I._gather(x, index=idx._data, dim=d)
     return S._view(res, shape=()) if index.ndim == 0 else res
@@ -106,11 +139,15 @@ def _scatter_args(input, dim, index, src):  # noqa: A002
         raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
     for k in range(x.ndim):
         if (k != d and idx.shape[k] > x.shape[k]) or (
-                src_v is not None and idx.shape[k] > src_v.shape[k]):
-            tail = f" and to be no larger size than src {_shape(src_v)}" if src_v is not None \
-                else ""
-            raise RuntimeError(f"Expected index {_shape(idx)} to be no larger than self "
-                               f"{_shape(x)} apart from dimension {d}{tail}")
+            src_v is not None and idx.shape[k] > src_v.shape[k]
+        ):
+            tail = (
+                f" and to be no larger size than src {_shape(src_v)}" if src_v is not None else ""
+            )
+            raise RuntimeError(
+                f"Expected index {_shape(idx)} to be no larger than self "
+                f"{_shape(x)} apart from dimension {d}{tail}"
+            )
     _bounds(idx, x.shape[d], _oob(d, x.shape[d]))
     return d, idx._data
 
@@ -119,8 +156,9 @@ def _run_on_vector(fn, input, *args):  # noqa: A002
     """Run ``fn`` on a 0-d ``input`` seen as 1-d (PyTorch's rule), then give the 0-d shape back."""
     if input.ndim:
         return fn(input, *args)
-    return S._view(fn(_vector(input), *(_vector(a) if isinstance(a, Tensor) else a
-                                         for a in args)), shape=())
+    return S._view(
+        fn(_vector(input), *(_vector(a) if isinstance(a, Tensor) else a for a in args)), shape=()
+    )
 
 
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):  # noqa: A002
@@ -133,9 +171,13 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):  # noqa: A
         if reduce not in ("add", "multiply"):
             raise RuntimeError("reduce argument must be either add or multiply.")
         if isinstance(src, Tensor):
-            warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and "
-                          "will be removed in a future PyTorch release. Use torch.scatter_reduce "
-                          "instead for more reduction options.", UserWarning, stacklevel=2)
+            warnings.warn(
+                "The reduce argument of torch.scatter with Tensor src is deprecated and "
+                "will be removed in a future PyTorch release. Use torch.scatter_reduce "
+                "instead for more reduction options.",
+                UserWarning,
+                stacklevel=2,
+            )
         else:
             src = input.new_full(tuple(index.shape), src)
         return scatter_reduce(input, dim, index, src, "sum" if reduce == "add" else "prod")
@@ -158,11 +200,17 @@ _REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):  # noqa: A002
     """Reduce ``src`` into ``input`` at ``index`` with sum, prod, mean, amax or amin."""
     if reduce not in _REDUCTIONS:
-        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got "
-                           f"{reduce}")
+        raise RuntimeError(
+            f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}"
+        )
     d, idx = _scatter_args(input, dim, index, src)
-    return _run_on_vector(lambda x, s: I._scatter_reduce(
-        x, s, index=idx, dim=d, reduce=reduce, include_self=bool(include_self)), input, src)
+    return _run_on_vector(
+        lambda x, s: I._scatter_reduce(
+            x, s, index=idx, dim=d, reduce=reduce, include_self=bool(include_self)
+        ),
+        input,
+        src,
+    )
 
 
 # ---------------------------------------------------------------------------- index_* family
@@ -170,8 +218,10 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):  # noq
 
 def _index_vector(index, name):
     if index.ndim > 1:
-        raise IndexError(f"{name}(): Index is supposed to be a vector, but got dim: {index.ndim} "
-                         f"with type: {_cname(index)} and size: {_shape(index)}")
+        raise IndexError(
+            f"{name}(): Index is supposed to be a vector, but got dim: {index.ndim} "
+            f"with type: {_cname(index)} and size: {_shape(index)}"
+        )
     return index._data.reshape(-1)
 
 
@@ -185,8 +235,10 @@ def index_select(input, dim, index, *, out=None):  # noqa: A002
     d = wrap_dim(dim, input.ndim)
     if input.ndim == 0:
         if index.numel() != 1:
-            raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got "
-                               f"{index.numel()} value(s)")
+            raise RuntimeError(
+                f"index_select(): Index to scalar can have only 1 value, got "
+                f"{index.numel()} value(s)"
+            )
         _bounds(index, 1, "index out of range in self", IndexError)
         return S._copy(input)
     _bounds(index, input.shape[d], "index out of range in self", IndexError)
@@ -196,50 +248,73 @@ def index_select(input, dim, index, *, out=None):  # noqa: A002
 def _index_source_checks(name, input, d, idx, source):  # noqa: A002
     if source.dtype is not input.dtype:
         if name == "index_add_":
-            raise RuntimeError(f"index_add_(): self ({_cname(input)}) and source "
-                               f"({_cname(source)}) must have the same scalar type")
-        raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, but "
-                           f"got (self) {_cname(input)} and (source) {_cname(source)}")
+            raise RuntimeError(
+                f"index_add_(): self ({_cname(input)}) and source "
+                f"({_cname(source)}) must have the same scalar type"
+            )
+        raise RuntimeError(
+            f"index_copy_(): self and source expected to have the same dtype, but "
+            f"got (self) {_cname(input)} and (source) {_cname(source)}"
+        )
     n = source.shape[d] if source.ndim else 1
     if idx.size != n:
         if name == "index_add_":
-            raise RuntimeError(f"index_add_(): Number of indices ({idx.size}) should be equal to "
-                               f"source.size(dim): ({n}), for dim: {d}")
-        raise IndexError(f"index_copy_(): Number of indices ({idx.size}) should be equal to "
-                         f"source.size(dim) ({n})")
+            raise RuntimeError(
+                f"index_add_(): Number of indices ({idx.size}) should be equal to "
+                f"source.size(dim): ({n}), for dim: {d}"
+            )
+        raise IndexError(
+            f"index_copy_(): Number of indices ({idx.size}) should be equal to "
+            f"source.size(dim) ({n})"
+        )
     if source.ndim != input.ndim or any(
-            a != b for k, (a, b) in enumerate(zip(input.shape, source.shape)) if k != d):
+        a != b for k, (a, b) in enumerate(zip(input.shape, source.shape)) if k != d
+    ):
         if name == "index_add_":
-            raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the "
-                               f"specified dimension. Got self.shape = {_shape(input)} "
-                               f"source.shape = {_shape(source)}")
-        bad = next((k for k in range(min(input.ndim, source.ndim)) if k != d
-                    and input.shape[k] != source.shape[k]), 0)
-        raise RuntimeError(f"index_copy_(): Source/destination tensor must have same slice "
-                           f"shapes. Destination slice shape: {input.shape[bad]} at dimension "
-                           f"{bad} and source slice shape: {source.shape[bad]} at dimension {bad}.")
+            raise RuntimeError(
+                f"source tensor shape must match self tensor shape, excluding the "
+                f"specified dimension. Got self.shape = {_shape(input)} "
+                f"source.shape = {_shape(source)}"
+            )
+        bad = next(
+            (
+                k
+                for k in range(min(input.ndim, source.ndim))
+                if k != d and input.shape[k] != source.shape[k]
+            ),
+            0,
+        )
+        raise RuntimeError(
+            f"index_copy_(): Source/destination tensor must have same slice "
+            f"shapes. Destination slice shape: {input.shape[bad]} at dimension "
+            f"{bad} and source slice shape: {source.shape[bad]} at dimension {bad}."
+        )
 
 
 def index_add(input, dim, index, source, *, alpha=1, out=None):  # noqa: A002
     """``input`` with ``alpha * source`` added at ``index`` along ``dim`` (duplicates add up)."""
     if index.dtype not in _INDEX_DTYPES:
-        raise RuntimeError(f"index_add_(): Expected dtype int32/int64 for index but got: "
-                           f"{_cname(index)}")
+        raise RuntimeError(
+            f"index_add_(): Expected dtype int32/int64 for index but got: {_cname(index)}"
+        )
     idx = _index_vector(index, "index_add_")
     _same_device(input, index, source)
     d = wrap_dim(dim, input.ndim)
     _index_source_checks("index_add_", _vector(input), d, idx, _vector(source))
-    _bounds(index, input.shape[d] if input.ndim else 1, _oob(d, input.shape[d] if input.ndim
-                                                              else 1))
-    return _run_on_vector(lambda x, s: I._index_add(x, s, index=idx, dim=d, alpha=alpha), input,
-                          source)
+    _bounds(
+        index, input.shape[d] if input.ndim else 1, _oob(d, input.shape[d] if input.ndim else 1)
+    )
+    return _run_on_vector(
+        lambda x, s: I._index_add(x, s, index=idx, dim=d, alpha=alpha), input, source
+    )
 
 
 def index_copy(input, dim, index, source):  # noqa: A002
     """``input`` with the slices at ``index`` along ``dim`` replaced by those of ``source``."""
     if index.dtype is not _dtype.int64:
-        raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got "
-                           f"{_cname(index)}")
+        raise RuntimeError(
+            f"index_copy_(): Expected a long tensor for index, but got {_cname(index)}"
+        )
     if index.ndim > 1:
         raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {index.ndim})")
     idx = index._data.reshape(-1)
@@ -259,8 +334,10 @@ def index_fill(input, dim, index, value):  # noqa: A002
         raise RuntimeError("Index has to be a vector/scalar")
     if isinstance(value, Tensor):
         if value.ndim != 0:
-            raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got "
-                               f"tensor with {value.ndim} dimension(s).")
+            raise RuntimeError(
+                f"index_fill_ only supports a 0-dimensional value tensor, but got "
+                f"tensor with {value.ndim} dimension(s)."
+            )
         value = cast(value, input.dtype)
     else:
         value = scalar_like(value, input.dtype, input)
@@ -289,11 +366,14 @@ def masked_select(input, mask, *, out=None):  # noqa: A002
 def masked_scatter(input, mask, source):  # noqa: A002
     """``input`` with the positions where ``mask`` is True filled, in order, from ``source``."""
     if mask.dtype is not _dtype.bool:
-        raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype "
-                           f"{_cname(mask)}")
+        raise RuntimeError(
+            f"masked_scatter_ only supports boolean masks, but got mask with dtype {_cname(mask)}"
+        )
     if source.dtype is not input.dtype:
-        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got"
-                           f"{_cname(input)} and {_cname(source)}")
+        raise RuntimeError(
+            f"masked_scatter: expected self and source to have same dtypes but got"
+            f"{_cname(input)} and {_cname(source)}"
+        )
     _same_device(input, mask, source)
     shape = broadcast_shapes(input.shape, mask.shape)
     x = input if tuple(input.shape) == shape else shaping.expand(input, shape)
@@ -306,8 +386,13 @@ def masked_scatter(input, mask, source):  # noqa: A002
 def _flat_index(index, numel, name):
     if index.dtype is not _dtype.int64:
         raise RuntimeError(f"{name}(): Expected a long tensor for index, but got {_cname(index)}")
-    _bounds(index, numel, f"out of range: tried to access index {{}} on a tensor of {numel} "
-                          "elements.", IndexError, allow_negative=True)
+    _bounds(
+        index,
+        numel,
+        f"out of range: tried to access index {{}} on a tensor of {numel} elements.",
+        IndexError,
+        allow_negative=True,
+    )
     return index._data
 
 
@@ -321,37 +406,45 @@ def take(input, index):  # noqa: A002
 def take_along_dim(input, indices, dim=None, *, out=None):  # noqa: A002
     """``gather`` with ``indices`` broadcast against ``input`` (or on the flattened input)."""
     if indices.dtype is not _dtype.int64:
-        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
-                           f"{_cname(indices)}")
+        raise RuntimeError(
+            f"torch.take_along_dim(): dtype of indices should be Long but got {_cname(indices)}"
+        )
     if dim is None:
         return gather(shaping.reshape(input, (-1,)), 0, shaping.reshape(indices, (-1,)))
     if input.ndim != indices.ndim:
-        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same "
-                           f"number of dimensions, but got {input.ndim} dimensions for input, "
-                           f"and {indices.ndim} dimensions for indices")
+        raise RuntimeError(
+            f"torch.take_along_dim(): input and indices should have the same "
+            f"number of dimensions, but got {input.ndim} dimensions for input, "
+            f"and {indices.ndim} dimensions for indices"
+        )
     d = wrap_dim(dim, input.ndim)
     x_shape, i_shape = list(input.shape), list(indices.shape)
     x_shape[d] = i_shape[d] = 1
     common = list(broadcast_shapes(x_shape, i_shape))
-    x = shaping.expand(input, common[:d] + [input.shape[d]] + common[d + 1:])
-    idx = shaping.expand(indices, common[:d] + [indices.shape[d]] + common[d + 1:])
+    x = shaping.expand(input, common[:d] + [input.shape[d]] + common[d + 1 :])
+    idx = shaping.expand(indices, common[:d] + [indices.shape[d]] + common[d + 1 :])
     return gather(x, d, idx)
 
 
 def put(input, index, source, accumulate=False):  # noqa: A002
     """``input`` (seen as 1-D) with ``source`` written (or added) at ``index``."""
     if source.dtype is not input.dtype:
-        raise RuntimeError(f"put_(): self and source expected to have the same dtype, but got "
-                           f"self.dtype = {_cname(input)} and source.dtype = {_cname(source)}")
+        raise RuntimeError(
+            f"put_(): self and source expected to have the same dtype, but got "
+            f"self.dtype = {_cname(input)} and source.dtype = {_cname(source)}"
+        )
     if source.numel() != index.numel():
-        raise IndexError(f"put_(): Expected source and index to have the same number of "
-                         f"elements, but got source.numel() = {source.numel()}, index.numel() = "
-                         f"{index.numel()}")
+        raise IndexError(
+            f"put_(): Expected source and index to have the same number of "
+            f"elements, but got source.numel() = {source.numel()}, index.numel() = "
+            f"{index.numel()}"
+        )
     idx = _flat_index(index, input.numel(), "put_").reshape(-1)
     _same_device(input, index, source)
     flat = shaping.reshape(input, (-1,))
-    res = S._index_put(flat, shaping.reshape(source, (-1,)), key=(idx,),
-                       accumulate=bool(accumulate))
+    res = S._index_put(
+        flat, shaping.reshape(source, (-1,)), key=(idx,), accumulate=bool(accumulate)
+    )
     return shaping.reshape(res, input.shape)
 
 
@@ -368,42 +461,63 @@ def argwhere(input):  # noqa: A002
     return I._nonzero(input)
 
 
-def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,  # noqa: A002
-                 out=None, sorter=None):
+def searchsorted(
+    sorted_sequence,
+    input,
+    *,
+    out_int32=False,
+    right=False,
+    side=None,  # noqa: A002
+    out=None,
+    sorter=None,
+):
     """Insertion points of ``input`` in the innermost dim of ``sorted_sequence``."""
     seq = sorted_sequence
     if seq.ndim == 0:
-        raise RuntimeError("torch.searchsorted(): boundaries tensor should have positive "
-                           "dimension, but got 0 dimension")
+        raise RuntimeError(
+            "torch.searchsorted(): boundaries tensor should have positive "
+            "dimension, but got 0 dimension"
+        )
     if side is not None:
         if side not in ("left", "right"):
-            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got "
-                               f"{side}")
+            raise RuntimeError(
+                f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}"
+            )
         if right and side == "left":
-            raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, "
-                               "got side of left while right was True")
+            raise RuntimeError(
+                "torch.searchsorted(): side and right can't be set to opposites, "
+                "got side of left while right was True"
+            )
         right = side == "right"
     if not isinstance(input, Tensor):
         input = scalar_like(input, _dtype.result_type(seq, input), seq)  # noqa: A001
     _same_device(seq, input)
     if seq.ndim > 1 and input.ndim == 0:
-        raise RuntimeError(f"torch.searchsorted(): input value can be a scalar only when "
-                           f"boundaries tensor dimension is 1, but we got boundaries tensor "
-                           f"dim({seq.ndim}) and input value's dim(0) numel(1)")
+        raise RuntimeError(
+            f"torch.searchsorted(): input value can be a scalar only when "
+            f"boundaries tensor dimension is 1, but we got boundaries tensor "
+            f"dim({seq.ndim}) and input value's dim(0) numel(1)"
+        )
     if seq.ndim > 1 and (input.ndim != seq.ndim or input.shape[:-1] != seq.shape[:-1]):
-        raise RuntimeError(f"torch.searchsorted(): boundaries tensor should be 1 dimension or the "
-                           f"first N-1 dimensions of boundaries tensor and input value tensor "
-                           f"must match, but we got boundaries tensor {_shape(seq)} and input "
-                           f"value tensor {_shape(input)}")
+        raise RuntimeError(
+            f"torch.searchsorted(): boundaries tensor should be 1 dimension or the "
+            f"first N-1 dimensions of boundaries tensor and input value tensor "
+            f"must match, but we got boundaries tensor {_shape(seq)} and input "
+            f"value tensor {_shape(input)}"
+        )
     seq = seq.detach()
     if sorter is not None:
         if sorter.dtype is not _dtype.int64:
-            raise RuntimeError(f"torch.searchsorted(): sorter must be a tensor of long dtype but "
-                               f"got dtype {_cname(sorter)}")
+            raise RuntimeError(
+                f"torch.searchsorted(): sorter must be a tensor of long dtype but "
+                f"got dtype {_cname(sorter)}"
+            )
         if sorter.shape != seq.shape:
-            raise RuntimeError(f"torch.searchsorted(): boundary and sorter must have the same "
-                               f"size, but got boundary tensor {_shape(seq)}and got sorter tensor "
-                               f"{_shape(sorter)}")
+            raise RuntimeError(
+                f"torch.searchsorted(): boundary and sorter must have the same "
+                f"size, but got boundary tensor {_shape(seq)}and got sorter tensor "
+                f"{_shape(sorter)}"
+            )
         seq = gather(seq, -1, sorter)
     return I._searchsorted(seq, input.detach(), right=bool(right), out_int32=bool(out_int32))
 
@@ -452,11 +566,12 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):  # noqa: A002
     d1, d2 = _diag_dims(input.ndim, dim1, dim2)
     want = I.diagonal_shape(input.shape, int(offset), d1, d2)
     if tuple(src.shape) != want:
-        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
-                           f"{_shape(src)}, slice size = [{', '.join(map(str, want))}]")
+        raise RuntimeError(
+            f"expected src to have a size equal to the slice of self. src size = "
+            f"{_shape(src)}, slice size = [{', '.join(map(str, want))}]"
+        )
     _same_device(input, src)
-    return I._diagonal_scatter(input, cast(src, input.dtype), offset=int(offset), dim1=d1,
-                               dim2=d2)
+    return I._diagonal_scatter(input, cast(src, input.dtype), offset=int(offset), dim1=d1, dim2=d2)
 
 
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):  # noqa: A002
@@ -467,8 +582,9 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):  # noqa: A002
     for d in sorted((d1, d2)):
         shape.insert(d, size)
     src = _vector(input)
-    return I._diagonal_scatter(input.new_zeros(tuple(shape)), src, offset=int(offset), dim1=d1,
-                               dim2=d2)
+    return I._diagonal_scatter(
+        input.new_zeros(tuple(shape)), src, offset=int(offset), dim1=d1, dim2=d2
+    )
 
 
 def diag(input, diagonal=0, *, out=None):  # noqa: A002
@@ -508,8 +624,9 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):  # no
     d = 0 if dim is None else wrap_dim(dim, x.ndim)
     if isinstance(reps, Tensor):
         if reps.dtype.category != 1:
-            raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for '
-                                      f"'{_cname(reps)}'")
+            raise NotImplementedError(
+                f"\"repeat_interleave_cpu\" not implemented for '{_cname(reps)}'"
+            )
         if reps.numel() and int(reps._data.min()) < 0:
             raise RuntimeError("repeats can not be negative")
         if reps.numel() == 1:
@@ -519,15 +636,17 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):  # no
     else:
         n = x.shape[d] if x.ndim else 1
         if reps.shape[0] != n:
-            raise RuntimeError(f"repeats must have the same size as input along dim, but got "
-                               f"repeats.size(0) = {reps.shape[0]} and input.size({d}) = {n}")
+            raise RuntimeError(
+                f"repeats must have the same size as input along dim, but got "
+                f"repeats.size(0) = {reps.shape[0]} and input.size({d}) = {n}"
+            )
         total = int(reps._data.sum())
     if output_size is not None and output_size != total:
         raise RuntimeError("allocated size does not match required size")
     x = _vector(x)
     if isinstance(reps, int):
         shape = list(x.shape)
-        spread = shaping.expand(shaping.unsqueeze(x, d + 1), *shape[:d + 1], reps, *shape[d + 1:])
+        spread = shaping.expand(shaping.unsqueeze(x, d + 1), *shape[: d + 1], reps, *shape[d + 1 :])
         shape[d] *= reps
         return shaping.reshape(spread, shape)
     xp = I._xp(x)
@@ -542,16 +661,22 @@ def meshgrid(*tensors, indexing=None):
     if not tensors:
         raise RuntimeError("meshgrid expects a non-empty TensorList")
     if indexing is None:
-        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the "
-                      "indexing argument.", UserWarning, stacklevel=2)
+        warnings.warn(
+            "torch.meshgrid: in an upcoming release, it will be required to pass the "
+            "indexing argument.",
+            UserWarning,
+            stacklevel=2,
+        )
         indexing = "ij"
     if indexing not in ("ij", "xy"):
-        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: '
-                           f"{indexing}")
+        raise RuntimeError(
+            f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}'
+        )
     for t in tensors:
         if t.ndim > 1:
-            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but "
-                               f"got: {t}")
+            raise RuntimeError(
+                f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t}"
+            )
         if t.dtype is not tensors[0].dtype:
             raise RuntimeError("meshgrid expects all tensors to have the same dtype")
         _same_device(tensors[0], t)
@@ -583,9 +708,22 @@ def unfold(self, dimension, size, step):
     return I._unfold(self, dim=d, size=int(size), step=int(step))
 
 
-METHODS: dict = {name: globals()[name] for name in __all__
-                 if name not in ("meshgrid", "searchsorted", "bucketize")}
+METHODS: dict = {
+    name: globals()[name]
+    for name in __all__
+    if name not in ("meshgrid", "searchsorted", "bucketize")
+}
 METHODS["unfold"] = unfold
 # names in METHODS that also get an in-place variant `name_`
-INPLACE: list[str] = ["scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy",
-                      "index_fill", "masked_scatter", "put", "tril", "triu"]
+INPLACE: list[str] = [
+    "scatter",
+    "scatter_add",
+    "scatter_reduce",
+    "index_add",
+    "index_copy",
+    "index_fill",
+    "masked_scatter",
+    "put",
+    "tril",
+    "triu",
+]

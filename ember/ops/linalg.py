@@ -17,7 +17,16 @@ from .prims.linalg import LinAlgError
 from .products import tname, write_out
 
 __all__ = [
-    "cross", "trace", "inverse", "det", "logdet", "slogdet", "cholesky", "pinverse", "svd", "qr",
+    "cross",
+    "trace",
+    "inverse",
+    "det",
+    "logdet",
+    "slogdet",
+    "cholesky",
+    "pinverse",
+    "svd",
+    "qr",
     "matrix_power",
 ]
 
@@ -28,13 +37,15 @@ svd_result = return_types._make("svd", ["U", "S", "V"])
 # ---------------------------------------------------------------- argument checks
 def _float_input(A, fname):  # noqa: N803 - PyTorch's argument name
     if not isinstance(A, Tensor):
-        raise TypeError(f"{fname}(): argument 'A' (position 1) must be Tensor, not "
-                        f"{type(A).__name__}")
+        raise TypeError(
+            f"{fname}(): argument 'A' (position 1) must be Tensor, not {type(A).__name__}"
+        )
     if A.dtype in (_dtype.float16, _dtype.bfloat16):
         raise RuntimeError(f"{fname}: Low precision dtypes not supported. Got {tname(A.dtype)}")
     if not A.dtype.is_floating_point:
-        raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as input. Got "
-                           f"{tname(A.dtype)}")
+        raise RuntimeError(
+            f"{fname}: Expected a floating point or complex tensor as input. Got {tname(A.dtype)}"
+        )
 
 
 def _matrix(A, fname, arg="A"):  # noqa: N803
@@ -46,14 +57,18 @@ def _matrix(A, fname, arg="A"):  # noqa: N803
 def _square(A, fname, arg="A"):  # noqa: N803
     _matrix(A, fname, arg)
     if A.shape[-1] != A.shape[-2]:
-        raise RuntimeError(f"{fname}: {arg} must be batches of square matrices, but they are "
-                           f"{A.shape[-2]} by {A.shape[-1]} matrices")
+        raise RuntimeError(
+            f"{fname}: {arg} must be batches of square matrices, but they are "
+            f"{A.shape[-2]} by {A.shape[-1]} matrices"
+        )
 
 
 def _same_dtype(A, B, fname):  # noqa: N803
     if A.dtype is not B.dtype:
-        raise RuntimeError(f"{fname}: Expected A and B to have the same dtype, but found A of "
-                           f"type {tname(A.dtype)} and B of type {tname(B.dtype)} instead")
+        raise RuntimeError(
+            f"{fname}: Expected A and B to have the same dtype, but found A of "
+            f"type {tname(A.dtype)} and B of type {tname(B.dtype)} instead"
+        )
 
 
 # ---------------------------------------------------------------- inverse and determinants
@@ -73,8 +88,9 @@ def inv_ex(A, *, check_errors=False, out=None):  # noqa: N803
     (its inverse is then NaN); raises only with ``check_errors=True``."""
     _square(A, "linalg.inv")
     try:
-        return inv_ex_result(L._inv(A), _factories.zeros(A.shape[:-2], dtype=_dtype.int32,
-                                                          device=A.device))
+        return inv_ex_result(
+            L._inv(A), _factories.zeros(A.shape[:-2], dtype=_dtype.int32, device=A.device)
+        )
     except LinAlgError:
         if check_errors:
             raise
@@ -82,8 +98,11 @@ def inv_ex(A, *, check_errors=False, out=None):  # noqa: N803
         sign, _ = L._slogdet(A)
     info = (sign == 0).to(_dtype.int32)
     nan = scalar_like(float("nan"), A.dtype, A)
-    safe = P.where(info.bool().unsqueeze(-1).unsqueeze(-1), _factories.eye(
-        A.shape[-1], dtype=A.dtype, device=A.device), A)
+    safe = P.where(
+        info.bool().unsqueeze(-1).unsqueeze(-1),
+        _factories.eye(A.shape[-1], dtype=A.dtype, device=A.device),
+        A,
+    )
     result = P.where(info.bool().unsqueeze(-1).unsqueeze(-1), nan, L._inv(safe))
     return inv_ex_result(result, info)
 
@@ -125,9 +144,11 @@ def solve(A, B, *, left=True, out=None):  # noqa: N803
     rhs = B.unsqueeze(-1) if vector else B
     n = A.shape[-1]
     if rhs.shape[-2 if left else -1] != n:
-        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
-                           f"{'AX = B' if left else 'XA = B'} ({n}x{n} and "
-                           f"{rhs.shape[-2]}x{rhs.shape[-1]})")
+        raise RuntimeError(
+            f"linalg.solve: Incompatible shapes of A and B for the equation "
+            f"{'AX = B' if left else 'XA = B'} ({n}x{n} and "
+            f"{rhs.shape[-2]}x{rhs.shape[-1]})"
+        )
     if not left:  # X A = B  <=>  A^T X^T = B^T
         A, rhs = A.mT, rhs.mT  # noqa: N806
     batch = broadcast_shapes(rhs.shape[:-2], A.shape[:-2])
@@ -151,18 +172,23 @@ def lstsq(A, B, rcond=None, *, driver=None):  # noqa: N803
     if B.ndim < 1:
         raise RuntimeError("torch.linalg.lstsq: other must have at least 1 dimension.")
     if A.dtype is not B.dtype:
-        raise RuntimeError(f"torch.linalg.lstsq: Expected input and other to have the same "
-                           f"dtype, but got input's dtype {tname(A.dtype)} and other's dtype "
-                           f"{tname(B.dtype)}")
+        raise RuntimeError(
+            f"torch.linalg.lstsq: Expected input and other to have the same "
+            f"dtype, but got input's dtype {tname(A.dtype)} and other's dtype "
+            f"{tname(B.dtype)}"
+        )
     if A.dtype not in (_dtype.float32, _dtype.float64):
         raise RuntimeError("This function doesn't handle types other than float and double")
     if not (A.ndim - 1 <= B.ndim <= A.ndim):
-        raise RuntimeError("torch.linalg.lstsq: input.dim() must be greater or equal to "
-                           "other.dim() and (input.dim() - other.dim()) <= 1")
+        raise RuntimeError(
+            "torch.linalg.lstsq: input.dim() must be greater or equal to "
+            "other.dim() and (input.dim() - other.dim()) <= 1"
+        )
     driver = "gelsy" if driver is None else driver
     if driver not in ("gels", "gelsy", "gelsd", "gelss"):
-        raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, "
-                           "gelsy, gelsd, gelss)")
+        raise RuntimeError(
+            "torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)"
+        )
     vector = B.ndim == A.ndim - 1
     rhs = B.unsqueeze(-1) if vector else B
     m, n = A.shape[-2], A.shape[-1]
@@ -179,8 +205,12 @@ def lstsq(A, B, rcond=None, *, driver=None):  # noqa: N803
     if driver != "gelsy" and m > n and full_rank:
         residuals = ((A @ solution - rhs) ** 2).sum(-2)
         residuals = residuals.squeeze(-1) if vector else residuals
-    return return_types.lstsq(solution.squeeze(-1) if vector else solution, residuals, rank,
-                              sv if driver in ("gelsd", "gelss") and sv is not None else empty)
+    return return_types.lstsq(
+        solution.squeeze(-1) if vector else solution,
+        residuals,
+        rank,
+        sv if driver in ("gelsd", "gelss") and sv is not None else empty,
+    )
 
 
 # ---------------------------------------------------------------- cholesky, qr
@@ -194,8 +224,11 @@ def linalg_cholesky(A, *, upper=False, out=None):  # noqa: N803
 
 def cholesky(input, upper=False, *, out=None):  # noqa: A002
     """Cholesky factor (deprecated in PyTorch for :func:`ember.linalg.cholesky`)."""
-    products._warn_once("cholesky", "torch.cholesky is deprecated in favor of "
-                        "torch.linalg.cholesky and will be removed in a future PyTorch release.")
+    products._warn_once(
+        "cholesky",
+        "torch.cholesky is deprecated in favor of "
+        "torch.linalg.cholesky and will be removed in a future PyTorch release.",
+    )
     return linalg_cholesky(input, upper=upper, out=out)
 
 
@@ -204,16 +237,21 @@ def linalg_qr(A, mode="reduced", *, out=None):  # noqa: N803
     ``Q`` is empty)."""
     _matrix(A, "linalg.qr")
     if mode not in ("reduced", "complete", "r"):
-        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
-                           "'reduced' (default), 'r', or 'complete'")
+        raise RuntimeError(
+            f"qr received unrecognized mode '{mode}' but expected one of "
+            "'reduced' (default), 'r', or 'complete'"
+        )
     q, r = L._qr(A, mode=mode)
     return return_types.qr(q, r)
 
 
 def qr(input, some=True, *, out=None):  # noqa: A002
     """QR decomposition (deprecated in PyTorch for :func:`ember.linalg.qr`)."""
-    products._warn_once("qr", "torch.qr is deprecated in favor of torch.linalg.qr and will be "
-                        "removed in a future PyTorch release.")
+    products._warn_once(
+        "qr",
+        "torch.qr is deprecated in favor of torch.linalg.qr and will be "
+        "removed in a future PyTorch release.",
+    )
     return linalg_qr(input, "reduced" if some else "complete")
 
 
@@ -230,13 +268,16 @@ def svd(input, some=True, compute_uv=True, *, out=None):  # noqa: A002
     ``compute_uv=False`` gives zero-filled ``U`` and ``V``."""
     _float_input(input, "linalg.svd")
     if input.ndim < 2:
-        raise RuntimeError(f"linalg.svd: input should have at least 2 dimensions, but has "
-                           f"{input.ndim} dimensions instead")
+        raise RuntimeError(
+            f"linalg.svd: input should have at least 2 dimensions, but has "
+            f"{input.ndim} dimensions instead"
+        )
     if not compute_uv:
         m, n = input.shape[-2], input.shape[-1]
         batch = tuple(input.shape[:-2])
-        return svd_result(input.new_zeros(batch + (m, m)), svdvals(input),
-                          input.new_zeros(batch + (n, n)))
+        return svd_result(
+            input.new_zeros(batch + (m, m)), svdvals(input), input.new_zeros(batch + (n, n))
+        )
     u, s, vh = L._svd(input, full_matrices=not some)
     return svd_result(u, s, vh.mT)
 
@@ -281,6 +322,7 @@ def _default_rtol(A):  # noqa: N803
 
 def _tolerances(A, atol, rtol):  # noqa: N803
     """PyTorch's rule: no rtol gives eps * max(m, n), unless a positive atol is given."""
+
     def value(t):
         if isinstance(t, Tensor):
             return cast(t, A.dtype)._data[..., None]
@@ -295,15 +337,18 @@ def _tolerances(A, atol, rtol):  # noqa: N803
 def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None, rcond=None):  # noqa: N803
     """Moore-Penrose pseudo-inverse; singular values at most ``max(atol, rtol * max(S))`` are
     treated as zero (``rcond`` is the older name of ``rtol``)."""
-    if not isinstance(A, Tensor) or A.ndim < 2 or A.dtype not in (_dtype.float32,
-                                                                    _dtype.float64):
+    if not isinstance(A, Tensor) or A.ndim < 2 or A.dtype not in (_dtype.float32, _dtype.float64):
         what = f"{tname(A.dtype)}{{{list(A.shape)}}}" if isinstance(A, Tensor) else type(A)
-        raise RuntimeError(f"linalg.pinv({what}): expected a tensor with 2 or more dimensions "
-                           "of float, double, cfloat or cdouble types")
+        raise RuntimeError(
+            f"linalg.pinv({what}): expected a tensor with 2 or more dimensions "
+            "of float, double, cfloat or cdouble types"
+        )
     if rcond is not None:
         if rtol is not None or atol is not None:
-            raise TypeError("linalg_pinv() received an invalid combination of arguments: rcond "
-                            "cannot be combined with atol or rtol")
+            raise TypeError(
+                "linalg_pinv() received an invalid combination of arguments: rcond "
+                "cannot be combined with atol or rtol"
+            )
         rtol = rcond
     atol, rtol = _tolerances(A, atol, rtol)
     return write_out(L._pinv(A, atol=atol, rtol=rtol, hermitian=hermitian), out)
@@ -331,8 +376,9 @@ def _count_above(values, atol, rtol):
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None, tol=None):  # noqa: N803
     """Number of singular values above ``max(atol, rtol * max(S))`` (int64)."""
     if isinstance(A, Tensor) and A.ndim < 2:
-        raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at "
-                           "least 2 dimensions.")
+        raise RuntimeError(
+            "torch.linalg.matrix_rank: The input tensor input must have at least 2 dimensions."
+        )
     if A.dtype not in (_dtype.float32, _dtype.float64):
         raise RuntimeError("This function doesn't handle types other than float and double")
     if tol is not None:
@@ -351,8 +397,10 @@ def matrix_power(A, n, *, out=None):  # noqa: N803
     if A.ndim < 2:
         raise RuntimeError(f"{fname}: The input tensor A must have at least 2 dimensions.")
     if A.shape[-1] != A.shape[-2]:
-        raise RuntimeError(f"{fname}: A must be batches of square matrices, but they are "
-                           f"{A.shape[-2]} by {A.shape[-1]} matrices")
+        raise RuntimeError(
+            f"{fname}: A must be batches of square matrices, but they are "
+            f"{A.shape[-2]} by {A.shape[-1]} matrices"
+        )
     if n == 0:  # the identity, still connected to A (with a zero gradient)
         eye = _factories.eye(A.shape[-1], dtype=A.dtype, device=A.device)
         return write_out(P.where(scalar_like(True, _dtype.bool, A), eye, A), out)
@@ -373,11 +421,15 @@ def matrix_power(A, n, *, out=None):  # noqa: N803
 def vecdot(x, y, *, dim=-1, out=None):
     """Dot product of vectors along ``dim`` (batch dims broadcast)."""
     if x.dtype is not y.dtype:
-        raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found "
-                           f"x of type {tname(x.dtype)} and y of type {tname(y.dtype)} instead")
+        raise RuntimeError(
+            f"linalg.vecdot: Expected x and y to have the same dtype, but found "
+            f"x of type {tname(x.dtype)} and y of type {tname(y.dtype)} instead"
+        )
     if not x.dtype.is_floating_point:
-        raise RuntimeError(f"linalg.vecdot: Expected a floating point or complex tensor as "
-                           f"input. Got {tname(x.dtype)}")
+        raise RuntimeError(
+            f"linalg.vecdot: Expected a floating point or complex tensor as "
+            f"input. Got {tname(x.dtype)}"
+        )
     return write_out(P.mul(x, y).sum(dim), out)
 
 
@@ -386,12 +438,15 @@ def linalg_cross(input, other, *, dim=-1, out=None):  # noqa: A002
     if input.ndim != other.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     if input.dtype is not other.dtype:
-        raise RuntimeError(f"expected scalar type {tname(input.dtype)} but found "
-                           f"{tname(other.dtype)}")
+        raise RuntimeError(
+            f"expected scalar type {tname(input.dtype)} but found {tname(other.dtype)}"
+        )
     d = wrap_dim(dim, input.ndim)
     if input.shape[d] != 3 or other.shape[d] != 3:
-        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
-                           f"{input.shape[d]} and {other.shape[d]}")
+        raise RuntimeError(
+            f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+            f"{input.shape[d]} and {other.shape[d]}"
+        )
     broadcast_shapes(input.shape, other.shape)
     a1, a2 = input.roll(-1, d), input.roll(-2, d)
     b1, b2 = other.roll(-1, d), other.roll(-2, d)
@@ -401,10 +456,13 @@ def linalg_cross(input, other, *, dim=-1, out=None):  # noqa: A002
 def cross(input, other, dim=None, *, out=None):  # noqa: A002
     """Cross product along ``dim`` (default: the first dim of size 3, with PyTorch's warning)."""
     if dim is None:
-        products._warn_once("cross", "Using torch.cross without specifying the dim arg is "
-                            "deprecated.\nPlease either pass the dim explicitly or simply use "
-                            "torch.linalg.cross.\nThe default value of dim will change to agree "
-                            "with that of linalg.cross in a future release.")
+        products._warn_once(
+            "cross",
+            "Using torch.cross without specifying the dim arg is "
+            "deprecated.\nPlease either pass the dim explicitly or simply use "
+            "torch.linalg.cross.\nThe default value of dim will change to agree "
+            "with that of linalg.cross in a future release.",
+        )
         shape = broadcast_shapes(input.shape, other.shape)
         dim = next((d for d, s in enumerate(shape) if s == 3), None)
         if dim is None:
@@ -420,16 +478,31 @@ def trace(input):  # noqa: A002
         raise NotImplementedError("\"trace\" not implemented for 'Bool'")
     m, n = input.shape
     k = min(m, n)
-    diagonal = input.reshape(m * n)[: max(k - 1, 0) * (n + 1) + (1 if k else 0): n + 1]
+    diagonal = input.reshape(m * n)[: max(k - 1, 0) * (n + 1) + (1 if k else 0) : n + 1]
     return diagonal.sum()
 
 
 METHODS = {
-    "outer": products.outer, "ger": products.ger, "inner": products.inner,
-    "vdot": products.vdot, "kron": products.kron, "addmm": products.addmm,
-    "addmv": products.addmv, "addr": products.addr, "baddbmm": products.baddbmm,
-    "addbmm": products.addbmm, "cross": cross, "trace": trace, "matrix_power": matrix_power,
-    "inverse": inverse, "det": det, "logdet": logdet, "slogdet": slogdet, "cholesky": cholesky,
-    "pinverse": pinverse, "svd": svd, "qr": qr,
+    "outer": products.outer,
+    "ger": products.ger,
+    "inner": products.inner,
+    "vdot": products.vdot,
+    "kron": products.kron,
+    "addmm": products.addmm,
+    "addmv": products.addmv,
+    "addr": products.addr,
+    "baddbmm": products.baddbmm,
+    "addbmm": products.addbmm,
+    "cross": cross,
+    "trace": trace,
+    "matrix_power": matrix_power,
+    "inverse": inverse,
+    "det": det,
+    "logdet": logdet,
+    "slogdet": slogdet,
+    "cholesky": cholesky,
+    "pinverse": pinverse,
+    "svd": svd,
+    "qr": qr,
 }
 INPLACE = ["addmm", "addmv", "addr", "baddbmm", "addbmm"]

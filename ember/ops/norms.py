@@ -14,14 +14,21 @@ __all__ = ["norm"]
 
 
 def _cname(d):
-    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}.get(d.name, d.name)
+    return {
+        "int64": "Long",
+        "int32": "Int",
+        "int16": "Short",
+        "int8": "Char",
+        "uint8": "Byte",
+        "bool": "Bool",
+    }.get(d.name, d.name)
 
 
 def _check_float(name, x):
     if x._data.dtype not in FLOAT_NP:
-        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
-                           f"Got {_cname(x.dtype)}")
+        raise RuntimeError(
+            f"{name}: Expected a floating point or complex tensor as input. Got {_cname(x.dtype)}"
+        )
 
 
 def _ord_str(ord):
@@ -43,16 +50,19 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     dims = tuple(range(x.ndim)) if dim is None else (wrap_dims(dim, x.ndim) if x.ndim else ())
     no_identity = ord < 0 or ord == math.inf
     if no_identity and x.numel() == 0 and (dim is None or any(x.shape[d] == 0 for d in dims)):
-        raise RuntimeError(f"linalg.vector_norm cannot compute the {_ord_str(ord)} norm on an "
-                           "empty tensor because the operation does not have an identity")
+        raise RuntimeError(
+            f"linalg.vector_norm cannot compute the {_ord_str(ord)} norm on an "
+            "empty tensor because the operation does not have an identity"
+        )
     return N._vector_norm(x, ord=float(ord), dims=dims, keepdim=keepdim)
 
 
 def _matrix_dims(A, dim):
     if isinstance(dim, int) or len(dim) != 2:
         got = (dim,) if isinstance(dim, int) else tuple(dim)
-        raise RuntimeError("linalg.matrix_norm: dim must be a 2-tuple. Got "
-                           f"{' '.join(map(str, got))}")
+        raise RuntimeError(
+            f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, got))}"
+        )
     d0, d1 = wrap_dim(dim[0], A.ndim), wrap_dim(dim[1], A.ndim)
     if d0 == d1:
         raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({d0}, {d1})")
@@ -80,8 +90,9 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     sum), 2/-2 (largest/smallest singular value).
     """
     if A.ndim < 2:
-        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 "
-                           "dimensions.")
+        raise RuntimeError(
+            "linalg.matrix_norm: The input tensor A must have at least 2 dimensions."
+        )
     _check_float("linalg.matrix_norm", A)
     if dtype is not None:
         A = cast(A, dtype)
@@ -97,8 +108,10 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     if abs(ord) == 2:
         return _singular_value_norm(A, ord, d0, d1, keepdim)
     if A.numel() == 0 and (A.shape[d0] == 0 or A.shape[d1] == 0):
-        raise RuntimeError("linalg.matrix_norm: cannot compute the norm of an empty matrix "
-                           "because the operation does not have an identity")
+        raise RuntimeError(
+            "linalg.matrix_norm: cannot compute the norm of an empty matrix "
+            "because the operation does not have an identity"
+        )
     if math.isinf(ord):  # the inf norm is the 1 norm of the transpose
         d0, d1 = d1, d0
     sums = reducing.sum(A.abs(), d0, keepdim)
@@ -122,8 +135,10 @@ def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None): 
         return matrix_norm(A, ord, (-2, -1), keepdim, dtype=dtype)
     if A.ndim == 1:
         return vector_norm(A, ord, None, keepdim, dtype=dtype)
-    raise RuntimeError("linalg.norm: If dim is not specified but ord is, the input must be 1D "
-                       f"or 2D. Got {A.ndim}D.")
+    raise RuntimeError(
+        "linalg.norm: If dim is not specified but ord is, the input must be 1D "
+        f"or 2D. Got {A.ndim}D."
+    )
 
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):  # noqa: A002

@@ -26,10 +26,16 @@ def add(input, other, *, alpha=1, out=None):  # noqa: A002
 
 def sub(input, other, *, alpha=1, out=None):  # noqa: A002
     """``input - alpha * other``."""
-    if isinstance(input, Tensor) and isinstance(other, Tensor) and \
-            input.dtype is _dtype.bool and other.dtype is _dtype.bool:
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
-                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if (
+        isinstance(input, Tensor)
+        and isinstance(other, Tensor)
+        and input.dtype is _dtype.bool
+        and other.dtype is _dtype.bool
+    ):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not "
+            "supported. Use the `^` or `logical_xor()` operator instead."
+        )
     if alpha != 1:
         other = mul(other, alpha)
     return _binary(E._sub, input, other)
@@ -70,8 +76,10 @@ def div(input, other, *, rounding_mode=None, out=None):  # noqa: A002
         return cast(q.trunc(), a.dtype)
     if rounding_mode == "floor":
         return floor_divide(input, other)
-    raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
-                       f"found '{rounding_mode}'")
+    raise RuntimeError(
+        "div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+        f"found '{rounding_mode}'"
+    )
 
 
 divide = div
@@ -170,8 +178,10 @@ def where(condition, input=None, other=None, *, out=None):  # noqa: A002
     if input is None and other is None:
         return condition.nonzero(as_tuple=True)
     if condition.dtype is not _dtype.bool:
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
-                           f"with dtype {condition.dtype.name.capitalize()}")
+        raise RuntimeError(
+            f"where expected condition to be a boolean tensor, but got a tensor "
+            f"with dtype {condition.dtype.name.capitalize()}"
+        )
     a, b = promote2(input, other)
     try:
         return E._where(condition, a, b)
@@ -195,14 +205,16 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):  # noqa: A002
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):  # noqa: A002
     """``input + value * tensor1 / tensor2``."""
     if tensor1.dtype.category < 2 and tensor2.dtype.category < 2:
-        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a "
-                           "future release addcdiv will perform a true division of tensor1 and "
-                           "tensor2. The historic addcdiv behavior can be implemented as "
-                           "(input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) "
-                           "for integer inputs and as (input + value * tensor1 / tensor2) for "
-                           "float inputs. The future addcdiv behavior is just the latter "
-                           "implementation: (input + value * tensor1 / tensor2), for all "
-                           "dtypes.")
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a "
+            "future release addcdiv will perform a true division of tensor1 and "
+            "tensor2. The historic addcdiv behavior can be implemented as "
+            "(input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) "
+            "for integer inputs and as (input + value * tensor1 / tensor2) for "
+            "float inputs. The future addcdiv behavior is just the latter "
+            "implementation: (input + value * tensor1 / tensor2), for all "
+            "dtypes."
+        )
     quot = div(tensor1, tensor2)
     return add(input, quot if value == 1 else mul(quot, value))
 
@@ -389,8 +401,9 @@ bitwise_right_shift = _bitwise(E._right_shift, "bitwise_right_shift")
 def bitwise_not(input, *, out=None):  # noqa: A002
     """Elementwise NOT of an integer or bool tensor."""
     if input._data.dtype in FLOAT_NP:
-        raise RuntimeError("\"bitwise_not_cpu\" not implemented for "
-                           f"'{input.dtype.name.capitalize()}'")
+        raise RuntimeError(
+            f"\"bitwise_not_cpu\" not implemented for '{input.dtype.name.capitalize()}'"
+        )
     return E._bitwise_not(input)
 
 
@@ -427,10 +440,12 @@ def signbit(input):  # noqa: A002
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002
     """``|input - other| <= atol + rtol * |other|`` elementwise."""
     if input.dtype is not other.dtype:
-        raise RuntimeError(f"{input.dtype.name.capitalize()} did not match "
-                           f"{other.dtype.name.capitalize()}")
-    return _binary(lambda a, b: E._isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan),
-                   input, other)
+        raise RuntimeError(
+            f"{input.dtype.name.capitalize()} did not match {other.dtype.name.capitalize()}"
+        )
+    return _binary(
+        lambda a, b: E._isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan), input, other
+    )
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:  # noqa: A002
@@ -448,12 +463,15 @@ def equal(input, other) -> bool:  # noqa: A002
 def masked_fill(input, mask, value):  # noqa: A002
     """``value`` where ``mask`` is True, else ``input``."""
     if mask.dtype is not _dtype.bool:
-        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
-                           f"{mask.dtype.name}")
+        raise RuntimeError(
+            f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype.name}"
+        )
     if isinstance(value, Tensor):
         if value.ndim != 0:
-            raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but "
-                               f"got tensor with {value.ndim} dimension(s).")
+            raise RuntimeError(
+                f"masked_fill_ only supports a 0-dimensional value tensor, but "
+                f"got tensor with {value.ndim} dimension(s)."
+            )
         value = cast(value, input.dtype)
     else:
         value = scalar_like(value, input.dtype, input)

@@ -13,13 +13,38 @@ from ._promote import broadcast_shapes, scalar_like, wrap_dim
 from .prims import linalg as L
 
 __all__ = [
-    "matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "inner", "einsum", "tensordot",
-    "addmm", "addmv", "addr", "baddbmm", "addbmm", "chain_matmul", "kron",
+    "matmul",
+    "mm",
+    "bmm",
+    "mv",
+    "dot",
+    "vdot",
+    "outer",
+    "ger",
+    "inner",
+    "einsum",
+    "tensordot",
+    "addmm",
+    "addmv",
+    "addr",
+    "baddbmm",
+    "addbmm",
+    "chain_matmul",
+    "kron",
 ]
 
-_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half",
-               "bfloat16": "BFloat16", "int64": "Long", "int32": "Int", "int16": "Short",
-               "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+_TYPE_NAMES = {
+    "float32": "Float",
+    "float64": "Double",
+    "float16": "Half",
+    "bfloat16": "BFloat16",
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "bool": "Bool",
+}
 
 
 def tname(d) -> str:
@@ -28,8 +53,14 @@ def tname(d) -> str:
 
 
 def _c_name(d):
-    return {"float32": "float", "float64": "double", "float16": "c10::Half",
-            "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int"}.get(d.name, d.name)
+    return {
+        "float32": "float",
+        "float64": "double",
+        "float16": "c10::Half",
+        "bfloat16": "c10::BFloat16",
+        "int64": "long int",
+        "int32": "int",
+    }.get(d.name, d.name)
 
 
 def _prod(shape) -> int:
@@ -48,8 +79,7 @@ def write_out(result, out):
     if out is None:
         return result
     if tuple(out.shape) != tuple(result.shape):
-        raise RuntimeError(f"out= expects a tensor of shape {_shape(result)}, got "
-                           f"{_shape(out)}")
+        raise RuntimeError(f"out= expects a tensor of shape {_shape(result)}, got {_shape(out)}")
     return out.copy_(result.detach())
 
 
@@ -62,12 +92,15 @@ def _no_bool(t, what="addmm_impl_cpu_"):
 def matmul(input, other, *, out=None):  # noqa: A002
     """Matrix product with PyTorch's 1-D and batch-broadcasting rules."""
     if not isinstance(input, Tensor) or not isinstance(other, Tensor):
-        raise TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not "
-                        f"{type(other if isinstance(input, Tensor) else input).__name__}")
+        raise TypeError(
+            f"matmul(): argument 'other' (position 2) must be Tensor, not "
+            f"{type(other if isinstance(input, Tensor) else input).__name__}"
+        )
     a, b = input, other
     if a.ndim == 0 or b.ndim == 0:
-        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
-                           f"{a.ndim}D and {b.ndim}D")
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
+        )
     if a.dtype is not b.dtype:
         raise _matmul_dtype_error(a, b)
     _no_bool(a)
@@ -83,14 +116,20 @@ def matmul(input, other, *, out=None):  # noqa: A002
 def _matmul_dtype_error(a, b):
     """The dtype message of the kernel PyTorch's matmul dispatches to (dot, mv, mm or bmm)."""
     if a.ndim == 1 and b.ndim == 1:
-        return RuntimeError(f"dot : expected both vectors to have same dtype, but found "
-                            f"{tname(a.dtype)} and {tname(b.dtype)}")
+        return RuntimeError(
+            f"dot : expected both vectors to have same dtype, but found "
+            f"{tname(a.dtype)} and {tname(b.dtype)}"
+        )
     if b.ndim == 1:
-        return RuntimeError(f"addmv input tensors must have the same dtype, but got "
-                            f"{tname(b.dtype)}, {tname(a.dtype)}, and {tname(b.dtype)}")
+        return RuntimeError(
+            f"addmv input tensors must have the same dtype, but got "
+            f"{tname(b.dtype)}, {tname(a.dtype)}, and {tname(b.dtype)}"
+        )
     if b.ndim == 2 or (a.ndim == 2 and b.ndim <= 2):
-        return RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                            f"{_c_name(a.dtype)} != {_c_name(b.dtype)}")
+        return RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: "
+            f"{_c_name(a.dtype)} != {_c_name(b.dtype)}"
+        )
     return RuntimeError(f"expected scalar type {tname(a.dtype)} but found {tname(b.dtype)}")
 
 
@@ -98,26 +137,30 @@ def _matmul_size_error(a, b, ka, kb):
     """The message of the kernel PyTorch's matmul dispatches to for these shapes."""
     da, db = a.ndim, b.ndim
     if da == 1 and db == 1:
-        return RuntimeError(f"inconsistent tensor size, expected tensor [{ka}] and src [{kb}] to "
-                            f"have the same number of elements, but got {ka} and {kb} elements "
-                            "respectively")
+        return RuntimeError(
+            f"inconsistent tensor size, expected tensor [{ka}] and src [{kb}] to "
+            f"have the same number of elements, but got {ka} and {kb} elements "
+            "respectively"
+        )
     if db <= 2:  # mm / mv, with a's leading dims folded into rows
         rows = _prod(a.shape[:-1])
         if db == 1:
-            return RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{ka}), vec "
-                                f"({kb})")
-        return RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{ka} and "
-                            f"{kb}x{b.shape[-1]})")
+            return RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{ka}), vec ({kb})")
+        return RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{ka} and {kb}x{b.shape[-1]})"
+        )
     if da <= 2 and a.requires_grad:  # PyTorch folds b^T @ a^T when a needs a gradient
         rows = _prod(b.shape[:-2]) * b.shape[-1]
         if da == 1:
-            return RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{kb}), vec "
-                                f"({ka})")
-        return RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{kb} and "
-                            f"{ka}x{a.shape[-2]})")
+            return RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{kb}), vec ({ka})")
+        return RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{kb} and {ka}x{a.shape[-2]})"
+        )
     batch = _prod(broadcast_shapes(a.shape[:-2], b.shape[:-2]))
-    return RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                        f"[{batch}, {ka}] but got: [{batch}, {kb}].")
+    return RuntimeError(
+        f"Expected size for first two dimensions of batch2 tensor to be: "
+        f"[{batch}, {ka}] but got: [{batch}, {kb}]."
+    )
 
 
 def mm(input, mat2, *, out=None):  # noqa: A002
@@ -136,12 +179,15 @@ def bmm(input, mat2, *, out=None):  # noqa: A002
     if mat2.ndim != 3:
         raise RuntimeError("batch2 must be a 3D tensor")
     if input.dtype is not mat2.dtype:
-        raise RuntimeError(f"expected scalar type {tname(input.dtype)} but found "
-                           f"{tname(mat2.dtype)}")
+        raise RuntimeError(
+            f"expected scalar type {tname(input.dtype)} but found {tname(mat2.dtype)}"
+        )
     if input.shape[0] != mat2.shape[0] or input.shape[2] != mat2.shape[1]:
-        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                           f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, "
-                           f"{mat2.shape[1]}].")
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, "
+            f"{mat2.shape[1]}]."
+        )
     return matmul(input, mat2, out=out)
 
 
@@ -157,8 +203,10 @@ def dot(input, other, *, out=None):  # noqa: A002
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
     if input.dtype is not other.dtype:
-        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
-                           f"{tname(input.dtype)} and {tname(other.dtype)}")
+        raise RuntimeError(
+            f"dot : expected both vectors to have same dtype, but found "
+            f"{tname(input.dtype)} and {tname(other.dtype)}"
+        )
     return matmul(input, other, out=out)
 
 
@@ -185,8 +233,10 @@ def inner(input, other, *, out=None):  # noqa: A002
     if input.ndim == 0 or other.ndim == 0:
         return write_out(P.mul(input, other), out)
     if input.shape[-1] != other.shape[-1]:
-        raise RuntimeError(f"inner() the last dimension must match on both input tensors but got "
-                           f"shapes {_shape(input)} and {_shape(other)}")
+        raise RuntimeError(
+            f"inner() the last dimension must match on both input tensors but got "
+            f"shapes {_shape(input)} and {_shape(other)}"
+        )
     return tensordot(input, other, dims=([-1], [-1]), out=out)
 
 
@@ -211,9 +261,11 @@ def tensordot(a, b, dims=2, out=None):
     cb = [wrap_dim(d, b.ndim) for d in dims_b]
     for da, db, ga, gb in zip(ca, cb, dims_a, dims_b):
         if a.shape[da] != b.shape[db]:
-            raise RuntimeError(f"contracted dimensions need to match, but first has size "
-                               f"{a.shape[da]} in dim {ga} and second has size {b.shape[db]} in "
-                               f"dim {gb}")
+            raise RuntimeError(
+                f"contracted dimensions need to match, but first has size "
+                f"{a.shape[da]} in dim {ga} and second has size {b.shape[db]} in "
+                f"dim {gb}"
+            )
     free_a = [d for d in range(a.ndim) if d not in ca]
     free_b = [d for d in range(b.ndim) if d not in cb]
     shape_a = [a.shape[d] for d in free_a]
@@ -230,8 +282,10 @@ def einsum(*args):
     the output is the labels seen once, in alphabetical order). The sublist form
     ``einsum(a, [0, 1], b, [1, 2], [0, 2])`` is accepted too."""
     if not args:
-        raise TypeError("einsum(): must specify the equation string and at least one operand, "
-                        "or at least one operand and its subscripts list")
+        raise TypeError(
+            "einsum(): must specify the equation string and at least one operand, "
+            "or at least one operand and its subscripts list"
+        )
     if isinstance(args[0], str):
         equation, operands = args[0], list(args[1:])
         if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
@@ -245,8 +299,9 @@ def einsum(*args):
         raise RuntimeError("einsum(): must provide at least one operand")
     for t in operands[1:]:
         if t.dtype is not operands[0].dtype:
-            raise RuntimeError(f"expected scalar type {tname(operands[0].dtype)} but found "
-                               f"{tname(t.dtype)}")
+            raise RuntimeError(
+                f"expected scalar type {tname(operands[0].dtype)} but found {tname(t.dtype)}"
+            )
     return L._einsum(*operands, equation=_explicit_equation(equation, operands))
 
 
@@ -274,29 +329,37 @@ def _parse_term(term, i, ndim):
     """Labels of operand ``i`` with ``None`` standing for its ellipsis, checked against ndim."""
     body = term.replace("...", "\0")
     if body.count("\0") > 1:
-        raise RuntimeError(f"einsum(): found '.' for operand {i} for which an ellipsis was "
-                           "already found")
+        raise RuntimeError(
+            f"einsum(): found '.' for operand {i} for which an ellipsis was already found"
+        )
     labels = []
     for c in body:
         if c == "\0":
             labels.append(None)
         elif c == ".":
-            raise RuntimeError(f"einsum(): found '.' for operand {i} that is not part of any "
-                               "ellipsis")
+            raise RuntimeError(
+                f"einsum(): found '.' for operand {i} that is not part of any ellipsis"
+            )
         elif c not in L._LETTERS:
-            raise RuntimeError("einsum(): invalid subscript given at index "
-                               f"{term.index(c)} in the equation string, subscripts must be "
-                               "in [a-zA-Z]")
+            raise RuntimeError(
+                "einsum(): invalid subscript given at index "
+                f"{term.index(c)} in the equation string, subscripts must be "
+                "in [a-zA-Z]"
+            )
         else:
             labels.append(c)
     n = len(labels) - (None in labels)
     if None not in labels and n != ndim:
-        raise RuntimeError(f"einsum(): the number of subscripts in the equation ({n}) does not "
-                           f"match the number of dimensions ({ndim}) for operand {i} and no "
-                           "ellipsis was given")
+        raise RuntimeError(
+            f"einsum(): the number of subscripts in the equation ({n}) does not "
+            f"match the number of dimensions ({ndim}) for operand {i} and no "
+            "ellipsis was given"
+        )
     if n > ndim:
-        raise RuntimeError(f"einsum(): the number of subscripts in the equation ({n}) is more "
-                           f"than the number of dimensions ({ndim}) for operand {i}")
+        raise RuntimeError(
+            f"einsum(): the number of subscripts in the equation ({n}) is more "
+            f"than the number of dimensions ({ndim}) for operand {i}"
+        )
     return labels
 
 
@@ -306,21 +369,18 @@ def _explicit_equation(equation, operands):
     lhs, arrow, rhs = eq.partition("->")
     terms = lhs.split(",")
     if len(terms) > len(operands):
-        raise RuntimeError("einsum(): fewer operands were provided than specified in the "
-                           "equation")
+        raise RuntimeError("einsum(): fewer operands were provided than specified in the equation")
     if len(terms) < len(operands):
-        raise RuntimeError("einsum(): more operands were provided than specified in the "
-                           "equation")
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation")
     parsed = [_parse_term(t, i, op.ndim) for i, (t, op) in enumerate(zip(terms, operands))]
-    n_ell = max((op.ndim - len(p) + 1 for p, op in zip(parsed, operands) if None in p),
-                default=0)
+    n_ell = max((op.ndim - len(p) + 1 for p, op in zip(parsed, operands) if None in p), default=0)
     spare = [c for c in L._LETTERS if c not in eq]
     ell = spare[:n_ell]
     sizes, ell_sizes = {}, [1] * n_ell
     explicit, counts = [], {}
     for i, (labels, op) in enumerate(zip(parsed, operands)):
         k = op.ndim - len(labels) + 1
-        own = ell[n_ell - k:] if None in labels else []
+        own = ell[n_ell - k :] if None in labels else []
         full = []
         for c in labels:
             full.extend(own if c is None else [c])
@@ -328,10 +388,12 @@ def _explicit_equation(equation, operands):
             if c in own:
                 j = n_ell - k + own.index(c)
                 if size != 1 and ell_sizes[j] not in (1, size):
-                    raise RuntimeError(f"einsum(): dimension {d} covered by ellipsis in operand "
-                                       f"{i}has size {size} which does not broadcast with "
-                                       f"previously seen ellipsis with size {ell_sizes[j]} for "
-                                       "the respective dimension")
+                    raise RuntimeError(
+                        f"einsum(): dimension {d} covered by ellipsis in operand "
+                        f"{i}has size {size} which does not broadcast with "
+                        f"previously seen ellipsis with size {ell_sizes[j]} for "
+                        "the respective dimension"
+                    )
                 ell_sizes[j] = max(ell_sizes[j], size)
                 continue
             _check_label(c, size, sizes, i, full[:d], op.shape[:d])
@@ -348,13 +410,17 @@ def _check_label(c, size, sizes, i, before, before_sizes):
     if c in before:
         prev = before_sizes[before.index(c)]
         if prev != size:
-            raise RuntimeError(f"einsum(): subscript {c} is repeated for operand {i} but the "
-                               f"sizes don't match, {size} != {prev}")
+            raise RuntimeError(
+                f"einsum(): subscript {c} is repeated for operand {i} but the "
+                f"sizes don't match, {size} != {prev}"
+            )
         return
     seen = sizes.get(c)
     if seen is not None and size not in (1, seen) and seen != 1:
-        raise RuntimeError(f"einsum(): subscript {c} has size {size} for operand {i} which does "
-                           f"not broadcast with previously seen size {seen}")
+        raise RuntimeError(
+            f"einsum(): subscript {c} has size {size} for operand {i} which does "
+            f"not broadcast with previously seen size {seen}"
+        )
     sizes[c] = size if seen is None or seen == 1 else seen
 
 
@@ -367,14 +433,19 @@ def _output_labels(rhs, ell, counts):
         elif c == ".":
             raise RuntimeError("einsum(): found '.' for output that is not part of any ellipsis")
         elif c not in L._LETTERS:
-            raise RuntimeError(f"einsum(): invalid subscript given at index {rhs.index(c)} in "
-                               "the equation string, subscripts must be in [a-zA-Z]")
+            raise RuntimeError(
+                f"einsum(): invalid subscript given at index {rhs.index(c)} in "
+                "the equation string, subscripts must be in [a-zA-Z]"
+            )
         elif c in out:
-            raise RuntimeError(f"einsum(): output subscript {c} appears more than once in the "
-                               "output")
+            raise RuntimeError(
+                f"einsum(): output subscript {c} appears more than once in the output"
+            )
         elif c not in counts:
-            raise RuntimeError(f"einsum(): output subscript {c} does not appear in the equation "
-                               "for any input operand")
+            raise RuntimeError(
+                f"einsum(): output subscript {c} does not appear in the equation "
+                "for any input operand"
+            )
         else:
             out.append(c)
     return "".join(out)
@@ -385,8 +456,10 @@ def _scaled_sum(input, product, beta, alpha, name):  # noqa: A002
     """``beta * input + alpha * product``, where a zero factor drops its term (NaN included)
     but keeps it in the graph with a zero gradient, as PyTorch does."""
     if input.dtype is not product.dtype:
-        raise RuntimeError(f"{name}: expected self and mat2 to have the same dtype, but got "
-                           f"{tname(input.dtype)} and {tname(product.dtype)}")
+        raise RuntimeError(
+            f"{name}: expected self and mat2 to have the same dtype, but got "
+            f"{tname(input.dtype)} and {tname(product.dtype)}"
+        )
     try:
         if broadcast_shapes(input.shape, product.shape) != tuple(product.shape):
             raise ValueError
@@ -408,9 +481,11 @@ def _expand_error(input, product):  # noqa: A002
     n = len(target)
     padded = (1,) * (n - input.ndim) + tuple(input.shape)
     dim = next((d for d in range(n - 1, -1, -1) if padded[d] not in (1, target[d])), n - 1)
-    return RuntimeError(f"The expanded size of the tensor ({target[dim]}) must match the existing "
-                        f"size ({padded[dim]}) at non-singleton dimension {dim}.  Target sizes: "
-                        f"{_shape(product)}.  Tensor sizes: {_shape(input)}")
+    return RuntimeError(
+        f"The expanded size of the tensor ({target[dim]}) must match the existing "
+        f"size ({padded[dim]}) at non-singleton dimension {dim}.  Target sizes: "
+        f"{_shape(product)}.  Tensor sizes: {_shape(input)}"
+    )
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):  # noqa: A002
@@ -419,19 +494,24 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):  # noqa: A002
         if t.ndim != 2:
             raise RuntimeError(f"{name} must be a matrix, got {t.ndim}-D tensor")
     if input.dtype is not mat2.dtype:
-        raise RuntimeError(f"self and mat2 must have the same dtype, but got "
-                           f"{tname(input.dtype)} and {tname(mat2.dtype)}")
+        raise RuntimeError(
+            f"self and mat2 must have the same dtype, but got "
+            f"{tname(input.dtype)} and {tname(mat2.dtype)}"
+        )
     return write_out(_scaled_sum(input, mm(mat1, mat2), beta, alpha, "addmm"), out)
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):  # noqa: A002
     """``beta * input + alpha * (mat @ vec)``."""
     if mat.ndim != 2 or vec.ndim != 1:
-        raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, "
-                           f"{vec.ndim}")
+        raise RuntimeError(
+            f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, {vec.ndim}"
+        )
     if len({input.dtype, mat.dtype, vec.dtype}) > 1:
-        raise RuntimeError(f"addmv input tensors must have the same dtype, but got "
-                           f"{tname(input.dtype)}, {tname(mat.dtype)}, and {tname(vec.dtype)}")
+        raise RuntimeError(
+            f"addmv input tensors must have the same dtype, but got "
+            f"{tname(input.dtype)}, {tname(mat.dtype)}, and {tname(vec.dtype)}"
+        )
     return write_out(_scaled_sum(input, mv(mat, vec), beta, alpha, "addmv"), out)
 
 
@@ -443,8 +523,10 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):  # noqa: A002
     if vec1.dtype.category < 2:
         for arg, v in (("beta", beta), ("alpha", alpha)):
             if isinstance(v, float):
-                raise RuntimeError(f"For integral input tensors, argument {arg} must not be a "
-                                   "floating point number.")
+                raise RuntimeError(
+                    f"For integral input tensors, argument {arg} must not be a "
+                    "floating point number."
+                )
     return write_out(_scaled_sum(input, outer(vec1, vec2), beta, alpha, "addr"), out)
 
 
@@ -460,11 +542,13 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):  # noqa: A002
             raise RuntimeError(f"{name} must be a 3D tensor")
     b, n, m = batch1.shape
     if batch2.shape[0] != b:
-        raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {b} and "
-                           f"{batch2.shape[0]}")
+        raise RuntimeError(
+            f"batch1 and batch2 must have same number of batches, got {b} and {batch2.shape[0]}"
+        )
     if batch2.shape[1] != m:
-        raise RuntimeError(f"Incompatible matrix sizes for bmm ({n}x{m} and "
-                           f"{batch2.shape[1]}x{batch2.shape[2]})")
+        raise RuntimeError(
+            f"Incompatible matrix sizes for bmm ({n}x{m} and {batch2.shape[1]}x{batch2.shape[2]})"
+        )
     left = batch1.permute(1, 0, 2).reshape(n, b * m)
     product = mm(left, batch2.reshape(b * m, batch2.shape[2]))
     return write_out(_scaled_sum(input, product, beta, alpha, "addbmm"), out)
@@ -472,9 +556,12 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):  # noqa: A002
 
 def chain_matmul(*matrices, out=None):
     """Product of 2-D matrices (deprecated in PyTorch for :func:`ember.linalg.multi_dot`)."""
-    _warn_once("chain_matmul", "torch.chain_matmul is deprecated and will be removed in a future "
-               "PyTorch release. Use torch.linalg.multi_dot instead, which accepts a list of two "
-               "or more tensors rather than multiple parameters.")
+    _warn_once(
+        "chain_matmul",
+        "torch.chain_matmul is deprecated and will be removed in a future "
+        "PyTorch release. Use torch.linalg.multi_dot instead, which accepts a list of two "
+        "or more tensors rather than multiple parameters.",
+    )
     if not matrices:
         raise RuntimeError("chain_matmul(): Expected one or more matrices")
     for t in matrices:
@@ -504,14 +591,17 @@ def multi_dot(tensors, *, out=None):
         if i in (0, n - 1):
             if t.ndim not in (1, 2):
                 which = "first" if i == 0 else "last"
-                raise RuntimeError(f"multi_dot(): the {which} tensor must be 1D or 2D but got "
-                                   f"{t.ndim}D")
+                raise RuntimeError(
+                    f"multi_dot(): the {which} tensor must be 1D or 2D but got {t.ndim}D"
+                )
         elif t.ndim != 2:
             raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.ndim}D")
         if t.dtype is not tensors[0].dtype:
-            raise RuntimeError(f"multi_dot(): all tensors must have be the same dtype but tensor "
-                               f"0 is {tname(tensors[0].dtype)} and tensor {i} "
-                               f"{tname(t.dtype)}")
+            raise RuntimeError(
+                f"multi_dot(): all tensors must have be the same dtype but tensor "
+                f"0 is {tname(tensors[0].dtype)} and tensor {i} "
+                f"{tname(t.dtype)}"
+            )
     mats = list(tensors)
     if mats[0].ndim == 1:
         mats[0] = mats[0].unsqueeze(0)
@@ -519,9 +609,11 @@ def multi_dot(tensors, *, out=None):
         mats[-1] = mats[-1].unsqueeze(-1)
     for i in range(n - 1):
         if mats[i].shape[1] != mats[i + 1].shape[0]:
-            raise RuntimeError(f"multi_dot(): tensors {i} and {i + 1} with shapes "
-                               f"{_shape(mats[i])} and {_shape(mats[i + 1])} cannot be "
-                               "multiplied")
+            raise RuntimeError(
+                f"multi_dot(): tensors {i} and {i + 1} with shapes "
+                f"{_shape(mats[i])} and {_shape(mats[i + 1])} cannot be "
+                "multiplied"
+            )
     result = _chain(mats, _chain_order(mats), 0, n - 1)
     if tensors[0].ndim == 1:
         result = result.squeeze(0)

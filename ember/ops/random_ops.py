@@ -15,8 +15,9 @@ __all__: list[str] = []
 
 def _fill(self: Tensor, values) -> Tensor:
     if STATE.enabled and self.requires_grad and self.grad_fn is None:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
-                           "operation.")
+        raise RuntimeError(
+            "a leaf Variable that requires grad is being used in an in-place operation."
+        )
     from ..backend import backend_for
 
     self._data[...] = backend_for(self.device).from_host(values.astype(self.dtype.np), self.device)
@@ -58,8 +59,7 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
 
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     """Fill with samples from the Cauchy distribution."""
-    return _fill(self, median + sigma * generator_or_default(generator).standard_cauchy(
-        self.shape))
+    return _fill(self, median + sigma * generator_or_default(generator).standard_cauchy(self.shape))
 
 
 def random_(self, from_=0, to=None, *, generator=None):
@@ -69,7 +69,14 @@ def random_(self, from_=0, to=None, *, generator=None):
     return _fill(self, generator_or_default(generator).integers(from_, to, self.shape))
 
 
-METHODS = {"uniform_": uniform_, "normal_": normal_, "bernoulli_": bernoulli_,
-           "exponential_": exponential_, "geometric_": geometric_, "log_normal_": log_normal_,
-           "cauchy_": cauchy_, "random_": random_}
+METHODS = {
+    "uniform_": uniform_,
+    "normal_": normal_,
+    "bernoulli_": bernoulli_,
+    "exponential_": exponential_,
+    "geometric_": geometric_,
+    "log_normal_": log_normal_,
+    "cauchy_": cauchy_,
+    "random_": random_,
+}
 INPLACE: list[str] = []

@@ -14,9 +14,31 @@ from .prims import reduction as R
 from .prims.sorting import _take_along
 
 __all__ = [
-    "sum", "nansum", "mean", "nanmean", "prod", "max", "min", "amax", "amin", "aminmax",
-    "argmax", "argmin", "std", "var", "std_mean", "var_mean", "logsumexp", "all", "any",
-    "count_nonzero", "cumsum", "cumprod", "cummax", "cummin", "logcumsumexp",
+    "sum",
+    "nansum",
+    "mean",
+    "nanmean",
+    "prod",
+    "max",
+    "min",
+    "amax",
+    "amin",
+    "aminmax",
+    "argmax",
+    "argmin",
+    "std",
+    "var",
+    "std_mean",
+    "var_mean",
+    "logsumexp",
+    "all",
+    "any",
+    "count_nonzero",
+    "cumsum",
+    "cumprod",
+    "cummax",
+    "cummin",
+    "logcumsumexp",
 ]
 
 
@@ -38,8 +60,14 @@ def _int_to_long(input, dtype):
 
 
 def _cname(d):
-    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}.get(d.name, d.name.capitalize())
+    return {
+        "int64": "Long",
+        "int32": "Int",
+        "int16": "Short",
+        "int8": "Char",
+        "uint8": "Byte",
+        "bool": "Bool",
+    }.get(d.name, d.name.capitalize())
 
 
 def _check_nonempty(input, dims, name, dim_given):
@@ -47,8 +75,10 @@ def _check_nonempty(input, dims, name, dim_given):
     if input.numel() != 0:
         return
     if not dim_given:
-        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
-                           "input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+        raise RuntimeError(
+            f"{name}(): Expected reduction dim to be specified for "
+            "input.numel() == 0. Specify the reduction dim with the 'dim' argument."
+        )
     for d in dims:
         if input.shape[d] == 0:
             raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
@@ -76,8 +106,10 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002
     if dtype is not None:
         input = cast(input, dtype)
     if input._data.dtype not in FLOAT_NP:
-        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
-                           f"floating point or complex dtype. Got: {_cname(input.dtype)}")
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a "
+            f"floating point or complex dtype. Got: {_cname(input.dtype)}"
+        )
     return R._mean(input, dims=_dims(dim, input.ndim), keepdim=keepdim)
 
 
@@ -86,8 +118,10 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A
     if dtype is not None:
         input = cast(input, dtype)
     if input._data.dtype not in FLOAT_NP:
-        raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
-                           f"but got {_cname(input.dtype)}")
+        raise RuntimeError(
+            "nanmean(): expected input to have floating point or complex dtype "
+            f"but got {_cname(input.dtype)}"
+        )
     dims = _dims(dim, input.ndim)
     count = R._sum(~input.isnan(), dims=dims, keepdim=keepdim, dtype=None)
     return R._nansum(input, dims=dims, keepdim=keepdim) / count
@@ -138,8 +172,9 @@ def _minmax(name, reduce_op, arg_op, binary, rtype):
         if dim is None:
             _check_nonempty(input, (), name, False)
             return reduce_op(input, dims=tuple(range(input.ndim)), keepdim=False)
-        return _select_along(input, dim, keepdim, lambda x, d: arg_op(x, dim=d, keepdim=True),
-                             name, rtype)
+        return _select_along(
+            input, dim, keepdim, lambda x, d: arg_op(x, dim=d, keepdim=True), name, rtype
+        )
 
     fn.__name__ = fn.__qualname__ = name
     return fn
@@ -158,11 +193,15 @@ def _binary_min(a, b):
 
 
 max = _minmax("max", R._amax, R._argmax, _binary_max, return_types.max)  # noqa: A001
-max.__doc__ = ("Largest element (0-d), or ``(values, indices)`` along ``dim``; "
-               "``max(a, b)`` is :func:`maximum`.")
+max.__doc__ = (
+    "Largest element (0-d), or ``(values, indices)`` along ``dim``; "
+    "``max(a, b)`` is :func:`maximum`."
+)
 min = _minmax("min", R._amin, R._argmin, _binary_min, return_types.min)  # noqa: A001
-min.__doc__ = ("Smallest element (0-d), or ``(values, indices)`` along ``dim``; "
-               "``min(a, b)`` is :func:`minimum`.")
+min.__doc__ = (
+    "Smallest element (0-d), or ``(values, indices)`` along ``dim``; "
+    "``min(a, b)`` is :func:`minimum`."
+)
 
 
 def amax(input, dim=(), keepdim=False, *, out=None):  # noqa: A002
@@ -184,13 +223,16 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):  # noqa: A002
     dims = _dims(dim, input.ndim)
     if input.numel() == 0:
         if dim is None:
-            raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
-                               "operation has no identity.")
+            raise RuntimeError(
+                "aminmax(): cannot compute aminmax over an empty dimension as the "
+                "operation has no identity."
+            )
         d = wrap_dim(dim, input.ndim)
         if input.shape[d] == 0:
             raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
-    return return_types.aminmax(R._amin(input, dims=dims, keepdim=keepdim),
-                                R._amax(input, dims=dims, keepdim=keepdim))
+    return return_types.aminmax(
+        R._amin(input, dims=dims, keepdim=keepdim), R._amax(input, dims=dims, keepdim=keepdim)
+    )
 
 
 def _argext(name, op):
@@ -199,8 +241,9 @@ def _argext(name, op):
             raise RuntimeError(f"{name}(): does not support bool input")
         if dim is None:
             if input.numel() == 0:
-                raise IndexError(f"{name}(): Expected reduction dim to be specified for "
-                                 "input.numel() == 0.")
+                raise IndexError(
+                    f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
+                )
             out = op(input, dim=None, keepdim=False)
             return out.reshape([1] * input.ndim) if keepdim else out
         d = wrap_dim(dim, input.ndim)
@@ -235,9 +278,12 @@ def _var_args(name, input, dim, unbiased, correction):
     for d in dims:
         n *= input.shape[d]
     if n - correction <= 0:
-        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less "
-                      "than the reduction factor (input numel divided by output numel).",
-                      UserWarning, stacklevel=3)
+        warnings.warn(
+            f"{name}(): degrees of freedom is <= 0. Correction should be strictly less "
+            "than the reduction factor (input numel divided by output numel).",
+            UserWarning,
+            stacklevel=3,
+        )
     return dims, correction
 
 
@@ -256,15 +302,19 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
     """``(var, mean)`` over ``dim``."""
     dims, correction = _var_args("var_mean", input, dim, unbiased, correction)
-    return (R._var(input, dims=dims, correction=correction, keepdim=keepdim),
-            R._mean(input, dims=dims, keepdim=keepdim))
+    return (
+        R._var(input, dims=dims, correction=correction, keepdim=keepdim),
+        R._mean(input, dims=dims, keepdim=keepdim),
+    )
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
     """``(std, mean)`` over ``dim``."""
     dims, correction = _var_args("std_mean", input, dim, unbiased, correction)
-    return (R._std(input, dims=dims, correction=correction, keepdim=keepdim),
-            R._mean(input, dims=dims, keepdim=keepdim))
+    return (
+        R._std(input, dims=dims, correction=correction, keepdim=keepdim),
+        R._mean(input, dims=dims, keepdim=keepdim),
+    )
 
 
 def logsumexp(input, dim, keepdim=False, *, out=None):  # noqa: A002
@@ -298,10 +348,26 @@ def count_nonzero(input, dim=None):  # noqa: A002
 
 # Tensor methods (bound through ember.ops.sorting.METHODS, see there)
 METHODS = {
-    "nansum": nansum, "nanmean": nanmean, "prod": prod, "max": max, "min": min, "amax": amax,
-    "amin": amin, "aminmax": aminmax, "argmax": argmax, "argmin": argmin, "std": std,
-    "var": var, "logsumexp": logsumexp, "all": all, "any": any, "count_nonzero": count_nonzero,
-    "cumsum": cumsum, "cumprod": cumprod, "cummax": cummax, "cummin": cummin,
+    "nansum": nansum,
+    "nanmean": nanmean,
+    "prod": prod,
+    "max": max,
+    "min": min,
+    "amax": amax,
+    "amin": amin,
+    "aminmax": aminmax,
+    "argmax": argmax,
+    "argmin": argmin,
+    "std": std,
+    "var": var,
+    "logsumexp": logsumexp,
+    "all": all,
+    "any": any,
+    "count_nonzero": count_nonzero,
+    "cumsum": cumsum,
+    "cumprod": cumprod,
+    "cummax": cummax,
+    "cummin": cummin,
     "logcumsumexp": logcumsumexp,
 }
 INPLACE = ["cumsum", "cumprod"]

@@ -32,12 +32,14 @@ def _infer_shape(shape, numel, input_shape) -> tuple:
             known *= s
     if neg:
         if known == 0 or numel % known:
-            raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of "
-                               f"size {numel}")
+            raise RuntimeError(
+                f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}"
+            )
         shape[neg[0]] = numel // known
     elif known != numel:
-        raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size "
-                           f"{numel}")
+        raise RuntimeError(
+            f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}"
+        )
     return tuple(shape)
 
 
@@ -93,9 +95,9 @@ def flatten(input, start_dim=0, end_dim=-1):  # noqa: A002
     if s == e:
         return input
     n = 1
-    for d in shape[s:e + 1]:
+    for d in shape[s : e + 1]:
         n *= d
-    return reshape(input, (*shape[:s], n, *shape[e + 1:]))
+    return reshape(input, (*shape[:s], n, *shape[e + 1 :]))
 
 
 def unflatten(input, dim, sizes):  # noqa: A002
@@ -103,7 +105,7 @@ def unflatten(input, dim, sizes):  # noqa: A002
     shape = input.shape
     d = wrap_dim(dim, len(shape))
     sizes = _infer_shape(tuple(sizes), shape[d], shape)
-    return view(input, (*shape[:d], *sizes, *shape[d + 1:]))
+    return view(input, (*shape[:d], *sizes, *shape[d + 1 :]))
 
 
 def squeeze(input, dim=None):  # noqa: A002
@@ -133,9 +135,11 @@ def permute(input, *dims):  # noqa: A002
     dims = _shape_arg(dims)
     n = input.ndim
     if len(dims) != n:
-        raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does "
-                           "not match the length of the desired ordering of dimensions i.e. "
-                           f"input.dim() = {n} is not equal to len(dims) = {len(dims)}")
+        raise RuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does "
+            "not match the length of the desired ordering of dimensions i.e. "
+            f"input.dim() = {n} is not equal to len(dims) = {len(dims)}"
+        )
     wrapped = tuple(wrap_dim(d, n) for d in dims)
     if len(set(wrapped)) != n:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
@@ -174,9 +178,11 @@ def movedim(input, source, destination):  # noqa: A002
     src = (source,) if isinstance(source, int) else tuple(source)
     dst = (destination,) if isinstance(destination, int) else tuple(destination)
     if len(src) != len(dst):
-        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} "
-                           f"dims) should contain the same number of dims as destination "
-                           f"({list(dst)} dims)")
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({list(src)} "
+            f"dims) should contain the same number of dims as destination "
+            f"({list(dst)} dims)"
+        )
     src = [wrap_dim(d, n) for d in src]
     dst = [wrap_dim(d, n) for d in dst]
     for name, ds in (("source", src), ("destination", dst)):
@@ -196,27 +202,33 @@ def expand(input, *sizes):  # noqa: A002
     sizes = _shape_arg(sizes)
     shape = input.shape
     if len(sizes) < len(shape):
-        raise RuntimeError(f"expand(torch.FloatTensor{{[{', '.join(map(str, shape))}]}}, "
-                           f"size=[{', '.join(map(str, sizes))}]): the number of sizes provided "
-                           f"({len(sizes)}) must be greater or equal to the number of dimensions "
-                           f"in the tensor ({len(shape)})")
+        raise RuntimeError(
+            f"expand(torch.FloatTensor{{[{', '.join(map(str, shape))}]}}, "
+            f"size=[{', '.join(map(str, sizes))}]): the number of sizes provided "
+            f"({len(sizes)}) must be greater or equal to the number of dimensions "
+            f"in the tensor ({len(shape)})"
+        )
     lead = len(sizes) - len(shape)
     out = []
     for i, s in enumerate(sizes):
         if i < lead:
             if s < 0:
-                raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a "
-                                   "leading, non-existing dimension 0")
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({s}) isn't allowed in a "
+                    "leading, non-existing dimension 0"
+                )
             out.append(s)
             continue
         cur = shape[i - lead]
         if s == -1:
             s = cur
         if cur != s and cur != 1:
-            raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing "
-                               f"size ({cur}) at non-singleton dimension {i}.  Target sizes: "
-                               f"[{', '.join(map(str, sizes))}].  Tensor sizes: "
-                               f"[{', '.join(map(str, shape))}]")
+            raise RuntimeError(
+                f"The expanded size of the tensor ({s}) must match the existing "
+                f"size ({cur}) at non-singleton dimension {i}.  Target sizes: "
+                f"[{', '.join(map(str, sizes))}].  Tensor sizes: "
+                f"[{', '.join(map(str, shape))}]"
+            )
         out.append(s)
     out = tuple(out)
     if out == tuple(shape):
@@ -244,8 +256,9 @@ def broadcast_tensors(*tensors):
 
 def _tensor_list(tensors, name):
     if isinstance(tensors, Tensor):
-        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
-                        "Tensor")
+        raise TypeError(
+            f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor"
+        )
     tensors = list(tensors)
     if not tensors:
         if name == "cat":
@@ -258,8 +271,9 @@ def cat(tensors, dim=0, *, out=None):
     """Join tensors along an existing dim (1-D empty tensors are skipped, as in PyTorch)."""
     tensors = _tensor_list(tensors, "cat")
     dt = _dtype.result_type(*tensors)
-    tensors = [cast(t, dt) for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or \
-        [cast(tensors[0], dt)]
+    tensors = [cast(t, dt) for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or [
+        cast(tensors[0], dt)
+    ]
     ref = tensors[0]
     n = ref.ndim
     if n == 0:
@@ -267,13 +281,14 @@ def cat(tensors, dim=0, *, out=None):
     d = wrap_dim(dim, n)
     for i, x in enumerate(tensors):
         if x.ndim != n:
-            raise RuntimeError(f"Tensors must have same number of dimensions: got {n} and "
-                               f"{x.ndim}")
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {n} and {x.ndim}")
         for k in range(n):
             if k != d and x.shape[k] != ref.shape[k]:
-                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. "
-                                   f"Expected size {ref.shape[k]} but got size {x.shape[k]} for "
-                                   f"tensor number {i} in the list.")
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {d}. "
+                    f"Expected size {ref.shape[k]} but got size {x.shape[k]} for "
+                    f"tensor number {i} in the list."
+                )
     if len(tensors) == 1:
         return S._copy(tensors[0])
     return S._cat(*tensors, dim=d, shapes=tuple(t.shape for t in tensors))
@@ -288,9 +303,11 @@ def stack(tensors, dim=0, *, out=None):
     shape = tensors[0].shape
     for i, x in enumerate(tensors):
         if x.shape != shape:
-            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
-                               f"[{', '.join(map(str, shape))}] at entry 0 and "
-                               f"[{', '.join(map(str, x.shape))}] at entry {i}")
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got "
+                f"[{', '.join(map(str, shape))}] at entry 0 and "
+                f"[{', '.join(map(str, x.shape))}] at entry {i}"
+            )
     d = wrap_dim(dim, len(shape) + 1)
     return cat([unsqueeze(x, d) for x in tensors], d)
 
@@ -364,8 +381,10 @@ def select(input, dim, index):  # noqa: A002
     d = wrap_dim(dim, n)
     size = input.shape[d]
     if not -size <= index < size:
-        raise IndexError(f"select(): index {index} out of range for tensor of size "
-                         f"[{', '.join(map(str, input.shape))}] at dimension {d}")
+        raise IndexError(
+            f"select(): index {index} out of range for tensor of size "
+            f"[{', '.join(map(str, input.shape))}] at dimension {d}"
+        )
     key = (slice(None),) * d + (index,)
     return S._basic_index(input, key=key)
 
@@ -377,15 +396,18 @@ def split(tensor, split_size_or_sections, dim=0):
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
         if step <= 0 and size:
-            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
-                               f"dimension size of {size}")
+            raise RuntimeError(
+                f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}"
+            )
         sizes = [min(step, size - i) for i in range(0, size, step)] if size else [0]
     else:
         sizes = list(split_size_or_sections)
         if sum(sizes) != size:
-            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} "
-                               f"(input tensor's size at dimension {d}), but got split_sizes="
-                               f"{sizes}")
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {size} "
+                f"(input tensor's size at dimension {d}), but got split_sizes="
+                f"{sizes}"
+            )
     out = []
     start = 0
     for s in sizes:
@@ -468,8 +490,9 @@ def roll(input, shifts, dims=None):  # noqa: A002
     if not shifts:
         raise RuntimeError("`shifts` required")
     if len(shifts) != len(dims):
-        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:"
-                           f"{len(dims)}")
+        raise RuntimeError(
+            f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}"
+        )
     dims = tuple(wrap_dim(d, input.ndim) for d in dims)
     return S._roll(input, shifts=shifts, dims=dims)
 
@@ -482,8 +505,9 @@ def rot90(input, k=1, dims=(0, 1)):  # noqa: A002
         raise RuntimeError(f"expected total dims >= 2, but got total dims = {input.ndim}")
     d0, d1 = wrap_dim(dims[0], input.ndim), wrap_dim(dims[1], input.ndim)
     if d0 == d1:
-        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and "
-                           f"dim1 = {d1}")
+        raise RuntimeError(
+            f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}"
+        )
     k %= 4
     if k == 1:
         return transpose(flip(input, (d1,)), d0, d1)
@@ -498,15 +522,18 @@ def repeat(input, *sizes):  # noqa: A002
     """Tile ``input`` ``sizes`` times along each dim (leading dims may be added)."""
     sizes = _shape_arg(sizes)
     if len(sizes) < input.ndim:
-        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
-                           "of dimensions of tensor")
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number "
+            "of dimensions of tensor"
+        )
     lead = len(sizes) - input.ndim
     full = (1,) * lead + tuple(input.shape)
     if any(r < 0 for r in sizes):
         out = [r * s for r, s in zip(sizes, full)]
         bad = next(r for r in out if r < 0)
-        raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: "
-                           f"[{', '.join(map(str, out))}]")
+        raise RuntimeError(
+            f"Trying to create tensor with negative dimension {bad}: [{', '.join(map(str, out))}]"
+        )
     x = reshape(input, full) if lead else input
     return S._tile(x, reps=sizes)
 
@@ -545,8 +572,10 @@ def _index_key(key, ref):
             if k.dtype.category == 2:
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
             if k.device != ref.device:
-                raise RuntimeError("indices should be either on cpu or on the same device as the "
-                                   f"indexed tensor ({ref.device})")
+                raise RuntimeError(
+                    "indices should be either on cpu or on the same device as the "
+                    f"indexed tensor ({ref.device})"
+                )
             basic = False
             out.append(k._data.astype(bool) if k.dtype is _dtype.uint8 else k._data)
         elif isinstance(k, (list, tuple)) or hasattr(k, "__array__"):
@@ -558,8 +587,10 @@ def _index_key(key, ref):
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
             out.append(t._data)
         else:
-            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or "
-                             f"byte Variables are valid indices (got {type(k).__name__})")
+            raise IndexError(
+                "only integers, slices (`:`), ellipsis (`...`), None and long or "
+                f"byte Variables are valid indices (got {type(k).__name__})"
+            )
     return tuple(out), basic
 
 
@@ -584,16 +615,20 @@ def _setitem_error(input, np_key, value):  # noqa: A002
         target = input._data[np_key].shape
     except IndexError as e:
         return _index_error(e, input)
-    return RuntimeError(f"shape mismatch: value tensor of shape {_shape_str(value.shape)} cannot "
-                        f"be broadcast to indexing result of shape {_shape_str(target)}")
+    return RuntimeError(
+        f"shape mismatch: value tensor of shape {_shape_str(value.shape)} cannot "
+        f"be broadcast to indexing result of shape {_shape_str(target)}"
+    )
 
 
 def getitem(input, key):  # noqa: A002
     """``input[key]``: basic indexing gives a view; tensors, lists and masks give a copy."""
     np_key, basic = _index_key(key, input)
     if input.ndim == 0 and basic and any(type(k) is int for k in np_key):
-        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
-                         "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+        raise IndexError(
+            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+            "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"
+        )
     try:
         if basic:
             return S._basic_index(input, key=np_key)
@@ -614,8 +649,9 @@ def setitem(input, key, value):  # noqa: A002
     try:
         if not STATE.enabled or not (input.requires_grad or value.requires_grad):
             if input.requires_grad and input.grad_fn is None and STATE.enabled:
-                raise RuntimeError("a leaf Variable that requires grad is being used in an "
-                                   "in-place operation.")
+                raise RuntimeError(
+                    "a leaf Variable that requires grad is being used in an in-place operation."
+                )
             input._data[np_key] = value._data
             input._version_counter.v += 1
             return

@@ -15,8 +15,20 @@ from .prims import sorting as S
 from .reduction import _select_along
 
 __all__ = [
-    "sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode", "quantile",
-    "nanquantile", "unique", "unique_consecutive", "bincount", "histc",
+    "sort",
+    "argsort",
+    "msort",
+    "topk",
+    "kthvalue",
+    "median",
+    "nanmedian",
+    "mode",
+    "quantile",
+    "nanquantile",
+    "unique",
+    "unique_consecutive",
+    "bincount",
+    "histc",
 ]
 
 
@@ -71,8 +83,14 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):  # noqa: A002
         raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
-    return _select_along(input, dim, keepdim, lambda x, dd: S._kth_indices(x, k=k, dim=dd),
-                         "kthvalue", return_types.kthvalue)
+    return _select_along(
+        input,
+        dim,
+        keepdim,
+        lambda x, dd: S._kth_indices(x, k=k, dim=dd),
+        "kthvalue",
+        return_types.kthvalue,
+    )
 
 
 # ---------------------------------------------------------------------------- medians, mode
@@ -86,9 +104,14 @@ def _median(input, dim, keepdim, ignore_nan, name, rtype):
         idx = S._median_indices(flat, dim=0, ignore_nan=ignore_nan)
         value = S._take_along(flat.detach(), idx=idx._data, dim=0, accumulate=False)
         return S._select_value(input, value.reshape(()))
-    return _select_along(input, dim, keepdim,
-                         lambda x, d: S._median_indices(x, dim=d, ignore_nan=ignore_nan),
-                         name, rtype)
+    return _select_along(
+        input,
+        dim,
+        keepdim,
+        lambda x, d: S._median_indices(x, dim=d, ignore_nan=ignore_nan),
+        name,
+        rtype,
+    )
 
 
 def median(input, dim=None, keepdim=False, *, out=None):  # noqa: A002
@@ -103,8 +126,9 @@ def nanmedian(input, dim=None, keepdim=False, *, out=None):  # noqa: A002
 
 def mode(input, dim=-1, keepdim=False, *, out=None):  # noqa: A002
     """Most frequent value along ``dim`` (the smallest on ties) and its last index."""
-    return _select_along(input, dim, keepdim, lambda x, d: S._mode_indices(x, dim=d), "mode",
-                         return_types.mode)
+    return _select_along(
+        input, dim, keepdim, lambda x, d: S._mode_indices(x, dim=d), "mode", return_types.mode
+    )
 
 
 # ---------------------------------------------------------------------------- quantiles
@@ -133,8 +157,10 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
     if input.numel() == 0:
         raise RuntimeError(f"{name}() input tensor must be non-empty")
     if interpolation not in _INTERPOLATIONS:
-        raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, "
-                           f"midpoint or nearest, but got {interpolation}")
+        raise RuntimeError(
+            f"{name}() interpolation must be one of linear, lower, higher, "
+            f"midpoint or nearest, but got {interpolation}"
+        )
     if dim is None:
         x = input.reshape(-1)
     else:
@@ -180,8 +206,15 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=N
     return _quantile("quantile", input, q, dim, keepdim, interpolation, False)
 
 
-def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear",  # noqa: A002
-                out=None):
+def nanquantile(
+    input,
+    q,
+    dim=None,
+    keepdim=False,
+    *,
+    interpolation="linear",  # noqa: A002
+    out=None,
+):
     """Like :func:`quantile`, ignoring NaN."""
     return _quantile("nanquantile", input, q, dim, keepdim, interpolation, True)
 
@@ -200,8 +233,13 @@ def _unique_result(values, inverse, counts, return_inverse, return_counts):
     return tuple(out)
 
 
-def unique(input, sorted=True, return_inverse=False, return_counts=False,  # noqa: A002
-           dim=None):
+def unique(
+    input,
+    sorted=True,
+    return_inverse=False,
+    return_counts=False,  # noqa: A002
+    dim=None,
+):
     """The sorted unique elements (or slices along ``dim``), optionally inverse and counts."""
     d = None if dim is None else wrap_dim(dim, input.ndim)
     values, inverse, counts = S._unique(input, dim=d)
@@ -216,15 +254,24 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
 
 
 def _cname(d):
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-            "bool": "Bool", "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
-            "uint8": "Byte"}[d.name]
+    return {
+        "float32": "Float",
+        "float64": "Double",
+        "float16": "Half",
+        "bfloat16": "BFloat16",
+        "bool": "Bool",
+        "int64": "Long",
+        "int32": "Int",
+        "int16": "Short",
+        "int8": "Char",
+        "uint8": "Byte",
+    }[d.name]
 
 
 def bincount(input, weights=None, minlength=0):  # noqa: A002
     """Count of each non-negative integer in a 1-D tensor (sums of ``weights`` if given)."""
     if input.dtype.category != 1:
-        raise NotImplementedError(f'"bincount_cpu" not implemented for \'{_cname(input.dtype)}\'')
+        raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{_cname(input.dtype)}'")
     if input.ndim != 1 or (input.numel() and int(input.min()) < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if minlength < 0:
@@ -240,8 +287,7 @@ def bincount(input, weights=None, minlength=0):  # noqa: A002
 def histc(input, bins=100, min=0, max=0, *, out=None):  # noqa: A002
     """Histogram with ``bins`` equal bins over [min, max] (the data range when both are 0)."""
     if input._data.dtype not in FLOAT_NP:
-        raise NotImplementedError(f'"histogram_cpu" not implemented for '
-                                  f"'{_cname(input.dtype)}'")
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{_cname(input.dtype)}'")
     if bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
     lo, hi = float(min), float(max)
@@ -255,10 +301,20 @@ def histc(input, bins=100, min=0, max=0, *, out=None):  # noqa: A002
 
 
 METHODS = {
-    "sort": sort, "argsort": argsort, "msort": msort, "topk": topk, "kthvalue": kthvalue,
-    "median": median, "nanmedian": nanmedian, "mode": mode, "quantile": quantile,
-    "nanquantile": nanquantile, "unique": unique, "unique_consecutive": unique_consecutive,
-    "bincount": bincount, "histc": histc,
+    "sort": sort,
+    "argsort": argsort,
+    "msort": msort,
+    "topk": topk,
+    "kthvalue": kthvalue,
+    "median": median,
+    "nanmedian": nanmedian,
+    "mode": mode,
+    "quantile": quantile,
+    "nanquantile": nanquantile,
+    "unique": unique,
+    "unique_consecutive": unique_consecutive,
+    "bincount": bincount,
+    "histc": histc,
     # the reductions of ember.ops.reduction, which ember._methods does not list as self-declaring
     **reducing.METHODS,
 }

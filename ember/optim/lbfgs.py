@@ -48,8 +48,7 @@ def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
     return (xmin_bound + xmax_bound) / 2.0
 
 
-def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-9,
-                  max_ls=25):
+def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-9, max_ls=25):
     """Line search satisfying the strong Wolfe conditions (PyTorch's port of minFunc)."""
     d_norm = _max_abs(d)
     g = g.copy()
@@ -76,8 +75,9 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
         min_step = t + 0.01 * (t - t_prev)
         max_step = t * 10
         tmp = t
-        t = _cubic_interpolate(t_prev, f_prev, gtd_prev, t, f_new, gtd_new,
-                               bounds=(min_step, max_step))
+        t = _cubic_interpolate(
+            t_prev, f_prev, gtd_prev, t, f_new, gtd_new, bounds=(min_step, max_step)
+        )
         t_prev, f_prev, g_prev, gtd_prev = tmp, f_new, g_new.copy(), gtd_new
         f_new, g_new = obj_func(x, t, d)
         ls_func_evals += 1
@@ -92,8 +92,9 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
     while not done and ls_iter < max_ls:
         if abs(bracket[1] - bracket[0]) * d_norm < tolerance_change:
             break
-        t = _cubic_interpolate(bracket[0], bracket_f[0], bracket_gtd[0],
-                               bracket[1], bracket_f[1], bracket_gtd[1])
+        t = _cubic_interpolate(
+            bracket[0], bracket_f[0], bracket_gtd[0], bracket[1], bracket_f[1], bracket_gtd[1]
+        )
         # keep away from the bracket's ends unless progress stalls
         eps = 0.1 * (max(bracket) - min(bracket))
         if min(max(bracket) - t, t - min(bracket)) < eps:
@@ -170,15 +171,29 @@ class LBFGS(Optimizer):
 
     _scalar_state_keys = ()
 
-    def __init__(self, params, lr=1, max_iter: int = 20, max_eval: int | None = None,
-                 tolerance_grad: float = 1e-7, tolerance_change: float = 1e-9,
-                 history_size: int = 100, line_search_fn: str | None = None) -> None:
+    def __init__(
+        self,
+        params,
+        lr=1,
+        max_iter: int = 20,
+        max_eval: int | None = None,
+        tolerance_grad: float = 1e-7,
+        tolerance_change: float = 1e-9,
+        history_size: int = 100,
+        line_search_fn: str | None = None,
+    ) -> None:
         _check_lr(lr)
         if max_eval is None:
             max_eval = max_iter * 5 // 4
-        defaults = {"lr": lr, "max_iter": max_iter, "max_eval": max_eval,
-                    "tolerance_grad": tolerance_grad, "tolerance_change": tolerance_change,
-                    "history_size": history_size, "line_search_fn": line_search_fn}
+        defaults = {
+            "lr": lr,
+            "max_iter": max_iter,
+            "max_eval": max_eval,
+            "tolerance_grad": tolerance_grad,
+            "tolerance_change": tolerance_change,
+            "history_size": history_size,
+            "line_search_fn": line_search_fn,
+        }
         super().__init__(params, defaults)
         if len(self.param_groups) != 1:
             raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
@@ -187,15 +202,19 @@ class LBFGS(Optimizer):
     def _gather_flat_grad(self):
         p0 = self._params[0]._data
         xp = backend_of(p0).xp
-        views = [p.grad._data.reshape(-1) if p.grad is not None
-                 else xp.zeros(p._data.size, dtype=p._data.dtype) for p in self._params]
+        views = [
+            p.grad._data.reshape(-1)
+            if p.grad is not None
+            else xp.zeros(p._data.size, dtype=p._data.dtype)
+            for p in self._params
+        ]
         return xp.concatenate(views)
 
     def _add_grad(self, step_size, update) -> None:
         offset = 0
         for p in self._params:
             numel = p._data.size
-            _add_(p._data, update[offset:offset + numel].reshape(p._data.shape), step_size)
+            _add_(p._data, update[offset : offset + numel].reshape(p._data.shape), step_size)
             p._version_counter.v += 1
             offset += numel
 
@@ -300,7 +319,8 @@ class LBFGS(Optimizer):
                     return self._directional_evaluate(evaluate, x, t, d)
 
                 loss, flat_grad, t, ls_func_evals = _strong_wolfe(
-                    obj_func, x_init, t, d, loss, flat_grad, gtd, max_ls=max_eval - current_evals)
+                    obj_func, x_init, t, d, loss, flat_grad, gtd, max_ls=max_eval - current_evals
+                )
                 self._add_grad(t, d)
                 opt_cond = _max_abs(flat_grad) <= tolerance_grad
             else:
@@ -320,8 +340,17 @@ class LBFGS(Optimizer):
             if abs(loss - prev_loss) < tolerance_change:
                 break
 
-        state.update({"d": d, "t": t, "old_dirs": old_dirs, "old_stps": old_stps, "ro": ro,
-                      "H_diag": H_diag, "prev_flat_grad": prev_flat_grad})
+        state.update(
+            {
+                "d": d,
+                "t": t,
+                "old_dirs": old_dirs,
+                "old_stps": old_stps,
+                "ro": ro,
+                "H_diag": H_diag,
+                "prev_flat_grad": prev_flat_grad,
+            }
+        )
         if al is not None:
             state["al"] = al
         for key in _ARRAY_KEYS:

@@ -23,18 +23,37 @@ class Rprop(Optimizer):
         capturable, foreach, differentiable: accepted for compatibility.
     """
 
-    _group_compat = {"foreach": None, "maximize": False, "differentiable": False,
-                     "capturable": False}
+    _group_compat = {
+        "foreach": None,
+        "maximize": False,
+        "differentiable": False,
+        "capturable": False,
+    }
 
-    def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *,
-                 capturable: bool = False, foreach: bool | None = None, maximize: bool = False,
-                 differentiable: bool = False) -> None:
+    def __init__(
+        self,
+        params,
+        lr=1e-2,
+        etas=(0.5, 1.2),
+        step_sizes=(1e-6, 50),
+        *,
+        capturable: bool = False,
+        foreach: bool | None = None,
+        maximize: bool = False,
+        differentiable: bool = False,
+    ) -> None:
         _check_lr(lr)
         if not 0.0 < etas[0] < 1.0 < etas[1]:
             raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
-        defaults = {"lr": lr, "etas": etas, "step_sizes": step_sizes, "foreach": foreach,
-                    "maximize": maximize, "differentiable": differentiable,
-                    "capturable": capturable}
+        defaults = {
+            "lr": lr,
+            "etas": etas,
+            "step_sizes": step_sizes,
+            "foreach": foreach,
+            "maximize": maximize,
+            "differentiable": differentiable,
+            "capturable": capturable,
+        }
         super().__init__(params, defaults)
 
     def _init_state(self, p, state, group):
@@ -53,11 +72,13 @@ class Rprop(Optimizer):
         step_size = state["step_size"]._data
         xp = _xp(param)
         sign = xp.sign(grad * prev)
-        factor = xp.where(sign > 0, _s(etaplus, sign),
-                          xp.where(sign < 0, _s(etaminus, sign), _s(1, sign)))
+        factor = xp.where(
+            sign > 0, _s(etaplus, sign), xp.where(sign < 0, _s(etaminus, sign), _s(1, sign))
+        )
         step_size *= factor
-        xp.clip(step_size, _s(step_size_min, step_size), _s(step_size_max, step_size),
-                out=step_size)
+        xp.clip(
+            step_size, _s(step_size_min, step_size), _s(step_size_max, step_size), out=step_size
+        )
         grad = xp.where(factor == _s(etaminus, factor), _s(0, grad), grad)
         update = xp.sign(grad)
         update *= _s(-1, update)

@@ -17,8 +17,15 @@ from ..nn.modules.module import Module
 from .lr_scheduler._base import LRScheduler, _format_param
 from .optimizer import _lerp_
 
-__all__ = ["AveragedModel", "update_bn", "SWALR", "get_ema_multi_avg_fn",
-           "get_swa_multi_avg_fn", "get_ema_avg_fn", "get_swa_avg_fn"]
+__all__ = [
+    "AveragedModel",
+    "update_bn",
+    "SWALR",
+    "get_ema_multi_avg_fn",
+    "get_swa_multi_avg_fn",
+    "get_ema_avg_fn",
+    "get_swa_avg_fn",
+]
 
 
 def _lerp_tensors_(targets, sources, weight) -> None:
@@ -30,8 +37,9 @@ def _lerp_tensors_(targets, sources, weight) -> None:
 def get_ema_multi_avg_fn(decay=0.999):
     """An in-place exponential-moving-average update over lists of tensors (``multi_avg_fn``)."""
     if decay < 0.0 or decay > 1.0:
-        raise ValueError(f"Invalid decay value {decay} provided. Please provide a value in "
-                         "[0,1] range.")
+        raise ValueError(
+            f"Invalid decay value {decay} provided. Please provide a value in [0,1] range."
+        )
 
     def ema_update(ema_param_list, current_param_list, _):
         with no_grad():
@@ -62,8 +70,9 @@ def get_swa_multi_avg_fn():
 def get_ema_avg_fn(decay=0.999):
     """An exponential-moving-average function ``(ema, current, n) -> new ema`` (``avg_fn``)."""
     if decay < 0.0 or decay > 1.0:
-        raise ValueError(f"Invalid decay value {decay} provided. Please provide a value in "
-                         "[0,1] range.")
+        raise ValueError(
+            f"Invalid decay value {decay} provided. Please provide a value in [0,1] range."
+        )
 
     def ema_update(ema_param, current_param, num_averaged):
         with no_grad():
@@ -95,8 +104,9 @@ class AveragedModel(Module):
         use_buffers (bool): average buffers too, instead of copying them (default: False).
     """
 
-    def __init__(self, model: Module, device=None, avg_fn=None, multi_avg_fn=None,
-                 use_buffers: bool = False) -> None:
+    def __init__(
+        self, model: Module, device=None, avg_fn=None, multi_avg_fn=None, use_buffers: bool = False
+    ) -> None:
         super().__init__()
         if avg_fn is not None and multi_avg_fn is not None:
             raise AssertionError("Only one of avg_fn and multi_avg_fn should be provided")
@@ -198,14 +208,16 @@ class SWALR(LRScheduler):
         last_epoch (int): index of the last epoch (default: -1).
     """
 
-    def __init__(self, optimizer, swa_lr, anneal_epochs=10, anneal_strategy: str = "cos",
-                 last_epoch=-1) -> None:
+    def __init__(
+        self, optimizer, swa_lr, anneal_epochs=10, anneal_strategy: str = "cos", last_epoch=-1
+    ) -> None:
         swa_lrs = _format_param("swa_lr", optimizer, swa_lr)
         for lr, group in zip(swa_lrs, optimizer.param_groups):
             group["swa_lr"] = lr
         if anneal_strategy not in ["cos", "linear"]:
-            raise ValueError("anneal_strategy must be one of 'cos' or 'linear', instead got "
-                             f"{anneal_strategy}")
+            raise ValueError(
+                f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}"
+            )
         self._set_anneal_func(anneal_strategy)
         if not isinstance(anneal_epochs, int) or anneal_epochs < 0:
             raise ValueError(f"anneal_epochs must be equal or greater than 0, got {anneal_epochs}")
@@ -229,19 +241,27 @@ class SWALR(LRScheduler):
     def get_lr(self) -> list:
         """The annealed learning rates of the current epoch."""
         if not self._get_lr_called_within_step:
-            warnings.warn("To get the last learning rate computed by the scheduler, please use "
-                          "`get_last_lr()`.", UserWarning, stacklevel=2)
+            warnings.warn(
+                "To get the last learning rate computed by the scheduler, please use "
+                "`get_last_lr()`.",
+                UserWarning,
+                stacklevel=2,
+            )
         step = self._step_count - 1
         if self.anneal_epochs == 0:
             step = max(1, step)
         prev_t = max(0, min(1, (step - 1) / max(1, self.anneal_epochs)))
         prev_alpha = self.anneal_func(prev_t)
-        prev_lrs = [self._get_initial_lr(group["lr"], group["swa_lr"], prev_alpha)
-                    for group in self.optimizer.param_groups]
+        prev_lrs = [
+            self._get_initial_lr(group["lr"], group["swa_lr"], prev_alpha)
+            for group in self.optimizer.param_groups
+        ]
         t = max(0, min(1, step / max(1, self.anneal_epochs)))
         alpha = self.anneal_func(t)
-        return [group["swa_lr"] * alpha + lr * (1 - alpha)
-                for group, lr in zip(self.optimizer.param_groups, prev_lrs)]
+        return [
+            group["swa_lr"] * alpha + lr * (1 - alpha)
+            for group, lr in zip(self.optimizer.param_groups, prev_lrs)
+        ]
 
     def _set_anneal_func(self, anneal_strategy: str) -> None:
         self._anneal_strategy = anneal_strategy

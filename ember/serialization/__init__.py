@@ -16,5 +16,16 @@ from ._safe_globals import add_safe_globals, clear_safe_globals, get_safe_global
 from ._save import save
 from .safetensors import SafetensorError, load_file, safe_open, save_file
 
-__all__ = ["SafetensorError", "add_safe_globals", "clear_safe_globals", "get_safe_globals",
-           "load", "load_file", "safe_globals", "safe_open", "safetensors", "save", "save_file"]
+__all__ = [
+    "SafetensorError",
+    "add_safe_globals",
+    "clear_safe_globals",
+    "get_safe_globals",
+    "load",
+    "load_file",
+    "safe_globals",
+    "safe_open",
+    "safetensors",
+    "save",
+    "save_file",
+]

@@ -74,8 +74,9 @@ def _rebuild_tensor(storage, storage_offset, size, stride):
     return _wrap(tensor_array(storage, storage_offset, size, stride))
 
 
-def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=False,
-                       backward_hooks=None, metadata=None):
+def _rebuild_tensor_v2(
+    storage, storage_offset, size, stride, requires_grad=False, backward_hooks=None, metadata=None
+):
     _check(type(requires_grad) is bool, "requires_grad must be a bool")
     t = _rebuild_tensor(storage, storage_offset, size, stride)
     if requires_grad:
@@ -84,8 +85,10 @@ def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=Fals
 
 
 def _rebuild_parameter(data, requires_grad, backward_hooks=None):
-    _check(isinstance(data, Tensor) and type(requires_grad) is bool,
-           "_rebuild_parameter(tensor, bool, hooks)")
+    _check(
+        isinstance(data, Tensor) and type(requires_grad) is bool,
+        "_rebuild_parameter(tensor, bool, hooks)",
+    )
     return Parameter(data, requires_grad)
 
 
@@ -96,9 +99,12 @@ def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):
 
 
 def _rebuild_from_type_v2(func, new_type, args, state):
-    _check(func in (REBUILD_TENSOR_V2, REBUILD_TENSOR, REBUILD_PARAMETER)
-           and new_type in (TENSOR_TYPE, PARAMETER_TYPE) and type(args) is tuple,
-           "_rebuild_from_type_v2(rebuild function, tensor type, args, state)")
+    _check(
+        func in (REBUILD_TENSOR_V2, REBUILD_TENSOR, REBUILD_PARAMETER)
+        and new_type in (TENSOR_TYPE, PARAMETER_TYPE)
+        and type(args) is tuple,
+        "_rebuild_from_type_v2(rebuild function, tensor type, args, state)",
+    )
     out = func(*args)
     if new_type is PARAMETER_TYPE and not isinstance(out, Parameter):
         out = Parameter(out, out.requires_grad)
@@ -117,15 +123,19 @@ def set_state(obj, state) -> None:
     _check(isinstance(state, dict), f"object state must be a dict, got {type(state).__name__}")
     cls = type(obj)
     for key, value in state.items():
-        _check(type(key) is str and not key.startswith("__") and not hasattr(cls, key),
-               f"cannot restore attribute {key!r} of a {cls.__name__}")
+        _check(
+            type(key) is str and not key.startswith("__") and not hasattr(cls, key),
+            f"cannot restore attribute {key!r} of a {cls.__name__}",
+        )
         obj.__dict__[key] = value
 
 
 # ---------------------------------------------------------------------------- plain values
 def _ordered_dict(*args):
-    _check(len(args) == 0 or (len(args) == 1 and isinstance(args[0], (list, tuple, dict))),
-           "OrderedDict(items)")
+    _check(
+        len(args) == 0 or (len(args) == 1 and isinstance(args[0], (list, tuple, dict))),
+        "OrderedDict(items)",
+    )
     return collections.OrderedDict(*args)
 
 
@@ -136,8 +146,10 @@ def _counter(*args):
 
 def _set_of(kind):
     def build(*args):
-        _check(len(args) == 0 or (len(args) == 1 and type(args[0]) in (list, tuple, set)),
-               f"{kind.__name__}(items)")
+        _check(
+            len(args) == 0 or (len(args) == 1 and type(args[0]) in (list, tuple, set)),
+            f"{kind.__name__}(items)",
+        )
         return kind(*args)
 
     return build
@@ -145,8 +157,10 @@ def _set_of(kind):
 
 def _numbers(kind, count):
     def build(*args):
-        _check(len(args) <= count and all(type(a) in (int, float, bool) for a in args),
-               f"{kind.__name__}(numbers)")
+        _check(
+            len(args) <= count and all(type(a) in (int, float, bool) for a in args),
+            f"{kind.__name__}(numbers)",
+        )
         return kind(*args)
 
     return build
@@ -170,8 +184,10 @@ def _bytearray(*args):
 
 
 def _encode(text, encoding="utf-8"):
-    _check(type(text) is str and encoding in ("latin1", "latin-1", "utf-8"),
-           "_codecs.encode(str, 'latin1')")
+    _check(
+        type(text) is str and encoding in ("latin1", "latin-1", "utf-8"),
+        "_codecs.encode(str, 'latin1')",
+    )
     return text.encode(encoding)
 
 
@@ -199,25 +215,42 @@ def _np_reconstruct(subtype, shape, typecode):
 
 
 def _np_scalar(dt, data=b""):
-    _check(isinstance(dt, np.dtype) and not dt.hasobject and type(data) is bytes
-           and len(data) == dt.itemsize, "numpy scalar(dtype, bytes)")
+    _check(
+        isinstance(dt, np.dtype)
+        and not dt.hasobject
+        and type(data) is bytes
+        and len(data) == dt.itemsize,
+        "numpy scalar(dtype, bytes)",
+    )
     return np.frombuffer(data, dt)[0]
 
 
 def _build_ndarray(arr, state):
     _check(type(state) is tuple and len(state) == 5, "ndarray state")
     _, shape, dt, fortran, raw = state
-    _check(type(shape) is tuple and all(type(n) is int and n >= 0 for n in shape)
-           and isinstance(dt, np.dtype) and not dt.hasobject and type(fortran) is bool
-           and type(raw) is bytes and len(raw) == int(np.prod(shape)) * dt.itemsize,
-           "ndarray state (version, shape, dtype, is_fortran, bytes)")
+    _check(
+        type(shape) is tuple
+        and all(type(n) is int and n >= 0 for n in shape)
+        and isinstance(dt, np.dtype)
+        and not dt.hasobject
+        and type(fortran) is bool
+        and type(raw) is bytes
+        and len(raw) == int(np.prod(shape)) * dt.itemsize,
+        "ndarray state (version, shape, dtype, is_fortran, bytes)",
+    )
     arr.__setstate__(state)
 
 
 def _build_dtype(dt, state):
-    _check(type(state) is tuple and len(state) == 8 and state[2] is None and state[3] is None
-           and state[4] is None and all(type(v) is int for v in (state[0], *state[5:])),
-           "numpy dtype state of a plain dtype")
+    _check(
+        type(state) is tuple
+        and len(state) == 8
+        and state[2] is None
+        and state[3] is None
+        and state[4] is None
+        and all(type(v) is int for v in (state[0], *state[5:])),
+        "numpy dtype state of a plain dtype",
+    )
     dt.__setstate__(state)
     _check(not dt.hasobject, "numpy object dtypes are not loaded")
 
@@ -255,8 +288,10 @@ def build(inst, state, weights_only: bool) -> None:
     elif _safe_globals.is_trusted(kind):
         _build_trusted(inst, state)
     else:
-        _fail(f"Unsupported BUILD of a {kind.__module__}.{kind.__qualname__} object: ember.load "
-              "only restores the state of tensors and dicts")
+        _fail(
+            f"Unsupported BUILD of a {kind.__module__}.{kind.__qualname__} object: ember.load "
+            "only restores the state of tensors and dicts"
+        )
 
 
 # ---------------------------------------------------------------------------- the tables
@@ -280,21 +315,23 @@ _ALLOWED = {
     ("torch._tensor", "Tensor"): TENSOR_TYPE,
     ("torch.nn.parameter", "Parameter"): PARAMETER_TYPE,
     ("torch.storage", "UntypedStorage"): StorageType("UntypedStorage", _dtype.uint8),
-    **_callables({
-        "torch._utils._rebuild_parameter_with_state": _rebuild_parameter_with_state,
-        "torch._tensor._rebuild_from_type_v2": _rebuild_from_type_v2,
-        "collections.OrderedDict": _ordered_dict,
-        "collections.Counter": _counter,
-        "builtins.set": _set_of(set),
-        "builtins.frozenset": _set_of(frozenset),
-        "builtins.complex": _numbers(complex, 2),
-        "builtins.slice": _slice,
-        "builtins.range": _range,
-        "builtins.bytearray": _bytearray,
-        "_codecs.encode": _encode,
-        "torch.Size": _size,
-        "torch.device": _device,
-    }),
+    **_callables(
+        {
+            "torch._utils._rebuild_parameter_with_state": _rebuild_parameter_with_state,
+            "torch._tensor._rebuild_from_type_v2": _rebuild_from_type_v2,
+            "collections.OrderedDict": _ordered_dict,
+            "collections.Counter": _counter,
+            "builtins.set": _set_of(set),
+            "builtins.frozenset": _set_of(frozenset),
+            "builtins.complex": _numbers(complex, 2),
+            "builtins.slice": _slice,
+            "builtins.range": _range,
+            "builtins.bytearray": _bytearray,
+            "_codecs.encode": _encode,
+            "torch.Size": _size,
+            "torch.device": _device,
+        }
+    ),
 }
 for _name, _dt in DTYPE_OF_STORAGE.items():
     _ALLOWED["torch", _name] = _ALLOWED["torch.cuda", _name] = StorageType(_name, _dt)
@@ -303,16 +340,33 @@ for _name, _dt in DTYPE_OF_STORAGE.items():
 _EXTRA = {  # plain data that only weights_only=False loads
     ("argparse", "Namespace"): Marker("argparse.Namespace", new=argparse.Namespace),
     ("numpy", "ndarray"): NDARRAY_TYPE,
-    **_callables({
-        "numpy.dtype": _np_dtype,
-        "numpy._core.multiarray._reconstruct": _np_reconstruct,
-        "numpy._core.multiarray.scalar": _np_scalar,
-    }),
+    **_callables(
+        {
+            "numpy.dtype": _np_dtype,
+            "numpy._core.multiarray._reconstruct": _np_reconstruct,
+            "numpy._core.multiarray.scalar": _np_scalar,
+        }
+    ),
 }
 _MODULE_ALIASES = {"__builtin__": "builtins", "numpy.core.multiarray": "numpy._core.multiarray"}
-_TORCH_DTYPE_NAMES = {"uint16", "uint32", "uint64", "complex32", "complex64", "complex128",
-                      "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz",
-                      "float8_e8m0fnu", "qint8", "quint8", "qint32", "bits8", "bits16"}
+_TORCH_DTYPE_NAMES = {
+    "uint16",
+    "uint32",
+    "uint64",
+    "complex32",
+    "complex64",
+    "complex128",
+    "float8_e4m3fn",
+    "float8_e5m2",
+    "float8_e4m3fnuz",
+    "float8_e5m2fnuz",
+    "float8_e8m0fnu",
+    "qint8",
+    "quint8",
+    "qint32",
+    "bits8",
+    "bits16",
+}
 
 
 def find_global(module: str, name: str, weights_only: bool):
@@ -329,11 +383,16 @@ def find_global(module: str, name: str, weights_only: bool):
         found = _safe_globals.lookup(module, name)
     if found is not None:
         return found
-    if key[0] in ("torch", "torch.cuda") and (name in FOREIGN_STORAGES
-                                              or name in _TORCH_DTYPE_NAMES):
+    if key[0] in ("torch", "torch.cuda") and (
+        name in FOREIGN_STORAGES or name in _TORCH_DTYPE_NAMES
+    ):
         dt = FOREIGN_STORAGES.get(name, name)
-        _fail(f"The checkpoint holds data of dtype torch.{dt} ({module}.{name}), which ember "
-              "does not support")
-    return _fail(f"Unsupported global: GLOBAL {module}.{name} was not an allowed global. "
-                 "ember.load only rebuilds tensors, containers and plain values; it never "
-                 "imports or calls anything else.")
+        _fail(
+            f"The checkpoint holds data of dtype torch.{dt} ({module}.{name}), which ember "
+            "does not support"
+        )
+    return _fail(
+        f"Unsupported global: GLOBAL {module}.{name} was not an allowed global. "
+        "ember.load only rebuilds tensors, containers and plain values; it never "
+        "imports or calls anything else."
+    )

@@ -38,13 +38,20 @@ def load_legacy(stream, restore, weights_only: bool, encoding: str):
     end = stream.seek(0, 2)
     stream.seek(start + 257)
     if stream.read(5) == b"ustar":
-        raise RuntimeError("this is a tar checkpoint from PyTorch < 0.4, which ember.load "
-                           "does not read; re-save it with a recent torch.save")
+        raise RuntimeError(
+            "this is a tar checkpoint from PyTorch < 0.4, which ember.load "
+            "does not read; re-save it with a recent torch.save"
+        )
     stream.seek(start)
 
     def unpickle(persistent_load=None):
-        return Unpickler(stream, persistent_load=persistent_load, weights_only=weights_only,
-                         encoding=encoding, size_limit=end).load()
+        return Unpickler(
+            stream,
+            persistent_load=persistent_load,
+            weights_only=weights_only,
+            encoding=encoding,
+            size_limit=end,
+        ).load()
 
     if unpickle() != MAGIC_NUMBER:
         raise RuntimeError("Invalid magic number; corrupt file?")
@@ -58,8 +65,10 @@ def load_legacy(stream, restore, weights_only: bool, encoding: str):
     def persistent_load(pid):
         if type(pid) is not tuple or not pid or _ascii(pid[0]) != "storage" or len(pid) != 6:
             if type(pid) is tuple and pid and _ascii(pid[0]) == "module":
-                raise pickle.UnpicklingError("the checkpoint stores a whole nn.Module (its "
-                                             "class); save and load model.state_dict() instead")
+                raise pickle.UnpicklingError(
+                    "the checkpoint stores a whole nn.Module (its "
+                    "class); save and load model.state_dict() instead"
+                )
             raise pickle.UnpicklingError(f"invalid persistent id in checkpoint: {pid!r}")
         _, storage_type, key, location, numel, view = pid
         dtype = storage_dtype(storage_type)
@@ -67,8 +76,10 @@ def load_legacy(stream, restore, weights_only: bool, encoding: str):
             raise pickle.UnpicklingError(f"invalid storage description in checkpoint: {pid!r}")
         if key not in roots:
             if numel * dtype.itemsize > end - start:
-                raise RuntimeError(f"storage {key!r} claims {numel} elements, more than the "
-                                   "file holds: corrupt file?")
+                raise RuntimeError(
+                    f"storage {key!r} claims {numel} elements, more than the "
+                    "file holds: corrupt file?"
+                )
             data = np.empty(numel * dtype.itemsize, np.uint8)
             storage = restore(LoadedStorage(data, dtype), _ascii(location))
             roots[key] = storage
@@ -77,10 +88,14 @@ def load_legacy(stream, restore, weights_only: bool, encoding: str):
             return storage
         view_key, offset, size = view  # a PyTorch < 1.0 storage view into the root
         item = dtype.itemsize
-        if not (type(offset) is int and type(size) is int and offset >= 0
-                and offset + size <= storage.size()):
+        if not (
+            type(offset) is int
+            and type(size) is int
+            and offset >= 0
+            and offset + size <= storage.size()
+        ):
             raise pickle.UnpicklingError(f"invalid storage view in checkpoint: {view!r}")
-        return LoadedStorage(storage.data[offset * item:(offset + size) * item], dtype)
+        return LoadedStorage(storage.data[offset * item : (offset + size) * item], dtype)
 
     result = unpickle(persistent_load)
     keys = unpickle()
@@ -93,8 +108,10 @@ def load_legacy(stream, restore, weights_only: bool, encoding: str):
         storage = roots[key]
         (numel,) = struct.unpack("<q", _read_exact(stream, 8))
         if numel != storage.size():
-            raise RuntimeError(f"storage {key!r} holds {numel} elements in the file but "
-                               f"{storage.size()} in its description: corrupt file?")
+            raise RuntimeError(
+                f"storage {key!r} holds {numel} elements in the file but "
+                f"{storage.size()} in its description: corrupt file?"
+            )
         on_host = isinstance(storage.data, np.ndarray)
         host = storage.data if on_host else np.empty(storage.nbytes(), np.uint8)
         _fill(stream, readinto, host)

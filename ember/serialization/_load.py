@@ -20,8 +20,15 @@ from ._zip_format import ZipReader, is_zip
 _SWAP_VIEW = {2: np.uint16, 4: np.uint32, 8: np.uint64}
 
 
-def load(f, map_location=None, pickle_module=None, *, weights_only: bool | None = True,
-         mmap: bool | None = None, **pickle_load_args):
+def load(
+    f,
+    map_location=None,
+    pickle_module=None,
+    *,
+    weights_only: bool | None = True,
+    mmap: bool | None = None,
+    **pickle_load_args,
+):
     """Load an object saved with ``torch.save`` or ``ember.save``, as ``torch.load`` does.
 
     Args:
@@ -46,8 +53,9 @@ def load(f, map_location=None, pickle_module=None, *, weights_only: bool | None 
     if pickle_load_args:
         raise TypeError(f"load() got unexpected keyword arguments {sorted(pickle_load_args)}")
     if pickle_module is not None and pickle_module is not pickle:
-        raise ValueError("ember.load uses its own restricted unpickler; pickle_module must be "
-                         "None or pickle")
+        raise ValueError(
+            "ember.load uses its own restricted unpickler; pickle_module must be None or pickle"
+        )
     restore = _restore_function(map_location)
     weights_only = True if weights_only is None else bool(weights_only)  # None: torch's default
     options = (restore, weights_only, encoding)
@@ -71,9 +79,11 @@ def _load_stream(stream, options, mmap: bool, is_path: bool):
     except Exception as e:
         raise _corrupt(e) from e
     if mmap and not zipped:
-        raise RuntimeError("mmap can only be used with files saved with "
-                           "`torch.save(_use_new_zipfile_serialization=True)`, please "
-                           "torch.save your checkpoint with this option in order to use mmap.")
+        raise RuntimeError(
+            "mmap can only be used with files saved with "
+            "`torch.save(_use_new_zipfile_serialization=True)`, please "
+            "torch.save your checkpoint with this option in order to use mmap."
+        )
     if mmap and not is_path:
         raise ValueError("f must be a file path in order to use the mmap argument")
     try:
@@ -87,8 +97,9 @@ def _load_stream(stream, options, mmap: bool, is_path: bool):
 
 
 def _corrupt(e: Exception) -> RuntimeError:
-    return RuntimeError("ember.load: the file is corrupt or not a torch.save checkpoint "
-                        f"({type(e).__name__}: {e})")
+    return RuntimeError(
+        f"ember.load: the file is corrupt or not a torch.save checkpoint ({type(e).__name__}: {e})"
+    )
 
 
 def storage_dtype(storage_type) -> _dtype.dtype:
@@ -110,12 +121,14 @@ def byteswap(data, dtype: _dtype.dtype) -> None:
 def _load_zip(stream, options, use_mmap: bool):
     restore, weights_only, encoding = options
     reader = ZipReader(stream)
-    byteorder = reader.read("byteorder").decode("ascii") if reader.has_record("byteorder") \
-        else "little"
+    byteorder = (
+        reader.read("byteorder").decode("ascii") if reader.has_record("byteorder") else "little"
+    )
     if byteorder not in ("little", "big"):
         raise ValueError("Unknown endianness type: " + byteorder)
-    mapped = mmap_module.mmap(stream.fileno(), 0, access=mmap_module.ACCESS_COPY) \
-        if use_mmap else None
+    mapped = (
+        mmap_module.mmap(stream.fileno(), 0, access=mmap_module.ACCESS_COPY) if use_mmap else None
+    )
     loaded = {}
 
     def persistent_load(pid):
@@ -125,14 +138,12 @@ def _load_zip(stream, options, use_mmap: bool):
         if key in loaded:
             return loaded[key]
         dtype = storage_dtype(storage_type)
-        if type(key) is not str or type(location) is not str or type(numel) is not int \
-                or numel < 0:
+        if type(key) is not str or type(location) is not str or type(numel) is not int or numel < 0:
             raise pickle.UnpicklingError(f"invalid storage description in checkpoint: {pid!r}")
         name = f"data/{key}"
         nbytes = numel * dtype.itemsize
         if reader.size(name) != nbytes:  # checked before allocating anything
-            raise RuntimeError(f"record {name} holds {reader.size(name)} bytes, "
-                               f"expected {nbytes}")
+            raise RuntimeError(f"record {name} holds {reader.size(name)} bytes, expected {nbytes}")
         if mapped is not None:
             data = np.frombuffer(mapped, np.uint8, nbytes, reader.data_offset(name))
         else:
@@ -145,8 +156,12 @@ def _load_zip(stream, options, use_mmap: bool):
         return storage
 
     pickle_bytes = reader.read("data.pkl")
-    unpickler = Unpickler(io.BytesIO(pickle_bytes), persistent_load=persistent_load,
-                          weights_only=weights_only, encoding=encoding)
+    unpickler = Unpickler(
+        io.BytesIO(pickle_bytes),
+        persistent_load=persistent_load,
+        weights_only=weights_only,
+        encoding=encoding,
+    )
     return unpickler.load()
 
 
@@ -160,8 +175,10 @@ def _restore_function(map_location):
         return lambda storage, location: default_restore(storage, target)
     if isinstance(map_location, dict):
         return lambda storage, location: default_restore(
-            storage, str(map_location.get(location, location)))
+            storage, str(map_location.get(location, location))
+        )
     if callable(map_location):
+
         def restore(storage, location):
             try:
                 result = map_location(storage, location)
@@ -170,13 +187,18 @@ def _restore_function(map_location):
             if result is None:
                 return default_restore(storage, location)
             if not isinstance(result, LoadedStorage):
-                raise _CallbackError(TypeError(f"map_location must return a storage or None, "
-                                               f"got {type(result).__name__}"))
+                raise _CallbackError(
+                    TypeError(
+                        f"map_location must return a storage or None, got {type(result).__name__}"
+                    )
+                )
             return result
 
         return restore
-    raise TypeError("map_location should be None, a str, a device, a dict or a callable, got "
-                    f"{type(map_location).__name__}")
+    raise TypeError(
+        "map_location should be None, a str, a device, a dict or a callable, got "
+        f"{type(map_location).__name__}"
+    )
 
 
 def default_restore(storage: LoadedStorage, location: str) -> LoadedStorage:
@@ -192,14 +214,17 @@ def default_restore(storage: LoadedStorage, location: str) -> LoadedStorage:
                 "Attempting to deserialize object on a CUDA device but "
                 "torch.cuda.is_available() is False. If you are running on a CPU-only machine, "
                 "please use torch.load with map_location=torch.device('cpu') to map your "
-                "storages to the CPU.")
+                "storages to the CPU."
+            )
         index = cuda.current_device() if dev.index is None else dev.index
         count = cuda.device_count()
         if index >= count:
             raise RuntimeError(
                 f"Attempting to deserialize object on CUDA device {index} but "
                 f"torch.cuda.device_count() is {count}. Please use torch.load with map_location "
-                "to map your storages to an existing device.")
+                "to map your storages to an existing device."
+            )
         return storage.to(device_cls("cuda", index))
-    raise RuntimeError(f"don't know how to restore data location of a storage "
-                       f"(tagged with {location})")
+    raise RuntimeError(
+        f"don't know how to restore data location of a storage (tagged with {location})"
+    )

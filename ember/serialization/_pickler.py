@@ -85,8 +85,7 @@ def _root(arr):
         base = root.base
         if isinstance(base, kind):
             root = base
-        elif hasattr(base, "__array_interface__") and isinstance(getattr(base, "base", None),
-                                                                  kind):
+        elif hasattr(base, "__array_interface__") and isinstance(getattr(base, "base", None), kind):
             root = base.base  # numpy's as_strided keeps its source behind a DummyArray
         else:
             return root
@@ -186,11 +185,15 @@ class TorchPickler(pickle._Pickler):
     def _reduce_tensor(self, t: Tensor):
         hooks = collections.OrderedDict()
         if isinstance(t, Parameter):
-            return (torch_global("torch._utils", "_rebuild_parameter"),
-                    (t.detach(), t.requires_grad, hooks))
+            return (
+                torch_global("torch._utils", "_rebuild_parameter"),
+                (t.detach(), t.requires_grad, hooks),
+            )
         ref, offset, size, stride = self.storages.tensor_args(t)
-        return (torch_global("torch._utils", "_rebuild_tensor_v2"),
-                (ref, offset, size, stride, t.requires_grad, hooks))
+        return (
+            torch_global("torch._utils", "_rebuild_tensor_v2"),
+            (ref, offset, size, stride, t.requires_grad, hooks),
+        )
 
     def _save_torch_global(self, obj: TorchGlobal):
         if self.proto >= 4:

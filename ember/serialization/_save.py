@@ -35,11 +35,15 @@ def save(obj, f, pickle_module=None, pickle_protocol: int = 2) -> None:
         >>> ember.serialization.save({"w": ember.ones(2)}, "ckpt.pt")  # doctest: +SKIP
     """
     if pickle_module is not None and pickle_module is not pickle:
-        raise ValueError("ember.save pickles with its own torch-compatible pickler; "
-                         "pickle_module must be None or pickle")
+        raise ValueError(
+            "ember.save pickles with its own torch-compatible pickler; "
+            "pickle_module must be None or pickle"
+        )
     if type(pickle_protocol) is not int or not 2 <= pickle_protocol <= pickle.HIGHEST_PROTOCOL:
-        raise ValueError(f"pickle_protocol must be an int from 2 to {pickle.HIGHEST_PROTOCOL}, "
-                         f"got {pickle_protocol!r}")
+        raise ValueError(
+            f"pickle_protocol must be an int from 2 to {pickle.HIGHEST_PROTOCOL}, "
+            f"got {pickle_protocol!r}"
+        )
     data_pkl, storages = dump(obj, pickle_protocol)  # fails before any file is touched
     if isinstance(f, (str, bytes, os.PathLike)):
         with atomic_write(f) as stream:
@@ -101,8 +105,9 @@ def _create_temp(parent: str, name: str):
         tmp = os.path.join(parent, f".{name}.{secrets.token_hex(6)}.tmp")
         try:
             # 0o666 and the process umask: the permissions ``open(path, "wb")`` would give
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                         0o666)
+            fd = os.open(
+                tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666
+            )
         except FileExistsError:
             continue
         return fd, tmp

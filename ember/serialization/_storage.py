@@ -14,16 +14,28 @@ from ..backend import backend_for, backend_of, device_of
 
 # PyTorch's legacy storage class of each dtype (the names pickles refer to).
 STORAGE_NAMES = {
-    _dtype.float32: "FloatStorage", _dtype.float64: "DoubleStorage",
-    _dtype.float16: "HalfStorage", _dtype.bfloat16: "BFloat16Storage",
-    _dtype.int64: "LongStorage", _dtype.int32: "IntStorage", _dtype.int16: "ShortStorage",
-    _dtype.int8: "CharStorage", _dtype.uint8: "ByteStorage", _dtype.bool: "BoolStorage",
+    _dtype.float32: "FloatStorage",
+    _dtype.float64: "DoubleStorage",
+    _dtype.float16: "HalfStorage",
+    _dtype.bfloat16: "BFloat16Storage",
+    _dtype.int64: "LongStorage",
+    _dtype.int32: "IntStorage",
+    _dtype.int16: "ShortStorage",
+    _dtype.int8: "CharStorage",
+    _dtype.uint8: "ByteStorage",
+    _dtype.bool: "BoolStorage",
 }
 DTYPE_OF_STORAGE = {name: dt for dt, name in STORAGE_NAMES.items()}
 # torch storage classes whose dtype ember lacks: named in errors instead of silently misread
-FOREIGN_STORAGES = {"ComplexFloatStorage": "complex64", "ComplexDoubleStorage": "complex128",
-                    "QInt8Storage": "qint8", "QUInt8Storage": "quint8", "QInt32Storage": "qint32",
-                    "QUInt4x2Storage": "quint4x2", "QUInt2x4Storage": "quint2x4"}
+FOREIGN_STORAGES = {
+    "ComplexFloatStorage": "complex64",
+    "ComplexDoubleStorage": "complex128",
+    "QInt8Storage": "qint8",
+    "QUInt8Storage": "quint8",
+    "QInt32Storage": "qint32",
+    "QUInt4x2Storage": "quint4x2",
+    "QUInt2x4Storage": "quint2x4",
+}
 
 
 class StorageType:
@@ -108,11 +120,15 @@ def tensor_array(storage: LoadedStorage, offset, size, stride):
     dt = storage.dtype
     size, stride = tuple(size), tuple(stride)
     if not all(type(v) is int for v in (offset, *size, *stride)) or len(size) != len(stride):
-        raise RuntimeError(f"invalid tensor geometry in checkpoint: size {size}, stride {stride}, "
-                           f"storage offset {offset!r}")
+        raise RuntimeError(
+            f"invalid tensor geometry in checkpoint: size {size}, stride {stride}, "
+            f"storage offset {offset!r}"
+        )
     if any(v < 0 for v in (offset, *size, *stride)):
-        raise RuntimeError(f"negative size, stride or offset in checkpoint: size {size}, "
-                           f"stride {stride}, storage offset {offset}")
+        raise RuntimeError(
+            f"negative size, stride or offset in checkpoint: size {size}, "
+            f"stride {stride}, storage offset {offset}"
+        )
     numel = storage.size()
     if 0 in size:
         return backend_of(storage.data).xp.empty(size, dtype=dt.np)
@@ -121,7 +137,8 @@ def tensor_array(storage: LoadedStorage, offset, size, stride):
         raise RuntimeError(
             f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, "
             f"and itemsize {dt.itemsize} requiring a storage size of {needed * dt.itemsize} are "
-            f"out of bounds for storage of size {numel * dt.itemsize}")
+            f"out of bounds for storage of size {numel * dt.itemsize}"
+        )
     item = dt.itemsize
     byte_strides = tuple(s * item for s in stride)
     data = storage.data

@@ -28,8 +28,15 @@ class Unpickler:
     Python 2 ``str`` objects (as in :class:`pickle.Unpickler`).
     """
 
-    def __init__(self, stream, *, persistent_load=None, weights_only: bool = True,
-                 encoding: str = "ASCII", size_limit: int | None = None):
+    def __init__(
+        self,
+        stream,
+        *,
+        persistent_load=None,
+        weights_only: bool = True,
+        encoding: str = "ASCII",
+        size_limit: int | None = None,
+    ):
         self._stream = stream
         self._read_raw = stream.read
         self._readline = stream.readline
@@ -57,13 +64,23 @@ class Unpickler:
                     raise EOFError("Ran out of input")
                 handler = dispatch.get(op[0])
                 if handler is None:
-                    raise pickle.UnpicklingError(f"Unsupported operand {op[0]} "
-                                                 f"({op!r}) in pickle data")
+                    raise pickle.UnpicklingError(
+                        f"Unsupported operand {op[0]} ({op!r}) in pickle data"
+                    )
                 handler(self)
         except (pickle.UnpicklingError, EOFError, RuntimeError):
             raise
-        except (IndexError, KeyError, ValueError, TypeError, struct.error, UnicodeError,
-                OverflowError, AttributeError, RecursionError) as e:
+        except (
+            IndexError,
+            KeyError,
+            ValueError,
+            TypeError,
+            struct.error,
+            UnicodeError,
+            OverflowError,
+            AttributeError,
+            RecursionError,
+        ) as e:
             raise pickle.UnpicklingError(f"invalid pickle data ({type(e).__name__}: {e})") from e
 
     # ------------------------------------------------------------------ input helpers
@@ -109,8 +126,10 @@ class Unpickler:
 
     def _persistent(self, pid):
         if self._persistent_load is None:
-            raise pickle.UnpicklingError("A load persistent id instruction was encountered, but "
-                                         "no persistent_load function was specified.")
+            raise pickle.UnpicklingError(
+                "A load persistent id instruction was encountered, but "
+                "no persistent_load function was specified."
+            )
         self.stack.append(self._persistent_load(pid))
 
 
@@ -294,8 +313,9 @@ def _newobj(u, kwargs=None):
         u.stack.append(cls.__new__(cls, *args, **(kwargs or {})))
         return
     if not isinstance(cls, _allowlist.Marker) or cls.new is None or args or kwargs:
-        raise pickle.UnpicklingError(f"NEWOBJ may only create an allowed plain-data class, "
-                                     f"not {cls!r}")
+        raise pickle.UnpicklingError(
+            f"NEWOBJ may only create an allowed plain-data class, not {cls!r}"
+        )
     u.stack.append(cls.new.__new__(cls.new))
 
 

@@ -53,8 +53,20 @@ class ZipWriter:
         if pad:
             extra += struct.pack("<HH", _PAD_FIELD, pad - 4) + b"Z" * (pad - 4)
         size32 = _MARK32 if zip64 else size
-        header = struct.pack("<IHHHHHIIIHH", _LOCAL_SIG, 45 if zip64 else 20, 0, 0, 0, _DOS_DATE,
-                             crc, size32, size32, len(name_b), len(extra))
+        header = struct.pack(
+            "<IHHHHHIIIHH",
+            _LOCAL_SIG,
+            45 if zip64 else 20,
+            0,
+            0,
+            0,
+            _DOS_DATE,
+            crc,
+            size32,
+            size32,
+            len(name_b),
+            len(extra),
+        )
         self._entries.append((name_b, crc, size, self._pos))
         self._write(header + name_b + extra)
         self._write(view)
@@ -75,15 +87,39 @@ class ZipWriter:
             if fields:
                 extra = struct.pack(f"<HH{len(fields)}Q", 1, 8 * len(fields), *fields)
             version = 45 if fields else 20
-            self._write(struct.pack("<IHHHHHHIIIHHHHHII", _CENTRAL_SIG, version, version, 0, 0, 0,
-                                    _DOS_DATE, crc, size32, size32, len(name_b), len(extra), 0, 0,
-                                    0, 0, offset32) + name_b + extra)
+            self._write(
+                struct.pack(
+                    "<IHHHHHHIIIHHHHHII",
+                    _CENTRAL_SIG,
+                    version,
+                    version,
+                    0,
+                    0,
+                    0,
+                    _DOS_DATE,
+                    crc,
+                    size32,
+                    size32,
+                    len(name_b),
+                    len(extra),
+                    0,
+                    0,
+                    0,
+                    0,
+                    offset32,
+                )
+                + name_b
+                + extra
+            )
         cd_size = self._pos - cd_start
         count = len(self._entries)
         if count >= _MAX_ENTRIES or cd_start >= _ZIP64_LIMIT or cd_size >= _ZIP64_LIMIT:
             eocd64 = self._pos
-            self._write(struct.pack("<IQHHIIQQQQ", _EOCD64_SIG, 44, 45, 45, 0, 0, count, count,
-                                    cd_size, cd_start))
+            self._write(
+                struct.pack(
+                    "<IQHHIIQQQQ", _EOCD64_SIG, 44, 45, 45, 0, 0, count, count, cd_size, cd_start
+                )
+            )
             self._write(struct.pack("<IIQI", _LOCATOR64_SIG, 0, eocd64, 1))
             count = _MARK16 if count >= _MAX_ENTRIES else count
             cd_size = _MARK32 if cd_size >= _ZIP64_LIMIT else cd_size
@@ -115,15 +151,18 @@ class ZipReader:
             raise RuntimeError("the zip file has no data.pkl record: not a torch.save checkpoint")
         self.prefix = min(names, key=len)[: -len("data.pkl")]
         if self.has_record("constants.pkl"):
-            raise RuntimeError("this file is a TorchScript archive (torch.jit.save); "
-                               "ember.load reads torch.save checkpoints only")
+            raise RuntimeError(
+                "this file is a TorchScript archive (torch.jit.save); "
+                "ember.load reads torch.save checkpoints only"
+            )
 
     def _info(self, name: str) -> zipfile.ZipInfo:
         try:
             return self.zip.getinfo(self.prefix + name)
         except KeyError:
-            raise RuntimeError(f"the checkpoint has no record {self.prefix}{name}: "
-                               "corrupt file?") from None
+            raise RuntimeError(
+                f"the checkpoint has no record {self.prefix}{name}: corrupt file?"
+            ) from None
 
     def has_record(self, name: str) -> bool:
         """Whether ``<archive>/<name>`` exists."""
@@ -158,8 +197,9 @@ class ZipReader:
         info = self._info(name)
         view = memoryview(out).cast("B")
         if info.file_size != view.nbytes:
-            raise RuntimeError(f"record {info.filename} holds {info.file_size} bytes, "
-                               f"expected {view.nbytes}")
+            raise RuntimeError(
+                f"record {info.filename} holds {info.file_size} bytes, expected {view.nbytes}"
+            )
         readinto = getattr(self._stream, "readinto", None)
         if info.compress_type != zipfile.ZIP_STORED or readinto is None:
             view[:] = self.zip.read(info.filename)

@@ -24,9 +24,18 @@ __all__ = ["SafetensorError", "load", "load_file", "safe_open", "save", "save_fi
 
 # dtype codes in the reference implementation's order (its sort puts larger ones first)
 _CODES = ["BOOL", "U8", "I8", "I16", "F16", "BF16", "I32", "F32", "F64", "I64"]
-_DTYPE_OF = {"BOOL": _dtype.bool, "U8": _dtype.uint8, "I8": _dtype.int8, "I16": _dtype.int16,
-             "F16": _dtype.float16, "BF16": _dtype.bfloat16, "I32": _dtype.int32,
-             "F32": _dtype.float32, "F64": _dtype.float64, "I64": _dtype.int64}
+_DTYPE_OF = {
+    "BOOL": _dtype.bool,
+    "U8": _dtype.uint8,
+    "I8": _dtype.int8,
+    "I16": _dtype.int16,
+    "F16": _dtype.float16,
+    "BF16": _dtype.bfloat16,
+    "I32": _dtype.int32,
+    "F32": _dtype.float32,
+    "F64": _dtype.float64,
+    "I64": _dtype.int64,
+}
 _CODE_OF = {dt: code for code, dt in _DTYPE_OF.items()}
 _RANK = {code: i for i, code in enumerate(_CODES)}
 _MAX_HEADER = 100_000_000
@@ -42,12 +51,16 @@ def _header(tensors: dict, metadata) -> tuple[bytes, list]:
         raise ValueError(f"Expected a dict of [str, Tensor] but received {type(tensors)}")
     for name, t in tensors.items():
         if not isinstance(name, str) or not isinstance(t, Tensor):
-            raise ValueError(f"Expected a dict of [str, Tensor] but received "
-                             f"{type(name).__name__}: {type(t).__name__}")
+            raise ValueError(
+                f"Expected a dict of [str, Tensor] but received "
+                f"{type(name).__name__}: {type(t).__name__}"
+            )
         if name == "__metadata__":
             raise ValueError("'__metadata__' is reserved for the header's metadata")
-    if metadata is not None and (not isinstance(metadata, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in metadata.items())):
+    if metadata is not None and (
+        not isinstance(metadata, dict)
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in metadata.items())
+    ):
         raise TypeError("metadata must be a dict of str to str")
     order = sorted(tensors, key=lambda n: (-_RANK[_CODE_OF[tensors[n].dtype]], n))
     header = {} if metadata is None else {"__metadata__": metadata}
@@ -55,8 +68,11 @@ def _header(tensors: dict, metadata) -> tuple[bytes, list]:
     for name in order:
         t = tensors[name]
         arr = backend_of(t._data).to_host(t._data)
-        header[name] = {"dtype": _CODE_OF[t.dtype], "shape": list(arr.shape),
-                        "data_offsets": [offset, offset + arr.nbytes]}
+        header[name] = {
+            "dtype": _CODE_OF[t.dtype],
+            "shape": list(arr.shape),
+            "data_offsets": [offset, offset + arr.nbytes],
+        }
         offset += arr.nbytes
         arrays.append(arr)
     text = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
@@ -78,8 +94,7 @@ def save(tensors: dict[str, Tensor], metadata: dict[str, str] | None = None) -> 
     return head + b"".join(_le_bytes(a) for a in arrays)
 
 
-def save_file(tensors: dict[str, Tensor], filename, metadata: dict[str, str] | None = None
-              ) -> None:
+def save_file(tensors: dict[str, Tensor], filename, metadata: dict[str, str] | None = None) -> None:
     """Write a dict of tensors to ``filename`` in safetensors format (atomically)."""
     head, arrays = _header(tensors, metadata)
     with atomic_write(filename) as stream:
@@ -106,21 +121,27 @@ def _parse_header(prefix: bytes, total: int, read_header):
     if not isinstance(header, dict):
         raise SafetensorError("Error while deserializing header: expected a JSON object")
     metadata = header.pop("__metadata__", None)
-    if metadata is not None and not (isinstance(metadata, dict) and all(
-            isinstance(v, str) for v in metadata.values())):
-        raise SafetensorError("Error while deserializing header: __metadata__ must map "
-                              "strings to strings")
+    if metadata is not None and not (
+        isinstance(metadata, dict) and all(isinstance(v, str) for v in metadata.values())
+    ):
+        raise SafetensorError(
+            "Error while deserializing header: __metadata__ must map strings to strings"
+        )
     entries = [_entry(name, info) for name, info in header.items()]
     entries.sort(key=lambda e: (e[3], e[4]))
     position = 0
     for name, _, _, begin, end in entries:
         if begin != position:
-            raise SafetensorError(f"Error while deserializing header: invalid offset for "
-                                  f"tensor {name!r} (data must be contiguous, no holes)")
+            raise SafetensorError(
+                f"Error while deserializing header: invalid offset for "
+                f"tensor {name!r} (data must be contiguous, no holes)"
+            )
         position = end
     if 8 + n + position != total:
-        raise SafetensorError("Error while deserializing header: the data section does not "
-                              "match the tensors it describes (incomplete or extra data)")
+        raise SafetensorError(
+            "Error while deserializing header: the data section does not "
+            "match the tensors it describes (incomplete or extra data)"
+        )
     return metadata, entries, 8 + n
 
 
@@ -130,15 +151,22 @@ def _entry(name, info):
     code, shape, offsets = info.get("dtype"), info.get("shape"), info.get("data_offsets")
     if code not in _DTYPE_OF:
         raise SafetensorError(f"tensor {name!r} has dtype {code!r}, which ember does not support")
-    ints = isinstance(shape, list) and isinstance(offsets, list) and len(offsets) == 2 and all(
-        type(v) is int and v >= 0 for v in (*shape, *offsets))
+    ints = (
+        isinstance(shape, list)
+        and isinstance(offsets, list)
+        and len(offsets) == 2
+        and all(type(v) is int and v >= 0 for v in (*shape, *offsets))
+    )
     if not ints or offsets[0] > offsets[1]:
-        raise SafetensorError(f"Error while deserializing header: bad shape or data_offsets "
-                              f"for tensor {name!r}")
+        raise SafetensorError(
+            f"Error while deserializing header: bad shape or data_offsets for tensor {name!r}"
+        )
     dt = _DTYPE_OF[code]
     if int(np.prod(shape, dtype=object)) * dt.itemsize != offsets[1] - offsets[0]:
-        raise SafetensorError(f"Error while deserializing header: tensor {name!r} of shape "
-                              f"{shape} and dtype {code} does not fill data_offsets {offsets}")
+        raise SafetensorError(
+            f"Error while deserializing header: tensor {name!r} of shape "
+            f"{shape} and dtype {code} does not fill data_offsets {offsets}"
+        )
     return name, dt, tuple(shape), offsets[0], offsets[1]
 
 
@@ -151,11 +179,12 @@ def _tensor(buffer: np.ndarray, dt, shape, device) -> Tensor:
 def load(data: bytes) -> dict[str, Tensor]:
     """The dict of tensors in a safetensors buffer (``safetensors.torch.load``)."""
     data = memoryview(data).cast("B")
-    metadata, entries, start = _parse_header(bytes(data[:8]), data.nbytes,
-                                             lambda n: bytes(data[8:8 + n]))
+    metadata, entries, start = _parse_header(
+        bytes(data[:8]), data.nbytes, lambda n: bytes(data[8 : 8 + n])
+    )
     out = {}
     for name, dt, shape, begin, end in entries:
-        buffer = np.frombuffer(data[start + begin:start + end], np.uint8).copy()
+        buffer = np.frombuffer(data[start + begin : start + end], np.uint8).copy()
         out[name] = _tensor(buffer, dt, shape, "cpu")
     return out
 
@@ -172,7 +201,8 @@ class safe_open:
             total = self._file.seek(0, 2)
             self._file.seek(0)
             self._metadata, entries, self._start = _parse_header(
-                self._file.read(8), total, self._file.read)
+                self._file.read(8), total, self._file.read
+            )
         except BaseException:
             self._file.close()
             raise

@@ -13,8 +13,10 @@ from ..oracle import assert_same
 
 def _pair(values, requires_grad=True):
     a = np.asarray(values, dtype=np.float64)
-    return (ember.tensor(a, requires_grad=requires_grad),
-            torch.tensor(a, requires_grad=requires_grad))
+    return (
+        ember.tensor(a, requires_grad=requires_grad),
+        torch.tensor(a, requires_grad=requires_grad),
+    )
 
 
 def test_fan_out_accumulates():
@@ -80,7 +82,7 @@ def test_double_backward_matches_torch():
     e, t = _pair([0.3, -1.2, 2.0])
     results = []
     for lib, x in ((ember, e), (torch, t)):
-        y = (x ** 3 + x.sin() * x).sum()
+        y = (x**3 + x.sin() * x).sum()
         (g,) = lib.autograd.grad(y, x, create_graph=True)
         (gg,) = lib.autograd.grad(g.sum(), x, create_graph=True)
         (ggg,) = lib.autograd.grad((gg * gg).sum(), x)
@@ -99,8 +101,10 @@ def test_grad_allow_unused_and_grad_outputs():
     with pytest.raises(RuntimeError, match="appears to not have been used"):
         ember.autograd.grad((e * 2).sum(), [e, e2])
     go = np.array([0.5, -2.0])
-    assert_same(ember.autograd.grad(e * e, e, ember.tensor(go))[0],
-                torch.autograd.grad(t * t, t, torch.tensor(go))[0])
+    assert_same(
+        ember.autograd.grad(e * e, e, ember.tensor(go))[0],
+        torch.autograd.grad(t * t, t, torch.tensor(go))[0],
+    )
 
 
 def test_grad_does_not_touch_dot_grad():
@@ -266,8 +270,14 @@ def test_set_grad_enabled_as_function():
 
 def test_grad_fn_names_match_torch():
     e, t = _pair([1.0, 2.0])
-    for op in (lambda v: v * 2, lambda v: v + v, lambda v: v.exp(), lambda v: v.sum(),
-               lambda v: v / 3, lambda v: v.tanh()):
+    for op in (
+        lambda v: v * 2,
+        lambda v: v + v,
+        lambda v: v.exp(),
+        lambda v: v.sum(),
+        lambda v: v / 3,
+        lambda v: v.tanh(),
+    ):
         assert op(e).grad_fn.name() == type(op(t).grad_fn).__name__
 
 
@@ -277,8 +287,9 @@ def test_several_roots_where_one_feeds_another():
     for lib in (ember, torch):
         x = lib.tensor(a, requires_grad=True)
         y = x.exp()
-        g1 = lib.autograd.grad([y * 2, y], [x], [lib.ones(2, dtype=lib.float64)] * 2,
-                               retain_graph=True)
+        g1 = lib.autograd.grad(
+            [y * 2, y], [x], [lib.ones(2, dtype=lib.float64)] * 2, retain_graph=True
+        )
         g2 = lib.autograd.grad([y, y * 2], [x], [lib.ones(2, dtype=lib.float64)] * 2)
         res.append((g1[0], g2[0]))
     for e, t in zip(*res):

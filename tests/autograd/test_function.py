@@ -35,8 +35,7 @@ def test_custom_function_matches_torch():
         y = _make_square(lib).apply(x, 3.0)
         (y.sin()).sum().backward()
         res.append((y, x.grad))
-        assert type(y.grad_fn).__name__ == "SquareBackward" or \
-            y.grad_fn.name() == "SquareBackward"
+        assert type(y.grad_fn).__name__ == "SquareBackward" or y.grad_fn.name() == "SquareBackward"
     for e, t in zip(*res):
         assert_same(e, t)
 
@@ -109,7 +108,7 @@ def test_gradcheck_accepts_correct_and_rejects_wrong_gradients():
     with pytest.raises(RuntimeError, match="Jacobian mismatch"):
         ember.autograd.gradcheck(Wrong.apply, (x,))
     assert not ember.autograd.gradcheck(Wrong.apply, (x,), raise_exception=False)
-    assert ember.autograd.gradgradcheck(lambda v: (v ** 3).sum(), (x,))
+    assert ember.autograd.gradgradcheck(lambda v: (v**3).sum(), (x,))
 
 
 def test_jacobian_and_hessian_match_torch():
@@ -119,7 +118,7 @@ def test_jacobian_and_hessian_match_torch():
         return lambda v: (v.exp() * v.sum()).tanh()
 
     def g(lib):
-        return lambda v: (v ** 3).sum() + (v[0] * v[1])
+        return lambda v: (v**3).sum() + (v[0] * v[1])
 
     je = ember.autograd.functional.jacobian(f(ember), ember.tensor(a))
     jt = torch.autograd.functional.jacobian(f(torch), torch.tensor(a))

@@ -12,8 +12,18 @@ from hypothesis import strategies as st
 
 import ember
 
-NAMES = ["float16", "bfloat16", "float32", "float64", "int8", "int16", "int32", "int64",
-         "uint8", "bool"]
+NAMES = [
+    "float16",
+    "bfloat16",
+    "float32",
+    "float64",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "bool",
+]
 SCALARS = [True, 3, 2.5]
 
 
@@ -24,13 +34,15 @@ def _operand(lib, name, zero_dim):
 
 @pytest.mark.parametrize("a,b", list(itertools.product(NAMES, NAMES)))
 def test_promote_types_matches_torch(a, b):
-    assert ember.promote_types(getattr(ember, a), getattr(ember, b)).name == \
-        str(torch.promote_types(getattr(torch, a), getattr(torch, b))).replace("torch.", "")
+    assert ember.promote_types(getattr(ember, a), getattr(ember, b)).name == str(
+        torch.promote_types(getattr(torch, a), getattr(torch, b))
+    ).replace("torch.", "")
 
 
 @settings(max_examples=150, deadline=None)
-@given(a=st.sampled_from(NAMES), b=st.sampled_from(NAMES + SCALARS), za=st.booleans(),
-       zb=st.booleans())
+@given(
+    a=st.sampled_from(NAMES), b=st.sampled_from(NAMES + SCALARS), za=st.booleans(), zb=st.booleans()
+)
 def test_result_type_matches_torch(a, b, za, zb):
     def operands(lib):
         x = _operand(lib, a, za)
@@ -42,9 +54,11 @@ def test_result_type_matches_torch(a, b, za, zb):
 
 
 @settings(max_examples=60, deadline=None)
-@given(a=st.sampled_from(["float32", "float64", "int32", "int64", "uint8", "bool"]),
-       b=st.sampled_from(["float32", "float64", "int32", "int64", "bool"] + SCALARS),
-       op=st.sampled_from(["add", "mul", "maximum", "eq", "div"]))
+@given(
+    a=st.sampled_from(["float32", "float64", "int32", "int64", "uint8", "bool"]),
+    b=st.sampled_from(["float32", "float64", "int32", "int64", "bool"] + SCALARS),
+    op=st.sampled_from(["add", "mul", "maximum", "eq", "div"]),
+)
 def test_binary_op_result_dtype_matches_torch(a, b, op):
     def run(lib):
         x = lib.ones(3, dtype=getattr(lib, a))

@@ -11,41 +11,44 @@ import ember
 from ..oracle import assert_same
 
 
-@pytest.mark.parametrize("make", [
-    lambda m: m.tensor([1, 2, 3]),
-    lambda m: m.tensor([1.0, 2]),
-    lambda m: m.tensor([[True], [False]]),
-    lambda m: m.tensor(np.arange(6, dtype=np.float64).reshape(2, 3)),
-    lambda m: m.tensor(np.arange(3, dtype=np.int32)),
-    lambda m: m.tensor([]),
-    lambda m: m.tensor(2.5, dtype=m.float64),
-    lambda m: m.zeros(2, 3),
-    lambda m: m.zeros((2, 3), dtype=m.int64),
-    lambda m: m.ones([4]),
-    lambda m: m.full((2, 2), 7),
-    lambda m: m.full((2, 2), 7.5),
-    lambda m: m.full((2,), True),
-    lambda m: m.zeros_like(m.ones(2, 3, dtype=m.int32)),
-    lambda m: m.ones_like(m.ones(2, 3), dtype=m.float64),
-    lambda m: m.full_like(m.ones(3), 4),
-    lambda m: m.arange(5),
-    lambda m: m.arange(1, 4, 0.5),
-    lambda m: m.arange(0, 1, 0.1),
-    lambda m: m.arange(10, 0, -3),
-    lambda m: m.arange(5.0),
-    lambda m: m.linspace(0, 1, 7),
-    lambda m: m.linspace(-3, 3, 10),
-    lambda m: m.linspace(0, 10, 5, dtype=m.int64),
-    lambda m: m.linspace(0, 1, 1),
-    lambda m: m.logspace(0, 2, 5),
-    lambda m: m.logspace(0, 3, 4, base=2),
-    lambda m: m.eye(3),
-    lambda m: m.eye(2, 4, dtype=m.int64),
-    lambda m: m.tril_indices(4, 3, -1),
-    lambda m: m.triu_indices(3, 5, 1),
-    lambda m: m.scalar_tensor(3),
-    lambda m: m.empty(2, 3).shape,
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda m: m.tensor([1, 2, 3]),
+        lambda m: m.tensor([1.0, 2]),
+        lambda m: m.tensor([[True], [False]]),
+        lambda m: m.tensor(np.arange(6, dtype=np.float64).reshape(2, 3)),
+        lambda m: m.tensor(np.arange(3, dtype=np.int32)),
+        lambda m: m.tensor([]),
+        lambda m: m.tensor(2.5, dtype=m.float64),
+        lambda m: m.zeros(2, 3),
+        lambda m: m.zeros((2, 3), dtype=m.int64),
+        lambda m: m.ones([4]),
+        lambda m: m.full((2, 2), 7),
+        lambda m: m.full((2, 2), 7.5),
+        lambda m: m.full((2,), True),
+        lambda m: m.zeros_like(m.ones(2, 3, dtype=m.int32)),
+        lambda m: m.ones_like(m.ones(2, 3), dtype=m.float64),
+        lambda m: m.full_like(m.ones(3), 4),
+        lambda m: m.arange(5),
+        lambda m: m.arange(1, 4, 0.5),
+        lambda m: m.arange(0, 1, 0.1),
+        lambda m: m.arange(10, 0, -3),
+        lambda m: m.arange(5.0),
+        lambda m: m.linspace(0, 1, 7),
+        lambda m: m.linspace(-3, 3, 10),
+        lambda m: m.linspace(0, 10, 5, dtype=m.int64),
+        lambda m: m.linspace(0, 1, 1),
+        lambda m: m.logspace(0, 2, 5),
+        lambda m: m.logspace(0, 3, 4, base=2),
+        lambda m: m.eye(3),
+        lambda m: m.eye(2, 4, dtype=m.int64),
+        lambda m: m.tril_indices(4, 3, -1),
+        lambda m: m.triu_indices(3, 5, 1),
+        lambda m: m.scalar_tensor(3),
+        lambda m: m.empty(2, 3).shape,
+    ],
+)
 def test_factory_matches_torch(make):
     e, t = make(ember), make(torch)
     if isinstance(t, torch.Size):
@@ -85,14 +88,28 @@ def test_dlpack_round_trips_with_numpy_and_torch():
 def test_attributes_match_torch():
     a = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
     e, t = ember.tensor(a), torch.tensor(a)
-    for f in (lambda x: x.shape, lambda x: x.size(), lambda x: x.size(-1), lambda x: x.dim(),
-              lambda x: x.ndim, lambda x: x.numel(), lambda x: x.stride(),
-              lambda x: x.transpose(0, 2).stride(), lambda x: x[:, 1:, ::2].stride(),
-              lambda x: x[1, 1:].storage_offset(), lambda x: x.is_contiguous(),
-              lambda x: x.transpose(0, 1).is_contiguous(), lambda x: x.element_size(),
-              lambda x: x.T.shape if x.ndim == 2 else x.mT.shape, lambda x: x.tolist(),
-              lambda x: x[0, 0, 1].item(), lambda x: len(x), lambda x: x.is_leaf,
-              lambda x: x.is_floating_point(), lambda x: x.nbytes):
+    for f in (
+        lambda x: x.shape,
+        lambda x: x.size(),
+        lambda x: x.size(-1),
+        lambda x: x.dim(),
+        lambda x: x.ndim,
+        lambda x: x.numel(),
+        lambda x: x.stride(),
+        lambda x: x.transpose(0, 2).stride(),
+        lambda x: x[:, 1:, ::2].stride(),
+        lambda x: x[1, 1:].storage_offset(),
+        lambda x: x.is_contiguous(),
+        lambda x: x.transpose(0, 1).is_contiguous(),
+        lambda x: x.element_size(),
+        lambda x: x.T.shape if x.ndim == 2 else x.mT.shape,
+        lambda x: x.tolist(),
+        lambda x: x[0, 0, 1].item(),
+        lambda x: len(x),
+        lambda x: x.is_leaf,
+        lambda x: x.is_floating_point(),
+        lambda x: x.nbytes,
+    ):
         assert f(e) == f(t)
 
 
@@ -186,8 +203,9 @@ def test_num_threads():
     ember.set_num_threads(n)
 
 
-@pytest.mark.parametrize("value", [np.float64(2.0), np.int32(3), np.bool_(True), np.float32(1.5),
-                                   np.uint8(7)])
+@pytest.mark.parametrize(
+    "value", [np.float64(2.0), np.int32(3), np.bool_(True), np.float32(1.5), np.uint8(7)]
+)
 def test_numpy_scalars_keep_their_dtype(value):
     assert ember.tensor(value).dtype.name == str(torch.tensor(value).dtype).replace("torch.", "")
 

@@ -18,8 +18,14 @@ def _load():
 def test_fashion_mnist_example_trains_checkpoints_and_reloads(data_dir, tmp_path):
     example = _load()
     checkpoint = tmp_path / "best.pt"
-    result = example.run(data_dir / "fashion-mnist", epochs=1, batch_size=64, limit=512,
-                         workers=2, checkpoint=checkpoint)
+    result = example.run(
+        data_dir / "fashion-mnist",
+        epochs=1,
+        batch_size=64,
+        limit=512,
+        workers=2,
+        checkpoint=checkpoint,
+    )
     assert checkpoint.exists()
     # chance is 0.1; one short epoch of this CNN reaches well above it
     assert result["accuracy"] > 0.3 and 0 < result["macro_f1"] <= 1

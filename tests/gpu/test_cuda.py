@@ -26,8 +26,11 @@ def _run(info, sample, device):
             ins.append(t)
         else:
             ins.append(a)
-    outs = [o for o in flat_outputs(info.fn(ember, *ins, **sample.kwargs))
-            if isinstance(o, ember.Tensor)]
+    outs = [
+        o
+        for o in flat_outputs(info.fn(ember, *ins, **sample.kwargs))
+        if isinstance(o, ember.Tensor)
+    ]
     diff_in = [t for t in ins if isinstance(t, ember.Tensor) and t.requires_grad]
     diff_out = [o for o in outs if o.requires_grad]
     grads = []
@@ -45,13 +48,18 @@ def test_cuda_matches_cpu(case):
     for c, g in zip(cpu_out, gpu_out):
         assert g.device.type == "cuda"
         assert c.dtype is g.dtype and c.shape == g.shape
-        np.testing.assert_allclose(g.detach().cpu().numpy().astype(np.float64),
-                                   c.detach().numpy().astype(np.float64), rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(
+            g.detach().cpu().numpy().astype(np.float64),
+            c.detach().numpy().astype(np.float64),
+            rtol=1e-4,
+            atol=1e-5,
+        )
     for c, g in zip(cpu_grads, gpu_grads):
         if c is None:
             continue
-        np.testing.assert_allclose(g.cpu().numpy().astype(np.float64),
-                                   c.numpy().astype(np.float64), rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(
+            g.cpu().numpy().astype(np.float64), c.numpy().astype(np.float64), rtol=1e-4, atol=1e-5
+        )
 
 
 def test_device_mismatch_raises():

@@ -15,8 +15,9 @@ def close(actual, expected, atol=1e-5, rtol=1e-5):
             close(a, e, atol, rtol)
         return
     assert isinstance(actual, ember.Tensor), type(actual)
-    np.testing.assert_allclose(actual.numpy(), np.asarray(expected, dtype=np.float64), atol=atol,
-                               rtol=rtol)
+    np.testing.assert_allclose(
+        actual.numpy(), np.asarray(expected, dtype=np.float64), atol=atol, rtol=rtol
+    )
 
 
 def sigmoid(x):

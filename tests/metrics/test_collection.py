@@ -18,9 +18,11 @@ def _batches(seed=0):
 
 
 def test_collection_list_forward_update_compute_reset():
-    mc = M.MetricCollection([M.MulticlassAccuracy(3, average="micro"),
-                             M.MulticlassPrecision(3), M.MulticlassRecall(3)],
-                            prefix="val_", postfix="_x")
+    mc = M.MetricCollection(
+        [M.MulticlassAccuracy(3, average="micro"), M.MulticlassPrecision(3), M.MulticlassRecall(3)],
+        prefix="val_",
+        postfix="_x",
+    )
     keys = ["val_MulticlassAccuracy_x", "val_MulticlassPrecision_x", "val_MulticlassRecall_x"]
     assert list(mc.keys()) == keys
     assert list(mc.keys(keep_base=True)) == [k[4:-2] for k in keys]
@@ -34,21 +36,22 @@ def test_collection_list_forward_update_compute_reset():
     target = np.concatenate([b[1] for b in batches])
     result = mc.compute()
     close(result["val_MulticlassAccuracy_x"], skm.accuracy_score(target, preds))
-    close(result["val_MulticlassPrecision_x"],
-          skm.precision_score(target, preds, average="macro"))
+    close(result["val_MulticlassPrecision_x"], skm.precision_score(target, preds, average="macro"))
     assert mc["val_MulticlassRecall_x"] is mc["MulticlassRecall"]
     mc.reset()
     assert all(m.update_count == 0 for m in mc.values())
     mc.update(t(batches[0][0]), t(batches[0][1]))
-    close(mc.compute()["val_MulticlassAccuracy_x"],
-          skm.accuracy_score(batches[0][1], batches[0][0]))
+    close(
+        mc.compute()["val_MulticlassAccuracy_x"], skm.accuracy_score(batches[0][1], batches[0][0])
+    )
 
 
 def test_collection_dict_sorted_nested_and_clone():
     mc = M.MetricCollection({"f1": M.BinaryF1Score(), "acc": M.BinaryAccuracy()})
     assert list(mc.keys()) == ["acc", "f1"]
-    nested = M.MetricCollection([M.MulticlassAccuracy(3),
-                                 M.MetricCollection([M.MulticlassF1Score(3)], prefix="in_")])
+    nested = M.MetricCollection(
+        [M.MulticlassAccuracy(3), M.MetricCollection([M.MulticlassF1Score(3)], prefix="in_")]
+    )
     assert list(nested.keys()) == ["MulticlassAccuracy", "in_MulticlassF1Score"]
     grouped = M.MetricCollection({"outer": M.MetricCollection({"a": M.MulticlassAccuracy(3)})})
     assert list(grouped.keys()) == ["outer_a"]
@@ -94,14 +97,24 @@ def test_collection_errors():
 def test_mean_sum_max_min_cat():
     values = [np.array([1.0, 5.0]), np.array(-2.0), np.array([3.0, 4.0, 0.5])]
     flat = np.concatenate([np.atleast_1d(v) for v in values])
-    metrics = {M.MeanMetric: flat.mean(), M.SumMetric: flat.sum(), M.MaxMetric: flat.max(),
-               M.MinMetric: flat.min(), M.CatMetric: flat}
+    metrics = {
+        M.MeanMetric: flat.mean(),
+        M.SumMetric: flat.sum(),
+        M.MaxMetric: flat.max(),
+        M.MinMetric: flat.min(),
+        M.CatMetric: flat,
+    }
     for cls, expected in metrics.items():
         metric = cls()
         for v in values:
             out = metric(t(v))
-            batch = {M.MeanMetric: np.mean, M.SumMetric: np.sum, M.MaxMetric: np.max,
-                     M.MinMetric: np.min, M.CatMetric: np.atleast_1d}[cls](v)
+            batch = {
+                M.MeanMetric: np.mean,
+                M.SumMetric: np.sum,
+                M.MaxMetric: np.max,
+                M.MinMetric: np.min,
+                M.CatMetric: np.atleast_1d,
+            }[cls](v)
             close(out, batch)
         close(metric.compute(), expected)
         assert metric.compute().dtype == ember.float32
@@ -121,9 +134,14 @@ def test_mean_metric_weights_and_defaults():
         assert M.CatMetric().compute() == []
 
 
-@pytest.mark.parametrize(("strategy", "expected"), [
-    ("ignore", 2.0), ("disable", np.nan), (0.0, 4 / 3),
-])
+@pytest.mark.parametrize(
+    ("strategy", "expected"),
+    [
+        ("ignore", 2.0),
+        ("disable", np.nan),
+        (0.0, 4 / 3),
+    ],
+)
 def test_nan_strategies(strategy, expected):
     metric = M.MeanMetric(nan_strategy=strategy)
     metric.update(t(np.array([1.0, float("nan"), 3.0])))

@@ -72,22 +72,30 @@ def test_matthews_corrcoef():
     close(F.binary_matthews_corrcoef(t(preds), t(target)), skm.matthews_corrcoef(target, hard))
     preds, hard = multiclass_scores(rng, 50, 4, "logits")
     target = rng.integers(0, 4, 50)
-    close(F.multiclass_matthews_corrcoef(t(preds), t(target), 4),
-          skm.matthews_corrcoef(target, hard))
-    close(F.matthews_corrcoef(t(preds), t(target), task="multiclass", num_classes=4),
-          skm.matthews_corrcoef(target, hard))
+    close(
+        F.multiclass_matthews_corrcoef(t(preds), t(target), 4), skm.matthews_corrcoef(target, hard)
+    )
+    close(
+        F.matthews_corrcoef(t(preds), t(target), task="multiclass", num_classes=4),
+        skm.matthews_corrcoef(target, hard),
+    )
     preds, hard = binary_scores(rng, (20, 3), "logits")
     target = rng.integers(0, 2, (20, 3))
-    close(F.multilabel_matthews_corrcoef(t(preds), t(target), 3),
-          skm.matthews_corrcoef(target.ravel(), hard.ravel()))
+    close(
+        F.multilabel_matthews_corrcoef(t(preds), t(target), 3),
+        skm.matthews_corrcoef(target.ravel(), hard.ravel()),
+    )
 
 
-@pytest.mark.parametrize(("preds", "target", "expected"), [
-    ([1, 0, 1, 0], [1, 0, 1, 0], 1.0),     # perfect agreement
-    ([0, 1, 0, 1], [1, 0, 1, 0], -1.0),    # perfect disagreement
-    ([1, 1, 1, 1], [1, 0, 1, 0], 0.0),     # constant prediction: zero denominator
-    ([0, 1, 1, 0], [0, 0, 0, 0], 0.0),     # constant target
-])
+@pytest.mark.parametrize(
+    ("preds", "target", "expected"),
+    [
+        ([1, 0, 1, 0], [1, 0, 1, 0], 1.0),  # perfect agreement
+        ([0, 1, 0, 1], [1, 0, 1, 0], -1.0),  # perfect disagreement
+        ([1, 1, 1, 1], [1, 0, 1, 0], 0.0),  # constant prediction: zero denominator
+        ([0, 1, 1, 0], [0, 0, 0, 0], 0.0),  # constant target
+    ],
+)
 def test_matthews_corrcoef_degenerate(preds, target, expected):
     close(F.binary_matthews_corrcoef(t(preds), t(target)), expected)
     assert skm.matthews_corrcoef(target, preds) == expected

@@ -40,8 +40,9 @@ def test_binary_curves(ties, logits):
     close(recall, sk_r)
     close(thr, sk_thr)
     close(F.binary_auroc(t(preds), t(target)), skm.roc_auc_score(target, probs))
-    close(F.binary_average_precision(t(preds), t(target)),
-          skm.average_precision_score(target, probs))
+    close(
+        F.binary_average_precision(t(preds), t(target)), skm.average_precision_score(target, probs)
+    )
     assert str(F.binary_auroc(t(preds), t(target)).dtype) == "ember.float32"
 
 
@@ -49,10 +50,14 @@ def test_binary_curves(ties, logits):
 def test_binary_auroc_max_fpr(max_fpr):
     rng = np.random.default_rng(1)
     preds, target = _binary_data(rng, n=80)
-    close(F.binary_auroc(t(preds), t(target), max_fpr=max_fpr),
-          skm.roc_auc_score(target, preds, max_fpr=max_fpr))
-    close(F.auroc(t(preds), t(target), task="binary", max_fpr=max_fpr),
-          skm.roc_auc_score(target, preds, max_fpr=max_fpr))
+    close(
+        F.binary_auroc(t(preds), t(target), max_fpr=max_fpr),
+        skm.roc_auc_score(target, preds, max_fpr=max_fpr),
+    )
+    close(
+        F.auroc(t(preds), t(target), task="binary", max_fpr=max_fpr),
+        skm.roc_auc_score(target, preds, max_fpr=max_fpr),
+    )
 
 
 def test_binary_ignore_index_and_multidim():
@@ -61,10 +66,14 @@ def test_binary_ignore_index_and_multidim():
     preds, target = preds.reshape(6, 10), target.reshape(6, 10)
     target[rng.random(target.shape) < 0.2] = -1
     keep = target != -1
-    close(F.binary_auroc(t(preds), t(target), ignore_index=-1),
-          skm.roc_auc_score(target[keep], preds[keep]))
-    close(F.average_precision(t(preds), t(target), task="binary", ignore_index=-1),
-          skm.average_precision_score(target[keep], preds[keep]))
+    close(
+        F.binary_auroc(t(preds), t(target), ignore_index=-1),
+        skm.roc_auc_score(target[keep], preds[keep]),
+    )
+    close(
+        F.average_precision(t(preds), t(target), task="binary", ignore_index=-1),
+        skm.average_precision_score(target[keep], preds[keep]),
+    )
 
 
 def test_binary_roc_without_negatives_warns():
@@ -87,13 +96,22 @@ def test_multiclass_auroc_and_average_precision(logits, average):
     rng = np.random.default_rng(3)
     preds, target = _multiclass_data(rng, logits=logits)
     probs = softmax(preds.astype(np.float64)) if logits else preds
-    close(F.multiclass_auroc(t(preds), t(target), 4, average=average),
-          skm.roc_auc_score(target, probs, multi_class="ovr", average=average), atol=1e-5)
+    close(
+        F.multiclass_auroc(t(preds), t(target), 4, average=average),
+        skm.roc_auc_score(target, probs, multi_class="ovr", average=average),
+        atol=1e-5,
+    )
     onehot = label_binarize(target, classes=[0, 1, 2, 3])
-    close(F.multiclass_average_precision(t(preds), t(target), 4, average=average),
-          skm.average_precision_score(onehot, probs, average=average), atol=1e-5)
-    close(F.auroc(t(preds), t(target), task="multiclass", num_classes=4, average=average),
-          skm.roc_auc_score(target, probs, multi_class="ovr", average=average), atol=1e-5)
+    close(
+        F.multiclass_average_precision(t(preds), t(target), 4, average=average),
+        skm.average_precision_score(onehot, probs, average=average),
+        atol=1e-5,
+    )
+    close(
+        F.auroc(t(preds), t(target), task="multiclass", num_classes=4, average=average),
+        skm.roc_auc_score(target, probs, multi_class="ovr", average=average),
+        atol=1e-5,
+    )
 
 
 def test_multiclass_curves_and_ignore_index():
@@ -101,8 +119,9 @@ def test_multiclass_curves_and_ignore_index():
     preds, target = _multiclass_data(rng, n=40, c=3)
     target[:6] = -1
     fprs, tprs, thrs = F.multiclass_roc(t(preds), t(target), 3, ignore_index=-1)
-    precisions, recalls, _ = F.multiclass_precision_recall_curve(t(preds), t(target), 3,
-                                                                 ignore_index=-1)
+    precisions, recalls, _ = F.multiclass_precision_recall_curve(
+        t(preds), t(target), 3, ignore_index=-1
+    )
     assert len(fprs) == len(tprs) == len(thrs) == len(precisions) == 3
     for i in range(3):
         sk_fpr, sk_tpr, _ = skm.roc_curve(target[6:] == i, preds[6:, i], drop_intermediate=False)
@@ -118,8 +137,11 @@ def test_multiclass_multidim():
     preds, target = _multiclass_data(rng, n=48, c=3)
     # (N, C, L) scores with (N, L) targets: every position is a sample.
     preds_3d = preds.reshape(8, 6, 3).transpose(0, 2, 1)
-    close(F.multiclass_auroc(t(preds_3d), t(target.reshape(8, 6)), 3),
-          skm.roc_auc_score(target, preds, multi_class="ovr"), atol=1e-5)
+    close(
+        F.multiclass_auroc(t(preds_3d), t(target.reshape(8, 6)), 3),
+        skm.roc_auc_score(target, preds, multi_class="ovr"),
+        atol=1e-5,
+    )
 
 
 @pytest.mark.parametrize("average", ["micro", "macro", "weighted", None])
@@ -127,10 +149,16 @@ def test_multilabel_auroc_and_average_precision(average):
     rng = np.random.default_rng(6)
     logit = rng.normal(size=(50, 3)).astype(np.float32) * 2
     target = (rng.random((50, 3)) < sigmoid(logit)).astype(np.int64)
-    close(F.multilabel_auroc(t(logit), t(target), 3, average=average),
-          skm.roc_auc_score(target, logit, average=average), atol=1e-5)
-    close(F.multilabel_average_precision(t(logit), t(target), 3, average=average),
-          skm.average_precision_score(target, sigmoid(logit), average=average), atol=1e-5)
+    close(
+        F.multilabel_auroc(t(logit), t(target), 3, average=average),
+        skm.roc_auc_score(target, logit, average=average),
+        atol=1e-5,
+    )
+    close(
+        F.multilabel_average_precision(t(logit), t(target), 3, average=average),
+        skm.average_precision_score(target, sigmoid(logit), average=average),
+        atol=1e-5,
+    )
 
 
 def test_multilabel_ignore_index_and_curves():
@@ -144,8 +172,10 @@ def test_multilabel_ignore_index_and_curves():
         per_label.append(skm.roc_auc_score(target[keep, i], preds[keep, i]))
     close(F.multilabel_auroc(t(preds), t(target), 3, average=None, ignore_index=-1), per_label)
     keep = target != -1
-    close(F.multilabel_auroc(t(preds), t(target), 3, average="micro", ignore_index=-1),
-          skm.roc_auc_score(target[keep], preds[keep]))
+    close(
+        F.multilabel_auroc(t(preds), t(target), 3, average="micro", ignore_index=-1),
+        skm.roc_auc_score(target[keep], preds[keep]),
+    )
     fprs, tprs, _ = F.multilabel_roc(t(preds), t(target), 3, ignore_index=-1)
     keep0 = target[:, 0] != -1
     sk_fpr, sk_tpr, _ = skm.roc_curve(target[keep0, 0], preds[keep0, 0], drop_intermediate=False)
@@ -158,8 +188,12 @@ def _binned_counts(preds, target, thresholds):
     """tp, fp, fn, tn at each threshold (a sample is positive when its score is >= it)."""
     above = preds[:, None] >= thresholds[None, :]
     pos = (target == 1)[:, None]
-    return ((above & pos).sum(0), (above & ~pos).sum(0), (~above & pos).sum(0),
-            (~above & ~pos).sum(0))
+    return (
+        (above & pos).sum(0),
+        (above & ~pos).sum(0),
+        (~above & pos).sum(0),
+        (~above & ~pos).sum(0),
+    )
 
 
 def _div(a, b):
@@ -182,10 +216,14 @@ def test_binary_binned(thresholds):
     close(fpr, _div(fp, fp + tn)[::-1])
     close(tpr, _div(tp, tp + fn)[::-1])
     close(out_thr, thr[::-1])
-    close(F.binary_auroc(t(preds), t(target), thresholds=thresholds),
-          np.trapezoid(_div(tp, tp + fn)[::-1], _div(fp, fp + tn)[::-1]))
-    close(F.binary_average_precision(t(preds), t(target), thresholds=thresholds),
-          -np.sum(np.diff(recall) * precision[:-1]))
+    close(
+        F.binary_auroc(t(preds), t(target), thresholds=thresholds),
+        np.trapezoid(_div(tp, tp + fn)[::-1], _div(fp, fp + tn)[::-1]),
+    )
+    close(
+        F.binary_average_precision(t(preds), t(target), thresholds=thresholds),
+        -np.sum(np.diff(recall) * precision[:-1]),
+    )
 
 
 def test_binned_approaches_exact():
@@ -206,7 +244,8 @@ def test_multiclass_binned_curves_shape():
     p, r, thr = F.multiclass_precision_recall_curve(t(preds), t(target), 3, thresholds=7)
     assert p.shape == (3, 8) and r.shape == (3, 8) and thr.shape == (7,)
     for i in range(3):
-        tp, fp, fn, _ = _binned_counts(preds[:, i], (target == i).astype(int),
-                                       np.linspace(0, 1, 7).astype(np.float32))
+        tp, fp, fn, _ = _binned_counts(
+            preds[:, i], (target == i).astype(int), np.linspace(0, 1, 7).astype(np.float32)
+        )
         close(p[i], np.concatenate([_div(tp, tp + fp), [1.0]]))
         close(r[i], np.concatenate([_div(tp, tp + fn), [0.0]]))

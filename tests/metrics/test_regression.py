@@ -23,8 +23,10 @@ def test_mean_squared_and_absolute_error():
     rng = np.random.default_rng(0)
     preds, target = _data(rng, (40,))
     close(F.mean_squared_error(t(preds), t(target)), skm.mean_squared_error(target, preds))
-    close(F.mean_squared_error(t(preds), t(target), squared=False),
-          skm.root_mean_squared_error(target, preds))
+    close(
+        F.mean_squared_error(t(preds), t(target), squared=False),
+        skm.root_mean_squared_error(target, preds),
+    )
     close(F.mean_absolute_error(t(preds), t(target)), skm.mean_absolute_error(target, preds))
     # Extra dimensions are flattened; float64 stays float64, float32 stays float32.
     out = F.mean_squared_error(t(preds.reshape(4, 10)), t(target.reshape(4, 10)))
@@ -43,10 +45,14 @@ def test_mean_squared_and_absolute_error():
 def test_num_outputs():
     rng = np.random.default_rng(1)
     preds, target = _data(rng, (30, 3))
-    close(F.mean_squared_error(t(preds), t(target), num_outputs=3),
-          skm.mean_squared_error(target, preds, multioutput="raw_values"))
-    close(F.mean_absolute_error(t(preds), t(target), num_outputs=3),
-          skm.mean_absolute_error(target, preds, multioutput="raw_values"))
+    close(
+        F.mean_squared_error(t(preds), t(target), num_outputs=3),
+        skm.mean_squared_error(target, preds, multioutput="raw_values"),
+    )
+    close(
+        F.mean_absolute_error(t(preds), t(target), num_outputs=3),
+        skm.mean_absolute_error(target, preds, multioutput="raw_values"),
+    )
     with pytest.raises(ValueError, match="num_outputs"):
         F.mean_squared_error(t(preds), t(target), num_outputs=2)
 
@@ -56,12 +62,16 @@ def test_r2_score(multioutput):
     rng = np.random.default_rng(2)
     preds, target = _data(rng, (30, 3))
     target[:, 2] *= 4  # unequal variances so "variance_weighted" differs from the mean
-    close(F.r2_score(t(preds), t(target), multioutput=multioutput),
-          skm.r2_score(target, preds, multioutput=multioutput))
+    close(
+        F.r2_score(t(preds), t(target), multioutput=multioutput),
+        skm.r2_score(target, preds, multioutput=multioutput),
+    )
     expected = skm.r2_score(target[:, 0], preds[:, 0])
     n, k = 30, 4
-    close(F.r2_score(t(preds[:, 0]), t(target[:, 0]), adjusted=k),
-          1 - (1 - expected) * (n - 1) / (n - k - 1))
+    close(
+        F.r2_score(t(preds[:, 0]), t(target[:, 0]), adjusted=k),
+        1 - (1 - expected) * (n - 1) / (n - k - 1),
+    )
 
 
 def test_r2_score_edge_cases():
@@ -76,16 +86,23 @@ def test_r2_score_edge_cases():
         F.r2_score(t(np.array([1.0, 2.0])), t(np.array([1.0, 2.0])), multioutput="bad")
 
 
-@pytest.mark.parametrize(("metric", "reference"), [
-    (lambda: MeanSquaredError(), skm.mean_squared_error),
-    (lambda: MeanSquaredError(squared=False), skm.root_mean_squared_error),
-    (lambda: MeanAbsoluteError(), skm.mean_absolute_error),
-    (lambda: R2Score(), skm.r2_score),
-    (lambda: R2Score(num_outputs=2, multioutput="raw_values"),
-     lambda y, p: skm.r2_score(y, p, multioutput="raw_values")),
-    (lambda: MeanSquaredError(num_outputs=2),
-     lambda y, p: skm.mean_squared_error(y, p, multioutput="raw_values")),
-])
+@pytest.mark.parametrize(
+    ("metric", "reference"),
+    [
+        (lambda: MeanSquaredError(), skm.mean_squared_error),
+        (lambda: MeanSquaredError(squared=False), skm.root_mean_squared_error),
+        (lambda: MeanAbsoluteError(), skm.mean_absolute_error),
+        (lambda: R2Score(), skm.r2_score),
+        (
+            lambda: R2Score(num_outputs=2, multioutput="raw_values"),
+            lambda y, p: skm.r2_score(y, p, multioutput="raw_values"),
+        ),
+        (
+            lambda: MeanSquaredError(num_outputs=2),
+            lambda y, p: skm.mean_squared_error(y, p, multioutput="raw_values"),
+        ),
+    ],
+)
 def test_stateful_regression(metric, reference):
     rng = np.random.default_rng(3)
     m = metric()

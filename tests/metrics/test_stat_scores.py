@@ -29,27 +29,39 @@ def _binary_ref(name):
 
 
 def _binary_fn(name):
-    fns = {"accuracy": F.binary_accuracy, "precision": F.binary_precision,
-           "recall": F.binary_recall, "f1": F.binary_f1_score,
-           "specificity": F.binary_specificity}
+    fns = {
+        "accuracy": F.binary_accuracy,
+        "precision": F.binary_precision,
+        "recall": F.binary_recall,
+        "f1": F.binary_f1_score,
+        "specificity": F.binary_specificity,
+    }
     if name == "fbeta":
         return lambda p, y, **kw: F.binary_fbeta_score(p, y, 2.0, **kw)
     return fns[name]
 
 
 def _multiclass_fn(name):
-    fns = {"accuracy": F.multiclass_accuracy, "precision": F.multiclass_precision,
-           "recall": F.multiclass_recall, "f1": F.multiclass_f1_score,
-           "specificity": F.multiclass_specificity}
+    fns = {
+        "accuracy": F.multiclass_accuracy,
+        "precision": F.multiclass_precision,
+        "recall": F.multiclass_recall,
+        "f1": F.multiclass_f1_score,
+        "specificity": F.multiclass_specificity,
+    }
     if name == "fbeta":
         return lambda p, y, c, **kw: F.multiclass_fbeta_score(p, y, 2.0, c, **kw)
     return fns[name]
 
 
 def _multilabel_fn(name):
-    fns = {"accuracy": F.multilabel_accuracy, "precision": F.multilabel_precision,
-           "recall": F.multilabel_recall, "f1": F.multilabel_f1_score,
-           "specificity": F.multilabel_specificity}
+    fns = {
+        "accuracy": F.multilabel_accuracy,
+        "precision": F.multilabel_precision,
+        "recall": F.multilabel_recall,
+        "f1": F.multilabel_f1_score,
+        "specificity": F.multilabel_specificity,
+    }
     if name == "fbeta":
         return lambda p, y, n, **kw: F.multilabel_fbeta_score(p, y, 2.0, n, **kw)
     return fns[name]
@@ -73,8 +85,12 @@ def _multiclass_ref(name, y, p, average, c):
         if average == "micro":
             return skm.accuracy_score(y, p)
         name = "recall"
-    fn = {"precision": skm.precision_score, "recall": skm.recall_score, "f1": skm.f1_score,
-          "fbeta": lambda *a, **k: skm.fbeta_score(*a, beta=2.0, **k)}[name]
+    fn = {
+        "precision": skm.precision_score,
+        "recall": skm.recall_score,
+        "f1": skm.f1_score,
+        "fbeta": lambda *a, **k: skm.fbeta_score(*a, beta=2.0, **k),
+    }[name]
     labels = list(range(c)) if average is None else None
     return fn(y, p, average=average, labels=labels, zero_division=0)
 
@@ -83,8 +99,12 @@ def _multilabel_ref(name, y, p, average, keep=None):
     """scikit-learn's multilabel score, or per-label binary scores reduced like torchmetrics
     (accuracy, specificity, and whenever ``keep`` masks ignored elements)."""
     if keep is None and name in ("precision", "recall", "f1", "fbeta"):
-        fn = {"precision": skm.precision_score, "recall": skm.recall_score, "f1": skm.f1_score,
-              "fbeta": lambda *a, **k: skm.fbeta_score(*a, beta=2.0, **k)}[name]
+        fn = {
+            "precision": skm.precision_score,
+            "recall": skm.recall_score,
+            "f1": skm.f1_score,
+            "fbeta": lambda *a, **k: skm.fbeta_score(*a, beta=2.0, **k),
+        }[name]
         return fn(y, p, average=average, zero_division=0)
     keep = np.ones(y.shape, bool) if keep is None else keep
     ref = _binary_ref(name)
@@ -108,8 +128,10 @@ def test_binary(name):
     for kind in KINDS:
         preds, hard = binary_scores(rng, (4, 10), kind)
         close(fn(t(preds), t(target)), ref(target.ravel(), hard.ravel()))
-    close(fn(t(preds), t(target), multidim_average="samplewise"),
-          [ref(target[i], hard[i]) for i in range(4)])
+    close(
+        fn(t(preds), t(target), multidim_average="samplewise"),
+        [ref(target[i], hard[i]) for i in range(4)],
+    )
     ignored = target.copy()
     ignored[rng.random(target.shape) < 0.25] = -1
     keep = ignored != -1
@@ -125,9 +147,14 @@ def test_binary_threshold_and_wrapper(name):
     out = _binary_fn(name)(t(preds), t(target), threshold=0.3)
     close(out, ref(target, (preds > 0.3).astype(int)))
     assert out.dtype == F.binary_accuracy(t(preds), t(target)).dtype
-    wrapper = {"accuracy": F.accuracy, "precision": F.precision, "recall": F.recall,
-               "f1": F.f1_score, "specificity": F.specificity,
-               "fbeta": lambda *a, **k: F.fbeta_score(*a, beta=2.0, **k)}[name]
+    wrapper = {
+        "accuracy": F.accuracy,
+        "precision": F.precision,
+        "recall": F.recall,
+        "f1": F.f1_score,
+        "specificity": F.specificity,
+        "fbeta": lambda *a, **k: F.fbeta_score(*a, beta=2.0, **k),
+    }[name]
     close(wrapper(t(preds), t(target), task="binary", threshold=0.3), out.numpy())
 
 
@@ -136,8 +163,12 @@ def test_threshold_is_strict():
     preds = np.array([0.5, 0.5, 0.75, 0.25], dtype=np.float32)
     target = np.array([1, 0, 1, 0])
     close(F.binary_recall(t(preds), t(target)), 0.5)
-    close(F.multilabel_recall(t(preds.reshape(2, 2)), t(target.reshape(2, 2)), 2,
-                              threshold=0.75, average="micro"), 0.0)
+    close(
+        F.multilabel_recall(
+            t(preds.reshape(2, 2)), t(target.reshape(2, 2)), 2, threshold=0.75, average="micro"
+        ),
+        0.0,
+    )
 
 
 def test_binary_bool_and_1d_logits_mixed():
@@ -155,8 +186,10 @@ def test_multiclass_input_kinds(kind):
     rng = np.random.default_rng(2)
     preds, hard = multiclass_scores(rng, 60, 5, kind)
     target = rng.integers(0, 5, 60)
-    close(F.multiclass_f1_score(t(preds), t(target), 5, average="macro"),
-          skm.f1_score(target, hard, average="macro"))
+    close(
+        F.multiclass_f1_score(t(preds), t(target), 5, average="macro"),
+        skm.f1_score(target, hard, average="macro"),
+    )
 
 
 @pytest.mark.parametrize("average", AVERAGES)
@@ -193,8 +226,7 @@ def test_multiclass_ignore_index(name, average, ignore_index):
     target = rng.integers(0, c, 60)
     target[rng.random(60) < 0.3] = ignore_index
     keep = target != ignore_index
-    out = _multiclass_fn(name)(t(preds), t(target), c, average=average,
-                               ignore_index=ignore_index)
+    out = _multiclass_fn(name)(t(preds), t(target), c, average=average, ignore_index=ignore_index)
     close(out, _multiclass_ref(name, target[keep], hard[keep], average, c))
 
 
@@ -206,8 +238,10 @@ def test_multiclass_multidim(name, average):
     preds, hard = multiclass_scores(rng, 3, c, "probs", extra=(12,))
     target = rng.integers(0, c, (3, 12))
     fn = _multiclass_fn(name)
-    close(fn(t(preds), t(target), c, average=average),
-          _multiclass_ref(name, target.ravel(), hard.ravel(), average, c))
+    close(
+        fn(t(preds), t(target), c, average=average),
+        _multiclass_ref(name, target.ravel(), hard.ravel(), average, c),
+    )
     # samplewise: one result per sample over its extra dimension
     expected = [_multiclass_ref(name, target[i], hard[i], average, c) for i in range(3)]
     close(fn(t(preds), t(target), c, average=average, multidim_average="samplewise"), expected)
@@ -247,8 +281,9 @@ def test_multiclass_top_k(k, average):
         close(acc, skm.top_k_accuracy_score(target, scores, k=k, labels=list(range(c))))
     prec = F.multiclass_precision(t(scores), t(target), c, average=average, top_k=k)
     close(prec, _topk_ref(scores, target, c, k, average, "precision"))
-    wrapped = F.accuracy(t(scores), t(target), task="multiclass", num_classes=c, top_k=k,
-                         average=average)
+    wrapped = F.accuracy(
+        t(scores), t(target), task="multiclass", num_classes=c, top_k=k, average=average
+    )
     close(wrapped, acc.numpy())
 
 
@@ -257,8 +292,9 @@ def test_multiclass_top_k_ignore_index():
     scores = rng.normal(size=(40, 4)).astype(np.float32)
     target = rng.integers(0, 4, 40)
     target[:10] = -100
-    out = F.multiclass_accuracy(t(scores), t(target), 4, average="micro", top_k=2,
-                                ignore_index=-100)
+    out = F.multiclass_accuracy(
+        t(scores), t(target), 4, average="micro", top_k=2, ignore_index=-100
+    )
     close(out, skm.top_k_accuracy_score(target[10:], scores[10:], k=2, labels=[0, 1, 2, 3]))
 
 
@@ -268,8 +304,10 @@ def test_multilabel_input_kinds(kind):
     rng = np.random.default_rng(8)
     preds, hard = binary_scores(rng, (40, 4), kind)
     target = rng.integers(0, 2, (40, 4))
-    close(F.multilabel_precision(t(preds), t(target), 4, average="macro"),
-          skm.precision_score(target, hard, average="macro", zero_division=0))
+    close(
+        F.multilabel_precision(t(preds), t(target), 4, average="macro"),
+        skm.precision_score(target, hard, average="macro", zero_division=0),
+    )
 
 
 @pytest.mark.parametrize("average", AVERAGES)
@@ -289,8 +327,10 @@ def test_multilabel_ignore_index(name, average):
     preds, hard = binary_scores(rng, (30, 3), "probs")
     target = rng.integers(0, 2, (30, 3))
     target[rng.random(target.shape) < 0.2] = -1
-    close(_multilabel_fn(name)(t(preds), t(target), 3, average=average, ignore_index=-1),
-          _multilabel_ref(name, target, hard, average, keep=target != -1))
+    close(
+        _multilabel_fn(name)(t(preds), t(target), 3, average=average, ignore_index=-1),
+        _multilabel_ref(name, target, hard, average, keep=target != -1),
+    )
 
 
 @pytest.mark.parametrize("average", AVERAGES)
@@ -301,8 +341,12 @@ def test_multilabel_samplewise(name, average):
     preds, hard = binary_scores(rng, (2, 3, 10), "logits")
     target = rng.integers(0, 2, (2, 3, 10))
     expected = [_multilabel_ref(name, target[i].T, hard[i].T, average) for i in range(2)]
-    close(_multilabel_fn(name)(t(preds), t(target), 3, average=average,
-                               multidim_average="samplewise"), expected)
+    close(
+        _multilabel_fn(name)(
+            t(preds), t(target), 3, average=average, multidim_average="samplewise"
+        ),
+        expected,
+    )
 
 
 # ---------------------------------------------------------------------------- wrappers, stats
@@ -310,15 +354,23 @@ def test_task_wrappers_default_to_micro():
     rng = np.random.default_rng(11)
     preds, hard = multiclass_scores(rng, 50, 4, "logits")
     target = rng.integers(0, 4, 50)
-    close(F.precision(t(preds), t(target), task="multiclass", num_classes=4),
-          skm.precision_score(target, hard, average="micro"))
-    close(F.multiclass_precision(t(preds), t(target), 4),
-          skm.precision_score(target, hard, average="macro"))
+    close(
+        F.precision(t(preds), t(target), task="multiclass", num_classes=4),
+        skm.precision_score(target, hard, average="micro"),
+    )
+    close(
+        F.multiclass_precision(t(preds), t(target), 4),
+        skm.precision_score(target, hard, average="macro"),
+    )
     y, p = rng.integers(0, 2, (20, 3)), rng.integers(0, 2, (20, 3))
-    close(F.recall(t(p), t(y), task="multilabel", num_labels=3),
-          skm.recall_score(y, p, average="micro"))
-    close(F.f1_score(t(p), t(y), task="multilabel", num_labels=3, average="macro"),
-          skm.f1_score(y, p, average="macro"))
+    close(
+        F.recall(t(p), t(y), task="multilabel", num_labels=3),
+        skm.recall_score(y, p, average="micro"),
+    )
+    close(
+        F.f1_score(t(p), t(y), task="multilabel", num_labels=3, average="macro"),
+        skm.f1_score(y, p, average="macro"),
+    )
 
 
 def test_stat_scores():
@@ -330,16 +382,23 @@ def test_stat_scores():
     assert str(out.dtype) == "ember.int64"
     target, preds = rng.integers(0, 3, 30), rng.integers(0, 3, 30)
     mcm = skm.multilabel_confusion_matrix(target, preds)
-    per = np.stack([mcm[:, 1, 1], mcm[:, 0, 1], mcm[:, 0, 0], mcm[:, 1, 0],
-                    mcm[:, 1, 1] + mcm[:, 1, 0]], 1)
+    per = np.stack(
+        [mcm[:, 1, 1], mcm[:, 0, 1], mcm[:, 0, 0], mcm[:, 1, 0], mcm[:, 1, 1] + mcm[:, 1, 0]], 1
+    )
     assert F.multiclass_stat_scores(t(preds), t(target), 3, average=None).tolist() == per.tolist()
-    assert F.stat_scores(t(preds), t(target), "multiclass", num_classes=3).tolist() == \
-        per.sum(0).tolist()
+    assert (
+        F.stat_scores(t(preds), t(target), "multiclass", num_classes=3).tolist()
+        == per.sum(0).tolist()
+    )
     close(F.multiclass_stat_scores(t(preds), t(target), 3, average="macro"), per.mean(0))
     w = per[:, 4] / per[:, 4].sum()
-    close(F.multiclass_stat_scores(t(preds), t(target), 3, average="weighted"),
-          (per * w[:, None]).sum(0))
+    close(
+        F.multiclass_stat_scores(t(preds), t(target), 3, average="weighted"),
+        (per * w[:, None]).sum(0),
+    )
     y, p = rng.integers(0, 2, (20, 3)), rng.integers(0, 2, (20, 3))
     mcm = skm.multilabel_confusion_matrix(y, p)
-    assert F.multilabel_stat_scores(t(p), t(y), 3, average=None)[:, 0].tolist() == \
-        mcm[:, 1, 1].tolist()
+    assert (
+        F.multilabel_stat_scores(t(p), t(y), 3, average=None)[:, 0].tolist()
+        == mcm[:, 1, 1].tolist()
+    )

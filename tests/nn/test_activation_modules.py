@@ -16,8 +16,9 @@ from ember.nn.modules import flatten as EFl
 
 from ..oracle import assert_same
 
-_EMBER_NN = types.SimpleNamespace(**{n: getattr(EA, n) for n in EA.__all__},
-                                  **{n: getattr(EFl, n) for n in EFl.__all__})
+_EMBER_NN = types.SimpleNamespace(
+    **{n: getattr(EA, n) for n in EA.__all__}, **{n: getattr(EFl, n) for n in EFl.__all__}
+)
 
 
 def nn(lib):
@@ -29,8 +30,9 @@ def run_both(make, x, *, train=True, rtol=1e-5, atol=1e-6, copy_state=True):
     parameter's grad for a random cotangent."""
     mt, me = make(torch), make(ember)
     if copy_state:
-        me.load_state_dict({k: ember.tensor(v.detach().numpy())
-                            for k, v in mt.state_dict().items()})
+        me.load_state_dict(
+            {k: ember.tensor(v.detach().numpy()) for k, v in mt.state_dict().items()}
+        )
     mt.train(train)
     me.train(train)
     xt = torch.tensor(x, requires_grad=True)
@@ -51,29 +53,64 @@ def run_both(make, x, *, train=True, rtol=1e-5, atol=1e-6, copy_state=True):
 X = np.random.default_rng(0).standard_normal((3, 4, 5)).astype(np.float32) * 3
 
 CASES = [
-    ("ReLU", (), {}), ("ReLU", (True,), {}), ("ReLU6", (), {}), ("ReLU6", (), {"inplace": True}),
-    ("LeakyReLU", (), {}), ("LeakyReLU", (0.2, True), {}), ("ELU", (), {}),
-    ("ELU", (0.5,), {"inplace": True}), ("SELU", (), {}), ("SELU", (True,), {}),
-    ("CELU", (), {}), ("CELU", (2.0,), {}), ("GELU", (), {}), ("GELU", ("tanh",), {}),
-    ("SiLU", (), {}), ("SiLU", (True,), {}), ("Mish", (), {}), ("Sigmoid", (), {}),
-    ("LogSigmoid", (), {}), ("Tanh", (), {}), ("Hardtanh", (), {}),
-    ("Hardtanh", (-2.0, 3.0, True), {}), ("Hardswish", (), {}), ("Hardsigmoid", (), {}),
-    ("Hardsigmoid", (True,), {}), ("Hardshrink", (), {}), ("Hardshrink", (1.5,), {}),
-    ("Softshrink", (), {}), ("Softshrink", (1.0,), {}), ("Tanhshrink", (), {}),
-    ("Threshold", (0.5, -2.0), {}), ("Threshold", (0.1, 20, True), {}), ("Softplus", (), {}),
-    ("Softplus", (2.0, 1.0), {}), ("Softsign", (), {}), ("GLU", (), {}), ("GLU", (1,), {}),
-    ("Softmax", (1,), {}), ("Softmax", (-1,), {}), ("LogSoftmax", (0,), {}),
-    ("Softmin", (2,), {}), ("Softmax2d", (), {}), ("PReLU", (), {}), ("PReLU", (4, 0.1), {}),
-    ("RReLU", (), {}), ("Flatten", (), {}), ("Flatten", (0, 1), {}),
-    ("Unflatten", (2, (5, 1)), {}), ("Unflatten", (-1, [1, 5]), {}),
+    ("ReLU", (), {}),
+    ("ReLU", (True,), {}),
+    ("ReLU6", (), {}),
+    ("ReLU6", (), {"inplace": True}),
+    ("LeakyReLU", (), {}),
+    ("LeakyReLU", (0.2, True), {}),
+    ("ELU", (), {}),
+    ("ELU", (0.5,), {"inplace": True}),
+    ("SELU", (), {}),
+    ("SELU", (True,), {}),
+    ("CELU", (), {}),
+    ("CELU", (2.0,), {}),
+    ("GELU", (), {}),
+    ("GELU", ("tanh",), {}),
+    ("SiLU", (), {}),
+    ("SiLU", (True,), {}),
+    ("Mish", (), {}),
+    ("Sigmoid", (), {}),
+    ("LogSigmoid", (), {}),
+    ("Tanh", (), {}),
+    ("Hardtanh", (), {}),
+    ("Hardtanh", (-2.0, 3.0, True), {}),
+    ("Hardswish", (), {}),
+    ("Hardsigmoid", (), {}),
+    ("Hardsigmoid", (True,), {}),
+    ("Hardshrink", (), {}),
+    ("Hardshrink", (1.5,), {}),
+    ("Softshrink", (), {}),
+    ("Softshrink", (1.0,), {}),
+    ("Tanhshrink", (), {}),
+    ("Threshold", (0.5, -2.0), {}),
+    ("Threshold", (0.1, 20, True), {}),
+    ("Softplus", (), {}),
+    ("Softplus", (2.0, 1.0), {}),
+    ("Softsign", (), {}),
+    ("GLU", (), {}),
+    ("GLU", (1,), {}),
+    ("Softmax", (1,), {}),
+    ("Softmax", (-1,), {}),
+    ("LogSoftmax", (0,), {}),
+    ("Softmin", (2,), {}),
+    ("Softmax2d", (), {}),
+    ("PReLU", (), {}),
+    ("PReLU", (4, 0.1), {}),
+    ("RReLU", (), {}),
+    ("Flatten", (), {}),
+    ("Flatten", (0, 1), {}),
+    ("Unflatten", (2, (5, 1)), {}),
+    ("Unflatten", (-1, [1, 5]), {}),
 ]
 
 
 @pytest.mark.parametrize("name,args,kwargs", CASES, ids=lambda c: str(c))
 def test_module_matches_torch(name, args, kwargs):
     x = X[:, :, :4] if name == "GLU" else X
-    me, mt = run_both(lambda lib: getattr(nn(lib), name)(*args, **kwargs), x,
-                      train=name != "RReLU", atol=1e-5)
+    me, mt = run_both(
+        lambda lib: getattr(nn(lib), name)(*args, **kwargs), x, train=name != "RReLU", atol=1e-5
+    )
     assert repr(me) == repr(mt)
 
 
@@ -118,21 +155,46 @@ def test_rrelu_train_is_random_in_bounds_and_eval_is_mean_slope():
     assert repr(EA.RReLU(0.1, 0.3, True)) == repr(torch.nn.RReLU(0.1, 0.3, True))
 
 
-@pytest.mark.parametrize("name,args", [
-    ("Threshold", (0.5, 1.0, True)), ("RReLU", (0.1, 0.2, True)), ("Hardtanh", (-1.0, 1.0)),
-    ("ReLU6", ()), ("ELU", (1.0, True)), ("CELU", (0.5,)), ("GELU", ()), ("Softplus", (1.0, 5)),
-    ("LeakyReLU", (0.1, True)), ("Hardswish", (True,)), ("Mish", (True,)), ("Softmin", ()),
-    ("LogSoftmax", (1,)), ("GLU", (0,)), ("Sigmoid", ()), ("Tanh", ()), ("Softsign", ()),
-    ("Flatten", (2, 3)), ("Unflatten", (0, (2, 2))),
-])
+@pytest.mark.parametrize(
+    "name,args",
+    [
+        ("Threshold", (0.5, 1.0, True)),
+        ("RReLU", (0.1, 0.2, True)),
+        ("Hardtanh", (-1.0, 1.0)),
+        ("ReLU6", ()),
+        ("ELU", (1.0, True)),
+        ("CELU", (0.5,)),
+        ("GELU", ()),
+        ("Softplus", (1.0, 5)),
+        ("LeakyReLU", (0.1, True)),
+        ("Hardswish", (True,)),
+        ("Mish", (True,)),
+        ("Softmin", ()),
+        ("LogSoftmax", (1,)),
+        ("GLU", (0,)),
+        ("Sigmoid", ()),
+        ("Tanh", ()),
+        ("Softsign", ()),
+        ("Flatten", (2, 3)),
+        ("Unflatten", (0, (2, 2))),
+    ],
+)
 def test_repr_matches_torch(name, args):
     assert repr(getattr(nn(ember), name)(*args)) == repr(getattr(nn(torch), name)(*args))
 
 
 def test_attributes_match_torch():
-    for name, args in [("Threshold", (0.5, 1.0)), ("Hardtanh", (-2.0, 2.0)), ("ELU", (0.3,)),
-                       ("Softplus", (2.0, 10.0)), ("GELU", ("tanh",)), ("Softmax", (1,)),
-                       ("LeakyReLU", (0.3,)), ("RReLU", ()), ("Flatten", (0, 2))]:
+    for name, args in [
+        ("Threshold", (0.5, 1.0)),
+        ("Hardtanh", (-2.0, 2.0)),
+        ("ELU", (0.3,)),
+        ("Softplus", (2.0, 10.0)),
+        ("GELU", ("tanh",)),
+        ("Softmax", (1,)),
+        ("LeakyReLU", (0.3,)),
+        ("RReLU", ()),
+        ("Flatten", (0, 2)),
+    ]:
         me, mt = getattr(nn(ember), name)(*args), getattr(nn(torch), name)(*args)
         for k, v in vars(mt).items():
             if not k.startswith("_") and k != "training":
@@ -167,8 +229,9 @@ def test_hardtanh_bounds_and_deprecated_keywords():
 
 def test_flatten_unflatten_errors_and_shapes():
     for lib in (ember, torch):
-        with pytest.raises(TypeError, match="must be tuple of ints, but found element of type "
-                                            "float at pos 1"):
+        with pytest.raises(
+            TypeError, match="must be tuple of ints, but found element of type float at pos 1"
+        ):
             nn(lib).Unflatten(1, (2, 2.0))
         with pytest.raises(TypeError, match="must be a tuple of ints, but found type int"):
             nn(lib).Unflatten(1, 4)

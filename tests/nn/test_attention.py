@@ -39,13 +39,16 @@ def sdpa(lib, *args, **kw):
 # ---------------------------------------------------------------------------- SDPA
 
 
-@pytest.mark.parametrize("shapes", [
-    ((2, 3, 4, 8), (2, 3, 5, 8), (2, 3, 5, 6)),  # (N, H, L, E)
-    ((3, 4, 8), (3, 5, 8), (3, 5, 6)),  # (N, L, E)
-    ((4, 8), (5, 8), (5, 6)),  # unbatched
-    ((2, 3, 4, 8), (1, 5, 8), (5, 6)),  # broadcast batch dims
-    ((2, 1, 1, 3), (2, 1, 1, 3), (2, 1, 1, 2)),  # single key
-])
+@pytest.mark.parametrize(
+    "shapes",
+    [
+        ((2, 3, 4, 8), (2, 3, 5, 8), (2, 3, 5, 6)),  # (N, H, L, E)
+        ((3, 4, 8), (3, 5, 8), (3, 5, 6)),  # (N, L, E)
+        ((4, 8), (5, 8), (5, 6)),  # unbatched
+        ((2, 3, 4, 8), (1, 5, 8), (5, 6)),  # broadcast batch dims
+        ((2, 1, 1, 3), (2, 1, 1, 3), (2, 1, 1, 2)),  # single key
+    ],
+)
 def test_sdpa_matches_torch(shapes):
     check(sdpa, *(arr(*s) for s in shapes), **TOL)
 
@@ -53,20 +56,37 @@ def test_sdpa_matches_torch(shapes):
 @pytest.mark.parametrize("causal", [False, True])
 def test_sdpa_scale_and_causal_with_l_ne_s(causal):
     # causal with L != S: PyTorch's mask is the top-left aligned lower triangle
-    check(lambda lib, q, k, v: sdpa(lib, q, k, v, is_causal=causal, scale=0.37),
-          arr(2, 6, 4), arr(2, 4, 4), arr(2, 4, 3), **TOL)
+    check(
+        lambda lib, q, k, v: sdpa(lib, q, k, v, is_causal=causal, scale=0.37),
+        arr(2, 6, 4),
+        arr(2, 4, 4),
+        arr(2, 4, 3),
+        **TOL,
+    )
 
 
 @pytest.mark.parametrize("mask_shape", [(4, 5), (2, 1, 4, 5), (3, 1, 5)])
 def test_sdpa_bool_mask(mask_shape):
     m = bools(*mask_shape, p=0.6)
-    check(lambda lib, q, k, v, m: sdpa(lib, q, k, v, attn_mask=m),
-          arr(2, 3, 4, 8), arr(2, 3, 5, 8), arr(2, 3, 5, 6), m, **TOL)
+    check(
+        lambda lib, q, k, v, m: sdpa(lib, q, k, v, attn_mask=m),
+        arr(2, 3, 4, 8),
+        arr(2, 3, 5, 8),
+        arr(2, 3, 5, 6),
+        m,
+        **TOL,
+    )
 
 
 def test_sdpa_float_mask_gets_a_gradient():
-    check(lambda lib, q, k, v, m: sdpa(lib, q, k, v, m), arr(2, 3, 4, 8), arr(2, 3, 5, 8),
-          arr(2, 3, 5, 6), arr(3, 4, 5), **TOL)
+    check(
+        lambda lib, q, k, v, m: sdpa(lib, q, k, v, m),
+        arr(2, 3, 4, 8),
+        arr(2, 3, 5, 8),
+        arr(2, 3, 5, 6),
+        arr(3, 4, 5),
+        **TOL,
+    )
 
 
 def test_sdpa_fully_masked_rows_give_zeros():
@@ -74,17 +94,39 @@ def test_sdpa_fully_masked_rows_give_zeros():
     m = np.ones((4, 5), bool)
     m[1] = False
     mf = np.where(m, 0.0, -np.inf).astype(np.float32)
-    check(lambda lib, q, k, v, m: sdpa(lib, q, k, v, attn_mask=m), arr(2, 4, 8), arr(2, 5, 8),
-          arr(2, 5, 6), m, **TOL)
-    check(lambda lib, q, k, v, m: sdpa(lib, q, k, v, attn_mask=m.detach()), arr(2, 4, 8),
-          arr(2, 5, 8), arr(2, 5, 6), mf, **TOL)
+    check(
+        lambda lib, q, k, v, m: sdpa(lib, q, k, v, attn_mask=m),
+        arr(2, 4, 8),
+        arr(2, 5, 8),
+        arr(2, 5, 6),
+        m,
+        **TOL,
+    )
+    check(
+        lambda lib, q, k, v, m: sdpa(lib, q, k, v, attn_mask=m.detach()),
+        arr(2, 4, 8),
+        arr(2, 5, 8),
+        arr(2, 5, 6),
+        mf,
+        **TOL,
+    )
 
 
 def test_sdpa_gqa_and_float32_mask_with_float64_inputs():
-    check(lambda lib, q, k, v: sdpa(lib, q, k, v, enable_gqa=True), arr(2, 6, 4, 8),
-          arr(2, 2, 5, 8), arr(2, 3, 5, 6), **TOL)
-    check(lambda lib, q, k, v, m: sdpa(lib, q, k, v, m.detach()), arr(2, 4, 3, dtype=np.float64),
-          arr(2, 5, 3, dtype=np.float64), arr(2, 5, 2, dtype=np.float64), arr(4, 5))
+    check(
+        lambda lib, q, k, v: sdpa(lib, q, k, v, enable_gqa=True),
+        arr(2, 6, 4, 8),
+        arr(2, 2, 5, 8),
+        arr(2, 3, 5, 6),
+        **TOL,
+    )
+    check(
+        lambda lib, q, k, v, m: sdpa(lib, q, k, v, m.detach()),
+        arr(2, 4, 3, dtype=np.float64),
+        arr(2, 5, 3, dtype=np.float64),
+        arr(2, 5, 2, dtype=np.float64),
+        arr(4, 5),
+    )
 
 
 def test_sdpa_non_contiguous_and_tensor_used_twice():
@@ -98,14 +140,22 @@ def test_sdpa_empty():
 
 def test_sdpa_gradcheck():
     m = np.array([[True, False, True], [False, False, False]])
-    check_gradcheck(lambda lib, q, k, v: sdpa(lib, q, k, v), arr(1, 2, 3), arr(1, 3, 3),
-                    arr(1, 3, 2))
-    check_gradcheck(lambda lib, q, k, v, b: sdpa(lib, q, k, v, b, scale=0.7), arr(2, 3),
-                    arr(3, 3), arr(3, 2), arr(2, 3))
-    check_gradcheck(lambda lib, q, k, v, m: sdpa(lib, q, k, v, attn_mask=m), arr(2, 3),
-                    arr(3, 3), arr(3, 2), m)
-    check_gradcheck(lambda lib, q, k, v: sdpa(lib, q, k, v, is_causal=True), arr(3, 2),
-                    arr(3, 2), arr(3, 2))
+    check_gradcheck(
+        lambda lib, q, k, v: sdpa(lib, q, k, v), arr(1, 2, 3), arr(1, 3, 3), arr(1, 3, 2)
+    )
+    check_gradcheck(
+        lambda lib, q, k, v, b: sdpa(lib, q, k, v, b, scale=0.7),
+        arr(2, 3),
+        arr(3, 3),
+        arr(3, 2),
+        arr(2, 3),
+    )
+    check_gradcheck(
+        lambda lib, q, k, v, m: sdpa(lib, q, k, v, attn_mask=m), arr(2, 3), arr(3, 3), arr(3, 2), m
+    )
+    check_gradcheck(
+        lambda lib, q, k, v: sdpa(lib, q, k, v, is_causal=True), arr(3, 2), arr(3, 2), arr(3, 2)
+    )
     check_gradcheck(lambda lib, x: sdpa(lib, x, x, x), arr(1, 3, 2))
 
 
@@ -132,8 +182,9 @@ def test_attention_with_weights_primitive_gradgradcheck():
     from ember.ops.prims.attention import _attention_with_weights
 
     def fn(lib, q, k, v, m):
-        return _attention_with_weights(q, k, v, m, scale=0.6, causal=False, has_mask=True,
-                                       has_noise=False, safe=False)
+        return _attention_with_weights(
+            q, k, v, m, scale=0.6, causal=False, has_mask=True, has_noise=False, safe=False
+        )
 
     check_gradcheck(fn, arr(2, 3), arr(3, 3), arr(3, 2), arr(2, 3))
 
@@ -164,33 +215,57 @@ def test_sdpa_dropout_gradcheck():
     check_gradcheck(fn, arr(3, 2), arr(3, 2), arr(3, 2))
 
 
-@pytest.mark.parametrize("args", [
-    ((8,), (8,), (8,), {}),
-    ((2, 4, 8), (2, 5, 7), (2, 5, 6), {}),
-    ((2, 4, 8), (2, 5, 8), (2, 4, 6), {}),
-    ((2, 4, 8), (3, 5, 8), (3, 5, 6), {}),
-    ((2, 3, 4, 8), (2, 3, 5, 8), (2, 3, 5, 6), {"attn_mask": (3, 5)}),
-    ((2, 4, 5), (2, 5, 5), (2, 5, 6), {"attn_mask": (3, 2, 4, 5)}),
-    ((2, 4, 8), (2, 5, 8), (2, 5, 6), {"attn_mask": (4, 5), "is_causal": True}),
-    ((2, 4, 8), (2, 5, 8), (2, 5, 6), {"dropout_p": 1.5}),
-    ((2, 6, 4, 8), (2, 4, 5, 8), (2, 4, 5, 6), {"enable_gqa": True}),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ((8,), (8,), (8,), {}),
+        ((2, 4, 8), (2, 5, 7), (2, 5, 6), {}),
+        ((2, 4, 8), (2, 5, 8), (2, 4, 6), {}),
+        ((2, 4, 8), (3, 5, 8), (3, 5, 6), {}),
+        ((2, 3, 4, 8), (2, 3, 5, 8), (2, 3, 5, 6), {"attn_mask": (3, 5)}),
+        ((2, 4, 5), (2, 5, 5), (2, 5, 6), {"attn_mask": (3, 2, 4, 5)}),
+        ((2, 4, 8), (2, 5, 8), (2, 5, 6), {"attn_mask": (4, 5), "is_causal": True}),
+        ((2, 4, 8), (2, 5, 8), (2, 5, 6), {"dropout_p": 1.5}),
+        ((2, 6, 4, 8), (2, 4, 5, 8), (2, 4, 5, 6), {"enable_gqa": True}),
+    ],
+)
 def test_sdpa_errors(args):
     qs, ks, vs, kw = args
     kw = {n: (arr(*val) if n == "attn_mask" else val) for n, val in kw.items()}
-    check_error(lambda lib, q, k, v: sdpa(lib, q, k, v, **{
-        n: (lib.tensor(val) if isinstance(val, np.ndarray) else val) for n, val in kw.items()}),
-        arr(*qs), arr(*ks), arr(*vs))
+    check_error(
+        lambda lib, q, k, v: sdpa(
+            lib,
+            q,
+            k,
+            v,
+            **{
+                n: (lib.tensor(val) if isinstance(val, np.ndarray) else val)
+                for n, val in kw.items()
+            },
+        ),
+        arr(*qs),
+        arr(*ks),
+        arr(*vs),
+    )
 
 
 def test_sdpa_dtype_errors():
     msg = check_error(sdpa, arr(2, 4, 8), arr(2, 5, 8, dtype=np.float64), arr(2, 5, 6))
     assert "query.dtype: float key.dtype: double" in msg
-    msg = check_error(lambda lib, q, k, v, m: sdpa(lib, q, k, v, m), arr(2, 4, 8), arr(2, 5, 8),
-                      arr(2, 5, 6), np.zeros((4, 5), np.int64))
+    msg = check_error(
+        lambda lib, q, k, v, m: sdpa(lib, q, k, v, m),
+        arr(2, 4, 8),
+        arr(2, 5, 8),
+        arr(2, 5, 6),
+        np.zeros((4, 5), np.int64),
+    )
     assert "attn_mask.dtype: long int" in msg
-    check_error(sdpa, np.ones((2, 4, 8), np.int64), np.ones((2, 5, 8), np.int64),
-                np.ones((2, 5, 6), np.int64))
+    check_error(
+        sdpa,
+        np.ones((2, 4, 8), np.int64),
+        np.ones((2, 5, 8), np.int64),
+        np.ones((2, 5, 6), np.int64),
+    )
 
 
 # ---------------------------------------------------------------------------- MHA module
@@ -271,8 +346,7 @@ def test_mha_cross_attention(inputs, batch_first):
 @pytest.mark.parametrize("need_weights", [True, False])
 def test_mha_kdim_vdim(need_weights):
     e, t = pair(8, 2, kdim=5, vdim=3)
-    compare_mha(e, t, {"q": (4, 3, 8), "k": (6, 3, 5), "v": (6, 3, 3)},
-                need_weights=need_weights)
+    compare_mha(e, t, {"q": (4, 3, 8), "k": (6, 3, 5), "v": (6, 3, 3)}, need_weights=need_weights)
 
 
 @pytest.mark.parametrize("add_bias_kv", [False, True])
@@ -310,8 +384,9 @@ def test_mha_both_masks_and_average_off():
     e, t = pair(8, 2)
     kpm = bools(3, 5)
     kpm[:, 0] = False
-    compare_mha(e, t, SELF, {"attn_mask": bools(5, 5), "key_padding_mask": kpm},
-                average_attn_weights=False)
+    compare_mha(
+        e, t, SELF, {"attn_mask": bools(5, 5), "key_padding_mask": kpm}, average_attn_weights=False
+    )
 
 
 @pytest.mark.parametrize("need_weights", [True, False])
@@ -330,10 +405,8 @@ def test_mha_fully_masked_rows():
     kpm[1] = True
     for need in (True, False):
         x = arr(5, 3, 8)
-        eo, ew = e(*(ember.tensor(x),) * 3, key_padding_mask=ember.tensor(kpm),
-                   need_weights=need)
-        to, tw = t(*(torch.tensor(x),) * 3, key_padding_mask=torch.tensor(kpm),
-                   need_weights=need)
+        eo, ew = e(*(ember.tensor(x),) * 3, key_padding_mask=ember.tensor(kpm), need_weights=need)
+        to, tw = t(*(torch.tensor(x),) * 3, key_padding_mask=torch.tensor(kpm), need_weights=need)
         assert_same(eo, to, **TOL)
         if need:
             assert_same(ew, tw, **TOL)
@@ -342,8 +415,13 @@ def test_mha_fully_masked_rows():
 def test_mha_unbatched():
     e, t = pair(8, 2, batch_first=True)
     compare_mha(e, t, {"q": (5, 8)}, {"key_padding_mask": bools(5, p=0.2)})
-    compare_mha(e, t, {"q": (4, 8), "k": (6, 8)}, {"attn_mask": bools(2, 4, 6, p=0.2)},
-                average_attn_weights=False)
+    compare_mha(
+        e,
+        t,
+        {"q": (4, 8), "k": (6, 8)},
+        {"attn_mask": bools(2, 4, 6, p=0.2)},
+        average_attn_weights=False,
+    )
     compare_mha(e, t, {"q": (4, 8), "k": (6, 8)}, need_weights=False)
 
 
@@ -390,8 +468,22 @@ def test_mha_functional_form():
     def fn(lib, q, k):
         m = e if lib is ember else t
         return F(lib).multi_head_attention_forward(
-            q, k, k, 8, 2, m.in_proj_weight, m.in_proj_bias, None, None, False, 0.0,
-            m.out_proj.weight, m.out_proj.bias, training=True, need_weights=True)
+            q,
+            k,
+            k,
+            8,
+            2,
+            m.in_proj_weight,
+            m.in_proj_bias,
+            None,
+            None,
+            False,
+            0.0,
+            m.out_proj.weight,
+            m.out_proj.bias,
+            training=True,
+            need_weights=True,
+        )
 
     check(fn, arr(4, 3, 8), arr(6, 3, 8), **TOL)
 
@@ -403,8 +495,22 @@ def test_mha_functional_static_kv():
     def fn(lib, q, sk, sv):
         m = e if lib is ember else t
         return F(lib).multi_head_attention_forward(
-            q, q, q, 8, 2, m.in_proj_weight, m.in_proj_bias, None, None, False, 0.0,
-            m.out_proj.weight, m.out_proj.bias, static_k=sk, static_v=sv)
+            q,
+            q,
+            q,
+            8,
+            2,
+            m.in_proj_weight,
+            m.in_proj_bias,
+            None,
+            None,
+            False,
+            0.0,
+            m.out_proj.weight,
+            m.out_proj.bias,
+            static_k=sk,
+            static_v=sv,
+        )
 
     check(fn, arr(4, 3, 8), sk, sv, **TOL)
 
@@ -423,13 +529,22 @@ def test_mha_gradcheck_float64():
 # ---------------------------------------------------------------------------- module basics
 
 
-@pytest.mark.parametrize("kw", [{}, {"kdim": 5, "vdim": 3}, {"add_bias_kv": True},
-                                {"bias": False}, {"batch_first": True, "dropout": 0.1}])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"kdim": 5, "vdim": 3},
+        {"add_bias_kv": True},
+        {"bias": False},
+        {"batch_first": True, "dropout": 0.1},
+    ],
+)
 def test_mha_parameters_repr_and_init(kw):
     e, t = MultiheadAttention(8, 2, **kw), torch.nn.MultiheadAttention(8, 2, **kw)
     assert repr(e) == repr(t)
-    assert [(n, tuple(p.shape)) for n, p in e.named_parameters()] == \
-        [(n, tuple(p.shape)) for n, p in t.named_parameters()]
+    assert [(n, tuple(p.shape)) for n, p in e.named_parameters()] == [
+        (n, tuple(p.shape)) for n, p in t.named_parameters()
+    ]
     assert list(e.state_dict()) == list(t.state_dict())
     if e.in_proj_bias is not None:
         assert float(e.in_proj_bias.abs().sum()) == 0 and float(e.out_proj.bias.abs().sum()) == 0
@@ -451,8 +566,21 @@ def test_mha_constructor_errors():
         MultiheadAttention(8, 3)
 
 
-@pytest.mark.parametrize("case", ["q1d", "kdim", "kpm3d", "mask4d", "mask_shape", "mask3d_shape",
-                                  "kpm_shape", "kv_len", "int_mask", "causal_no_mask"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "q1d",
+        "kdim",
+        "kpm3d",
+        "mask4d",
+        "mask_shape",
+        "mask3d_shape",
+        "kpm_shape",
+        "kv_len",
+        "int_mask",
+        "causal_no_mask",
+    ],
+)
 def test_mha_errors(case):
     x = arr(5, 3, 8)
     kw = {}
@@ -481,8 +609,12 @@ def test_mha_errors(case):
 
     def fn(lib, q, k, v, **masks):
         mod = (MultiheadAttention if lib is ember else torch.nn.MultiheadAttention)(8, 2)
-        return mod(q, k, v, **{n: lib.tensor(m) if isinstance(m, np.ndarray) else m
-                               for n, m in masks.items()})
+        return mod(
+            q,
+            k,
+            v,
+            **{n: lib.tensor(m) if isinstance(m, np.ndarray) else m for n, m in masks.items()},
+        )
 
     e_msg = check_error(fn, q, k, v, **kw)
     try:
@@ -496,10 +628,12 @@ def test_mha_mismatched_mask_types_warn_like_torch():
     kpm[:, 0] = False
     for lib, cls in ((ember, MultiheadAttention), (torch, torch.nn.MultiheadAttention)):
         x = lib.tensor(arr(5, 3, 8))
-        with pytest.warns(UserWarning, match="Support for mismatched key_padding_mask and "
-                                             "attn_mask is deprecated"):
+        with pytest.warns(
+            UserWarning, match="Support for mismatched key_padding_mask and attn_mask is deprecated"
+        ):
             cls(8, 2)(x, x, x, key_padding_mask=lib.tensor(kpm), attn_mask=lib.tensor(mask))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        MultiheadAttention(8, 2)(*(ember.tensor(arr(5, 3, 8)),) * 3,
-                                 key_padding_mask=ember.tensor(kpm))
+        MultiheadAttention(8, 2)(
+            *(ember.tensor(arr(5, 3, 8)),) * 3, key_padding_mask=ember.tensor(kpm)
+        )

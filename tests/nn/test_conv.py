@@ -44,9 +44,16 @@ def same_error(fn, *arrays):
 # ---------------------------------------------------------------------------- functional conv
 
 CONV2D = [
-    {}, {"stride": 2}, {"padding": 1}, {"padding": (1, 2), "stride": (2, 1)},
-    {"padding": "same"}, {"padding": "same", "dilation": 2}, {"padding": "valid"},
-    {"dilation": (2, 1), "padding": 1}, {"groups": 2, "padding": 1}, {"groups": 4, "stride": 2},
+    {},
+    {"stride": 2},
+    {"padding": 1},
+    {"padding": (1, 2), "stride": (2, 1)},
+    {"padding": "same"},
+    {"padding": "same", "dilation": 2},
+    {"padding": "valid"},
+    {"dilation": (2, 1), "padding": 1},
+    {"groups": 2, "padding": 1},
+    {"groups": 4, "stride": 2},
     {"stride": 3, "padding": 2, "dilation": 2},
 ]
 
@@ -60,18 +67,33 @@ def test_conv2d(kw, bias):
     check(lambda lib, x, w, b: F(lib).conv2d(x, w, b, **kw), x, w, b, rtol=1e-4, atol=1e-5)
 
 
-@pytest.mark.parametrize("kw", [{}, {"stride": 2, "padding": 1}, {"padding": "same",
-                                                                   "dilation": 3},
-                                {"groups": 3}, {"padding": (2,), "dilation": (2,)}], ids=str)
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"stride": 2, "padding": 1},
+        {"padding": "same", "dilation": 3},
+        {"groups": 3},
+        {"padding": (2,), "dilation": (2,)},
+    ],
+    ids=str,
+)
 def test_conv1d(kw):
     g = kw.get("groups", 1)
     x, w, b = rand(2, 6, 11), rand(3, 6 // g, 4), rand(3)
     check(lambda lib, x, w, b: F(lib).conv1d(x, w, b, **kw), x, w, b, rtol=1e-4, atol=1e-5)
 
 
-@pytest.mark.parametrize("kw", [{}, {"stride": (1, 2, 1), "padding": 1},
-                                {"padding": "same", "groups": 2}, {"dilation": (1, 1, 2)}],
-                         ids=str)
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"stride": (1, 2, 1), "padding": 1},
+        {"padding": "same", "groups": 2},
+        {"dilation": (1, 1, 2)},
+    ],
+    ids=str,
+)
 def test_conv3d(kw):
     g = kw.get("groups", 1)
     x, w, b = rand(2, 4, 4, 5, 5), rand(4, 4 // g, 2, 3, 2), rand(4)
@@ -81,28 +103,59 @@ def test_conv3d(kw):
 def test_conv_edge_inputs():
     w, b = rand(3, 2, 3, 3), rand(3)
     # unbatched (C, H, W); non-contiguous input; a weight used twice; empty batch
-    check(lambda lib, x, w, b: F(lib).conv2d(x, w, b, padding=1), rand(2, 5, 4), w, b,
-          rtol=1e-4, atol=1e-5)
-    check(lambda lib, x, w: F(lib).conv2d(x.transpose(-1, -2), w), rand(2, 2, 6, 5), w,
-          rtol=1e-4, atol=1e-5)
-    check(lambda lib, x, w: F(lib).conv2d(F(lib).conv2d(x, w, padding=1), w[:, :3].transpose(0, 1)),
-          rand(1, 2, 5, 5), rand(3, 3, 3, 3)[:, :2].copy(), rtol=1e-4, atol=1e-5)
+    check(
+        lambda lib, x, w, b: F(lib).conv2d(x, w, b, padding=1),
+        rand(2, 5, 4),
+        w,
+        b,
+        rtol=1e-4,
+        atol=1e-5,
+    )
+    check(
+        lambda lib, x, w: F(lib).conv2d(x.transpose(-1, -2), w),
+        rand(2, 2, 6, 5),
+        w,
+        rtol=1e-4,
+        atol=1e-5,
+    )
+    check(
+        lambda lib, x, w: F(lib).conv2d(F(lib).conv2d(x, w, padding=1), w[:, :3].transpose(0, 1)),
+        rand(1, 2, 5, 5),
+        rand(3, 3, 3, 3)[:, :2].copy(),
+        rtol=1e-4,
+        atol=1e-5,
+    )
     check(lambda lib, x, w, b: F(lib).conv2d(x, w, b), rand(0, 2, 5, 5), w, b)
-    check(lambda lib, x, w: F(lib).conv2d(x, w, stride=2),
-          RNG.integers(-5, 5, (2, 2, 5, 5)), RNG.integers(-3, 3, (3, 2, 3, 3)))
-    check(lambda lib, x, w: F(lib).conv2d(x, w), rand(1, 2, 4, 4, dtype=np.float64),
-          rand(2, 2, 2, 2, dtype=np.float64))
+    check(
+        lambda lib, x, w: F(lib).conv2d(x, w, stride=2),
+        RNG.integers(-5, 5, (2, 2, 5, 5)),
+        RNG.integers(-3, 3, (3, 2, 3, 3)),
+    )
+    check(
+        lambda lib, x, w: F(lib).conv2d(x, w),
+        rand(1, 2, 4, 4, dtype=np.float64),
+        rand(2, 2, 2, 2, dtype=np.float64),
+    )
 
 
 def test_conv_gradcheck():
     x, w, b = rand(1, 2, 3, 2), rand(2, 1, 2, 2), rand(2)
     check_gradcheck(lambda lib, x, w, b: F(lib).conv2d(x, w, b, padding=1, groups=2), x, w, b)
-    check_gradcheck(lambda lib, x, w: F(lib).conv2d(x, w, stride=2, padding=(1, 0)),
-                    rand(1, 2, 3, 2), rand(1, 2, 2, 2))
-    check_gradcheck(lambda lib, x, w: F(lib).conv1d(x, w, padding="same", dilation=2),
-                    rand(1, 2, 5), rand(2, 2, 2))
-    check_gradcheck(lambda lib, x, w: F(lib).conv3d(x, w, padding=1, stride=2),
-                    rand(1, 1, 2, 2, 3), rand(1, 1, 2, 2, 2))
+    check_gradcheck(
+        lambda lib, x, w: F(lib).conv2d(x, w, stride=2, padding=(1, 0)),
+        rand(1, 2, 3, 2),
+        rand(1, 2, 2, 2),
+    )
+    check_gradcheck(
+        lambda lib, x, w: F(lib).conv1d(x, w, padding="same", dilation=2),
+        rand(1, 2, 5),
+        rand(2, 2, 2),
+    )
+    check_gradcheck(
+        lambda lib, x, w: F(lib).conv3d(x, w, padding=1, stride=2),
+        rand(1, 1, 2, 2, 3),
+        rand(1, 1, 2, 2, 2),
+    )
 
 
 def test_conv_double_backward_against_torch():
@@ -118,10 +171,14 @@ def test_conv_double_backward_against_torch():
 
 
 CONVT2D = [
-    {}, {"stride": 2}, {"stride": 2, "padding": 1, "output_padding": 1},
+    {},
+    {"stride": 2},
+    {"stride": 2, "padding": 1, "output_padding": 1},
     {"stride": (3, 1), "padding": (2, 0), "output_padding": (2, 0)},
-    {"groups": 2, "dilation": 2}, {"dilation": (1, 2), "padding": 1},
-    {"stride": 1, "dilation": 2, "output_padding": 1}, {"padding": (3, 1)},
+    {"groups": 2, "dilation": 2},
+    {"dilation": (1, 2), "padding": 1},
+    {"stride": 1, "dilation": 2, "output_padding": 1},
+    {"padding": (3, 1)},
 ]
 
 
@@ -129,22 +186,43 @@ CONVT2D = [
 def test_conv_transpose2d(kw):
     g = kw.get("groups", 1)
     x, w, b = rand(2, 4, 5, 4), rand(4, 3, 3, 2), rand(3 * g)
-    check(lambda lib, x, w, b: F(lib).conv_transpose2d(x, w, b, **kw), x, w, b,
-          rtol=1e-4, atol=1e-5)
+    check(
+        lambda lib, x, w, b: F(lib).conv_transpose2d(x, w, b, **kw), x, w, b, rtol=1e-4, atol=1e-5
+    )
 
 
 def test_conv_transpose_1d_3d_and_gradcheck():
-    check(lambda lib, x, w: F(lib).conv_transpose1d(x, w, stride=2, output_padding=1),
-          rand(2, 3, 5), rand(3, 2, 3), rtol=1e-4, atol=1e-5)
-    check(lambda lib, x, w, b: F(lib).conv_transpose3d(x, w, b, stride=(2, 1, 2), padding=1),
-          rand(1, 2, 3, 3, 3), rand(2, 2, 3, 2, 2), rand(2), rtol=1e-4, atol=1e-5)
-    check(lambda lib, x, w: F(lib).conv_transpose2d(x, w, padding=1), rand(4, 3, 3),
-          rand(4, 2, 3, 3), rtol=1e-4, atol=1e-5)
-    check_gradcheck(lambda lib, x, w, b: F(lib).conv_transpose2d(
-        x, w, b, stride=2, output_padding=1, groups=2), rand(1, 2, 2, 3), rand(2, 1, 2, 2),
-        rand(2))
-    check_gradcheck(lambda lib, x, w: F(lib).conv_transpose1d(x, w, dilation=2),
-                    rand(1, 2, 4), rand(2, 1, 3))
+    check(
+        lambda lib, x, w: F(lib).conv_transpose1d(x, w, stride=2, output_padding=1),
+        rand(2, 3, 5),
+        rand(3, 2, 3),
+        rtol=1e-4,
+        atol=1e-5,
+    )
+    check(
+        lambda lib, x, w, b: F(lib).conv_transpose3d(x, w, b, stride=(2, 1, 2), padding=1),
+        rand(1, 2, 3, 3, 3),
+        rand(2, 2, 3, 2, 2),
+        rand(2),
+        rtol=1e-4,
+        atol=1e-5,
+    )
+    check(
+        lambda lib, x, w: F(lib).conv_transpose2d(x, w, padding=1),
+        rand(4, 3, 3),
+        rand(4, 2, 3, 3),
+        rtol=1e-4,
+        atol=1e-5,
+    )
+    check_gradcheck(
+        lambda lib, x, w, b: F(lib).conv_transpose2d(x, w, b, stride=2, output_padding=1, groups=2),
+        rand(1, 2, 2, 3),
+        rand(2, 1, 2, 2),
+        rand(2),
+    )
+    check_gradcheck(
+        lambda lib, x, w: F(lib).conv_transpose1d(x, w, dilation=2), rand(1, 2, 4), rand(2, 1, 3)
+    )
 
 
 # ---------------------------------------------------------------------------- unfold / fold
@@ -177,8 +255,9 @@ def compare_module(args, kwargs, x, forward_kw=None):
     t = getattr(torch.nn, name)(*args[1:], **kwargs)
     e = getattr(EM, name)(*args[1:], **kwargs)
     assert repr(e) == repr(t)
-    assert [(k, tuple(p.shape)) for k, p in e.named_parameters()] == \
-        [(k, tuple(p.shape)) for k, p in t.named_parameters()]
+    assert [(k, tuple(p.shape)) for k, p in e.named_parameters()] == [
+        (k, tuple(p.shape)) for k, p in t.named_parameters()
+    ]
     copy_weights(t, e)
     xt, xe = torch.tensor(x, requires_grad=True), ember.tensor(x, requires_grad=True)
     yt, ye = t(xt, **(forward_kw or {})), e(xe, **(forward_kw or {}))
@@ -194,14 +273,21 @@ def compare_module(args, kwargs, x, forward_kw=None):
 @pytest.mark.parametrize("mode", ["zeros", "reflect", "replicate", "circular"])
 @pytest.mark.parametrize("padding", [1, (2, 1), "same"], ids=str)
 def test_conv2d_module_padding_modes(mode, padding):
-    compare_module(("Conv2d", 4, 6, 3), {"padding": padding, "padding_mode": mode},
-                   rand(2, 4, 6, 5))
+    compare_module(
+        ("Conv2d", 4, 6, 3), {"padding": padding, "padding_mode": mode}, rand(2, 4, 6, 5)
+    )
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"stride": 2, "bias": False}, {"groups": 2, "dilation": 2, "padding": 2},
-    {"groups": 4, "padding": "valid"}, {"padding": "same", "padding_mode": "reflect"},
-], ids=str)
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"stride": 2, "bias": False},
+        {"groups": 2, "dilation": 2, "padding": 2},
+        {"groups": 4, "padding": "valid"},
+        {"padding": "same", "padding_mode": "reflect"},
+    ],
+    ids=str,
+)
 def test_conv_modules(kwargs):
     compare_module(("Conv2d", 4, 8, (3, 2)), kwargs, rand(2, 4, 7, 6))
     compare_module(("Conv1d", 4, 8, 3), kwargs, rand(2, 4, 9))
@@ -210,12 +296,20 @@ def test_conv_modules(kwargs):
 
 
 def test_conv_transpose_modules():
-    compare_module(("ConvTranspose2d", 4, 6, 3), {"stride": 2, "padding": 1,
-                                                  "output_padding": 1}, rand(2, 4, 4, 3))
-    compare_module(("ConvTranspose2d", 4, 6, 3), {"stride": 2, "groups": 2}, rand(2, 4, 4, 3),
-                   {"output_size": (10, 8)})
-    compare_module(("ConvTranspose2d", 4, 2, 3), {"stride": 3}, rand(4, 3, 3),
-                   {"output_size": [2, 9, 10]})
+    compare_module(
+        ("ConvTranspose2d", 4, 6, 3),
+        {"stride": 2, "padding": 1, "output_padding": 1},
+        rand(2, 4, 4, 3),
+    )
+    compare_module(
+        ("ConvTranspose2d", 4, 6, 3),
+        {"stride": 2, "groups": 2},
+        rand(2, 4, 4, 3),
+        {"output_size": (10, 8)},
+    )
+    compare_module(
+        ("ConvTranspose2d", 4, 2, 3), {"stride": 3}, rand(4, 3, 3), {"output_size": [2, 9, 10]}
+    )
     compare_module(("ConvTranspose1d", 3, 2, 3), {"dilation": 2, "bias": False}, rand(2, 3, 5))
     compare_module(("ConvTranspose3d", 2, 2, 2), {"stride": 2}, rand(1, 2, 2, 3, 2))
 
@@ -234,18 +328,39 @@ def test_conv_module_init_distribution():
 
 
 def test_conv_module_reprs_and_attributes():
-    cases = [("Conv2d", (4, 4, 3), {"padding": "same"}),
-             ("Conv2d", (4, 4, (3, 2)), {"stride": (2, 1), "padding": (1, 0), "dilation": 2,
-                                         "groups": 2, "bias": False, "padding_mode": "reflect"}),
-             ("Conv1d", (2, 3, 2), {"padding": "valid"}),
-             ("Conv3d", (2, 2, 1), {}),
-             ("ConvTranspose2d", (4, 4, 3), {"output_padding": 1, "stride": 2}),
-             ("ConvTranspose1d", (4, 4, 3), {"groups": 4, "dilation": 2})]
+    cases = [
+        ("Conv2d", (4, 4, 3), {"padding": "same"}),
+        (
+            "Conv2d",
+            (4, 4, (3, 2)),
+            {
+                "stride": (2, 1),
+                "padding": (1, 0),
+                "dilation": 2,
+                "groups": 2,
+                "bias": False,
+                "padding_mode": "reflect",
+            },
+        ),
+        ("Conv1d", (2, 3, 2), {"padding": "valid"}),
+        ("Conv3d", (2, 2, 1), {}),
+        ("ConvTranspose2d", (4, 4, 3), {"output_padding": 1, "stride": 2}),
+        ("ConvTranspose1d", (4, 4, 3), {"groups": 4, "dilation": 2}),
+    ]
     for name, args, kwargs in cases:
         e, t = getattr(EM, name)(*args, **kwargs), getattr(torch.nn, name)(*args, **kwargs)
         assert repr(e) == repr(t)
-        for attr in ("kernel_size", "stride", "padding", "dilation", "output_padding", "groups",
-                     "transposed", "padding_mode", "_reversed_padding_repeated_twice"):
+        for attr in (
+            "kernel_size",
+            "stride",
+            "padding",
+            "dilation",
+            "output_padding",
+            "groups",
+            "transposed",
+            "padding_mode",
+            "_reversed_padding_repeated_twice",
+        ):
             assert getattr(e, attr) == getattr(t, attr), attr
 
 
@@ -257,51 +372,80 @@ def test_conv_errors_match_torch():
     same_error(lambda lib, x: nn(lib).Conv2d(3, 8, 3)(x), rand(4, 5, 5))
     same_error(lambda lib, x, w: F(lib).conv2d(x, w), rand(2, 3), rand(8, 3, 3, 3))
     same_error(lambda lib, x, w: F(lib).conv2d(x, w), rand(1, 3, 2, 2), rand(8, 3, 3, 3))
-    same_error(lambda lib, x, w: F(lib).conv2d(x, w, dilation=2), rand(1, 3, 4, 4),
-               rand(8, 3, 3, 3))
+    same_error(
+        lambda lib, x, w: F(lib).conv2d(x, w, dilation=2), rand(1, 3, 4, 4), rand(8, 3, 3, 3)
+    )
     same_error(lambda lib, x, w: F(lib).conv1d(x, w), rand(1, 4, 2), rand(4, 4, 3))
-    same_error(lambda lib, x, w: F(lib).conv2d(x, w, groups=2), rand(1, 4, 5, 5),
-               rand(3, 2, 3, 3))
-    same_error(lambda lib, x, w: F(lib).conv2d(x, w, padding=-1), rand(1, 4, 5, 5),
-               rand(4, 4, 3, 3))
-    same_error(lambda lib, x, w: F(lib).conv2d(x, w, stride=0), rand(1, 4, 5, 5),
-               rand(4, 4, 3, 3))
-    same_error(lambda lib, x, w: F(lib).conv2d(x, w, dilation=(1, 0)), rand(1, 4, 5, 5),
-               rand(4, 4, 3, 3))
-    same_error(lambda lib, x, w: F(lib).conv2d(x, w, groups=0), rand(1, 4, 5, 5),
-               rand(4, 4, 3, 3))
-    same_error(lambda lib, x, w: F(lib).conv2d(x, w, padding="same", stride=2),
-               rand(1, 4, 5, 5), rand(4, 4, 3, 3))
-    same_error(lambda lib, x, w: F(lib).conv2d(x, w, padding="foo"), rand(1, 4, 5, 5),
-               rand(4, 4, 3, 3))
-    same_error(lambda lib, x, w: F(lib).conv2d(x, w, stride=(1, 2, 3)), rand(1, 4, 5, 5),
-               rand(4, 4, 3, 3))
-    same_error(lambda lib, x, w, b: F(lib).conv2d(x, w, b), rand(1, 4, 5, 5), rand(4, 4, 3, 3),
-               rand(5))
-    same_error(lambda lib, x, w: F(lib).conv2d(x, w), rand(1, 4, 5, 5, dtype=np.float64),
-               rand(4, 4, 3, 3))
-    same_error(lambda lib, x, w, b: F(lib).conv2d(x, w, b), rand(1, 4, 5, 5), rand(4, 4, 3, 3),
-               rand(4, dtype=np.float64))
+    same_error(lambda lib, x, w: F(lib).conv2d(x, w, groups=2), rand(1, 4, 5, 5), rand(3, 2, 3, 3))
+    same_error(
+        lambda lib, x, w: F(lib).conv2d(x, w, padding=-1), rand(1, 4, 5, 5), rand(4, 4, 3, 3)
+    )
+    same_error(lambda lib, x, w: F(lib).conv2d(x, w, stride=0), rand(1, 4, 5, 5), rand(4, 4, 3, 3))
+    same_error(
+        lambda lib, x, w: F(lib).conv2d(x, w, dilation=(1, 0)), rand(1, 4, 5, 5), rand(4, 4, 3, 3)
+    )
+    same_error(lambda lib, x, w: F(lib).conv2d(x, w, groups=0), rand(1, 4, 5, 5), rand(4, 4, 3, 3))
+    same_error(
+        lambda lib, x, w: F(lib).conv2d(x, w, padding="same", stride=2),
+        rand(1, 4, 5, 5),
+        rand(4, 4, 3, 3),
+    )
+    same_error(
+        lambda lib, x, w: F(lib).conv2d(x, w, padding="foo"), rand(1, 4, 5, 5), rand(4, 4, 3, 3)
+    )
+    same_error(
+        lambda lib, x, w: F(lib).conv2d(x, w, stride=(1, 2, 3)), rand(1, 4, 5, 5), rand(4, 4, 3, 3)
+    )
+    same_error(
+        lambda lib, x, w, b: F(lib).conv2d(x, w, b), rand(1, 4, 5, 5), rand(4, 4, 3, 3), rand(5)
+    )
+    same_error(
+        lambda lib, x, w: F(lib).conv2d(x, w), rand(1, 4, 5, 5, dtype=np.float64), rand(4, 4, 3, 3)
+    )
+    same_error(
+        lambda lib, x, w, b: F(lib).conv2d(x, w, b),
+        rand(1, 4, 5, 5),
+        rand(4, 4, 3, 3),
+        rand(4, dtype=np.float64),
+    )
     same_error(lambda lib, x, w: F(lib).conv2d(x, w), rand(1, 3, 5, 5), rand(8, 3, 3))
 
 
 def test_conv_transpose_and_fold_errors_match_torch():
-    same_error(lambda lib, x, w: F(lib).conv_transpose2d(x, w), rand(1, 3, 5, 5),
-               rand(4, 2, 3, 3))
-    same_error(lambda lib, x, w: F(lib).conv_transpose2d(x, w, output_padding=1),
-               rand(1, 4, 5, 5), rand(4, 2, 3, 3))
-    same_error(lambda lib, x, w: F(lib).conv_transpose1d(x, w, output_padding=1),
-               rand(1, 4, 5), rand(4, 2, 3))
-    same_error(lambda lib, x, w: F(lib).conv_transpose2d(x, w, padding=5), rand(1, 4, 5, 5),
-               rand(4, 2, 3, 3))
-    same_error(lambda lib, x, w: F(lib).conv_transpose2d(x, w, padding="same"),
-               rand(1, 4, 5, 5), rand(4, 2, 3, 3))
-    same_error(lambda lib, x, w, b: F(lib).conv_transpose2d(x, w, b), rand(1, 4, 5, 5),
-               rand(4, 2, 3, 3), rand(3))
-    same_error(lambda lib, x: nn(lib).ConvTranspose2d(4, 6, 3, stride=2)(x, output_size=(20, 20)),
-               rand(1, 4, 5, 5))
-    same_error(lambda lib, x: nn(lib).ConvTranspose2d(4, 6, 3)(x, output_size=(1, 2, 3)),
-               rand(1, 4, 5, 5))
+    same_error(lambda lib, x, w: F(lib).conv_transpose2d(x, w), rand(1, 3, 5, 5), rand(4, 2, 3, 3))
+    same_error(
+        lambda lib, x, w: F(lib).conv_transpose2d(x, w, output_padding=1),
+        rand(1, 4, 5, 5),
+        rand(4, 2, 3, 3),
+    )
+    same_error(
+        lambda lib, x, w: F(lib).conv_transpose1d(x, w, output_padding=1),
+        rand(1, 4, 5),
+        rand(4, 2, 3),
+    )
+    same_error(
+        lambda lib, x, w: F(lib).conv_transpose2d(x, w, padding=5),
+        rand(1, 4, 5, 5),
+        rand(4, 2, 3, 3),
+    )
+    same_error(
+        lambda lib, x, w: F(lib).conv_transpose2d(x, w, padding="same"),
+        rand(1, 4, 5, 5),
+        rand(4, 2, 3, 3),
+    )
+    same_error(
+        lambda lib, x, w, b: F(lib).conv_transpose2d(x, w, b),
+        rand(1, 4, 5, 5),
+        rand(4, 2, 3, 3),
+        rand(3),
+    )
+    same_error(
+        lambda lib, x: nn(lib).ConvTranspose2d(4, 6, 3, stride=2)(x, output_size=(20, 20)),
+        rand(1, 4, 5, 5),
+    )
+    same_error(
+        lambda lib, x: nn(lib).ConvTranspose2d(4, 6, 3)(x, output_size=(1, 2, 3)), rand(1, 4, 5, 5)
+    )
     same_error(lambda lib, x: F(lib).unfold(x, 2), rand(1, 2, 3, 3, 3))
     same_error(lambda lib, x: F(lib).unfold(x, 4), rand(1, 2, 3, 3))
     same_error(lambda lib, x: F(lib).fold(x, (4, 4), 2), rand(1, 5, 9))
@@ -309,8 +453,9 @@ def test_conv_transpose_and_fold_errors_match_torch():
     same_error(lambda lib, x: F(lib).fold(x, (4, 4), 2), rand(1, 8, 9, 2))
 
 
-@pytest.mark.parametrize("kwargs", [{"groups": 2}, {"groups": 0},
-                                    {"padding": "same", "stride": 2}], ids=str)
+@pytest.mark.parametrize(
+    "kwargs", [{"groups": 2}, {"groups": 0}, {"padding": "same", "stride": 2}], ids=str
+)
 def test_conv_module_constructor_errors(kwargs):
     same_error(lambda lib: nn(lib).Conv2d(3, 6, 3, **kwargs))
 
@@ -326,5 +471,8 @@ def test_conv_module_bad_padding_names():
 
 def test_conv_transpose_module_constructor_errors():
     same_error(lambda lib: nn(lib).ConvTranspose2d(4, 6, 3, padding_mode="reflect"))
-    same_error(lambda lib: nn(lib).Conv2d(4, 6, 3, padding_mode="reflect", padding=1)(
-        lib.zeros(1, 4, 1, 5)))
+    same_error(
+        lambda lib: nn(lib).Conv2d(4, 6, 3, padding_mode="reflect", padding=1)(
+            lib.zeros(1, 4, 1, 5)
+        )
+    )

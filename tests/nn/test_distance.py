@@ -38,29 +38,41 @@ A, B = f32(3, 4), f32(3, 4)
 # ---------------------------------------------------------------------------- one_hot
 
 
-@pytest.mark.parametrize("values,n", [([0, 2, 1], -1), ([0, 2, 1], 5), ([[0, 1], [3, 0]], -1),
-                                      (2, 4), ([], 3)])
+@pytest.mark.parametrize(
+    "values,n", [([0, 2, 1], -1), ([0, 2, 1], 5), ([[0, 1], [3, 0]], -1), (2, 4), ([], 3)]
+)
 def test_one_hot_matches_torch(values, n):
     arr = np.array(values, dtype=np.int64)
     check(lambda lib, t: F(lib).one_hot(t, n), arr, grad=False)
 
 
-@pytest.mark.parametrize("values,n,dtype", [
-    ([0, 2, 1], 2, np.int64), ([0, -1], -1, np.int64), ([0.0, 1.0], -1, np.float32),
-    ([0, 1], -1, np.int32), ([], -1, np.int64), ([0, 1], 0, np.int64)])
+@pytest.mark.parametrize(
+    "values,n,dtype",
+    [
+        ([0, 2, 1], 2, np.int64),
+        ([0, -1], -1, np.int64),
+        ([0.0, 1.0], -1, np.float32),
+        ([0, 1], -1, np.int32),
+        ([], -1, np.int64),
+        ([0, 1], 0, np.int64),
+    ],
+)
 def test_one_hot_errors(values, n, dtype):
     msg = check_error(lambda lib, t: F(lib).one_hot(t, n), np.array(values, dtype=dtype))
-    assert msg in ("Class values must be smaller than num_classes.",
-                   "Class values must be non-negative.",
-                   "one_hot is only applicable to index tensor of type LongTensor.",
-                   "Can not infer total number of classes from empty tensor.")
+    assert msg in (
+        "Class values must be smaller than num_classes.",
+        "Class values must be non-negative.",
+        "one_hot is only applicable to index tensor of type LongTensor.",
+        "Can not infer total number of classes from empty tensor.",
+    )
 
 
 # ---------------------------------------------------------------------------- normalize
 
 
-@pytest.mark.parametrize("kw", [{}, {"p": 1, "dim": -1}, {"dim": 0}, {"p": 3.0, "eps": 0.5},
-                                {"p": math.inf}])
+@pytest.mark.parametrize(
+    "kw", [{}, {"p": 1, "dim": -1}, {"dim": 0}, {"p": 3.0, "eps": 0.5}, {"p": math.inf}]
+)
 def test_normalize(kw):
     check(lambda lib, x: F(lib).normalize(x, **kw), A)
     check(lambda lib, x: F(lib).normalize(x.mT, **kw), A)  # non-contiguous
@@ -81,10 +93,17 @@ def test_normalize_zero_rows_and_out():
 # ---------------------------------------------------------------------------- cosine / pairwise
 
 
-@pytest.mark.parametrize("shapes,kw", [
-    (((3, 4), (3, 4)), {}), (((3, 4), (1, 4)), {}), (((4,), (4,)), {"dim": 0}),
-    (((2, 3, 4), (3, 4)), {"dim": -1}), (((3, 4), (3, 4)), {"dim": 0, "eps": 0.5}),
-    (((), ()), {"dim": 0})])
+@pytest.mark.parametrize(
+    "shapes,kw",
+    [
+        (((3, 4), (3, 4)), {}),
+        (((3, 4), (1, 4)), {}),
+        (((4,), (4,)), {"dim": 0}),
+        (((2, 3, 4), (3, 4)), {"dim": -1}),
+        (((3, 4), (3, 4)), {"dim": 0, "eps": 0.5}),
+        (((), ()), {"dim": 0}),
+    ],
+)
 def test_cosine_similarity(shapes, kw):
     check(lambda lib, x, y: F(lib).cosine_similarity(x, y, **kw), *(f32(*s) for s in shapes))
 
@@ -95,18 +114,28 @@ def test_cosine_similarity_edges():
     check(lambda lib, x: F(lib).cosine_similarity(x, x), A)  # one tensor used twice
     check(lambda lib, x, y: F(lib).cosine_similarity(x, y), A.astype(np.float64), B)
     check(lambda lib, x, y: F(lib).cosine_similarity(x, y), np.array([[1, 2]]), B[:1, :2])
-    check_error(lambda lib, x, y: F(lib).cosine_similarity(x, y), np.array([[1, 2]]),
-                np.array([[1, 3]]))
+    check_error(
+        lambda lib, x, y: F(lib).cosine_similarity(x, y), np.array([[1, 2]]), np.array([[1, 3]])
+    )
     msg = check_error(lambda lib, x, y: F(lib).cosine_similarity(x, y), A, f32(3, 5))
     assert "(4)" in msg and "(5)" in msg
     check_error(lambda lib, x, y: F(lib).cosine_similarity(x, y), f32(4), f32(4))
 
 
-@pytest.mark.parametrize("shapes,kw", [
-    (((3, 4), (3, 4)), {}), (((3, 4), (3, 4)), {"p": 1, "keepdim": True}),
-    (((4,), (4,)), {}), (((4,), (3, 4)), {"p": 3.0}), (((2, 3, 4), (3, 4)), {"eps": 0.0}),
-    (((), ()), {}), (((3, 4), (3, 4)), {"p": math.inf}), (((0, 4), (0, 4)), {}),
-    (((3, 0), (3, 0)), {})])
+@pytest.mark.parametrize(
+    "shapes,kw",
+    [
+        (((3, 4), (3, 4)), {}),
+        (((3, 4), (3, 4)), {"p": 1, "keepdim": True}),
+        (((4,), (4,)), {}),
+        (((4,), (3, 4)), {"p": 3.0}),
+        (((2, 3, 4), (3, 4)), {"eps": 0.0}),
+        (((), ()), {}),
+        (((3, 4), (3, 4)), {"p": math.inf}),
+        (((0, 4), (0, 4)), {}),
+        (((3, 0), (3, 0)), {}),
+    ],
+)
 def test_pairwise_distance(shapes, kw):
     check(lambda lib, x, y: F(lib).pairwise_distance(x, y, **kw), *(f32(*s) for s in shapes))
 
@@ -120,11 +149,21 @@ def test_pairwise_distance_int_inputs_and_errors():
 
 def test_distance_modules():
     for kw in ({}, {"p": 1.0, "eps": 0.0, "keepdim": True}):
-        check(lambda lib, x, y, kw=kw: (EM if lib is ember else torch.nn).PairwiseDistance(**kw)(
-            x, y), A, B)
+        check(
+            lambda lib, x, y, kw=kw: (EM if lib is ember else torch.nn).PairwiseDistance(**kw)(
+                x, y
+            ),
+            A,
+            B,
+        )
     for kw in ({}, {"dim": 0, "eps": 1e-3}):
-        check(lambda lib, x, y, kw=kw: (EM if lib is ember else torch.nn).CosineSimilarity(**kw)(
-            x, y), A, B)
+        check(
+            lambda lib, x, y, kw=kw: (EM if lib is ember else torch.nn).CosineSimilarity(**kw)(
+                x, y
+            ),
+            A,
+            B,
+        )
     assert repr(EM.PairwiseDistance(3.0)) == repr(torch.nn.PairwiseDistance(3.0))
     assert repr(EM.CosineSimilarity(0)) == repr(torch.nn.CosineSimilarity(0))
     assert EM.PairwiseDistance(3.0).norm == torch.nn.PairwiseDistance(3.0).norm == 3.0
@@ -148,21 +187,31 @@ def test_pdist_edges_and_errors():
     e = ember.zeros(0, 3, requires_grad=True)
     D.pdist(e).sum().backward()
     assert tuple(e.grad.shape) == (0, 3)
-    assert check_error(lambda lib, t: F(lib).pdist(t), f32(2, 3, 4)) == \
-        "pdist only supports 2D tensors, got: 3D"
+    assert (
+        check_error(lambda lib, t: F(lib).pdist(t), f32(2, 3, 4))
+        == "pdist only supports 2D tensors, got: 3D"
+    )
     check_error(lambda lib, t: F(lib).pdist(t), np.ones((3, 2), np.int64))
     check_error(lambda lib, t: F(lib).pdist(t, -1.0), f32(3, 2))
 
 
-@pytest.mark.parametrize("shapes", [((4, 3), (5, 3)), ((2, 4, 3), (1, 5, 3)),
-                                    ((2, 1, 3, 2), (4, 2, 2)), ((1, 3), (1, 3))])
+@pytest.mark.parametrize(
+    "shapes",
+    [((4, 3), (5, 3)), ((2, 4, 3), (1, 5, 3)), ((2, 1, 3, 2), (4, 2, 2)), ((1, 3), (1, 3))],
+)
 @pytest.mark.parametrize("p", [2.0, 1.0, 3.0, math.inf, 0.5])
 def test_cdist(shapes, p):
     check(lambda lib, x, y: cdist(lib)(x, y, p), *(f32(*s) for s in shapes), atol=1e-5)
 
 
-@pytest.mark.parametrize("mode", ["use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist",
-                                  "use_mm_for_euclid_dist_if_necessary"])
+@pytest.mark.parametrize(
+    "mode",
+    [
+        "use_mm_for_euclid_dist",
+        "donot_use_mm_for_euclid_dist",
+        "use_mm_for_euclid_dist_if_necessary",
+    ],
+)
 def test_cdist_compute_modes(mode):
     x, y = f32(30, 4), f32(6, 4)  # 30 rows: the default switches to the matrix-product form
     check(lambda lib, a, b: cdist(lib)(a, b, compute_mode=mode), x, y, rtol=1e-4, atol=1e-4)
@@ -176,17 +225,21 @@ def test_cdist_edges_and_errors():
     check(lambda lib, a, b: cdist(lib)(a, b), f32(0, 3), f32(5, 3))
     check(lambda lib, a, b: cdist(lib)(a, b), f32(4, 0), f32(5, 0))
     check(lambda lib, a, b: cdist(lib)(a.mT, b), f32(3, 4), f32(5, 3))
-    cases = [((4, 3), (5, 2), "X1 and X2 must have the same number of columns. X1: 3 X2: 2"),
-             ((3,), (5, 3), "cdist only supports at least 2D tensors, X1 got: 1D"),
-             ((2, 4, 3), (3, 5, 3), None)]
+    cases = [
+        ((4, 3), (5, 2), "X1 and X2 must have the same number of columns. X1: 3 X2: 2"),
+        ((3,), (5, 3), "cdist only supports at least 2D tensors, X1 got: 1D"),
+        ((2, 4, 3), (3, 5, 3), None),
+    ]
     for s1, s2, want in cases:
         msg = check_error(lambda lib, a, b: cdist(lib)(a, b), f32(*s1), f32(*s2))
         assert want is None or msg == want
     check_error(lambda lib, a, b: cdist(lib)(a, b), np.ones((4, 3), np.int64), f32(5, 3))
     check_error(lambda lib, a, b: cdist(lib)(a, b), f32(4, 3), f32(5, 3).astype(np.float64))
     check_error(lambda lib, a, b: cdist(lib)(a, b, -1.0), f32(4, 3), f32(5, 3))
-    assert check_error(lambda lib, a, b: cdist(lib)(a, b, compute_mode="fast"), f32(4, 3),
-                       f32(5, 3)) == "fast is not a valid value for compute_mode"
+    assert (
+        check_error(lambda lib, a, b: cdist(lib)(a, b, compute_mode="fast"), f32(4, 3), f32(5, 3))
+        == "fast is not a valid value for compute_mode"
+    )
 
 
 # ---------------------------------------------------------------------------- gradcheck
@@ -199,8 +252,10 @@ GRADCHECK = [
     (lambda lib, x: D.pdist(x), (f32(3, 3),)),
     (lambda lib, x, y: D.cdist(x, y), (f32(2, 3), f32(3, 3))),
     (lambda lib, x, y: D.cdist(x, y, 1.0), (f32(2, 3), f32(3, 3))),
-    (lambda lib, x, y: D.cdist(x, y, compute_mode="use_mm_for_euclid_dist"),
-     (f32(2, 3), f32(3, 3))),
+    (
+        lambda lib, x, y: D.cdist(x, y, compute_mode="use_mm_for_euclid_dist"),
+        (f32(2, 3), f32(3, 3)),
+    ),
 ]
 
 

@@ -55,8 +55,11 @@ def test_dropout_identity_cases_like_torch():
 
 
 def test_p_one_zeroes_everything_with_zero_grad():
-    for fn in (lambda x: EF.dropout(x, 1.0), lambda x: EF.dropout2d(x, 1.0),
-               lambda x: EF.alpha_dropout(x, 1.0, True)):
+    for fn in (
+        lambda x: EF.dropout(x, 1.0),
+        lambda x: EF.dropout2d(x, 1.0),
+        lambda x: EF.alpha_dropout(x, 1.0, True),
+    ):
         x = ember.randn(2, 3, 4, 2, requires_grad=True)
         y = fn(x)
         assert float(y.abs().sum()) == 0
@@ -75,11 +78,16 @@ def test_manual_seed_reproduces():
 
 @pytest.mark.parametrize("p", [-0.1, 1.5])
 def test_bad_probability_raises_value_error(p):
-    for fn in (lambda lib, x: F(lib).dropout(x, p), lambda lib, x: F(lib).dropout2d(x, p),
-               lambda lib, x: F(lib).alpha_dropout(x, p), lambda lib, x: F(lib).dropout1d(x, p),
-               lambda lib, x: F(lib).dropout3d(x, p),
-               lambda lib, x: F(lib).feature_alpha_dropout(x, p),
-               lambda lib, x: M(lib).Dropout(p), lambda lib, x: M(lib).AlphaDropout(p)):
+    for fn in (
+        lambda lib, x: F(lib).dropout(x, p),
+        lambda lib, x: F(lib).dropout2d(x, p),
+        lambda lib, x: F(lib).alpha_dropout(x, p),
+        lambda lib, x: F(lib).dropout1d(x, p),
+        lambda lib, x: F(lib).dropout3d(x, p),
+        lambda lib, x: F(lib).feature_alpha_dropout(x, p),
+        lambda lib, x: M(lib).Dropout(p),
+        lambda lib, x: M(lib).AlphaDropout(p),
+    ):
         msg = check_error(fn, np.ones((2, 3, 4), np.float32))
         assert msg == f"dropout probability has to be between 0 and 1, but got {p}"
 
@@ -92,11 +100,17 @@ def _channels_all_or_nothing(y, x, p, channel_shape):
     return float((first == 0).mean())
 
 
-@pytest.mark.parametrize("fn,shape,channels", [
-    (EF.dropout1d, (40, 30, 5), (40, 30)), (EF.dropout1d, (300, 4), (300,)),
-    (EF.dropout2d, (30, 40, 3, 2), (30, 40)), (EF.dropout2d, (300, 3, 2), (300,)),
-    (EF.dropout3d, (20, 30, 2, 2, 2), (20, 30)), (EF.dropout3d, (600, 2, 2, 2), (600,)),
-])
+@pytest.mark.parametrize(
+    "fn,shape,channels",
+    [
+        (EF.dropout1d, (40, 30, 5), (40, 30)),
+        (EF.dropout1d, (300, 4), (300,)),
+        (EF.dropout2d, (30, 40, 3, 2), (30, 40)),
+        (EF.dropout2d, (300, 3, 2), (300,)),
+        (EF.dropout3d, (20, 30, 2, 2, 2), (20, 30)),
+        (EF.dropout3d, (600, 2, 2, 2), (600,)),
+    ],
+)
 def test_channel_dropout_zeroes_whole_channels(fn, shape, channels):
     p = 0.4
     x = ember.rand(*shape) + 0.5
@@ -166,8 +180,10 @@ def test_feature_alpha_dropout_per_channel():
     assert np.all(np.isclose(y, ALPHA * a * p) | np.isclose(y, ALPHA * a * (p - 1)))
 
 
-@pytest.mark.parametrize("name", ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d",
-                                  "AlphaDropout", "FeatureAlphaDropout"])
+@pytest.mark.parametrize(
+    "name",
+    ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"],
+)
 def test_modules_repr_train_eval(name):
     e_mod, t_mod = getattr(ED, name)(0.3), getattr(torch.nn, name)(0.3)
     assert repr(e_mod) == repr(t_mod)

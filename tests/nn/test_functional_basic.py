@@ -111,8 +111,10 @@ def _second_order(fn, *arrays):
     """d/dx of sum(grad_x(fn)^2) (and of the other float inputs) in ember and torch."""
     res = {}
     for m in (ember, torch):
-        ins = [m.tensor(a, requires_grad=a.dtype.kind == "f") if isinstance(a, np.ndarray) else a
-               for a in arrays]
+        ins = [
+            m.tensor(a, requires_grad=a.dtype.kind == "f") if isinstance(a, np.ndarray) else a
+            for a in arrays
+        ]
         diff = [t for t in ins if isinstance(t, m.Tensor) and t.requires_grad]
         out = fn(m, *ins)
         grads = m.autograd.grad(out.sum() if out.ndim else out, diff, create_graph=True)
@@ -123,8 +125,7 @@ def _second_order(fn, *arrays):
 
 
 SECOND = [
-    ("softmax", lambda m, x: TF(m).softmax(x, 1) * m.arange(4.0, dtype=m.float64),
-     (rand(3, 4),)),
+    ("softmax", lambda m, x: TF(m).softmax(x, 1) * m.arange(4.0, dtype=m.float64), (rand(3, 4),)),
     ("log_softmax", lambda m, x: TF(m).log_softmax(x, 0) ** 2, (rand(3, 4),)),
     ("gelu", lambda m, x: TF(m).gelu(x), (rand(6),)),
     ("gelu_tanh", lambda m, x: TF(m).gelu(x, approximate="tanh"), (rand(6),)),
@@ -135,20 +136,41 @@ SECOND = [
     ("softplus", lambda m, x: TF(m).softplus(x, 2.0, 3.0), (rand(6),)),
     ("logsigmoid", lambda m, x: TF(m).logsigmoid(x), (rand(6),)),
     ("hardswish", lambda m, x: TF(m).hardswish(x), (rand(6),)),
-    ("cross_entropy", lambda m, x, t: TF(m).cross_entropy(x, t, label_smoothing=0.1),
-     (rand(3, 4), np.array([0, 3, -100]))),
-    ("cross_entropy_none", lambda m, x, t: TF(m).cross_entropy(x, t, reduction="none") ** 2,
-     (rand(3, 4), np.array([0, 3, 1]))),
-    ("cross_entropy_weight", lambda m, x, t: TF(m).cross_entropy(
-        x, t, weight=x.new_tensor([1.0, 2.0, 0.5, 3.0])), (rand(3, 4), np.array([0, 3, 1]))),
-    ("cross_entropy_probs", lambda m, x, t: TF(m).cross_entropy(x, t.softmax(1)),
-     (rand(3, 4), rand(3, 4))),
-    ("nll_loss", lambda m, x, t: TF(m).nll_loss(x, t, reduction="sum") ** 2,
-     (rand(3, 4), np.array([0, 3, 1]))),
-    ("bce_with_logits", lambda m, x, t: TF(m).binary_cross_entropy_with_logits(x, t),
-     (rand(5), rand(5, low=0, high=1))),
-    ("bce", lambda m, x, t: TF(m).binary_cross_entropy(x, t),
-     (rand(5, low=0.1, high=0.9), rand(5, low=0, high=1))),
+    (
+        "cross_entropy",
+        lambda m, x, t: TF(m).cross_entropy(x, t, label_smoothing=0.1),
+        (rand(3, 4), np.array([0, 3, -100])),
+    ),
+    (
+        "cross_entropy_none",
+        lambda m, x, t: TF(m).cross_entropy(x, t, reduction="none") ** 2,
+        (rand(3, 4), np.array([0, 3, 1])),
+    ),
+    (
+        "cross_entropy_weight",
+        lambda m, x, t: TF(m).cross_entropy(x, t, weight=x.new_tensor([1.0, 2.0, 0.5, 3.0])),
+        (rand(3, 4), np.array([0, 3, 1])),
+    ),
+    (
+        "cross_entropy_probs",
+        lambda m, x, t: TF(m).cross_entropy(x, t.softmax(1)),
+        (rand(3, 4), rand(3, 4)),
+    ),
+    (
+        "nll_loss",
+        lambda m, x, t: TF(m).nll_loss(x, t, reduction="sum") ** 2,
+        (rand(3, 4), np.array([0, 3, 1])),
+    ),
+    (
+        "bce_with_logits",
+        lambda m, x, t: TF(m).binary_cross_entropy_with_logits(x, t),
+        (rand(5), rand(5, low=0, high=1)),
+    ),
+    (
+        "bce",
+        lambda m, x, t: TF(m).binary_cross_entropy(x, t),
+        (rand(5, low=0.1, high=0.9), rand(5, low=0, high=1)),
+    ),
     ("huber", lambda m, x, t: TF(m).huber_loss(x, t, delta=0.5), (rand(5), rand(5))),
     ("pad_reflect", lambda m, x: TF(m).pad(x, (2, 1), mode="reflect") ** 3, (rand(2, 4),)),
     ("pad_constant", lambda m, x: TF(m).pad(x, (-1, 2)) ** 3, (rand(2, 4),)),
@@ -178,15 +200,18 @@ def test_implicit_softmax_dim_follows_torch(shape, name):
 # ---------------------------------------------------------------------------- bookkeeping
 
 
-@pytest.mark.parametrize("expr, name", [
-    (lambda m, x: TF(m).relu(x), "ReluBackward0"),
-    (lambda m, x: TF(m).gelu(x), "GeluBackward0"),
-    (lambda m, x: TF(m).leaky_relu(x), "LeakyReluBackward0"),
-    (lambda m, x: TF(m).softmax(x, 1), "SoftmaxBackward0"),
-    (lambda m, x: TF(m).log_softmax(x, 1), "LogSoftmaxBackward0"),
-    (lambda m, x: TF(m).hardtanh(x), "HardtanhBackward0"),
-    (lambda m, x: TF(m).logsigmoid(x), "LogSigmoidBackward0"),
-])
+@pytest.mark.parametrize(
+    "expr, name",
+    [
+        (lambda m, x: TF(m).relu(x), "ReluBackward0"),
+        (lambda m, x: TF(m).gelu(x), "GeluBackward0"),
+        (lambda m, x: TF(m).leaky_relu(x), "LeakyReluBackward0"),
+        (lambda m, x: TF(m).softmax(x, 1), "SoftmaxBackward0"),
+        (lambda m, x: TF(m).log_softmax(x, 1), "LogSoftmaxBackward0"),
+        (lambda m, x: TF(m).hardtanh(x), "HardtanhBackward0"),
+        (lambda m, x: TF(m).logsigmoid(x), "LogSigmoidBackward0"),
+    ],
+)
 def test_grad_fn_names(expr, name):
     for m in (ember, torch):
         out = expr(m, m.tensor(rand(2, 3), requires_grad=True))

@@ -27,8 +27,11 @@ def F(lib):
 
 
 def nn(lib):
-    return types.SimpleNamespace(**{n: getattr(EL, n) for n in EL.__all__}) \
-        if lib is ember else torch.nn
+    return (
+        types.SimpleNamespace(**{n: getattr(EL, n) for n in EL.__all__})
+        if lib is ember
+        else torch.nn
+    )
 
 
 def f32(*shape):
@@ -45,10 +48,12 @@ def signs(*shape):
 
 def quiet(fn):
     """Run ``fn`` with warnings ignored (kl_div's 'mean' warning is tested on its own)."""
+
     def run(*args, **kwargs):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return fn(*args, **kwargs)
+
     return run
 
 
@@ -59,72 +64,187 @@ T53 = signs(5, 3)
 # (name, fn(lib, *tensors, reduction), arrays): each is run for every reduction
 FUNCTIONAL = [
     ("kl_div", lambda lib, x, t, r: F(lib).kl_div(x, t, reduction=r), (f32(3, 4), pos(3, 4))),
-    ("kl_div_zero_target", lambda lib, x, r: F(lib).kl_div(
-        x, lib.tensor([[0.0, 0.5], [0.2, 0.0]]), reduction=r), (f32(2, 2),)),
-    ("kl_div_log_target", lambda lib, x, t, r: F(lib).kl_div(x, t, reduction=r, log_target=True),
-     (f32(3, 4), f32(3, 4))),
-    ("kl_div_broadcast", lambda lib, x, t, r: F(lib).kl_div(x, t, reduction=r),
-     (f32(3, 4), pos(4))),
-    ("poisson", lambda lib, x, t, r: F(lib).poisson_nll_loss(x, t, reduction=r),
-     (f32(3, 4), pos(3, 4) * 3)),
-    ("poisson_full", lambda lib, x, t, r: F(lib).poisson_nll_loss(
-        x, t, log_input=False, full=True, eps=1e-3, reduction=r), (pos(3, 4), pos(3, 4) * 3)),
-    ("gaussian", lambda lib, x, t, v, r: F(lib).gaussian_nll_loss(x, t, v, reduction=r),
-     (f32(3, 4), f32(3, 4), pos(3, 4))),
-    ("gaussian_full_var_per_row", lambda lib, x, t, v, r: F(lib).gaussian_nll_loss(
-        x, t, v, full=True, reduction=r), (f32(3, 4), f32(3, 4), pos(3))),
-    ("gaussian_var_one_column", lambda lib, x, t, v, r: F(lib).gaussian_nll_loss(
-        x, t, v, eps=0.5, reduction=r), (f32(3, 4), f32(3, 4), pos(3, 1))),
-    ("gaussian_float_var", lambda lib, x, t, r: F(lib).gaussian_nll_loss(x, t, 0.5,
-                                                                          reduction=r),
-     (f32(3, 4), f32(3, 4))),
-    ("cosine_embedding", lambda lib, a, b, y, r: F(lib).cosine_embedding_loss(
-        a, b, y, margin=0.2, reduction=r), (f32(5, 4), f32(5, 4), signs(5))),
-    ("cosine_embedding_1d", lambda lib, a, b, r: F(lib).cosine_embedding_loss(
-        a, b, lib.tensor(-1), reduction=r), (f32(4), f32(4))),
-    ("cosine_embedding_int_target", lambda lib, a, b, r: F(lib).cosine_embedding_loss(
-        a, b, lib.tensor([1, -1, 0]), reduction=r), (f32(3, 4), f32(3, 4))),
-    ("margin_ranking", lambda lib, a, b, y, r: F(lib).margin_ranking_loss(
-        a, b, y, margin=0.3, reduction=r), (f32(5), f32(5), signs(5))),
-    ("margin_ranking_broadcast", lambda lib, a, b, r: F(lib).margin_ranking_loss(
-        a, b, lib.tensor([1, -1, 1]), reduction=r), (f32(3), f32(1))),
-    ("hinge_embedding", lambda lib, x, y, r: F(lib).hinge_embedding_loss(
-        x, y, margin=0.5, reduction=r), (f32(5, 3), signs(5, 3))),
-    ("hinge_embedding_broadcast", lambda lib, x, r: F(lib).hinge_embedding_loss(
-        x, lib.tensor([1, -1, 0]), reduction=r), (f32(2, 3),)),
-    ("soft_margin", lambda lib, x, r: F(lib).soft_margin_loss(x, lib.tensor(T53), reduction=r),
-     (f32(5, 3),)),
-    ("multilabel_soft_margin", lambda lib, x, t, r: F(lib).multilabel_soft_margin_loss(
-        x, t, reduction=r), (f32(5, 3), (signs(5, 3) > 0).astype(np.float32))),
-    ("multilabel_soft_margin_weight", lambda lib, x, t, w, r: F(lib).multilabel_soft_margin_loss(
-        x, t, weight=w, reduction=r), (f32(5, 3), pos(5, 3), pos(3))),
-    ("multilabel_margin", lambda lib, x, r: F(lib).multilabel_margin_loss(
-        x, lib.tensor(MLM_TARGET), reduction=r), (f32(3, 4),)),
-    ("multilabel_margin_1d", lambda lib, x, r: F(lib).multilabel_margin_loss(
-        x, lib.tensor([2, 0, -1, 3]), reduction=r), (f32(4),)),
-    ("multilabel_margin_0d", lambda lib, x, r: F(lib).multilabel_margin_loss(
-        x, lib.tensor(0), reduction=r), (np.array(0.5, np.float32),)),
-    ("multi_margin", lambda lib, x, r: F(lib).multi_margin_loss(
-        x, lib.tensor([3, 0, 1]), reduction=r), (f32(3, 4),)),
-    ("multi_margin_p2_weight", lambda lib, x, r: F(lib).multi_margin_loss(
-        x, lib.tensor([3, 0, 1]), p=2, margin=0.7, weight=lib.tensor(W4).to(x.dtype), reduction=r),
-     (f32(3, 4),)),
-    ("multi_margin_1d", lambda lib, x, r: F(lib).multi_margin_loss(
-        x, lib.tensor(2), reduction=r), (f32(4),)),
-    ("multi_margin_1d_target1", lambda lib, x, r: F(lib).multi_margin_loss(
-        x, lib.tensor([2]), reduction=r), (f32(4),)),
-    ("triplet", lambda lib, a, p, n, r: F(lib).triplet_margin_loss(a, p, n, reduction=r),
-     (f32(5, 3), f32(5, 3), f32(5, 3))),
-    ("triplet_swap_p1", lambda lib, a, p, n, r: F(lib).triplet_margin_loss(
-        a, p, n, margin=2.0, p=1, swap=True, reduction=r), (f32(5, 3), f32(5, 3), f32(5, 3))),
-    ("triplet_1d", lambda lib, a, p, n, r: F(lib).triplet_margin_loss(a, p, n, reduction=r),
-     (f32(3), f32(3), f32(3))),
-    ("triplet_distance", lambda lib, a, p, n, r: F(lib).triplet_margin_with_distance_loss(
-        a, p, n, swap=True, reduction=r), (f32(5, 3), f32(5, 3), f32(5, 3))),
-    ("triplet_cosine_distance", lambda lib, a, p, n, r: F(lib).triplet_margin_with_distance_loss(
-        a, p, n, distance_function=lambda x, y: 1 - lib.nn.functional.cosine_similarity(x, y)
-        if lib is torch else 1 - ember.nn._functional.distance.cosine_similarity(x, y),
-        margin=0.5, reduction=r), (f32(5, 3), f32(5, 3), f32(5, 3))),
+    (
+        "kl_div_zero_target",
+        lambda lib, x, r: F(lib).kl_div(x, lib.tensor([[0.0, 0.5], [0.2, 0.0]]), reduction=r),
+        (f32(2, 2),),
+    ),
+    (
+        "kl_div_log_target",
+        lambda lib, x, t, r: F(lib).kl_div(x, t, reduction=r, log_target=True),
+        (f32(3, 4), f32(3, 4)),
+    ),
+    (
+        "kl_div_broadcast",
+        lambda lib, x, t, r: F(lib).kl_div(x, t, reduction=r),
+        (f32(3, 4), pos(4)),
+    ),
+    (
+        "poisson",
+        lambda lib, x, t, r: F(lib).poisson_nll_loss(x, t, reduction=r),
+        (f32(3, 4), pos(3, 4) * 3),
+    ),
+    (
+        "poisson_full",
+        lambda lib, x, t, r: F(lib).poisson_nll_loss(
+            x, t, log_input=False, full=True, eps=1e-3, reduction=r
+        ),
+        (pos(3, 4), pos(3, 4) * 3),
+    ),
+    (
+        "gaussian",
+        lambda lib, x, t, v, r: F(lib).gaussian_nll_loss(x, t, v, reduction=r),
+        (f32(3, 4), f32(3, 4), pos(3, 4)),
+    ),
+    (
+        "gaussian_full_var_per_row",
+        lambda lib, x, t, v, r: F(lib).gaussian_nll_loss(x, t, v, full=True, reduction=r),
+        (f32(3, 4), f32(3, 4), pos(3)),
+    ),
+    (
+        "gaussian_var_one_column",
+        lambda lib, x, t, v, r: F(lib).gaussian_nll_loss(x, t, v, eps=0.5, reduction=r),
+        (f32(3, 4), f32(3, 4), pos(3, 1)),
+    ),
+    (
+        "gaussian_float_var",
+        lambda lib, x, t, r: F(lib).gaussian_nll_loss(x, t, 0.5, reduction=r),
+        (f32(3, 4), f32(3, 4)),
+    ),
+    (
+        "cosine_embedding",
+        lambda lib, a, b, y, r: F(lib).cosine_embedding_loss(a, b, y, margin=0.2, reduction=r),
+        (f32(5, 4), f32(5, 4), signs(5)),
+    ),
+    (
+        "cosine_embedding_1d",
+        lambda lib, a, b, r: F(lib).cosine_embedding_loss(a, b, lib.tensor(-1), reduction=r),
+        (f32(4), f32(4)),
+    ),
+    (
+        "cosine_embedding_int_target",
+        lambda lib, a, b, r: F(lib).cosine_embedding_loss(
+            a, b, lib.tensor([1, -1, 0]), reduction=r
+        ),
+        (f32(3, 4), f32(3, 4)),
+    ),
+    (
+        "margin_ranking",
+        lambda lib, a, b, y, r: F(lib).margin_ranking_loss(a, b, y, margin=0.3, reduction=r),
+        (f32(5), f32(5), signs(5)),
+    ),
+    (
+        "margin_ranking_broadcast",
+        lambda lib, a, b, r: F(lib).margin_ranking_loss(a, b, lib.tensor([1, -1, 1]), reduction=r),
+        (f32(3), f32(1)),
+    ),
+    (
+        "hinge_embedding",
+        lambda lib, x, y, r: F(lib).hinge_embedding_loss(x, y, margin=0.5, reduction=r),
+        (f32(5, 3), signs(5, 3)),
+    ),
+    (
+        "hinge_embedding_broadcast",
+        lambda lib, x, r: F(lib).hinge_embedding_loss(x, lib.tensor([1, -1, 0]), reduction=r),
+        (f32(2, 3),),
+    ),
+    (
+        "soft_margin",
+        lambda lib, x, r: F(lib).soft_margin_loss(x, lib.tensor(T53), reduction=r),
+        (f32(5, 3),),
+    ),
+    (
+        "multilabel_soft_margin",
+        lambda lib, x, t, r: F(lib).multilabel_soft_margin_loss(x, t, reduction=r),
+        (f32(5, 3), (signs(5, 3) > 0).astype(np.float32)),
+    ),
+    (
+        "multilabel_soft_margin_weight",
+        lambda lib, x, t, w, r: F(lib).multilabel_soft_margin_loss(x, t, weight=w, reduction=r),
+        (f32(5, 3), pos(5, 3), pos(3)),
+    ),
+    (
+        "multilabel_margin",
+        lambda lib, x, r: F(lib).multilabel_margin_loss(x, lib.tensor(MLM_TARGET), reduction=r),
+        (f32(3, 4),),
+    ),
+    (
+        "multilabel_margin_1d",
+        lambda lib, x, r: F(lib).multilabel_margin_loss(x, lib.tensor([2, 0, -1, 3]), reduction=r),
+        (f32(4),),
+    ),
+    (
+        "multilabel_margin_0d",
+        lambda lib, x, r: F(lib).multilabel_margin_loss(x, lib.tensor(0), reduction=r),
+        (np.array(0.5, np.float32),),
+    ),
+    (
+        "multi_margin",
+        lambda lib, x, r: F(lib).multi_margin_loss(x, lib.tensor([3, 0, 1]), reduction=r),
+        (f32(3, 4),),
+    ),
+    (
+        "multi_margin_p2_weight",
+        lambda lib, x, r: F(lib).multi_margin_loss(
+            x,
+            lib.tensor([3, 0, 1]),
+            p=2,
+            margin=0.7,
+            weight=lib.tensor(W4).to(x.dtype),
+            reduction=r,
+        ),
+        (f32(3, 4),),
+    ),
+    (
+        "multi_margin_1d",
+        lambda lib, x, r: F(lib).multi_margin_loss(x, lib.tensor(2), reduction=r),
+        (f32(4),),
+    ),
+    (
+        "multi_margin_1d_target1",
+        lambda lib, x, r: F(lib).multi_margin_loss(x, lib.tensor([2]), reduction=r),
+        (f32(4),),
+    ),
+    (
+        "triplet",
+        lambda lib, a, p, n, r: F(lib).triplet_margin_loss(a, p, n, reduction=r),
+        (f32(5, 3), f32(5, 3), f32(5, 3)),
+    ),
+    (
+        "triplet_swap_p1",
+        lambda lib, a, p, n, r: F(lib).triplet_margin_loss(
+            a, p, n, margin=2.0, p=1, swap=True, reduction=r
+        ),
+        (f32(5, 3), f32(5, 3), f32(5, 3)),
+    ),
+    (
+        "triplet_1d",
+        lambda lib, a, p, n, r: F(lib).triplet_margin_loss(a, p, n, reduction=r),
+        (f32(3), f32(3), f32(3)),
+    ),
+    (
+        "triplet_distance",
+        lambda lib, a, p, n, r: F(lib).triplet_margin_with_distance_loss(
+            a, p, n, swap=True, reduction=r
+        ),
+        (f32(5, 3), f32(5, 3), f32(5, 3)),
+    ),
+    (
+        "triplet_cosine_distance",
+        lambda lib, a, p, n, r: F(lib).triplet_margin_with_distance_loss(
+            a,
+            p,
+            n,
+            distance_function=lambda x, y: (
+                1 - lib.nn.functional.cosine_similarity(x, y)
+                if lib is torch
+                else 1 - ember.nn._functional.distance.cosine_similarity(x, y)
+            ),
+            margin=0.5,
+            reduction=r,
+        ),
+        (f32(5, 3), f32(5, 3), f32(5, 3)),
+    ),
 ]
 
 
@@ -144,32 +264,46 @@ def test_functional_non_contiguous_and_fan_out():
 
 def test_kl_div_batchmean_and_mean_warning():
     check(lambda lib, x, t: F(lib).kl_div(x, t, reduction="batchmean"), f32(3, 4), pos(3, 4))
-    check(lambda lib, x, t: F(lib).kl_div(x, t, reduction="batchmean"), np.array(0.3, np.float32),
-          np.array(0.6, np.float32))
+    check(
+        lambda lib, x, t: F(lib).kl_div(x, t, reduction="batchmean"),
+        np.array(0.3, np.float32),
+        np.array(0.6, np.float32),
+    )
     for lib in (ember, torch):
         with pytest.warns(UserWarning, match="'batchmean' divides only by the batch size"):
             F(lib).kl_div(lib.zeros(2), lib.ones(2))
-    msg = quiet(check_error)(lambda lib, x, t: F(lib).kl_div(x, t), np.ones(2, np.int64),
-                             pos(2))
+    msg = quiet(check_error)(lambda lib, x, t: F(lib).kl_div(x, t), np.ones(2, np.int64), pos(2))
     assert msg == "kl_div: Integral inputs not supported."
 
 
-REDUNDANT_FOR_GRADCHECK = ("kl_div_broadcast", "margin_ranking_broadcast", "triplet_1d",
-                           "hinge_embedding_broadcast", "multi_margin_1d_target1",
-                           "gaussian_float_var", "multilabel_margin_0d")
+REDUNDANT_FOR_GRADCHECK = (
+    "kl_div_broadcast",
+    "margin_ranking_broadcast",
+    "triplet_1d",
+    "hinge_embedding_broadcast",
+    "multi_margin_1d_target1",
+    "gaussian_float_var",
+    "multilabel_margin_0d",
+)
 GRADCHECK = [c for c in FUNCTIONAL if c[0] not in REDUNDANT_FOR_GRADCHECK]
 
 
 @pytest.mark.parametrize("name,fn,arrays", GRADCHECK, ids=[c[0] for c in GRADCHECK])
 def test_gradcheck(name, fn, arrays):
     if name == "gaussian_var_one_column":
-        pytest.skip("var below eps is clamped with an identity gradient (as torch): not a "
-                    "finite-difference derivative")
+        pytest.skip(
+            "var below eps is clamped with an identity gradient (as torch): not a "
+            "finite-difference derivative"
+        )
     small = arrays
-    fixed_rows = ("soft_margin", "multilabel_margin", "multi_margin", "multi_margin_p2_weight",
-                  "cosine_embedding_int_target")
-    if name not in fixed_rows and \
-            len({a.shape[:1] for a in arrays}) == 1 and arrays[0].ndim == 2:
+    fixed_rows = (
+        "soft_margin",
+        "multilabel_margin",
+        "multi_margin",
+        "multi_margin_p2_weight",
+        "cosine_embedding_int_target",
+    )
+    if name not in fixed_rows and len({a.shape[:1] for a in arrays}) == 1 and arrays[0].ndim == 2:
         small = tuple(a[:2] for a in arrays)  # <= 12 elements per input
     quiet(check_gradcheck)(fn, *small, r="sum")
 
@@ -177,8 +311,14 @@ def test_gradcheck(name, fn, arrays):
 # ---------------------------------------------------------------------------- legacy flags
 
 
-LEGACY = [(None, None, "mean"), (False, None, "sum"), (True, False, "none"),
-          (None, False, "none"), (False, True, "sum"), (True, True, "mean")]
+LEGACY = [
+    (None, None, "mean"),
+    (False, None, "sum"),
+    (True, False, "none"),
+    (None, False, "none"),
+    (False, True, "sum"),
+    (True, True, "mean"),
+]
 
 
 @pytest.mark.parametrize("size_average,reduce,expected", LEGACY)
@@ -186,11 +326,12 @@ def test_legacy_flags_map_to_reduction(size_average, reduce, expected):
     x, t = f32(3, 4), signs(3, 4)
     kw = {"size_average": size_average, "reduce": reduce}
     legacy = size_average is not None or reduce is not None
-    for fn in (lambda lib, a: F(lib).soft_margin_loss(a, lib.tensor(t), **kw),
-               lambda lib, a: F(lib).hinge_embedding_loss(a, lib.tensor(t), **kw),
-               lambda lib, a: F(lib).poisson_nll_loss(a, lib.tensor(t).abs(), **kw),
-               lambda lib, a: F(lib).multilabel_soft_margin_loss(a, (lib.tensor(t) > 0).float(),
-                                                                 **kw)):
+    for fn in (
+        lambda lib, a: F(lib).soft_margin_loss(a, lib.tensor(t), **kw),
+        lambda lib, a: F(lib).hinge_embedding_loss(a, lib.tensor(t), **kw),
+        lambda lib, a: F(lib).poisson_nll_loss(a, lib.tensor(t).abs(), **kw),
+        lambda lib, a: F(lib).multilabel_soft_margin_loss(a, (lib.tensor(t) > 0).float(), **kw),
+    ):
         if legacy:
             for lib in (ember, torch):
                 with pytest.warns(UserWarning, match=f"reduction='{expected}'"):
@@ -203,22 +344,26 @@ def test_legacy_flags_map_to_reduction(size_average, reduce, expected):
             assert m.reduction == expected
 
 
-@pytest.mark.parametrize("fn", [
-    lambda lib, x: F(lib).kl_div(x, x, reduction="avg"),
-    lambda lib, x: F(lib).poisson_nll_loss(x, x, reduction="avg"),
-    lambda lib, x: F(lib).cosine_embedding_loss(x, x, lib.ones(3), reduction="avg"),
-    lambda lib, x: F(lib).margin_ranking_loss(x, x, x, reduction="avg"),
-    lambda lib, x: F(lib).hinge_embedding_loss(x, x, reduction="avg"),
-    lambda lib, x: F(lib).soft_margin_loss(x, x, reduction="avg"),
-    lambda lib, x: F(lib).multilabel_margin_loss(x, x.long(), reduction="avg"),
-    lambda lib, x: F(lib).multi_margin_loss(x, lib.zeros(3).long(), reduction="avg"),
-    lambda lib, x: F(lib).triplet_margin_loss(x, x, x, reduction="avg"),
-    lambda lib, x: F(lib).triplet_margin_with_distance_loss(x, x, x, reduction="avg"),
-    lambda lib, x: F(lib).ctc_loss(x.log_softmax(1).unsqueeze(1), lib.ones(1, 1).long(), [3],
-                                   [1], reduction="avg"),
-    lambda lib, x: nn(lib).HingeEmbeddingLoss(reduction="avg")(x, x),
-    lambda lib, x: nn(lib).MarginRankingLoss(reduction="avg")(x, x, x),
-])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda lib, x: F(lib).kl_div(x, x, reduction="avg"),
+        lambda lib, x: F(lib).poisson_nll_loss(x, x, reduction="avg"),
+        lambda lib, x: F(lib).cosine_embedding_loss(x, x, lib.ones(3), reduction="avg"),
+        lambda lib, x: F(lib).margin_ranking_loss(x, x, x, reduction="avg"),
+        lambda lib, x: F(lib).hinge_embedding_loss(x, x, reduction="avg"),
+        lambda lib, x: F(lib).soft_margin_loss(x, x, reduction="avg"),
+        lambda lib, x: F(lib).multilabel_margin_loss(x, x.long(), reduction="avg"),
+        lambda lib, x: F(lib).multi_margin_loss(x, lib.zeros(3).long(), reduction="avg"),
+        lambda lib, x: F(lib).triplet_margin_loss(x, x, x, reduction="avg"),
+        lambda lib, x: F(lib).triplet_margin_with_distance_loss(x, x, x, reduction="avg"),
+        lambda lib, x: F(lib).ctc_loss(
+            x.log_softmax(1).unsqueeze(1), lib.ones(1, 1).long(), [3], [1], reduction="avg"
+        ),
+        lambda lib, x: nn(lib).HingeEmbeddingLoss(reduction="avg")(x, x),
+        lambda lib, x: nn(lib).MarginRankingLoss(reduction="avg")(x, x, x),
+    ],
+)
 def test_invalid_reduction_is_value_error(fn):
     msg = check_error(fn, f32(3, 4))
     assert msg == "avg is not a valid value for reduction"
@@ -226,69 +371,140 @@ def test_invalid_reduction_is_value_error(fn):
 
 def test_not_valid_reduction_messages():
     x = f32(3, 4)
-    assert check_error(lambda lib, a: F(lib).gaussian_nll_loss(a, a, a.abs(), reduction="x"),
-                       x) == "x is not valid"
-    assert check_error(lambda lib, a: F(lib).multilabel_soft_margin_loss(a, a, reduction="x"),
-                       x) == "x is not valid"
+    assert (
+        check_error(lambda lib, a: F(lib).gaussian_nll_loss(a, a, a.abs(), reduction="x"), x)
+        == "x is not valid"
+    )
+    assert (
+        check_error(lambda lib, a: F(lib).multilabel_soft_margin_loss(a, a, reduction="x"), x)
+        == "x is not valid"
+    )
 
 
 # ---------------------------------------------------------------------------- errors
 
 ERRORS = [
-    (lambda lib, a, b: F(lib).cosine_embedding_loss(a, b, lib.ones(3, 1)), (f32(3, 4), f32(3, 4)),
-     "0D or 1D target tensor expected, multi-target not supported"),
-    (lambda lib, a, b: F(lib).cosine_embedding_loss(a, b, lib.ones(3)), (f32(3, 4), f32(3)),
-     "1D target tensor expects 2D input tensors, but found inputs with sizes [3, 4] and [3]."),
-    (lambda lib, a, b: F(lib).cosine_embedding_loss(a, b, lib.ones(())), (f32(3, 4), f32(3, 4)),
-     "0D target tensor expects 1D input tensors, but found inputs with sizes [3, 4] and [3, 4]."),
-    (lambda lib, a, b: F(lib).cosine_embedding_loss(a, b, lib.ones(3)), (f32(3, 4), f32(3, 5)),
-     None),
-    (lambda lib, a, b: F(lib).margin_ranking_loss(a, b, lib.ones(3)), (f32(3), f32(3, 1)),
-     None),
+    (
+        lambda lib, a, b: F(lib).cosine_embedding_loss(a, b, lib.ones(3, 1)),
+        (f32(3, 4), f32(3, 4)),
+        "0D or 1D target tensor expected, multi-target not supported",
+    ),
+    (
+        lambda lib, a, b: F(lib).cosine_embedding_loss(a, b, lib.ones(3)),
+        (f32(3, 4), f32(3)),
+        "1D target tensor expects 2D input tensors, but found inputs with sizes [3, 4] and [3].",
+    ),
+    (
+        lambda lib, a, b: F(lib).cosine_embedding_loss(a, b, lib.ones(())),
+        (f32(3, 4), f32(3, 4)),
+        "0D target tensor expects 1D input tensors, but found inputs with sizes [3, 4] and [3, 4].",
+    ),
+    (
+        lambda lib, a, b: F(lib).cosine_embedding_loss(a, b, lib.ones(3)),
+        (f32(3, 4), f32(3, 5)),
+        None,
+    ),
+    (lambda lib, a, b: F(lib).margin_ranking_loss(a, b, lib.ones(3)), (f32(3), f32(3, 1)), None),
     (lambda lib, a, b: F(lib).margin_ranking_loss(a, b, lib.ones(3)), (f32(3), f32(4)), None),
     (lambda lib, a, b: F(lib).hinge_embedding_loss(a, b), (f32(3, 2), f32(3)), None),
     (lambda lib, a, b: F(lib).poisson_nll_loss(a, b), (f32(3), f32(4)), None),
-    (lambda lib, a, b: F(lib).gaussian_nll_loss(a, b, lib.ones(2)), (f32(3, 2), f32(3, 2)),
-     "var is of incorrect size"),
-    (lambda lib, a, b: F(lib).gaussian_nll_loss(a, b, -lib.ones(3, 2)), (f32(3, 2), f32(3, 2)),
-     "var has negative entry/entries"),
-    (lambda lib, a, b: F(lib).gaussian_nll_loss(a, b, -1.0), (f32(3, 2), f32(3, 2)),
-     "var has negative entry/entries"),
-    (lambda lib, a, b: F(lib).triplet_margin_loss(a, a, b), (f32(3, 4), f32(4)),
-     "The anchor, positive, and negative tensors are expected to have the same number of "
-     "dimensions, but got: anchor 2D, positive 2D, and negative 1D inputs"),
-    (lambda lib, a, b: F(lib).triplet_margin_loss(a, a, b, margin=0), (f32(3, 4), f32(3, 4)),
-     "margin must be greater than 0, got 0"),
-    (lambda lib, a, b: F(lib).triplet_margin_with_distance_loss(a, a, b, margin=-1.0),
-     (f32(3, 4), f32(3, 4)), "margin must be greater than 0, got -1.0"),
-    (lambda lib, a, b: F(lib).multilabel_margin_loss(a, lib.zeros(1, 4).long()),
-     (f32(2, 4), f32(1)), "inconsistent target size: [1, 4] for input of size: [2, 4]"),
-    (lambda lib, a, b: F(lib).multilabel_margin_loss(a, lib.tensor([[3, 0, -2, 1]])),
-     (f32(1, 4), f32(1)), "argument #2 'target' is out of range"),
-    (lambda lib, a, b: F(lib).multilabel_margin_loss(a, lib.tensor([[3, 0, -1, 4]])),
-     (f32(1, 4), f32(1)), "argument #2 'target' is out of range"),
-    (lambda lib, a, b: F(lib).multilabel_margin_loss(a, lib.zeros(2, 0).long()),
-     (f32(2, 0), f32(1)), "Expected non-empty vector or matrix with optional 0-dim batch size, "
-     "but got: [2, 0]"),
-    (lambda lib, a, b: F(lib).multilabel_margin_loss(a, lib.zeros(2, 4).int()),
-     (f32(2, 4), f32(1)), "expected scalar type Long but found Int"),
-    (lambda lib, a, b: F(lib).multi_margin_loss(a, lib.tensor([3, 4])), (f32(2, 4), f32(1)),
-     "target out of range"),
-    (lambda lib, a, b: F(lib).multi_margin_loss(a, lib.tensor([3])), (f32(2, 4), f32(1)),
-     "multi_margin_loss: target tensor should be 1-D with size equal to the number of input "
-     "samples (batch size). Expected target size [2], but got [1]. Input has shape [2, 4]."),
-    (lambda lib, a, b: F(lib).multi_margin_loss(a, lib.tensor([3, 0]), weight=b),
-     (f32(2, 4), f32(3)), "inconsistent weight size, expected 4 but got [3]"),
-    (lambda lib, a, b: F(lib).multi_margin_loss(a, lib.tensor([3, 0]), weight=b),
-     (f32(2, 4), f32(2, 2)), "weight must be one-dimensional"),
-    (lambda lib, a, b: F(lib).multi_margin_loss(a, lib.tensor([3, 0]), p=3),
-     (f32(2, 4), f32(1)), "only p == 1 and p == 2 supported"),
-    (lambda lib, a, b: F(lib).multi_margin_loss(a, lib.tensor([3, 0])),
-     (f32(2, 4, 2), f32(1)), None),
-    (lambda lib, a, b: F(lib).multi_margin_loss(a, lib.tensor([3, 0]), weight=b.double()),
-     (f32(2, 4), f32(4)), "expected scalar type Float but found Double"),
-    (lambda lib, a, b: F(lib).multi_margin_loss(a.long(), lib.tensor([3, 0])),
-     (f32(2, 4), f32(1)), None),
+    (
+        lambda lib, a, b: F(lib).gaussian_nll_loss(a, b, lib.ones(2)),
+        (f32(3, 2), f32(3, 2)),
+        "var is of incorrect size",
+    ),
+    (
+        lambda lib, a, b: F(lib).gaussian_nll_loss(a, b, -lib.ones(3, 2)),
+        (f32(3, 2), f32(3, 2)),
+        "var has negative entry/entries",
+    ),
+    (
+        lambda lib, a, b: F(lib).gaussian_nll_loss(a, b, -1.0),
+        (f32(3, 2), f32(3, 2)),
+        "var has negative entry/entries",
+    ),
+    (
+        lambda lib, a, b: F(lib).triplet_margin_loss(a, a, b),
+        (f32(3, 4), f32(4)),
+        "The anchor, positive, and negative tensors are expected to have the same number of "
+        "dimensions, but got: anchor 2D, positive 2D, and negative 1D inputs",
+    ),
+    (
+        lambda lib, a, b: F(lib).triplet_margin_loss(a, a, b, margin=0),
+        (f32(3, 4), f32(3, 4)),
+        "margin must be greater than 0, got 0",
+    ),
+    (
+        lambda lib, a, b: F(lib).triplet_margin_with_distance_loss(a, a, b, margin=-1.0),
+        (f32(3, 4), f32(3, 4)),
+        "margin must be greater than 0, got -1.0",
+    ),
+    (
+        lambda lib, a, b: F(lib).multilabel_margin_loss(a, lib.zeros(1, 4).long()),
+        (f32(2, 4), f32(1)),
+        "inconsistent target size: [1, 4] for input of size: [2, 4]",
+    ),
+    (
+        lambda lib, a, b: F(lib).multilabel_margin_loss(a, lib.tensor([[3, 0, -2, 1]])),
+        (f32(1, 4), f32(1)),
+        "argument #2 'target' is out of range",
+    ),
+    (
+        lambda lib, a, b: F(lib).multilabel_margin_loss(a, lib.tensor([[3, 0, -1, 4]])),
+        (f32(1, 4), f32(1)),
+        "argument #2 'target' is out of range",
+    ),
+    (
+        lambda lib, a, b: F(lib).multilabel_margin_loss(a, lib.zeros(2, 0).long()),
+        (f32(2, 0), f32(1)),
+        "Expected non-empty vector or matrix with optional 0-dim batch size, but got: [2, 0]",
+    ),
+    (
+        lambda lib, a, b: F(lib).multilabel_margin_loss(a, lib.zeros(2, 4).int()),
+        (f32(2, 4), f32(1)),
+        "expected scalar type Long but found Int",
+    ),
+    (
+        lambda lib, a, b: F(lib).multi_margin_loss(a, lib.tensor([3, 4])),
+        (f32(2, 4), f32(1)),
+        "target out of range",
+    ),
+    (
+        lambda lib, a, b: F(lib).multi_margin_loss(a, lib.tensor([3])),
+        (f32(2, 4), f32(1)),
+        "multi_margin_loss: target tensor should be 1-D with size equal to the number of input "
+        "samples (batch size). Expected target size [2], but got [1]. Input has shape [2, 4].",
+    ),
+    (
+        lambda lib, a, b: F(lib).multi_margin_loss(a, lib.tensor([3, 0]), weight=b),
+        (f32(2, 4), f32(3)),
+        "inconsistent weight size, expected 4 but got [3]",
+    ),
+    (
+        lambda lib, a, b: F(lib).multi_margin_loss(a, lib.tensor([3, 0]), weight=b),
+        (f32(2, 4), f32(2, 2)),
+        "weight must be one-dimensional",
+    ),
+    (
+        lambda lib, a, b: F(lib).multi_margin_loss(a, lib.tensor([3, 0]), p=3),
+        (f32(2, 4), f32(1)),
+        "only p == 1 and p == 2 supported",
+    ),
+    (
+        lambda lib, a, b: F(lib).multi_margin_loss(a, lib.tensor([3, 0])),
+        (f32(2, 4, 2), f32(1)),
+        None,
+    ),
+    (
+        lambda lib, a, b: F(lib).multi_margin_loss(a, lib.tensor([3, 0]), weight=b.double()),
+        (f32(2, 4), f32(4)),
+        "expected scalar type Float but found Double",
+    ),
+    (
+        lambda lib, a, b: F(lib).multi_margin_loss(a.long(), lib.tensor([3, 0])),
+        (f32(2, 4), f32(1)),
+        None,
+    ),
 ]
 
 
@@ -361,20 +577,27 @@ def _module_kwargs(name, extras, lib, reduction):
 def test_module_matches_torch(name, extras, arrays, ints, reduction):
     def make(lib):
         return getattr(nn(lib), name)(**_module_kwargs(name, extras, lib, reduction))
+
     run_module(make, arrays, ints)
 
 
-@pytest.mark.parametrize("name,kw", [
-    ("SmoothL1Loss", {"beta": 0.5}), ("HuberLoss", {"delta": 0.3}),
-    ("CrossEntropyLoss", {"ignore_index": 1, "label_smoothing": 0.1}),
-    ("KLDivLoss", {"log_target": True, "reduction": "sum"}),
-    ("PoissonNLLLoss", {"log_input": False, "full": True, "eps": 1e-4}),
-    ("GaussianNLLLoss", {"full": True, "eps": 0.01}), ("CosineEmbeddingLoss", {"margin": 0.3}),
-    ("MarginRankingLoss", {"margin": 0.2}), ("HingeEmbeddingLoss", {"margin": 2.0}),
-    ("MultiMarginLoss", {"p": 2, "margin": 0.5}),
-    ("TripletMarginLoss", {"margin": 0.5, "p": 1.0, "eps": 0.0, "swap": True}),
-    ("TripletMarginWithDistanceLoss", {"margin": 0.5, "swap": True}),
-])
+@pytest.mark.parametrize(
+    "name,kw",
+    [
+        ("SmoothL1Loss", {"beta": 0.5}),
+        ("HuberLoss", {"delta": 0.3}),
+        ("CrossEntropyLoss", {"ignore_index": 1, "label_smoothing": 0.1}),
+        ("KLDivLoss", {"log_target": True, "reduction": "sum"}),
+        ("PoissonNLLLoss", {"log_input": False, "full": True, "eps": 1e-4}),
+        ("GaussianNLLLoss", {"full": True, "eps": 0.01}),
+        ("CosineEmbeddingLoss", {"margin": 0.3}),
+        ("MarginRankingLoss", {"margin": 0.2}),
+        ("HingeEmbeddingLoss", {"margin": 2.0}),
+        ("MultiMarginLoss", {"p": 2, "margin": 0.5}),
+        ("TripletMarginLoss", {"margin": 0.5, "p": 1.0, "eps": 0.0, "swap": True}),
+        ("TripletMarginWithDistanceLoss", {"margin": 0.5, "swap": True}),
+    ],
+)
 def test_module_options(name, kw):
     spec = next(m for m in MODULES if m[0] == name)
     run_module(lambda lib: getattr(nn(lib), name)(**kw), spec[2], spec[3])
@@ -411,8 +634,10 @@ def test_module_reprs_and_constructor_errors():
             nn(lib).MultiMarginLoss(p=3)
         with pytest.raises(ValueError, match="expected weight to be None or 1D tensor, got 2D"):
             nn(lib).MultiMarginLoss(weight=lib.ones(2, 2))
-        with pytest.raises(ValueError, match="TripletMarginLoss: expected margin to be greater "
-                                             "than 0, got 0.0 instead"):
+        with pytest.raises(
+            ValueError,
+            match="TripletMarginLoss: expected margin to be greater than 0, got 0.0 instead",
+        ):
             nn(lib).TripletMarginLoss(margin=0.0)
         with pytest.raises(ValueError, match="TripletMarginWithDistanceLoss: expected margin"):
             nn(lib).TripletMarginWithDistanceLoss(margin=-1)
@@ -445,10 +670,11 @@ def test_ctc_matches_torch(blank, reduction, zero_infinity):
     targets = np.where(np.equal(CTC_TARGETS, blank), (blank + 1) % CTC_C, CTC_TARGETS)
     kw = {"blank": blank, "reduction": reduction, "zero_infinity": zero_infinity}
     # through log_softmax (the documented use) and on log_probs directly: torch's gradient
-    check(lambda lib, x: _ctc(lib, x.log_softmax(2), targets, CTC_IN, CTC_TL, **kw),
-          CTC_LOGITS)
-    check(lambda lib, x: _ctc(lib, x, targets, CTC_IN, CTC_TL, **kw),
-          CTC_LOGP.astype(np.float32) if blank == 3 else CTC_LOGP)
+    check(lambda lib, x: _ctc(lib, x.log_softmax(2), targets, CTC_IN, CTC_TL, **kw), CTC_LOGITS)
+    check(
+        lambda lib, x: _ctc(lib, x, targets, CTC_IN, CTC_TL, **kw),
+        CTC_LOGP.astype(np.float32) if blank == 3 else CTC_LOGP,
+    )
 
 
 @pytest.mark.parametrize("zero_infinity", [False, True])
@@ -458,83 +684,140 @@ def test_ctc_impossible_alignments(zero_infinity):
     targets = np.array([[1, 1, 1], [2, 2, 2], [1, 2, 3], [1, 1, 1]])
     il, tl = np.array([7, 4, 3, 1]), np.array([3, 3, 3, 3])
     for reduction in REDUCTIONS:
-        check(lambda lib, x, reduction=reduction: _ctc(lib, x, targets, il, tl, reduction=reduction,
-                                  zero_infinity=zero_infinity), CTC_LOGP)
+        check(
+            lambda lib, x, reduction=reduction: _ctc(
+                lib, x, targets, il, tl, reduction=reduction, zero_infinity=zero_infinity
+            ),
+            CTC_LOGP,
+        )
 
 
 def test_ctc_target_layouts_lengths_and_unbatched():
-    flat = np.concatenate([CTC_TARGETS[i, :CTC_TL[i]] for i in range(CTC_N)])
-    check(lambda lib, x: F(lib).ctc_loss(x, lib.tensor(flat), tuple(CTC_IN), list(CTC_TL)),
-          CTC_LOGP)
-    check(lambda lib, x: _ctc(lib, x, CTC_TARGETS.astype(np.int32), CTC_IN.astype(np.int32),
-                              CTC_TL.astype(np.int32), reduction="none"), CTC_LOGP)
+    flat = np.concatenate([CTC_TARGETS[i, : CTC_TL[i]] for i in range(CTC_N)])
+    check(
+        lambda lib, x: F(lib).ctc_loss(x, lib.tensor(flat), tuple(CTC_IN), list(CTC_TL)), CTC_LOGP
+    )
+    check(
+        lambda lib, x: _ctc(
+            lib,
+            x,
+            CTC_TARGETS.astype(np.int32),
+            CTC_IN.astype(np.int32),
+            CTC_TL.astype(np.int32),
+            reduction="none",
+        ),
+        CTC_LOGP,
+    )
     wide = np.concatenate([CTC_TARGETS, np.full((CTC_N, 2), 99)], 1)  # padding is ignored
     check(lambda lib, x: _ctc(lib, x, wide, CTC_IN, CTC_TL, reduction="sum"), CTC_LOGP)
     for reduction in REDUCTIONS:
-        check(lambda lib, x, r=reduction: F(lib).ctc_loss(
-            x, lib.tensor([2, 2, 3]), lib.tensor(6), lib.tensor(3), reduction=r), CTC_LOGP[:, 0])
-    check(lambda lib, x: _ctc(lib, x, CTC_TARGETS, [0, 6, 0, 1], [0, 2, 1, 1],
-                              reduction="none"), CTC_LOGP)  # zero frames
+        check(
+            lambda lib, x, r=reduction: F(lib).ctc_loss(
+                x, lib.tensor([2, 2, 3]), lib.tensor(6), lib.tensor(3), reduction=r
+            ),
+            CTC_LOGP[:, 0],
+        )
+    check(
+        lambda lib, x: _ctc(lib, x, CTC_TARGETS, [0, 6, 0, 1], [0, 2, 1, 1], reduction="none"),
+        CTC_LOGP,
+    )  # zero frames
 
 
 def test_ctc_module():
     targets = np.where(CTC_TARGETS == 4, 1, CTC_TARGETS)
     for kw in ({}, {"blank": 4, "reduction": "sum", "zero_infinity": True}):
-        check(lambda lib, x, kw=kw: nn(lib).CTCLoss(**kw)(
-            x, lib.tensor(targets), lib.tensor(CTC_IN), lib.tensor(CTC_TL)), CTC_LOGP)
+        check(
+            lambda lib, x, kw=kw: nn(lib).CTCLoss(**kw)(
+                x, lib.tensor(targets), lib.tensor(CTC_IN), lib.tensor(CTC_TL)
+            ),
+            CTC_LOGP,
+        )
         assert repr(EL.CTCLoss(**kw)) == repr(torch.nn.CTCLoss(**kw)) == "CTCLoss()"
 
 
 def test_ctc_gradcheck_and_no_double_backward():
     logits = RNG.standard_normal((4, 2, 3))
-    check_gradcheck(lambda lib, x: L.ctc_loss(x.log_softmax(2), lib.tensor([[1, 1], [2, 1]]),
-                                              lib.tensor([4, 3]), lib.tensor([2, 2])),
-                    logits, gradgrad=False)
+    check_gradcheck(
+        lambda lib, x: L.ctc_loss(
+            x.log_softmax(2), lib.tensor([[1, 1], [2, 1]]), lib.tensor([4, 3]), lib.tensor([2, 2])
+        ),
+        logits,
+        gradgrad=False,
+    )
     x = ember.tensor(CTC_LOGP, requires_grad=True)
     loss = _ctc(ember, x, CTC_TARGETS, CTC_IN, CTC_TL)
     (g,) = ember.autograd.grad(loss, x, create_graph=True)
-    with pytest.raises(RuntimeError, match="derivative for aten::_ctc_loss_backward is not "
-                                           "implemented"):
+    with pytest.raises(
+        RuntimeError, match="derivative for aten::_ctc_loss_backward is not implemented"
+    ):
         g.sum().backward()
 
 
 CTC_ERRORS = [
-    (lambda lib, x: _ctc(lib, x, CTC_TARGETS, [8, 6, 3, 5], CTC_TL),
-     "Expected input_lengths to have value at most 7, but got value 8 (while checking "
-     "arguments for ctc_loss_allocate_outputs)"),
-    (lambda lib, x: _ctc(lib, x, CTC_TARGETS, [7, 6, -1, 5], CTC_TL),
-     "Expected input_lengths to have value at least 0, but got value -1 (while checking "
-     "arguments for ctc_loss_allocate_outputs)"),
-    (lambda lib, x: _ctc(lib, x, CTC_TARGETS, CTC_IN, [4, 2, 0, 3]),
-     "Expected tensor to have size at least 4 at dimension 1, but got size 3 for argument #2 "
-     "'targets' (while checking arguments for ctc_loss_allocate_outputs)"),
-    (lambda lib, x: _ctc(lib, x, CTC_TARGETS, CTC_IN, [3, 2, -1, 3]),
-     "Expected target_lengths to have value at least 0, but got value -1 (while checking "
-     "arguments for ctc_loss_allocate_outputs)"),
-    (lambda lib, x: _ctc(lib, x, CTC_TARGETS[:2], CTC_IN, CTC_TL),
-     "Expected tensor to have size 4 at dimension 0, but got size 2 for argument #2 'targets' "
-     "(while checking arguments for ctc_loss_allocate_outputs)"),
-    (lambda lib, x: _ctc(lib, x, CTC_TARGETS.ravel()[:5], CTC_IN, CTC_TL),
-     "Expected tensor to have size 8 at dimension 0, but got size 5 for argument #2 'targets' "
-     "(while checking arguments for ctc_loss_allocate_outputs)"),
-    (lambda lib, x: _ctc(lib, x, CTC_TARGETS, CTC_IN[:3], CTC_TL),
-     "input_lengths must be of size batch_size"),
-    (lambda lib, x: _ctc(lib, x, CTC_TARGETS, CTC_IN, CTC_TL[:3]),
-     "target_lengths must be of size batch_size"),
-    (lambda lib, x: _ctc(lib, x, CTC_TARGETS, CTC_IN, CTC_TL, blank=5),
-     "blank must be in label range"),
-    (lambda lib, x: _ctc(lib, x, CTC_TARGETS, CTC_IN, CTC_TL, blank=-1),
-     "blank must be in label range"),
-    (lambda lib, x: _ctc(lib, x, CTC_TARGETS, CTC_IN.astype(np.float32), CTC_TL),
-     "input_lengths must be integral"),
-    (lambda lib, x: _ctc(lib, x.unsqueeze(-1), CTC_TARGETS, CTC_IN, CTC_TL),
-     "Expected 3-dimensional tensor, but got 5-dimensional tensor for argument #1 'log_probs' "
-     "(while checking arguments for ctc_loss_allocate_outputs)"),
-    (lambda lib, x: _ctc(lib, (x * 10).long(), CTC_TARGETS, CTC_IN, CTC_TL),
-     "\"ctc_loss_cpu\" not implemented for 'Long'"),
+    (
+        lambda lib, x: _ctc(lib, x, CTC_TARGETS, [8, 6, 3, 5], CTC_TL),
+        "Expected input_lengths to have value at most 7, but got value 8 (while checking "
+        "arguments for ctc_loss_allocate_outputs)",
+    ),
+    (
+        lambda lib, x: _ctc(lib, x, CTC_TARGETS, [7, 6, -1, 5], CTC_TL),
+        "Expected input_lengths to have value at least 0, but got value -1 (while checking "
+        "arguments for ctc_loss_allocate_outputs)",
+    ),
+    (
+        lambda lib, x: _ctc(lib, x, CTC_TARGETS, CTC_IN, [4, 2, 0, 3]),
+        "Expected tensor to have size at least 4 at dimension 1, but got size 3 for argument #2 "
+        "'targets' (while checking arguments for ctc_loss_allocate_outputs)",
+    ),
+    (
+        lambda lib, x: _ctc(lib, x, CTC_TARGETS, CTC_IN, [3, 2, -1, 3]),
+        "Expected target_lengths to have value at least 0, but got value -1 (while checking "
+        "arguments for ctc_loss_allocate_outputs)",
+    ),
+    (
+        lambda lib, x: _ctc(lib, x, CTC_TARGETS[:2], CTC_IN, CTC_TL),
+        "Expected tensor to have size 4 at dimension 0, but got size 2 for argument #2 'targets' "
+        "(while checking arguments for ctc_loss_allocate_outputs)",
+    ),
+    (
+        lambda lib, x: _ctc(lib, x, CTC_TARGETS.ravel()[:5], CTC_IN, CTC_TL),
+        "Expected tensor to have size 8 at dimension 0, but got size 5 for argument #2 'targets' "
+        "(while checking arguments for ctc_loss_allocate_outputs)",
+    ),
+    (
+        lambda lib, x: _ctc(lib, x, CTC_TARGETS, CTC_IN[:3], CTC_TL),
+        "input_lengths must be of size batch_size",
+    ),
+    (
+        lambda lib, x: _ctc(lib, x, CTC_TARGETS, CTC_IN, CTC_TL[:3]),
+        "target_lengths must be of size batch_size",
+    ),
+    (
+        lambda lib, x: _ctc(lib, x, CTC_TARGETS, CTC_IN, CTC_TL, blank=5),
+        "blank must be in label range",
+    ),
+    (
+        lambda lib, x: _ctc(lib, x, CTC_TARGETS, CTC_IN, CTC_TL, blank=-1),
+        "blank must be in label range",
+    ),
+    (
+        lambda lib, x: _ctc(lib, x, CTC_TARGETS, CTC_IN.astype(np.float32), CTC_TL),
+        "input_lengths must be integral",
+    ),
+    (
+        lambda lib, x: _ctc(lib, x.unsqueeze(-1), CTC_TARGETS, CTC_IN, CTC_TL),
+        "Expected 3-dimensional tensor, but got 5-dimensional tensor for argument #1 'log_probs' "
+        "(while checking arguments for ctc_loss_allocate_outputs)",
+    ),
+    (
+        lambda lib, x: _ctc(lib, (x * 10).long(), CTC_TARGETS, CTC_IN, CTC_TL),
+        "\"ctc_loss_cpu\" not implemented for 'Long'",
+    ),
     (lambda lib, x: F(lib).ctc_loss(x, lib.tensor(CTC_TARGETS), 7, 3), None),
-    (lambda lib, x: _ctc(lib, x[:0], CTC_TARGETS, [0] * 4, CTC_TL),
-     "log_probs tensor must not be empty"),
+    (
+        lambda lib, x: _ctc(lib, x[:0], CTC_TARGETS, [0] * 4, CTC_TL),
+        "log_probs tensor must not be empty",
+    ),
 ]
 
 

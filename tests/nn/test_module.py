@@ -52,15 +52,17 @@ def copy_weights(src_torch, dst_ember):
 
 def test_names_and_shapes_match_torch():
     e, t = build(ember), build(torch)
-    assert [(k, tuple(p.shape)) for k, p in e.named_parameters()] == \
-        [(k, tuple(p.shape)) for k, p in t.named_parameters()]
+    assert [(k, tuple(p.shape)) for k, p in e.named_parameters()] == [
+        (k, tuple(p.shape)) for k, p in t.named_parameters()
+    ]
     assert list(e.state_dict().keys()) == list(t.state_dict().keys())
     assert [k for k, _ in e.named_buffers()] == [k for k, _ in t.named_buffers()]
     assert [k for k, _ in e.named_modules()] == [k for k, _ in t.named_modules()]
     assert [k for k, _ in e.named_children()] == [k for k, _ in t.named_children()]
     assert len(list(e.parameters())) == len(list(t.parameters()))
-    assert [k for k, _ in e.named_parameters(remove_duplicate=False)] == \
-        [k for k, _ in t.named_parameters(remove_duplicate=False)]
+    assert [k for k, _ in e.named_parameters(remove_duplicate=False)] == [
+        k for k, _ in t.named_parameters(remove_duplicate=False)
+    ]
 
 
 def test_repr_matches_torch():
@@ -97,10 +99,8 @@ def test_load_state_dict_errors_match_torch():
     with pytest.raises(RuntimeError) as ee:
         e.load_state_dict(bad_e)
     assert str(ee.value) == str(te.value)
-    res_t = t.load_state_dict({k: v for k, v in sd_t.items() if k != "head.0.bias"},
-                              strict=False)
-    res_e = e.load_state_dict({k: v for k, v in sd_e.items() if k != "head.0.bias"},
-                              strict=False)
+    res_t = t.load_state_dict({k: v for k, v in sd_t.items() if k != "head.0.bias"}, strict=False)
+    res_e = e.load_state_dict({k: v for k, v in sd_e.items() if k != "head.0.bias"}, strict=False)
     assert res_e.missing_keys == res_t.missing_keys
     assert res_e.unexpected_keys == res_t.unexpected_keys
 
@@ -170,8 +170,8 @@ def test_forward_hooks_match_torch():
         h1 = m.register_forward_pre_hook(lambda mod, args: (args[0] * 2,))
         h2 = m.register_forward_hook(lambda mod, args, out: out + 1)
         h3 = m.register_forward_hook(
-            lambda mod, args, kwargs, out, calls=calls: calls.append(len(kwargs)),
-            with_kwargs=True)
+            lambda mod, args, kwargs, out, calls=calls: calls.append(len(kwargs)), with_kwargs=True
+        )
         with lib.no_grad():
             m.weight.fill_(1.0)
             m.bias.fill_(0.0)
@@ -267,6 +267,8 @@ def test_load_state_dict_pre_hook_receives_the_module_like_torch():
         m = lib.nn.Linear(2, 2)
         m.register_load_state_dict_pre_hook(
             lambda module, sd, prefix, *rest, seen=seen: seen.append(
-                (type(module).__name__, prefix, len(rest))))
+                (type(module).__name__, prefix, len(rest))
+            )
+        )
         m.load_state_dict(m.state_dict())
     assert seen[0] == seen[1] == ("Linear", "", 5)

@@ -60,6 +60,7 @@ def assert_grads(t_mod, e_mod, atol=1e-5):
 
 # ---------------------------------------------------------------------------- clipping
 
+
 @pytest.mark.parametrize("norm_type", [2.0, 1, math.inf, 0.5, 3.0, "inf"])
 @pytest.mark.parametrize("max_norm", [0.1, 1e4])
 def test_clip_grad_norm(norm_type, max_norm):
@@ -75,10 +76,14 @@ def test_clip_grad_norm_variants():
     t, e = twin_linear(3, 2)
     backward_both(t, e, rand(4, 3))
     # a single tensor, foreach flags, the deprecated alias
-    assert_same(EU.clip_grad_norm_(e.weight, 0.5, foreach=True),
-                torch.nn.utils.clip_grad_norm_(t.weight, 0.5, foreach=True))
-    assert_same(EU.clip_grad_norm_(list(e.parameters()), 0.3, foreach=False),
-                torch.nn.utils.clip_grad_norm_(list(t.parameters()), 0.3, foreach=False))
+    assert_same(
+        EU.clip_grad_norm_(e.weight, 0.5, foreach=True),
+        torch.nn.utils.clip_grad_norm_(t.weight, 0.5, foreach=True),
+    )
+    assert_same(
+        EU.clip_grad_norm_(list(e.parameters()), 0.3, foreach=False),
+        torch.nn.utils.clip_grad_norm_(list(t.parameters()), 0.3, foreach=False),
+    )
     with pytest.warns(FutureWarning):
         ne = EU.clip_grad_norm(e.parameters(), 0.2)
     with pytest.warns(FutureWarning):
@@ -87,8 +92,10 @@ def test_clip_grad_norm_variants():
     assert_grads(t, e)
     # parameters without gradients, an empty list, an empty generator
     fresh_t, fresh_e = twin_linear(2, 2)
-    assert_same(EU.clip_grad_norm_(fresh_e.parameters(), 1.0),
-                torch.nn.utils.clip_grad_norm_(fresh_t.parameters(), 1.0))
+    assert_same(
+        EU.clip_grad_norm_(fresh_e.parameters(), 1.0),
+        torch.nn.utils.clip_grad_norm_(fresh_t.parameters(), 1.0),
+    )
     assert_same(EU.clip_grad_norm_([], 1.0), torch.nn.utils.clip_grad_norm_([], 1.0))
     with pytest.warns(UserWarning, match="empty generator"):
         EU.clip_grad_norm_((p for p in []), 1.0)
@@ -114,11 +121,16 @@ def test_total_norm_and_clip_with_norm():
     grads_t = [p.grad for p in t.parameters()]
     grads_e = [p.grad for p in e.parameters()]
     for norm_type in (2.0, 1.0, math.inf):
-        assert_same(EU.get_total_norm(grads_e, norm_type),
-                    torch.nn.utils.get_total_norm(grads_t, norm_type), atol=1e-5)
+        assert_same(
+            EU.get_total_norm(grads_e, norm_type),
+            torch.nn.utils.get_total_norm(grads_t, norm_type),
+            atol=1e-5,
+        )
     mixed = [rand(3), rand(2, 2).astype(np.float64)]
-    assert_same(EU.get_total_norm([ember.tensor(a) for a in mixed]),
-                torch.nn.utils.get_total_norm([torch.tensor(a) for a in mixed]))
+    assert_same(
+        EU.get_total_norm([ember.tensor(a) for a in mixed]),
+        torch.nn.utils.get_total_norm([torch.tensor(a) for a in mixed]),
+    )
     total_t = torch.nn.utils.get_total_norm(grads_t)
     total_e = EU.get_total_norm(grads_e)
     torch.nn.utils.clip_grads_with_norm_(t.parameters(), 0.25, total_t)
@@ -139,6 +151,7 @@ def test_clip_grad_value(clip):
 
 
 # ---------------------------------------------------------------------------- vectors
+
 
 def test_parameters_to_vector_and_back():
     t, e = twin_linear(3, 2)
@@ -163,6 +176,7 @@ def test_parameters_to_vector_and_back():
 
 
 # ---------------------------------------------------------------------------- parametrize
+
 
 def symmetric(lib):
     class Symmetric(lib.nn.Module):
@@ -258,6 +272,7 @@ def test_parametrization_errors():
 
 # ---------------------------------------------------------------------------- weight norm
 
+
 @pytest.mark.parametrize("dim", [0, 1, None, -1])
 def test_parametrized_weight_norm(dim):
     t, e = twin_linear(4, 3)
@@ -301,8 +316,10 @@ def test_legacy_weight_norm(dim):
     assert_same(e.weight_g, t.weight_g)
     backward_both(t, e, rand(5, 4))
     assert_grads(t, e)
-    with pytest.raises(RuntimeError, match="Cannot register two weight_norm hooks"), \
-            pytest.warns(FutureWarning):
+    with (
+        pytest.raises(RuntimeError, match="Cannot register two weight_norm hooks"),
+        pytest.warns(FutureWarning),
+    ):
         EU.weight_norm(e, dim=dim)
     torch.nn.utils.remove_weight_norm(t)
     EU.remove_weight_norm(e)
@@ -314,11 +331,16 @@ def test_legacy_weight_norm(dim):
 
 # ---------------------------------------------------------------------------- spectral norm
 
-@pytest.mark.parametrize("make,kw", [
-    (lambda lib: lib.nn.Linear(4, 3), {}),
-    (lambda lib: lib.nn.Conv2d(2, 3, 2), dict(n_power_iterations=3)),
-    (lambda lib: lib.nn.ConvTranspose2d(2, 3, 2), {}),
-    (lambda lib: lib.nn.Linear(3, 5), dict(dim=1, eps=1e-6))])
+
+@pytest.mark.parametrize(
+    "make,kw",
+    [
+        (lambda lib: lib.nn.Linear(4, 3), {}),
+        (lambda lib: lib.nn.Conv2d(2, 3, 2), dict(n_power_iterations=3)),
+        (lambda lib: lib.nn.ConvTranspose2d(2, 3, 2), {}),
+        (lambda lib: lib.nn.Linear(3, 5), dict(dim=1, eps=1e-6)),
+    ],
+)
 def test_parametrized_spectral_norm(make, kw):
     t, e = make(torch), make(ember)
     torch.nn.utils.parametrizations.spectral_norm(t, **kw)
@@ -326,8 +348,13 @@ def test_parametrized_spectral_norm(make, kw):
     assert list(e.state_dict()) == list(t.state_dict())
     assert repr(e) == repr(t)
     copy_state(t, e)
-    shape = (2, 4) if isinstance(t, torch.nn.Linear) and t.in_features == 4 else \
-        (2, 3) if isinstance(t, torch.nn.Linear) else (1, 2, 3, 3)
+    shape = (
+        (2, 4)
+        if isinstance(t, torch.nn.Linear) and t.in_features == 4
+        else (2, 3)
+        if isinstance(t, torch.nn.Linear)
+        else (1, 2, 3, 3)
+    )
     x = rand(*shape)
     for _ in range(2):  # training: the power iteration advances the buffers each call
         backward_both(t, e, x)
@@ -348,8 +375,9 @@ def test_parametrized_spectral_norm_errors():
         EPN.spectral_norm(ember.nn.Linear(2, 2), n_power_iterations=0)
 
 
-@pytest.mark.parametrize("make", [lambda lib: lib.nn.Linear(4, 3),
-                                  lambda lib: lib.nn.ConvTranspose1d(3, 2, 2)])
+@pytest.mark.parametrize(
+    "make", [lambda lib: lib.nn.Linear(4, 3), lambda lib: lib.nn.ConvTranspose1d(3, 2, 2)]
+)
 def test_legacy_spectral_norm(make):
     t, e = make(torch), make(ember)
     torch.nn.utils.spectral_norm(t)
@@ -373,6 +401,7 @@ def test_legacy_spectral_norm(make):
 
 
 # ---------------------------------------------------------------------------- fusion
+
 
 def _batchnorm_pair(lib_cls_t, lib_cls_e, n):
     bt, be = lib_cls_t(n), lib_cls_e(n)
@@ -417,10 +446,12 @@ def test_fuse_linear_bn_and_weights():
     # no conv bias, no affine batch norm
     w = rand(3, 2, 1)
     args = [rand(3), np.abs(rand(3)) + 0.1]
-    wt, bt_ = torch.nn.utils.fuse_conv_bn_weights(torch.tensor(w), None,
-                                                  *map(torch.tensor, args), 1e-5, None, None)
-    we, be_ = EU.fuse_conv_bn_weights(ember.tensor(w), None, *map(ember.tensor, args), 1e-5,
-                                      None, None)
+    wt, bt_ = torch.nn.utils.fuse_conv_bn_weights(
+        torch.tensor(w), None, *map(torch.tensor, args), 1e-5, None, None
+    )
+    we, be_ = EU.fuse_conv_bn_weights(
+        ember.tensor(w), None, *map(ember.tensor, args), 1e-5, None, None
+    )
     assert_same(we, wt)
     assert_same(be_, bt_)
     assert we.requires_grad is wt.requires_grad and be_.requires_grad is bt_.requires_grad

@@ -35,8 +35,16 @@ def test_batch_norm_training_updates_running_stats(shape, affine):
     def fn(lib, x, w, b):
         rm = lib.linspace(-1, 1, 3)
         rv = lib.linspace(0.5, 2, 3)
-        out = F(lib).batch_norm(x, rm, rv, w if affine else None, b if affine else None,
-                                training=True, momentum=0.3, eps=1e-3)
+        out = F(lib).batch_norm(
+            x,
+            rm,
+            rv,
+            w if affine else None,
+            b if affine else None,
+            training=True,
+            momentum=0.3,
+            eps=1e-3,
+        )
         return out, rm, rv
 
     check(fn, arr(*shape), arr(3), arr(3), rtol=1e-4, atol=1e-5)
@@ -51,17 +59,24 @@ def test_batch_norm_eval_and_non_contiguous_input():
 
 
 def test_batch_norm_training_without_running_stats_non_contiguous():
-    check(lambda lib, x, w: F(lib).batch_norm(x.mT, None, None, w, None, True),
-          arr(4, 3, 6), arr(6), rtol=1e-4, atol=1e-5)
+    check(
+        lambda lib, x, w: F(lib).batch_norm(x.mT, None, None, w, None, True),
+        arr(4, 3, 6),
+        arr(6),
+        rtol=1e-4,
+        atol=1e-5,
+    )
 
 
 @pytest.mark.parametrize("name", ["batch_norm", "instance_norm", "layer_norm"])
 def test_large_offset_keeps_precision(name):
     # mean 1000, std 0.5: float32 error against a float64 reference stays within 2x torch's
     x, w, c = arr(8, 3, 4) * 0.5 + 1000.0, arr(3), arr(8, 3, 4)
-    fns = {"batch_norm": lambda lib, a, w_: F(lib).batch_norm(a, None, None, w_, None, True),
-           "instance_norm": lambda lib, a, w_: F(lib).instance_norm(a, None, None, w_, None),
-           "layer_norm": lambda lib, a, w_: F(lib).layer_norm(a.mT, (3,), w_)}
+    fns = {
+        "batch_norm": lambda lib, a, w_: F(lib).batch_norm(a, None, None, w_, None, True),
+        "instance_norm": lambda lib, a, w_: F(lib).instance_norm(a, None, None, w_, None),
+        "layer_norm": lambda lib, a, w_: F(lib).layer_norm(a.mT, (3,), w_),
+    }
     fn = fns[name]
 
     def grads(lib, dtype):
@@ -76,8 +91,10 @@ def test_large_offset_keeps_precision(name):
 
 
 def test_batch_norm_float64_and_empty_batch():
-    check(lambda lib, x: F(lib).batch_norm(x, None, None, training=True), arr(5, 2, 3,
-                                                                             dtype=np.float64))
+    check(
+        lambda lib, x: F(lib).batch_norm(x, None, None, training=True),
+        arr(5, 2, 3, dtype=np.float64),
+    )
 
     def empty(lib, x):
         rm, rv = lib.zeros(3), lib.ones(3)
@@ -92,8 +109,15 @@ def test_instance_norm(shape, affine, track):
     def fn(lib, x, w, b):
         rm = lib.linspace(-1, 1, 3) if track else None
         rv = lib.linspace(0.5, 2, 3) if track else None
-        out = F(lib).instance_norm(x, rm, rv, w if affine else None, b if affine else None,
-                                   use_input_stats=True, momentum=0.2)
+        out = F(lib).instance_norm(
+            x,
+            rm,
+            rv,
+            w if affine else None,
+            b if affine else None,
+            use_input_stats=True,
+            momentum=0.2,
+        )
         return (out, rm, rv) if track else out
 
     check(fn, arr(*shape), arr(3), arr(3), rtol=1e-4, atol=1e-5)
@@ -109,56 +133,98 @@ def test_instance_norm_with_running_stats():
 
 @pytest.mark.parametrize("normalized", [(5,), (4, 5), [5]])
 def test_layer_norm(normalized):
-    check(lambda lib, x, w, b: F(lib).layer_norm(x, normalized, w, b, 1e-4), arr(3, 4, 5),
-          arr(*normalized), arr(*normalized), rtol=1e-4, atol=1e-5)
+    check(
+        lambda lib, x, w, b: F(lib).layer_norm(x, normalized, w, b, 1e-4),
+        arr(3, 4, 5),
+        arr(*normalized),
+        arr(*normalized),
+        rtol=1e-4,
+        atol=1e-5,
+    )
     check(lambda lib, x: F(lib).layer_norm(x, normalized), arr(2, 4, 5), rtol=1e-4, atol=1e-5)
 
 
 def test_layer_norm_weight_only_non_contiguous_and_used_twice():
-    check(lambda lib, x, w: F(lib).layer_norm(x.mT, (3,), w) * x.mT, arr(2, 3, 4), arr(3),
-          rtol=1e-4, atol=1e-5)
+    check(
+        lambda lib, x, w: F(lib).layer_norm(x.mT, (3,), w) * x.mT,
+        arr(2, 3, 4),
+        arr(3),
+        rtol=1e-4,
+        atol=1e-5,
+    )
     check(lambda lib, x, b: F(lib).layer_norm(x, (4,), None, b), arr(0, 4), arr(4))
 
 
-@pytest.mark.parametrize("shape,groups", [((2, 6), 2), ((2, 6, 5), 2), ((3, 4, 2, 3), 4),
-                                          ((2, 4, 3), 1)])
+@pytest.mark.parametrize(
+    "shape,groups", [((2, 6), 2), ((2, 6, 5), 2), ((3, 4, 2, 3), 4), ((2, 4, 3), 1)]
+)
 def test_group_norm(shape, groups):
-    check(lambda lib, x, w, b: F(lib).group_norm(x, groups, w, b, 1e-3), arr(*shape),
-          arr(shape[1]), arr(shape[1]), rtol=1e-4, atol=1e-5)
+    check(
+        lambda lib, x, w, b: F(lib).group_norm(x, groups, w, b, 1e-3),
+        arr(*shape),
+        arr(shape[1]),
+        arr(shape[1]),
+        rtol=1e-4,
+        atol=1e-5,
+    )
     check(lambda lib, x: F(lib).group_norm(x, groups), arr(*shape), rtol=1e-4, atol=1e-5)
 
 
 @pytest.mark.parametrize("eps", [None, 1e-3])
 def test_rms_norm(eps):
-    check(lambda lib, x, w: F(lib).rms_norm(x, (3, 4), w, eps), arr(2, 3, 4), arr(3, 4),
-          rtol=1e-4, atol=1e-5)
+    check(
+        lambda lib, x, w: F(lib).rms_norm(x, (3, 4), w, eps),
+        arr(2, 3, 4),
+        arr(3, 4),
+        rtol=1e-4,
+        atol=1e-5,
+    )
     check(lambda lib, x: F(lib).rms_norm(x, (4,), None, eps), arr(5, 4, dtype=np.float64))
 
 
-@pytest.mark.parametrize("shape,size", [((2, 5, 3), 3), ((2, 5, 3, 2), 2), ((1, 4, 2, 2, 2), 4),
-                                        ((2, 3, 4), 1)])
+@pytest.mark.parametrize(
+    "shape,size", [((2, 5, 3), 3), ((2, 5, 3, 2), 2), ((1, 4, 2, 2, 2), 4), ((2, 3, 4), 1)]
+)
 def test_local_response_norm(shape, size):
-    check(lambda lib, x: F(lib).local_response_norm(x, size, alpha=0.3, beta=0.6, k=1.5),
-          arr(*shape), rtol=1e-4, atol=1e-5)
+    check(
+        lambda lib, x: F(lib).local_response_norm(x, size, alpha=0.3, beta=0.6, k=1.5),
+        arr(*shape),
+        rtol=1e-4,
+        atol=1e-5,
+    )
 
 
 GRADCHECK = {
-    "batch_norm": (lambda lib, x, w, b: F(lib).batch_norm(x, None, None, w, b, True),
-                   (arr(3, 2, 2), arr(2), arr(2))),
-    "batch_norm_2d": (lambda lib, x, w: F(lib).batch_norm(x, None, None, w, None, True),
-                      (arr(4, 3), arr(3))),
-    "batch_norm_eval": (lambda lib, x, w, b, rm: F(lib).batch_norm(
-        x, rm, rm * rm + 0.5, w, b, False), (arr(3, 2, 2), arr(2), arr(2), arr(2))),
-    "instance_norm": (lambda lib, x, w, b: F(lib).instance_norm(x, None, None, w, b),
-                      (arr(2, 2, 3), arr(2), arr(2))),
-    "layer_norm": (lambda lib, x, w, b: F(lib).layer_norm(x, (3,), w, b),
-                   (arr(3, 3), arr(3), arr(3))),
+    "batch_norm": (
+        lambda lib, x, w, b: F(lib).batch_norm(x, None, None, w, b, True),
+        (arr(3, 2, 2), arr(2), arr(2)),
+    ),
+    "batch_norm_2d": (
+        lambda lib, x, w: F(lib).batch_norm(x, None, None, w, None, True),
+        (arr(4, 3), arr(3)),
+    ),
+    "batch_norm_eval": (
+        lambda lib, x, w, b, rm: F(lib).batch_norm(x, rm, rm * rm + 0.5, w, b, False),
+        (arr(3, 2, 2), arr(2), arr(2), arr(2)),
+    ),
+    "instance_norm": (
+        lambda lib, x, w, b: F(lib).instance_norm(x, None, None, w, b),
+        (arr(2, 2, 3), arr(2), arr(2)),
+    ),
+    "layer_norm": (
+        lambda lib, x, w, b: F(lib).layer_norm(x, (3,), w, b),
+        (arr(3, 3), arr(3), arr(3)),
+    ),
     "layer_norm_2d": (lambda lib, x: F(lib).layer_norm(x, (2, 3)), (arr(2, 2, 3),)),
-    "group_norm": (lambda lib, x, w, b: F(lib).group_norm(x, 2, w, b),
-                   (arr(2, 4, 1), arr(4), arr(4))),
+    "group_norm": (
+        lambda lib, x, w, b: F(lib).group_norm(x, 2, w, b),
+        (arr(2, 4, 1), arr(4), arr(4)),
+    ),
     "rms_norm": (lambda lib, x, w: F(lib).rms_norm(x, (3,), w), (arr(3, 3), arr(3))),
-    "local_response_norm": (lambda lib, x: F(lib).local_response_norm(x, 2, alpha=0.5),
-                            (arr(1, 3, 3),)),
+    "local_response_norm": (
+        lambda lib, x: F(lib).local_response_norm(x, 2, alpha=0.5),
+        (arr(1, 3, 3),),
+    ),
 }
 
 
@@ -176,13 +242,16 @@ def test_double_backward_matches_torch():
         xt = lib.tensor(x, requires_grad=True)
         wt = lib.tensor(w, requires_grad=True)
         y = fn(lib, xt, wt)
-        gx, gw = lib.autograd.grad((y * lib.tensor(cots[tuple(y.shape)])).sum(), (xt, wt),
-                                   create_graph=True)
+        gx, gw = lib.autograd.grad(
+            (y * lib.tensor(cots[tuple(y.shape)])).sum(), (xt, wt), create_graph=True
+        )
         return lib.autograd.grad((gx * gx).sum() + (gw * gw).sum(), (xt, wt))
 
-    for fn in (lambda lib, a, b: F(lib).batch_norm(a, None, None, b, None, True),
-               lambda lib, a, b: F(lib).group_norm(a, 3, b),
-               lambda lib, a, b: F(lib).layer_norm(a.transpose(1, 2), (2, 3), b.expand(2, 3))):
+    for fn in (
+        lambda lib, a, b: F(lib).batch_norm(a, None, None, b, None, True),
+        lambda lib, a, b: F(lib).group_norm(a, 3, b),
+        lambda lib, a, b: F(lib).layer_norm(a.transpose(1, 2), (2, 3), b.expand(2, 3)),
+    ):
         for e, t in zip(second(ember, fn), second(torch, fn)):
             assert_same(e, t, rtol=1e-7, atol=1e-9)
 
@@ -218,13 +287,25 @@ def assert_module_step(e_mod, t_mod, x, rtol=1e-4, atol=1e-5):
         assert_same(be, bt, rtol, atol, what=ke)
 
 
-BN_CASES = [("BatchNorm1d", (5, 4)), ("BatchNorm1d", (3, 4, 6)), ("BatchNorm2d", (2, 4, 3, 3)),
-            ("BatchNorm3d", (2, 4, 2, 3, 2))]
+BN_CASES = [
+    ("BatchNorm1d", (5, 4)),
+    ("BatchNorm1d", (3, 4, 6)),
+    ("BatchNorm2d", (2, 4, 3, 3)),
+    ("BatchNorm3d", (2, 4, 2, 3, 2)),
+]
 
 
 @pytest.mark.parametrize("name,shape", BN_CASES)
-@pytest.mark.parametrize("kwargs", [{}, {"momentum": None}, {"affine": False},
-                                    {"track_running_stats": False}, {"bias": False, "eps": 1e-3}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"momentum": None},
+        {"affine": False},
+        {"track_running_stats": False},
+        {"bias": False, "eps": 1e-3},
+    ],
+)
 def test_batchnorm_modules_train_then_eval(name, shape, kwargs):
     e_mod, t_mod = getattr(EB, name)(4, **kwargs), getattr(torch.nn, name)(4, **kwargs)
     assert repr(e_mod) == repr(t_mod)
@@ -242,19 +323,25 @@ def test_batchnorm_modules_train_then_eval(name, shape, kwargs):
 
 def test_batchnorm_buffers_and_state_dict_like_torch():
     e_mod, t_mod = EB.BatchNorm2d(3), torch.nn.BatchNorm2d(3)
-    assert [(k, tuple(v.shape), str(v.dtype).split(".")[-1]) for k, v in
-            e_mod.state_dict().items()] == [(k, tuple(v.shape), str(v.dtype).split(".")[-1])
-                                             for k, v in t_mod.state_dict().items()]
+    assert [
+        (k, tuple(v.shape), str(v.dtype).split(".")[-1]) for k, v in e_mod.state_dict().items()
+    ] == [(k, tuple(v.shape), str(v.dtype).split(".")[-1]) for k, v in t_mod.state_dict().items()]
     for (ke, ve), (_kt, vt) in zip(e_mod.state_dict().items(), t_mod.state_dict().items()):
         assert_same(ve, vt, what=ke)
-    legacy = {k: ember.tensor(v.numpy()) for k, v in t_mod.state_dict().items()
-              if k != "num_batches_tracked"}
+    legacy = {
+        k: ember.tensor(v.numpy())
+        for k, v in t_mod.state_dict().items()
+        if k != "num_batches_tracked"
+    }
     e_mod.load_state_dict(legacy)  # version-1 checkpoints lack num_batches_tracked: accepted
 
 
 def test_batchnorm_input_checks():
-    for mod, bad in [(EB.BatchNorm1d(3), (2, 3, 2, 2)), (EB.BatchNorm2d(3), (2, 3, 2)),
-                     (EB.BatchNorm3d(3), (2, 3))]:
+    for mod, bad in [
+        (EB.BatchNorm1d(3), (2, 3, 2, 2)),
+        (EB.BatchNorm2d(3), (2, 3, 2)),
+        (EB.BatchNorm3d(3), (2, 3)),
+    ]:
         name = type(mod).__name__
         t_mod = getattr(torch.nn, name)(3)
         with pytest.raises(ValueError) as te:
@@ -262,16 +349,29 @@ def test_batchnorm_input_checks():
         with pytest.raises(ValueError) as ee:
             mod(ember.zeros(bad))
         assert str(ee.value) == str(te.value)
-    msg = check_error(lambda lib, x: (EB if lib is ember else torch.nn).BatchNorm2d(4)(x),
-                      arr(2, 3, 2, 2))
+    msg = check_error(
+        lambda lib, x: (EB if lib is ember else torch.nn).BatchNorm2d(4)(x), arr(2, 3, 2, 2)
+    )
     assert msg == "running_mean should contain 3 elements not 4"
 
 
-@pytest.mark.parametrize("name,shape", [("InstanceNorm1d", (2, 3, 5)), ("InstanceNorm1d", (3, 5)),
-                                        ("InstanceNorm2d", (2, 3, 4, 4)),
-                                        ("InstanceNorm3d", (3, 2, 3, 2))])
-@pytest.mark.parametrize("kwargs", [{}, {"affine": True, "track_running_stats": True},
-                                    {"track_running_stats": True, "momentum": 0.4}])
+@pytest.mark.parametrize(
+    "name,shape",
+    [
+        ("InstanceNorm1d", (2, 3, 5)),
+        ("InstanceNorm1d", (3, 5)),
+        ("InstanceNorm2d", (2, 3, 4, 4)),
+        ("InstanceNorm3d", (3, 2, 3, 2)),
+    ],
+)
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"affine": True, "track_running_stats": True},
+        {"track_running_stats": True, "momentum": 0.4},
+    ],
+)
 def test_instancenorm_modules(name, shape, kwargs):
     e_mod, t_mod = getattr(EB, name)(3, **kwargs), getattr(torch.nn, name)(3, **kwargs)
     assert repr(e_mod) == repr(t_mod)
@@ -289,16 +389,19 @@ def test_instancenorm_feature_checks():
     x = arr(2, 4, 5)
     with pytest.warns(UserWarning, match="does not match num_features"):
         EB.InstanceNorm1d(3)(ember.tensor(x))
-    msg = check_error(lambda lib, a: (EB if lib is ember else torch.nn).InstanceNorm1d(
-        3, affine=True)(a), x)
+    msg = check_error(
+        lambda lib, a: (EB if lib is ember else torch.nn).InstanceNorm1d(3, affine=True)(a), x
+    )
     assert msg == "expected input's size at dim=1 to match num_features (3), but got: 4."
-    msg = check_error(lambda lib, a: (EB if lib is ember else torch.nn).InstanceNorm2d(4)(a),
-                      arr(4, 5))
+    msg = check_error(
+        lambda lib, a: (EB if lib is ember else torch.nn).InstanceNorm2d(4)(a), arr(4, 5)
+    )
     assert msg == "expected 3D or 4D input (got 2D input)"
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"elementwise_affine": False}, {"bias": False},
-                                    {"eps": 1e-3}])
+@pytest.mark.parametrize(
+    "kwargs", [{}, {"elementwise_affine": False}, {"bias": False}, {"eps": 1e-3}]
+)
 @pytest.mark.parametrize("normalized", [6, (5, 6)])
 def test_layernorm_module(normalized, kwargs):
     e_mod, t_mod = EN.LayerNorm(normalized, **kwargs), torch.nn.LayerNorm(normalized, **kwargs)
@@ -329,8 +432,10 @@ def test_rmsnorm_module(kwargs):
 
 
 def test_local_response_norm_module():
-    e_mod, t_mod = EN.LocalResponseNorm(3, 0.2, 0.5, 2.0), torch.nn.LocalResponseNorm(3, 0.2,
-                                                                                        0.5, 2.0)
+    e_mod, t_mod = (
+        EN.LocalResponseNorm(3, 0.2, 0.5, 2.0),
+        torch.nn.LocalResponseNorm(3, 0.2, 0.5, 2.0),
+    )
     assert repr(e_mod) == repr(t_mod)
     assert_module_step(e_mod, t_mod, arr(2, 5, 3, 3))
 
@@ -388,6 +493,8 @@ def test_errors_match_torch(k):
 
 def test_integer_input_rejected_like_torch():
     x = np.arange(8).reshape(2, 4)
-    for fn in (lambda lib, a: F(lib).batch_norm(a, None, None, training=True),
-               lambda lib, a: F(lib).layer_norm(a, (4,))):
+    for fn in (
+        lambda lib, a: F(lib).batch_norm(a, None, None, training=True),
+        lambda lib, a: F(lib).layer_norm(a, (4,)),
+    ):
         check_error(fn, x)

@@ -30,14 +30,17 @@ def packed_fields(p):
 
 
 @pytest.mark.parametrize("batch_first", [False, True])
-@pytest.mark.parametrize("lengths,enforce_sorted", [([5, 3, 3, 1], True), ([2, 5, 1, 4], False),
-                                                    ([3, 3, 3, 3], True), ([1, 1, 4, 1], False)])
+@pytest.mark.parametrize(
+    "lengths,enforce_sorted",
+    [([5, 3, 3, 1], True), ([2, 5, 1, 4], False), ([3, 3, 3, 3], True), ([1, 1, 4, 1], False)],
+)
 def test_pack_padded_sequence_matches_torch(batch_first, lengths, enforce_sorted):
     shape = (4, 5, 2) if batch_first else (5, 4, 2)
 
     def fn(lib, x):
-        p = U(lib).pack_padded_sequence(x * 2, lengths, batch_first=batch_first,
-                                        enforce_sorted=enforce_sorted)
+        p = U(lib).pack_padded_sequence(
+            x * 2, lengths, batch_first=batch_first, enforce_sorted=enforce_sorted
+        )
         return packed_fields(p)
 
     check(fn, arr(*shape))
@@ -46,17 +49,19 @@ def test_pack_padded_sequence_matches_torch(batch_first, lengths, enforce_sorted
 @pytest.mark.parametrize("batch_first", [False, True])
 @pytest.mark.parametrize("enforce_sorted", [True, False])
 @pytest.mark.parametrize("padding_value,total_length", [(0.0, None), (-1.5, 7)])
-def test_pad_packed_sequence_round_trip_matches_torch(batch_first, enforce_sorted,
-                                                      padding_value, total_length):
+def test_pad_packed_sequence_round_trip_matches_torch(
+    batch_first, enforce_sorted, padding_value, total_length
+):
     lengths = [4, 4, 2, 1] if enforce_sorted else [2, 4, 1, 4]
 
     def fn(lib, x):
         lengths_t = lib.tensor(lengths)  # a tensor of lengths, not a list, this time
-        p = U(lib).pack_padded_sequence(x, lengths_t, batch_first=batch_first,
-                                        enforce_sorted=enforce_sorted)
-        return U(lib).pad_packed_sequence(p, batch_first=batch_first,
-                                          padding_value=padding_value,
-                                          total_length=total_length)
+        p = U(lib).pack_padded_sequence(
+            x, lengths_t, batch_first=batch_first, enforce_sorted=enforce_sorted
+        )
+        return U(lib).pad_packed_sequence(
+            p, batch_first=batch_first, padding_value=padding_value, total_length=total_length
+        )
 
     check(fn, arr(4, 4, 3) if batch_first else arr(4, 4, 3))
 
@@ -66,21 +71,28 @@ def test_pad_packed_sequence_round_trip_matches_torch(batch_first, enforce_sorte
 @pytest.mark.parametrize("trailing", [(), (2, 3)])
 def test_pad_sequence_matches_torch(batch_first, padding_side, trailing):
     seqs = [arr(3, *trailing), arr(1, *trailing), arr(4, *trailing)]
-    check(lambda lib, a, b, c: U(lib).pad_sequence([a, b, c], batch_first=batch_first,
-                                                   padding_value=0.5,
-                                                   padding_side=padding_side), *seqs)
+    check(
+        lambda lib, a, b, c: U(lib).pad_sequence(
+            [a, b, c], batch_first=batch_first, padding_value=0.5, padding_side=padding_side
+        ),
+        *seqs,
+    )
 
 
 def test_pad_sequence_of_a_tensor_and_int_dtype():
     check(lambda lib, x: U(lib).pad_sequence(x), arr(3, 2, 4))
-    check(lambda lib, a, b: U(lib).pad_sequence([a, b], batch_first=True, padding_value=7),
-          np.arange(3), np.arange(5))
+    check(
+        lambda lib, a, b: U(lib).pad_sequence([a, b], batch_first=True, padding_value=7),
+        np.arange(3),
+        np.arange(5),
+    )
 
 
 @pytest.mark.parametrize("enforce_sorted", [True, False])
 def test_pack_and_unpack_sequence_match_torch(enforce_sorted):
-    seqs = [arr(4, 2), arr(2, 2), arr(1, 2)] if enforce_sorted else [arr(2, 2), arr(4, 2),
-                                                                       arr(1, 2)]
+    seqs = (
+        [arr(4, 2), arr(2, 2), arr(1, 2)] if enforce_sorted else [arr(2, 2), arr(4, 2), arr(1, 2)]
+    )
 
     def fn(lib, a, b, c):
         p = U(lib).pack_sequence([a, b, c], enforce_sorted=enforce_sorted)
@@ -103,8 +115,10 @@ def test_unpad_sequence_matches_torch(batch_first):
 
 def test_invert_permutation_and_packed_sequence_fields():
     perm = [2, 0, 3, 1]
-    assert EU.invert_permutation(ember.tensor(perm)).tolist() == \
-        TU.invert_permutation(torch.tensor(perm)).tolist()
+    assert (
+        EU.invert_permutation(ember.tensor(perm)).tolist()
+        == TU.invert_permutation(torch.tensor(perm)).tolist()
+    )
     assert EU.invert_permutation(None) is None
     p = EU.PackedSequence(ember.ones(3), ember.tensor([2, 1]))
     assert p._fields == ("data", "batch_sizes", "sorted_indices", "unsorted_indices")
@@ -125,8 +139,9 @@ def test_pack_gradcheck():
         return U(lib).pad_packed_sequence(p, padding_value=1.0)[0]
 
     check_gradcheck(fn, arr(3, 2, 2))
-    check_gradcheck(lambda lib, a, b: U(lib).pad_sequence([a, b], padding_side="left"),
-                    arr(3, 2), arr(1, 2))
+    check_gradcheck(
+        lambda lib, a, b: U(lib).pad_sequence([a, b], padding_side="left"), arr(3, 2), arr(1, 2)
+    )
 
 
 # ---------------------------------------------------------------------------- errors
@@ -140,19 +155,23 @@ def same_error(fn):
     assert str(ee.value) == str(te.value)
 
 
-@pytest.mark.parametrize("call", [
-    lambda lib: U(lib).pack_padded_sequence(lib.zeros(5, 3, 2), [3, 4, 2]),
-    lambda lib: U(lib).pack_padded_sequence(lib.zeros(5, 3, 2), [3, 0, 1]),
-    lambda lib: U(lib).pack_padded_sequence(lib.zeros(5, 3, 2), [3, 2, 0]),
-    lambda lib: U(lib).pack_padded_sequence(lib.zeros(5, 3, 2), [3, 2]),
-    lambda lib: U(lib).pack_padded_sequence(lib.zeros(5, 3, 2), lib.tensor([[3, 2, 1]])),
-    lambda lib: U(lib).pack_sequence([lib.zeros(2, 3), lib.zeros(3, 3)]),
-    lambda lib: U(lib).pad_packed_sequence(U(lib).pack_sequence([lib.zeros(4), lib.zeros(2)]),
-                                           total_length=2),
-    lambda lib: U(lib).pad_sequence([lib.zeros(2, 3), lib.zeros(3, 4)]),
-    lambda lib: U(lib).pad_sequence([]),
-    lambda lib: U(lib).pad_sequence(5),
-    lambda lib: U(lib).pad_sequence([lib.zeros(2, 3)], padding_side="mid"),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib: U(lib).pack_padded_sequence(lib.zeros(5, 3, 2), [3, 4, 2]),
+        lambda lib: U(lib).pack_padded_sequence(lib.zeros(5, 3, 2), [3, 0, 1]),
+        lambda lib: U(lib).pack_padded_sequence(lib.zeros(5, 3, 2), [3, 2, 0]),
+        lambda lib: U(lib).pack_padded_sequence(lib.zeros(5, 3, 2), [3, 2]),
+        lambda lib: U(lib).pack_padded_sequence(lib.zeros(5, 3, 2), lib.tensor([[3, 2, 1]])),
+        lambda lib: U(lib).pack_sequence([lib.zeros(2, 3), lib.zeros(3, 3)]),
+        lambda lib: U(lib).pad_packed_sequence(
+            U(lib).pack_sequence([lib.zeros(4), lib.zeros(2)]), total_length=2
+        ),
+        lambda lib: U(lib).pad_sequence([lib.zeros(2, 3), lib.zeros(3, 4)]),
+        lambda lib: U(lib).pad_sequence([]),
+        lambda lib: U(lib).pad_sequence(5),
+        lambda lib: U(lib).pad_sequence([lib.zeros(2, 3)], padding_side="mid"),
+    ],
+)
 def test_errors_match_torch(call):
     same_error(call)

@@ -43,8 +43,9 @@ def same_error(fn, *arrays):
 # ---------------------------------------------------------------------------- max pooling
 
 MAX2D = [
-    {"kernel_size": 2}, {"kernel_size": 3, "stride": 1}, {"kernel_size": 3, "stride": 2,
-                                                          "padding": 1},
+    {"kernel_size": 2},
+    {"kernel_size": 3, "stride": 1},
+    {"kernel_size": 3, "stride": 2, "padding": 1},
     {"kernel_size": (3, 2), "stride": 2, "ceil_mode": True},
     {"kernel_size": 2, "dilation": 2, "padding": 1},
     {"kernel_size": 3, "stride": (2, 1), "padding": 1, "ceil_mode": True, "dilation": (1, 2)},
@@ -59,13 +60,19 @@ def test_max_pool2d(kw):
 def test_max_pool_1d_3d_unbatched_and_dtypes():
     check(lambda lib, x: F(lib).max_pool1d(x, 3, 2, 1, return_indices=True), distinct(2, 3, 9))
     check(lambda lib, x: F(lib).max_pool1d(x, 2, ceil_mode=True), distinct(3, 7))
-    check(lambda lib, x: F(lib).max_pool3d(x, (2, 3, 2), (1, 2, 2), 1, ceil_mode=True,
-                                           return_indices=True), distinct(2, 2, 4, 5, 6))
+    check(
+        lambda lib, x: F(lib).max_pool3d(
+            x, (2, 3, 2), (1, 2, 2), 1, ceil_mode=True, return_indices=True
+        ),
+        distinct(2, 2, 4, 5, 6),
+    )
     check(lambda lib, x: F(lib).max_pool2d(x, 2, return_indices=True), distinct(3, 4, 4))
     check(lambda lib, x: F(lib).max_pool2d(x.transpose(-1, -2), 2), distinct(2, 2, 5, 4))
     check(lambda lib, x: F(lib).max_pool2d(x, 2, padding=1), RNG.integers(-9, 9, (1, 2, 5, 5)))
-    check(lambda lib, x: F(lib).max_pool2d(x, 3, 1, 1, return_indices=True),
-          rand(2, 2, 4, 4, dtype=np.float64))
+    check(
+        lambda lib, x: F(lib).max_pool2d(x, 3, 1, 1, return_indices=True),
+        rand(2, 2, 4, 4, dtype=np.float64),
+    )
     check(lambda lib, x: F(lib).max_pool2d(x, 2), rand(0, 2, 4, 4))
 
 
@@ -74,13 +81,17 @@ def test_max_pool_ties_nan_and_inf_follow_torch():
     ties[0, 1, 1:4, 1:4] = 1.0
     check(lambda lib, x: F(lib).max_pool2d(x, 3, 1, 1, return_indices=True), ties)
     ninf = np.full((1, 1, 4, 4), -np.inf, np.float32)
-    check(lambda lib, x: F(lib).max_pool2d(x, 3, 2, 1, dilation=2, return_indices=True), ninf,
-          grad=False)
+    check(
+        lambda lib, x: F(lib).max_pool2d(x, 3, 2, 1, dilation=2, return_indices=True),
+        ninf,
+        grad=False,
+    )
     nan = rand(1, 2, 5, 5)
     nan[0, 0, 1, 1] = nan[0, 0, 2, 2] = nan[0, 1, 0, 0] = np.nan
     check(lambda lib, x: F(lib).max_pool2d(x, 3, 1, 1, return_indices=True), nan, grad=False)
-    check(lambda lib, x: F(lib).adaptive_max_pool2d(x, (2, 3), return_indices=True), nan,
-          grad=False)
+    check(
+        lambda lib, x: F(lib).adaptive_max_pool2d(x, (2, 3), return_indices=True), nan, grad=False
+    )
 
 
 def test_max_pool_gradcheck():
@@ -102,8 +113,9 @@ def test_max_pool_double_backward_against_torch():
 # ---------------------------------------------------------------------------- average pooling
 
 AVG2D = [
-    {"kernel_size": 2}, {"kernel_size": 3, "stride": 1}, {"kernel_size": 3, "stride": 2,
-                                                          "padding": 1},
+    {"kernel_size": 2},
+    {"kernel_size": 3, "stride": 1},
+    {"kernel_size": 3, "stride": 2, "padding": 1},
     {"kernel_size": (3, 2), "stride": 2, "ceil_mode": True},
     {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True},
     {"kernel_size": 3, "stride": 2, "padding": 1, "divisor_override": 5},
@@ -113,26 +125,32 @@ AVG2D = [
 @pytest.mark.parametrize("kw", AVG2D, ids=str)
 @pytest.mark.parametrize("count_include_pad", [True, False])
 def test_avg_pool2d(kw, count_include_pad):
-    check(lambda lib, x: F(lib).avg_pool2d(x, count_include_pad=count_include_pad, **kw),
-          rand(2, 3, 7, 6))
+    check(
+        lambda lib, x: F(lib).avg_pool2d(x, count_include_pad=count_include_pad, **kw),
+        rand(2, 3, 7, 6),
+    )
 
 
 def test_avg_pool_1d_3d_unbatched_and_dtypes():
     check(lambda lib, x: F(lib).avg_pool1d(x, 3, 2, 1, True, False), rand(2, 3, 9))
     check(lambda lib, x: F(lib).avg_pool1d(x, 2), rand(3, 8))
-    check(lambda lib, x: F(lib).avg_pool3d(x, (2, 3, 2), (1, 2, 2), 1, True, False),
-          rand(2, 2, 4, 5, 6))
+    check(
+        lambda lib, x: F(lib).avg_pool3d(x, (2, 3, 2), (1, 2, 2), 1, True, False),
+        rand(2, 2, 4, 5, 6),
+    )
     check(lambda lib, x: F(lib).avg_pool3d(x, 2, divisor_override=3), rand(2, 4, 4, 4))
     check(lambda lib, x: F(lib).avg_pool2d(x.transpose(-1, -2), 2), rand(2, 2, 5, 4))
     check(lambda lib, x: F(lib).avg_pool2d(x, 3, 1, 1), np.arange(-8, 8).reshape(1, 1, 4, 4))
 
 
 def test_avg_pool_gradcheck():
-    check_gradcheck(lambda lib, x: F(lib).avg_pool2d(x, 2, 1, 1, count_include_pad=False),
-                    rand(1, 1, 3, 4))
+    check_gradcheck(
+        lambda lib, x: F(lib).avg_pool2d(x, 2, 1, 1, count_include_pad=False), rand(1, 1, 3, 4)
+    )
     check_gradcheck(lambda lib, x: F(lib).avg_pool1d(x, 3, 2, 1, ceil_mode=True), rand(1, 2, 6))
-    check_gradcheck(lambda lib, x: F(lib).avg_pool3d(x, 2, 1, divisor_override=3),
-                    rand(1, 1, 2, 2, 3))
+    check_gradcheck(
+        lambda lib, x: F(lib).avg_pool3d(x, 2, 1, divisor_override=3), rand(1, 1, 2, 2, 3)
+    )
 
 
 # ---------------------------------------------------------------------------- adaptive
@@ -180,10 +198,8 @@ def test_max_unpool():
 def test_lp_pool():
     pos = np.abs(rand(2, 3, 6, 7)) + 0.1
     check(lambda lib, x: F(lib).lp_pool2d(x, 2, (2, 3), 1), pos, rtol=1e-4)
-    check(lambda lib, x: F(lib).lp_pool1d(x, 3, 3, 2, True), np.abs(rand(2, 3, 8)) + 0.1,
-          rtol=1e-4)
-    check(lambda lib, x: F(lib).lp_pool3d(x, 1.5, 2), np.abs(rand(1, 2, 4, 4, 4)) + 0.1,
-          rtol=1e-4)
+    check(lambda lib, x: F(lib).lp_pool1d(x, 3, 3, 2, True), np.abs(rand(2, 3, 8)) + 0.1, rtol=1e-4)
+    check(lambda lib, x: F(lib).lp_pool3d(x, 1.5, 2), np.abs(rand(1, 2, 4, 4, 4)) + 0.1, rtol=1e-4)
     check(lambda lib, x: F(lib).lp_pool2d(x, float("inf"), 2), distinct(1, 2, 4, 4))
     check_gradcheck(lambda lib, x: F(lib).lp_pool2d(x, 2, 2, 1), np.abs(rand(1, 1, 3, 3)) + 0.5)
 
@@ -198,8 +214,12 @@ MODULES = [
     ("AvgPool1d", (3,), {"stride": 2, "padding": 1, "count_include_pad": False}, (2, 3, 9)),
     ("AvgPool2d", (3,), {"stride": 2, "padding": 1, "ceil_mode": True}, (2, 3, 7, 6)),
     ("AvgPool2d", (2,), {"divisor_override": 3}, (3, 4, 4)),
-    ("AvgPool3d", ((2, 1, 2),), {"count_include_pad": False, "padding": (1, 0, 1)},
-     (1, 2, 4, 4, 4)),
+    (
+        "AvgPool3d",
+        ((2, 1, 2),),
+        {"count_include_pad": False, "padding": (1, 0, 1)},
+        (1, 2, 4, 4, 4),
+    ),
     ("AdaptiveAvgPool1d", (4,), {}, (2, 3, 9)),
     ("AdaptiveAvgPool2d", ((None, 3),), {}, (2, 3, 7, 6)),
     ("AdaptiveAvgPool3d", (2,), {}, (1, 2, 4, 5, 3)),
@@ -270,8 +290,7 @@ def test_unpool_errors_match_torch():
     x, i = rand(1, 1, 2, 2), np.zeros((1, 1, 2, 2), np.int64)
     same_error(lambda lib, x, i: F(lib).max_unpool2d(x, i + 20, 2), x, i)
     same_error(lambda lib, x, i: F(lib).max_unpool2d(x, i, 2, output_size=(7, 7)), x, i)
-    same_error(lambda lib, x, i: F(lib).max_unpool2d(x, i, 2), x, np.zeros((1, 1, 2, 3),
-                                                                            np.int64))
+    same_error(lambda lib, x, i: F(lib).max_unpool2d(x, i, 2), x, np.zeros((1, 1, 2, 3), np.int64))
     same_error(lambda lib, x, i: F(lib).max_unpool2d(x, i, 2), x, i.astype(np.int32))
     same_error(lambda lib, x, i: F(lib).max_unpool2d(x, i, 2), rand(4, 2), i[0, 0])
     same_error(lambda lib, x, i: F(lib).max_unpool1d(x, i + 9, 2), rand(1, 1, 2), i[:, :, 0])

@@ -126,8 +126,9 @@ def test_module_matches_torch(mode, config):
     run_both(t, e, make_input, hidden, what=repr(t))
 
 
-@pytest.mark.parametrize("config", [{}, {"num_layers": 2, "bidirectional": True},
-                                    {"batch_first": True, "bias": False}])
+@pytest.mark.parametrize(
+    "config", [{}, {"num_layers": 2, "bidirectional": True}, {"batch_first": True, "bias": False}]
+)
 @pytest.mark.parametrize("with_hidden", [False, True])
 def test_lstm_projection_matches_torch(config, with_hidden):
     t, e = pair("LSTM", 3, 5, proj_size=2, **config)
@@ -139,8 +140,9 @@ def test_lstm_projection_matches_torch(config, with_hidden):
         x = leaf(lib, a)
         return x, [x]
 
-    hidden = hidden_maker("LSTM", (layers * dirs, 3, 2), (layers * dirs, 3, 5)) \
-        if with_hidden else None
+    hidden = (
+        hidden_maker("LSTM", (layers * dirs, 3, 2), (layers * dirs, 3, 5)) if with_hidden else None
+    )
     run_both(t, e, make_input, hidden, what=repr(t))
 
 
@@ -167,8 +169,9 @@ def test_packed_lstm_projection_and_output_unpacked():
     for lib, m in ((torch, t), (ember, e)):
         utils = EU if lib is ember else torch.nn.utils.rnn
         x = leaf(lib, a)
-        packed = utils.pack_padded_sequence(x, [2, 4, 1, 3, 4], batch_first=True,
-                                            enforce_sorted=False)
+        packed = utils.pack_padded_sequence(
+            x, [2, 4, 1, 3, 4], batch_first=True, enforce_sorted=False
+        )
         out, (h, c) = m(packed)
         padded, lengths = utils.pad_packed_sequence(out, batch_first=True)
         (padded.sum() + h.sum() + (c * c).sum()).backward()
@@ -244,8 +247,9 @@ def test_retain_graph_twice_and_grad_of_weights_only():
 
 def test_state_dict_names_shapes_and_init_range():
     t, e = pair("LSTM", 3, 6, num_layers=2, bidirectional=True, proj_size=2)
-    assert [(k, tuple(v.shape)) for k, v in e.state_dict().items()] == \
-        [(k, tuple(v.shape)) for k, v in t.state_dict().items()]
+    assert [(k, tuple(v.shape)) for k, v in e.state_dict().items()] == [
+        (k, tuple(v.shape)) for k, v in t.state_dict().items()
+    ]
     fresh = ER.GRU(3, 16, num_layers=2)
     bound = 1 / math.sqrt(16)
     for p in fresh.parameters():
@@ -255,19 +259,23 @@ def test_state_dict_names_shapes_and_init_range():
     assert fresh._flat_weights_names[:2] == ["weight_ih_l0", "weight_hh_l0"]
 
 
-@pytest.mark.parametrize("args,kwargs", [
-    (("LSTM", 10, 20), {"num_layers": 2, "batch_first": True, "bidirectional": True}),
-    (("LSTM", 10, 20), {"proj_size": 5, "bias": False, "dropout": 0.5, "num_layers": 2}),
-    (("GRU", 3, 4), {}),
-    (("RNN", 3, 4, 2, "relu", False, True, 0.25, True), {}),
-    (("RNNCell", 3, 4), {"bias": False, "nonlinearity": "relu"}),
-    (("LSTMCell", 3, 4), {}),
-    (("GRUCell", 3, 4), {"bias": False}),
-])
+@pytest.mark.parametrize(
+    "args,kwargs",
+    [
+        (("LSTM", 10, 20), {"num_layers": 2, "batch_first": True, "bidirectional": True}),
+        (("LSTM", 10, 20), {"proj_size": 5, "bias": False, "dropout": 0.5, "num_layers": 2}),
+        (("GRU", 3, 4), {}),
+        (("RNN", 3, 4, 2, "relu", False, True, 0.25, True), {}),
+        (("RNNCell", 3, 4), {"bias": False, "nonlinearity": "relu"}),
+        (("LSTMCell", 3, 4), {}),
+        (("GRUCell", 3, 4), {"bias": False}),
+    ],
+)
 def test_repr_matches_torch(args, kwargs):
     name, *rest = args
-    assert repr(getattr(ER, name)(*rest, **kwargs)) == repr(getattr(torch.nn, name)(*rest,
-                                                                                      **kwargs))
+    assert repr(getattr(ER, name)(*rest, **kwargs)) == repr(
+        getattr(torch.nn, name)(*rest, **kwargs)
+    )
 
 
 # ---------------------------------------------------------------------------- errors
@@ -287,61 +295,81 @@ def module(lib, name, *args, **kwargs):
     return (ER if lib is ember else torch.nn).__dict__[name](*args, **kwargs)
 
 
-@pytest.mark.parametrize("call", [
-    lambda lib: module(lib, "LSTM", 10, 20)(lib.zeros(5, 3, 7)),
-    lambda lib: module(lib, "LSTM", 10, 20, 2, bidirectional=True)(
-        lib.zeros(5, 3, 10), (lib.zeros(1, 3, 20), lib.zeros(4, 3, 20))),
-    lambda lib: module(lib, "LSTM", 10, 20, 2, bidirectional=True)(
-        lib.zeros(5, 3, 10), (lib.zeros(4, 3, 20), lib.zeros(4, 2, 20))),
-    lambda lib: module(lib, "LSTM", 10, 20)(lib.zeros(5, 10), (lib.zeros(1, 3, 20),
-                                                               lib.zeros(1, 3, 20))),
-    lambda lib: module(lib, "LSTM", 10, 20)(lib.zeros(5, 3, 10), (lib.zeros(1, 20),
-                                                                  lib.zeros(1, 20))),
-    lambda lib: module(lib, "LSTM", 10, 20)(lib.zeros(2, 5, 3, 10)),
-    lambda lib: module(lib, "GRU", 10, 20)(lib.zeros(2, 5, 3, 10)),
-    lambda lib: module(lib, "RNN", 10, 20)(lib.zeros(2, 5, 3, 10)),
-    lambda lib: module(lib, "LSTM", 10, 20)(lib.zeros(5, 3, 10, dtype=lib.float64)),
-    lambda lib: module(lib, "GRU", 10, 20)(lib.zeros(5, 3, 10), lib.zeros(2, 3, 20)),
-    lambda lib: module(lib, "GRU", 10, 20)(lib.zeros(5, 3, 10), lib.zeros(3, 20)),
-    lambda lib: module(lib, "RNN", 10, 20)(lib.zeros(5, 10), lib.zeros(1, 3, 20)),
-    lambda lib: module(lib, "LSTM", 10, 20, proj_size=20),
-    lambda lib: module(lib, "LSTM", 10, 20, proj_size=-1),
-    lambda lib: module(lib, "GRU", 10, 20, proj_size=2),
-    lambda lib: module(lib, "RNN", 10, 20, nonlinearity="sigmoid"),
-    lambda lib: module(lib, "RNN", 10, 20, dropout=1.5),
-    lambda lib: module(lib, "RNN", 10, 0),
-    lambda lib: module(lib, "RNN", 10, 20, 0),
-    lambda lib: module(lib, "RNN", 10.0, 20),
-    lambda lib: module(lib, "RNN", 10, 20, bias=1),
-    lambda lib: module(lib, "LSTMCell", 10, 20)(lib.zeros(3, 7)),
-    lambda lib: module(lib, "LSTMCell", 10, 20)(lib.zeros(3, 10), (lib.zeros(4, 20),
-                                                                   lib.zeros(3, 20))),
-    lambda lib: module(lib, "LSTMCell", 10, 20)(lib.zeros(3, 10), (lib.zeros(3, 20),
-                                                                   lib.zeros(3, 5))),
-    lambda lib: module(lib, "LSTMCell", 10, 20)(lib.zeros(2, 3, 10)),
-    lambda lib: module(lib, "LSTMCell", 10, 20)(lib.zeros(3, 10), (lib.zeros(2, 3, 20),
-                                                                   lib.zeros(3, 20))),
-    lambda lib: module(lib, "GRUCell", 10, 20)(lib.zeros(3, 10), lib.zeros(3, 5)),
-    lambda lib: module(lib, "GRUCell", 10, 20)(lib.zeros(3, 10), lib.zeros(2, 3, 5)),
-    lambda lib: module(lib, "RNNCell", 10, 20)(lib.zeros(3, 10), lib.zeros(4, 20)),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib: module(lib, "LSTM", 10, 20)(lib.zeros(5, 3, 7)),
+        lambda lib: module(lib, "LSTM", 10, 20, 2, bidirectional=True)(
+            lib.zeros(5, 3, 10), (lib.zeros(1, 3, 20), lib.zeros(4, 3, 20))
+        ),
+        lambda lib: module(lib, "LSTM", 10, 20, 2, bidirectional=True)(
+            lib.zeros(5, 3, 10), (lib.zeros(4, 3, 20), lib.zeros(4, 2, 20))
+        ),
+        lambda lib: module(lib, "LSTM", 10, 20)(
+            lib.zeros(5, 10), (lib.zeros(1, 3, 20), lib.zeros(1, 3, 20))
+        ),
+        lambda lib: module(lib, "LSTM", 10, 20)(
+            lib.zeros(5, 3, 10), (lib.zeros(1, 20), lib.zeros(1, 20))
+        ),
+        lambda lib: module(lib, "LSTM", 10, 20)(lib.zeros(2, 5, 3, 10)),
+        lambda lib: module(lib, "GRU", 10, 20)(lib.zeros(2, 5, 3, 10)),
+        lambda lib: module(lib, "RNN", 10, 20)(lib.zeros(2, 5, 3, 10)),
+        lambda lib: module(lib, "LSTM", 10, 20)(lib.zeros(5, 3, 10, dtype=lib.float64)),
+        lambda lib: module(lib, "GRU", 10, 20)(lib.zeros(5, 3, 10), lib.zeros(2, 3, 20)),
+        lambda lib: module(lib, "GRU", 10, 20)(lib.zeros(5, 3, 10), lib.zeros(3, 20)),
+        lambda lib: module(lib, "RNN", 10, 20)(lib.zeros(5, 10), lib.zeros(1, 3, 20)),
+        lambda lib: module(lib, "LSTM", 10, 20, proj_size=20),
+        lambda lib: module(lib, "LSTM", 10, 20, proj_size=-1),
+        lambda lib: module(lib, "GRU", 10, 20, proj_size=2),
+        lambda lib: module(lib, "RNN", 10, 20, nonlinearity="sigmoid"),
+        lambda lib: module(lib, "RNN", 10, 20, dropout=1.5),
+        lambda lib: module(lib, "RNN", 10, 0),
+        lambda lib: module(lib, "RNN", 10, 20, 0),
+        lambda lib: module(lib, "RNN", 10.0, 20),
+        lambda lib: module(lib, "RNN", 10, 20, bias=1),
+        lambda lib: module(lib, "LSTMCell", 10, 20)(lib.zeros(3, 7)),
+        lambda lib: module(lib, "LSTMCell", 10, 20)(
+            lib.zeros(3, 10), (lib.zeros(4, 20), lib.zeros(3, 20))
+        ),
+        lambda lib: module(lib, "LSTMCell", 10, 20)(
+            lib.zeros(3, 10), (lib.zeros(3, 20), lib.zeros(3, 5))
+        ),
+        lambda lib: module(lib, "LSTMCell", 10, 20)(lib.zeros(2, 3, 10)),
+        lambda lib: module(lib, "LSTMCell", 10, 20)(
+            lib.zeros(3, 10), (lib.zeros(2, 3, 20), lib.zeros(3, 20))
+        ),
+        lambda lib: module(lib, "GRUCell", 10, 20)(lib.zeros(3, 10), lib.zeros(3, 5)),
+        lambda lib: module(lib, "GRUCell", 10, 20)(lib.zeros(3, 10), lib.zeros(2, 3, 5)),
+        lambda lib: module(lib, "RNNCell", 10, 20)(lib.zeros(3, 10), lib.zeros(4, 20)),
+    ],
+)
 def test_errors_match_torch(call):
     same_error(call)
 
 
 def test_dropout_with_one_layer_warns_like_torch():
-    with pytest.warns(UserWarning, match="non-zero dropout expects num_layers greater than 1, "
-                                         "but got dropout=0.5 and num_layers=1"):
+    with pytest.warns(
+        UserWarning,
+        match="non-zero dropout expects num_layers greater than 1, "
+        "but got dropout=0.5 and num_layers=1",
+    ):
         ER.GRU(3, 4, dropout=0.5)
 
 
 # ---------------------------------------------------------------------------- cells
 
 
-@pytest.mark.parametrize("name,kwargs", [("RNNCell", {}), ("RNNCell", {"nonlinearity": "relu"}),
-                                         ("LSTMCell", {}), ("GRUCell", {}),
-                                         ("GRUCell", {"bias": False}),
-                                         ("LSTMCell", {"bias": False})])
+@pytest.mark.parametrize(
+    "name,kwargs",
+    [
+        ("RNNCell", {}),
+        ("RNNCell", {"nonlinearity": "relu"}),
+        ("LSTMCell", {}),
+        ("GRUCell", {}),
+        ("GRUCell", {"bias": False}),
+        ("LSTMCell", {"bias": False}),
+    ],
+)
 @pytest.mark.parametrize("batched,with_hidden", [(True, False), (True, True), (False, True)])
 def test_cells_match_torch(name, kwargs, batched, with_hidden):
     t, e = pair(name, 3, 4, **kwargs)
@@ -352,8 +380,9 @@ def test_cells_match_torch(name, kwargs, batched, with_hidden):
         x = leaf(lib, a)
         return x, [x]
 
-    hidden = hidden_maker("LSTM" if name == "LSTMCell" else name, state, state) \
-        if with_hidden else None
+    hidden = (
+        hidden_maker("LSTM" if name == "LSTMCell" else name, state, state) if with_hidden else None
+    )
     run_both(t, e, make_input, hidden, what=name)
 
 
@@ -392,8 +421,14 @@ def _cell_fn(name):
 
 def _cell_args(name, chunks, hidden=2, batch=2, inputs=2):
     states = [arr(batch, hidden)] * (2 if name == "lstm_cell" else 1)
-    return (arr(batch, inputs), *states, arr(chunks * hidden, inputs) * 0.7,
-            arr(chunks * hidden, hidden) * 0.7, arr(chunks * hidden), arr(chunks * hidden))
+    return (
+        arr(batch, inputs),
+        *states,
+        arr(chunks * hidden, inputs) * 0.7,
+        arr(chunks * hidden, hidden) * 0.7,
+        arr(chunks * hidden),
+        arr(chunks * hidden),
+    )
 
 
 CELL_FUNCTIONS = [("lstm_cell", 4), ("gru_cell", 3), ("rnn_tanh_cell", 1), ("rnn_relu_cell", 1)]
@@ -434,10 +469,16 @@ def test_module_gradcheck_and_double_backward(name):
     assert ember.autograd.gradgradcheck(with_weight, (w,))
 
 
-@pytest.mark.parametrize("name,kwargs", [("LSTM", {"proj_size": 2, "bidirectional": True}),
-                                         ("GRU", {"num_layers": 2}),
-                                         ("RNN", {"bidirectional": True}),
-                                         ("LSTMCell", {}), ("GRUCell", {"bias": False})])
+@pytest.mark.parametrize(
+    "name,kwargs",
+    [
+        ("LSTM", {"proj_size": 2, "bidirectional": True}),
+        ("GRU", {"num_layers": 2}),
+        ("RNN", {"bidirectional": True}),
+        ("LSTMCell", {}),
+        ("GRUCell", {"bias": False}),
+    ],
+)
 def test_double_backward_matches_torch(name, kwargs):
     """``create_graph=True`` takes the Tensor-op form of every backward: its first-order values
     and the second-order gradients (of the squared input gradient) must both match torch."""

@@ -42,8 +42,9 @@ def _make(lib, name, *args, **kwargs):
         return mod.TransformerEncoder(layer, 2, norm)
     if name == "TransformerDecoder":
         layer = mod.TransformerDecoderLayer(D, H, FF, dropout=0.0, **kwargs)
-        return mod.TransformerDecoder(layer, 2, (torch.nn if lib is torch else ember.nn)
-                                      .LayerNorm(D))
+        return mod.TransformerDecoder(
+            layer, 2, (torch.nn if lib is torch else ember.nn).LayerNorm(D)
+        )
     return getattr(mod, name)(*args, **kwargs)
 
 
@@ -88,17 +89,34 @@ def causal(n):
 @pytest.mark.parametrize("activation", ["relu", "gelu"])
 @pytest.mark.parametrize("batch_first", [False, True])
 def test_encoder_layer(norm_first, activation, batch_first):
-    e, t = build("TransformerEncoderLayer", D, H, FF, dropout=0.0, activation=activation,
-                 batch_first=batch_first, norm_first=norm_first)
+    e, t = build(
+        "TransformerEncoderLayer",
+        D,
+        H,
+        FF,
+        dropout=0.0,
+        activation=activation,
+        batch_first=batch_first,
+        norm_first=norm_first,
+    )
     x = arr(3, 5, D) if batch_first else arr(5, 3, D)
     compare(e, t, [x], {"src_key_padding_mask": padding(3, 5)})
     compare(e, t, [x], {"src_mask": causal(5)}, is_causal=True)
 
 
 def test_encoder_layer_callable_activation_no_bias_and_eps():
-    e, t = build("TransformerEncoderLayer", D, H, FF, dropout=0.0, bias=False,
-                 layer_norm_eps=1e-3, activation=lambda lib: lib.nn.functional.silu
-                 if hasattr(lib.nn.functional, "silu") else lib.tanh)
+    e, t = build(
+        "TransformerEncoderLayer",
+        D,
+        H,
+        FF,
+        dropout=0.0,
+        bias=False,
+        layer_norm_eps=1e-3,
+        activation=lambda lib: (
+            lib.nn.functional.silu if hasattr(lib.nn.functional, "silu") else lib.tanh
+        ),
+    )
     compare(e, t, [arr(5, 3, D)], {"src_mask": RNG.random((5, 5)) < 0.3})
     assert e.activation_relu_or_gelu == t.activation_relu_or_gelu == 0
 
@@ -111,8 +129,9 @@ def test_encoder_layer_unbatched_and_default_dropout_in_eval():
 def test_encoder_layer_eval_fast_path_without_grad():
     e, t = build("TransformerEncoderLayer", D, H, FF, batch_first=True)
     with torch.no_grad(), ember.no_grad():
-        compare(e, t, [arr(3, 5, D)], {"src_key_padding_mask": padding(3, 5)}, train=False,
-                grad=False)
+        compare(
+            e, t, [arr(3, 5, D)], {"src_key_padding_mask": padding(3, 5)}, train=False, grad=False
+        )
         compare(e, t, [arr(3, 5, D)], {"src_mask": causal(5)}, train=False, grad=False)
 
 
@@ -160,20 +179,40 @@ def test_encoder_stack_pads_with_zeros_in_inference():
 
 def test_decoder_stack():
     e, t = build("TransformerDecoder")
-    compare(e, t, [arr(4, 3, D), arr(6, 3, D)],
-            {"tgt_mask": causal(4), "memory_key_padding_mask": padding(3, 6)})
+    compare(
+        e,
+        t,
+        [arr(4, 3, D), arr(6, 3, D)],
+        {"tgt_mask": causal(4), "memory_key_padding_mask": padding(3, 6)},
+    )
     compare(e, t, [arr(4, 3, D), arr(6, 3, D)], {"tgt_mask": causal(4)}, tgt_is_causal=True)
 
 
 @pytest.mark.parametrize("norm_first", [False, True])
 @pytest.mark.parametrize("batch_first", [False, True])
 def test_decoder_layer(norm_first, batch_first):
-    e, t = build("TransformerDecoderLayer", D, H, FF, dropout=0.0, activation="gelu",
-                 batch_first=batch_first, norm_first=norm_first)
+    e, t = build(
+        "TransformerDecoderLayer",
+        D,
+        H,
+        FF,
+        dropout=0.0,
+        activation="gelu",
+        batch_first=batch_first,
+        norm_first=norm_first,
+    )
     tgt, mem = (arr(3, 4, D), arr(3, 6, D)) if batch_first else (arr(4, 3, D), arr(6, 3, D))
-    compare(e, t, [tgt, mem], {"tgt_mask": causal(4) != 0, "tgt_key_padding_mask": padding(3, 4),
-                               "memory_mask": RNG.random((4, 6)) < 0.2,
-                               "memory_key_padding_mask": padding(3, 6)})
+    compare(
+        e,
+        t,
+        [tgt, mem],
+        {
+            "tgt_mask": causal(4) != 0,
+            "tgt_key_padding_mask": padding(3, 4),
+            "memory_mask": RNG.random((4, 6)) < 0.2,
+            "memory_key_padding_mask": padding(3, 6),
+        },
+    )
 
 
 def test_decoder_layer_unbatched():
@@ -188,8 +227,11 @@ def test_decoder_layer_unbatched():
 def test_transformer(batch_first):
     e, t = build("Transformer", D, H, 2, 1, FF, dropout=0.0, batch_first=batch_first)
     src, tgt = (arr(3, 6, D), arr(3, 4, D)) if batch_first else (arr(6, 3, D), arr(4, 3, D))
-    masks = {"tgt_mask": causal(4), "src_key_padding_mask": padding(3, 6),
-             "memory_key_padding_mask": padding(3, 6)}
+    masks = {
+        "tgt_mask": causal(4),
+        "src_key_padding_mask": padding(3, 6),
+        "memory_key_padding_mask": padding(3, 6),
+    }
     compare(e, t, [src, tgt], masks)
     compare(e, t, [src, tgt], masks, train=False)
 
@@ -200,8 +242,9 @@ def test_transformer_structure_repr_and_init():
         e = ET.Transformer(D, H, 2, 2, FF, activation="gelu", norm_first=True)
         t = torch.nn.Transformer(D, H, 2, 2, FF, activation="gelu", norm_first=True)
     assert repr(e) == repr(t)
-    assert [(n, tuple(p.shape)) for n, p in e.named_parameters()] == \
-        [(n, tuple(p.shape)) for n, p in t.named_parameters()]
+    assert [(n, tuple(p.shape)) for n, p in e.named_parameters()] == [
+        (n, tuple(p.shape)) for n, p in t.named_parameters()
+    ]
     assert "encoder.layers.0.self_attn.in_proj_weight" in e.state_dict()
     w = e.encoder.layers[1].linear1.weight  # xavier uniform for every matrix
     bound = np.sqrt(6 / (w.shape[0] + w.shape[1]))
@@ -213,16 +256,21 @@ def test_transformer_structure_repr_and_init():
 def test_generate_square_subsequent_mask():
     for args in ((4,), (1,), (3, None, ember.float64)):
         targs = tuple(torch.float64 if a is ember.float64 else a for a in args)
-        assert_same(ET.Transformer.generate_square_subsequent_mask(*args),
-                    torch.nn.Transformer.generate_square_subsequent_mask(*targs))
+        assert_same(
+            ET.Transformer.generate_square_subsequent_mask(*args),
+            torch.nn.Transformer.generate_square_subsequent_mask(*targs),
+        )
 
 
 def test_nested_tensor_warning_like_torch():
     for mod in (ET, torch.nn):
         layer = mod.TransformerEncoderLayer(D, H, FF)
-        with pytest.warns(UserWarning, match="enable_nested_tensor is True, but "
-                                             "self.use_nested_tensor is False because "
-                                             r"encoder_layer.self_attn.batch_first was not True"):
+        with pytest.warns(
+            UserWarning,
+            match="enable_nested_tensor is True, but "
+            "self.use_nested_tensor is False because "
+            r"encoder_layer.self_attn.batch_first was not True",
+        ):
             enc = mod.TransformerEncoder(layer, 1)
         assert enc.use_nested_tensor is False
         with warnings.catch_warnings():
@@ -233,12 +281,20 @@ def test_nested_tensor_warning_like_torch():
 def test_errors_like_torch():
     for exc, fn in [
         (RuntimeError, lambda m: m.TransformerEncoderLayer(D, H, activation="tanh")),
-        (RuntimeError, lambda m: m.Transformer(D, H, 1, 1, FF)(
-            (ember if m is ET else torch).zeros(5, 3, D),
-            (ember if m is ET else torch).zeros(4, 2, D))),
-        (RuntimeError, lambda m: m.Transformer(D, H, 1, 1, FF)(
-            (ember if m is ET else torch).zeros(5, 3, D),
-            (ember if m is ET else torch).zeros(4, 3, D + 2))),
+        (
+            RuntimeError,
+            lambda m: m.Transformer(D, H, 1, 1, FF)(
+                (ember if m is ET else torch).zeros(5, 3, D),
+                (ember if m is ET else torch).zeros(4, 2, D),
+            ),
+        ),
+        (
+            RuntimeError,
+            lambda m: m.Transformer(D, H, 1, 1, FF)(
+                (ember if m is ET else torch).zeros(5, 3, D),
+                (ember if m is ET else torch).zeros(4, 3, D + 2),
+            ),
+        ),
     ]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

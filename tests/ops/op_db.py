@@ -58,8 +58,15 @@ def positive(*shape, low=0.5, high=2.0, dtype=np.float32):
 
 
 UNARY_SHAPES = [(), (0,), (5,), (3, 4), (2, 3, 4)]
-BINARY_SHAPES = [((), ()), ((3,), ()), ((2, 3), (2, 3)), ((3, 1), (1, 4)), ((2, 3), (3,)),
-                 ((0, 3), (3,)), ((2, 1, 4), (3, 1))]
+BINARY_SHAPES = [
+    ((), ()),
+    ((3,), ()),
+    ((2, 3), (2, 3)),
+    ((3, 1), (1, 4)),
+    ((2, 3), (3,)),
+    ((0, 3), (3,)),
+    ((2, 1, 4), (3, 1)),
+]
 
 
 def unary_samples(low=-2.0, high=2.0):
@@ -76,8 +83,10 @@ def binary_samples(low=-2.0, high=2.0, low2=None, high2=None):
     high2 = high if high2 is None else high2
 
     def gen():
-        return [Sample((arr(*a, low=low, high=high), arr(*b, low=low2, high=high2)),
-                       name=f"{a}x{b}") for a, b in BINARY_SHAPES]
+        return [
+            Sample((arr(*a, low=low, high=high), arr(*b, low=low2, high=high2)), name=f"{a}x{b}")
+            for a, b in BINARY_SHAPES
+        ]
 
     return gen
 

@@ -56,7 +56,7 @@ READ = {
     "noncontig_slice": lambda m, x: x.transpose(0, 2)[::2, 1],
     "chain": lambda m, x: x[1:][:, [0, 2]][..., 1],
     "used_twice": lambda m, x: x[0] * x[1] + x[[0, 0]].sum(0),
-    "slice_tensors_as_bounds": lambda m, x: x[m.tensor(1):m.tensor(3)],
+    "slice_tensors_as_bounds": lambda m, x: x[m.tensor(1) : m.tensor(3)],
 }
 
 
@@ -76,16 +76,29 @@ def test_getitem_int_and_bool_tensors():
     check(lambda m, x: (x > 5)[1:, [0, 3]], ints, grad=False)
 
 
-@pytest.mark.parametrize("name", ["int", "slice_step", "list_slice", "broadcast_pair",
-                                  "mask_0_then_int", "dup_tensor", "separated"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "int",
+        "slice_step",
+        "list_slice",
+        "broadcast_pair",
+        "mask_0_then_int",
+        "dup_tensor",
+        "separated",
+    ],
+)
 def test_getitem_gradcheck(name):
     small = np.linspace(-1, 1, 12).reshape(3, 2, 2)
-    keys = {"int": lambda m, x: x[1], "slice_step": lambda m, x: x[::2, 1:],
-            "list_slice": lambda m, x: x[[0, 2], :, 1:],
-            "broadcast_pair": lambda m, x: x[m.tensor([[0], [2]]), m.tensor([1, 0, 1])],
-            "mask_0_then_int": lambda m, x: x[m.tensor(MASK_0), 0],
-            "dup_tensor": lambda m, x: x[m.tensor([0, 0, 2])],
-            "separated": lambda m, x: x[m.tensor([0, 2]), :, m.tensor([1, 0])]}
+    keys = {
+        "int": lambda m, x: x[1],
+        "slice_step": lambda m, x: x[::2, 1:],
+        "list_slice": lambda m, x: x[[0, 2], :, 1:],
+        "broadcast_pair": lambda m, x: x[m.tensor([[0], [2]]), m.tensor([1, 0, 1])],
+        "mask_0_then_int": lambda m, x: x[m.tensor(MASK_0), 0],
+        "dup_tensor": lambda m, x: x[m.tensor([0, 0, 2])],
+        "separated": lambda m, x: x[m.tensor([0, 2]), :, m.tensor([1, 0])],
+    }
     check_gradcheck(keys[name], small)
 
 
@@ -430,12 +443,15 @@ def test_meshgrid_without_indexing_warns_like_torch():
     assert shapes[0] == shapes[1] == [(2, 3), (2, 3)]
 
 
-@pytest.mark.parametrize("call", [
-    lambda m, x: x.scatter_(0, m.tensor([[0]]), 1.0),
-    lambda m, x: x.index_fill_(0, m.tensor([0]), 1.0),
-    lambda m, x: x.tril_(),
-    lambda m, x: x.put_(m.tensor([0]), m.tensor([1.0])),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m, x: x.scatter_(0, m.tensor([[0]]), 1.0),
+        lambda m, x: x.index_fill_(0, m.tensor([0]), 1.0),
+        lambda m, x: x.tril_(),
+        lambda m, x: x.put_(m.tensor([0]), m.tensor([1.0])),
+    ],
+)
 def test_inplace_ops_on_leaf_requiring_grad_raise(call):
     for lib in (ember, torch):
         x = lib.ones(2, 2, requires_grad=True)

@@ -33,11 +33,21 @@ def _same_message(fn, *arrays, **kwargs):
         assert msg == str(exc).split("\n")[0], f"ember: {msg!r}\ntorch: {exc!r}"
 
 
-@pytest.mark.parametrize("a,b", [
-    ((4, 3), (5, 6)), ((2, 4, 3), (5, 6)), ((3,), (4,)), ((2, 3), (4,)), ((3,), (4, 5)),
-    ((2, 4, 3), (5,)), ((3,), (2, 5, 6)), ((4, 3), (2, 5, 6)), ((2, 4, 3), (2, 5, 6)),
-    ((2, 4, 3), (3, 3, 6)),
-])
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ((4, 3), (5, 6)),
+        ((2, 4, 3), (5, 6)),
+        ((3,), (4,)),
+        ((2, 3), (4,)),
+        ((3,), (4, 5)),
+        ((2, 4, 3), (5,)),
+        ((3,), (2, 5, 6)),
+        ((4, 3), (2, 5, 6)),
+        ((2, 4, 3), (2, 5, 6)),
+        ((2, 4, 3), (3, 3, 6)),
+    ],
+)
 def test_matmul_shape_messages(a, b):
     _same_message(lambda m, x, y: m.matmul(x, y), _o(*a), _o(*b))
 
@@ -53,39 +63,42 @@ def test_matmul_transposed_fold_when_first_needs_grad():
         ember.matmul(a, ember.ones(2, 5, 6))
 
 
-@pytest.mark.parametrize("fn,args", [
-    (lambda m, x, y: m.matmul(x, y), (_o(2), _o(2, dtype=np.float64))),
-    (lambda m, x, y: m.matmul(x, y), (_o(0), _o(2))),
-    (lambda m, x, y: m.mm(x, y), (_o(2, 3), _o(3))),
-    (lambda m, x, y: m.mm(x, y), (_o(3), _o(3, 3))),
-    (lambda m, x, y: m.mm(x, y), (_o(2, 3), _o(4, 4))),
-    (lambda m, x, y: m.bmm(x, y), (_o(2, 3, 4), _o(3, 4, 4))),
-    (lambda m, x, y: m.bmm(x, y), (_o(3, 3), _o(3, 3))),
-    (lambda m, x, y: m.mv(x, y), (_o(3, 3), _o(3, 1))),
-    (lambda m, x, y: m.mv(x, y), (_o(2, 3), _o(4))),
-    (lambda m, x, y: m.dot(x, y), (_o(3), _o(3, dtype=np.float64))),
-    (lambda m, x, y: m.dot(x, y), (_o(3, 3), _o(3))),
-    (lambda m, x, y: m.outer(x, y), (_o(2, 2), _o(3))),
-    (lambda m, x, y: m.inner(x, y), (_o(2), _o(3))),
-    (lambda m, x, y: m.inner(x, y), (_o(2, 3), _o(4, 3, dtype=np.float64))),
-    (lambda m, x, y: m.tensordot(x, y, 1), (_o(2, 3), _o(4, 4))),
-    (lambda m, x, y: m.tensordot(x, y, -1), (_o(2, 3), _o(3, 4))),
-    (lambda m, x, y: m.tensordot(x, y, ([1], [0, 1])), (_o(2, 3), _o(3, 4))),
-    (lambda m, x, y: m.tensordot(x, y, 1), (_o(2, 3), _o(3, 4, dtype=np.float64))),
-    (lambda m, i, x, y: m.addmm(i, x, y), (_o(2, 3), _o(2, 3), _o(4, 3))),
-    (lambda m, i, x, y: m.addmm(i, x, y), (_o(4), _o(2, 3), _o(3, 3))),
-    (lambda m, i, x, y: m.addmm(i, x, y), (_o(2, 3), _o(2, 3, 1), _o(3, 3))),
-    (lambda m, i, x, y: m.addmv(i, x, y), (_o(2), _o(2, 3), _o(4))),
-    (lambda m, i, x, y: m.addbmm(i, x, y), (_o(3), _o(2, 2, 3), _o(3, 3, 3))),
-    (lambda m, i, x, y: m.baddbmm(i, x, y), (_o(3), _o(2, 2, 3), _o(3, 3, 3))),
-    (lambda m, x, y: m.linalg.multi_dot([x]), (_o(3), _o(3))),
-    (lambda m, x, y: m.linalg.multi_dot([x, y]), (_o(3, 3), _o(2, 3))),
-    (lambda m, x, y: m.linalg.multi_dot([x, y, x]), (_o(3, 3), _o(3))),
-    (lambda m, x, y: m.linalg.cross(x, y), (_o(3, 4), _o(3, 4))),
-    (lambda m, x, y: m.linalg.cross(x, y), (_o(3, 3), _o(3))),
-    (lambda m, x, y: m.linalg.cross(x, y, dim=1), (_o(2, 3), _o(4, 3))),
-    (lambda m, x: m.trace(x), (_o(2, 3, 3),)),
-])
+@pytest.mark.parametrize(
+    "fn,args",
+    [
+        (lambda m, x, y: m.matmul(x, y), (_o(2), _o(2, dtype=np.float64))),
+        (lambda m, x, y: m.matmul(x, y), (_o(0), _o(2))),
+        (lambda m, x, y: m.mm(x, y), (_o(2, 3), _o(3))),
+        (lambda m, x, y: m.mm(x, y), (_o(3), _o(3, 3))),
+        (lambda m, x, y: m.mm(x, y), (_o(2, 3), _o(4, 4))),
+        (lambda m, x, y: m.bmm(x, y), (_o(2, 3, 4), _o(3, 4, 4))),
+        (lambda m, x, y: m.bmm(x, y), (_o(3, 3), _o(3, 3))),
+        (lambda m, x, y: m.mv(x, y), (_o(3, 3), _o(3, 1))),
+        (lambda m, x, y: m.mv(x, y), (_o(2, 3), _o(4))),
+        (lambda m, x, y: m.dot(x, y), (_o(3), _o(3, dtype=np.float64))),
+        (lambda m, x, y: m.dot(x, y), (_o(3, 3), _o(3))),
+        (lambda m, x, y: m.outer(x, y), (_o(2, 2), _o(3))),
+        (lambda m, x, y: m.inner(x, y), (_o(2), _o(3))),
+        (lambda m, x, y: m.inner(x, y), (_o(2, 3), _o(4, 3, dtype=np.float64))),
+        (lambda m, x, y: m.tensordot(x, y, 1), (_o(2, 3), _o(4, 4))),
+        (lambda m, x, y: m.tensordot(x, y, -1), (_o(2, 3), _o(3, 4))),
+        (lambda m, x, y: m.tensordot(x, y, ([1], [0, 1])), (_o(2, 3), _o(3, 4))),
+        (lambda m, x, y: m.tensordot(x, y, 1), (_o(2, 3), _o(3, 4, dtype=np.float64))),
+        (lambda m, i, x, y: m.addmm(i, x, y), (_o(2, 3), _o(2, 3), _o(4, 3))),
+        (lambda m, i, x, y: m.addmm(i, x, y), (_o(4), _o(2, 3), _o(3, 3))),
+        (lambda m, i, x, y: m.addmm(i, x, y), (_o(2, 3), _o(2, 3, 1), _o(3, 3))),
+        (lambda m, i, x, y: m.addmv(i, x, y), (_o(2), _o(2, 3), _o(4))),
+        (lambda m, i, x, y: m.addbmm(i, x, y), (_o(3), _o(2, 2, 3), _o(3, 3, 3))),
+        (lambda m, i, x, y: m.baddbmm(i, x, y), (_o(3), _o(2, 2, 3), _o(3, 3, 3))),
+        (lambda m, x, y: m.linalg.multi_dot([x]), (_o(3), _o(3))),
+        (lambda m, x, y: m.linalg.multi_dot([x, y]), (_o(3, 3), _o(2, 3))),
+        (lambda m, x, y: m.linalg.multi_dot([x, y, x]), (_o(3, 3), _o(3))),
+        (lambda m, x, y: m.linalg.cross(x, y), (_o(3, 4), _o(3, 4))),
+        (lambda m, x, y: m.linalg.cross(x, y), (_o(3, 3), _o(3))),
+        (lambda m, x, y: m.linalg.cross(x, y, dim=1), (_o(2, 3), _o(4, 3))),
+        (lambda m, x: m.trace(x), (_o(2, 3, 3),)),
+    ],
+)
 def test_product_messages(fn, args):
     _same_message(fn, *args)
 
@@ -106,19 +119,22 @@ def test_inplace_addmm_shape():
     check_error(lambda m, i, x, y: i.addmm_(x, y), _o(3), _o(2, 3), _o(3, 3))
 
 
-@pytest.mark.parametrize("eq,shapes", [
-    ("ij,jk", [(2, 3), (2, 4)]),
-    ("ij,jk->ik", [(2, 3)]),
-    ("ij", [(2, 3), (3, 4)]),
-    ("ij->k", [(2, 3)]),
-    ("i", [(2, 3)]),
-    ("ijk", [(2, 3)]),
-    ("ij->ii", [(2, 3)]),
-    ("ii", [(2, 3)]),
-    ("i.j", [(2, 3)]),
-    ("i1", [(2, 3)]),
-    ("...ij,...jk", [(2, 1, 3), (5, 3, 4)]),
-])
+@pytest.mark.parametrize(
+    "eq,shapes",
+    [
+        ("ij,jk", [(2, 3), (2, 4)]),
+        ("ij,jk->ik", [(2, 3)]),
+        ("ij", [(2, 3), (3, 4)]),
+        ("ij->k", [(2, 3)]),
+        ("i", [(2, 3)]),
+        ("ijk", [(2, 3)]),
+        ("ij->ii", [(2, 3)]),
+        ("ii", [(2, 3)]),
+        ("i.j", [(2, 3)]),
+        ("i1", [(2, 3)]),
+        ("...ij,...jk", [(2, 1, 3), (5, 3, 4)]),
+    ],
+)
 def test_einsum_messages(eq, shapes):
     _same_message(lambda m, *ops: m.einsum(eq, *ops), *[_o(*s) for s in shapes])
 
@@ -128,22 +144,35 @@ def test_einsum_dtype_mismatch():
 
 
 # ---------------------------------------------------------------- linear algebra
-@pytest.mark.parametrize("name", ["inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh",
-                                  "matrix_power"])
+@pytest.mark.parametrize(
+    "name", ["inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "matrix_power"]
+)
 def test_non_square(name):
-    fn = (lambda m, x: m.linalg.matrix_power(x, 2)) if name == "matrix_power" else (
-        lambda m, x: getattr(m.linalg, name)(x))
+    fn = (
+        (lambda m, x: m.linalg.matrix_power(x, 2))
+        if name == "matrix_power"
+        else (lambda m, x: getattr(m.linalg, name)(x))
+    )
     _same_message(fn, _o(2, 3))
     _same_message(fn, _o(3))
 
 
-@pytest.mark.parametrize("fn", [
-    lambda m, x: m.linalg.inv(x), lambda m, x: m.linalg.det(x), lambda m, x: m.logdet(x),
-    lambda m, x: m.linalg.svd(x), lambda m, x: m.linalg.qr(x),
-    lambda m, x: m.linalg.cholesky(x), lambda m, x: m.linalg.slogdet(x),
-    lambda m, x: m.linalg.eigh(x), lambda m, x: m.linalg.pinv(x),
-    lambda m, x: m.linalg.matrix_rank(x), lambda m, x: m.linalg.matrix_power(x, -1),
-])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda m, x: m.linalg.inv(x),
+        lambda m, x: m.linalg.det(x),
+        lambda m, x: m.logdet(x),
+        lambda m, x: m.linalg.svd(x),
+        lambda m, x: m.linalg.qr(x),
+        lambda m, x: m.linalg.cholesky(x),
+        lambda m, x: m.linalg.slogdet(x),
+        lambda m, x: m.linalg.eigh(x),
+        lambda m, x: m.linalg.pinv(x),
+        lambda m, x: m.linalg.matrix_rank(x),
+        lambda m, x: m.linalg.matrix_power(x, -1),
+    ],
+)
 def test_integer_input(fn):
     _same_message(fn, np.eye(3, dtype=np.int64))
 
@@ -193,20 +222,23 @@ def test_inv_ex_reports_singular_matrices():
         ember.linalg.inv_ex(ember.tensor(a), check_errors=True)
 
 
-@pytest.mark.parametrize("fn,args", [
-    (lambda m, a, b: m.linalg.solve(a, b), (_o(3, 3), _o(4))),
-    (lambda m, a, b: m.linalg.solve(a, b), (_o(3, 3), _o(4, 2))),
-    (lambda m, a, b: m.linalg.solve(a, b), (_o(2, 3, 3), _o(4, 3, 1))),
-    (lambda m, a, b: m.linalg.solve(a, b), (_o(3, 3), _o(3, 3, dtype=np.float64))),
-    (lambda m, a, b: m.linalg.solve(a, b), (_o(3), _o(3))),
-    (lambda m, a, b: m.linalg.lstsq(a, b), (_o(5, 3), _o(4, 2))),
-    (lambda m, a, b: m.linalg.lstsq(a, b), (_o(5, 3, dtype=np.float64), _o(5, 2))),
-    (lambda m, a, b: m.linalg.lstsq(a, b), (_o(2, 5, 3), _o(5))),
-    (lambda m, a, b: m.linalg.lstsq(a, b, driver="xx"), (_o(5, 3), _o(5, 2))),
-    (lambda m, a, b: m.linalg.vecdot(a, b), (_o(3, 4), _o(4, dtype=np.float64))),
-    (lambda m, a, b: m.linalg.eigh(a, UPLO="X"), (_o(3, 3), _o(1))),
-    (lambda m, a, b: m.linalg.qr(a, mode="x"), (_o(3, 3), _o(1))),
-])
+@pytest.mark.parametrize(
+    "fn,args",
+    [
+        (lambda m, a, b: m.linalg.solve(a, b), (_o(3, 3), _o(4))),
+        (lambda m, a, b: m.linalg.solve(a, b), (_o(3, 3), _o(4, 2))),
+        (lambda m, a, b: m.linalg.solve(a, b), (_o(2, 3, 3), _o(4, 3, 1))),
+        (lambda m, a, b: m.linalg.solve(a, b), (_o(3, 3), _o(3, 3, dtype=np.float64))),
+        (lambda m, a, b: m.linalg.solve(a, b), (_o(3), _o(3))),
+        (lambda m, a, b: m.linalg.lstsq(a, b), (_o(5, 3), _o(4, 2))),
+        (lambda m, a, b: m.linalg.lstsq(a, b), (_o(5, 3, dtype=np.float64), _o(5, 2))),
+        (lambda m, a, b: m.linalg.lstsq(a, b), (_o(2, 5, 3), _o(5))),
+        (lambda m, a, b: m.linalg.lstsq(a, b, driver="xx"), (_o(5, 3), _o(5, 2))),
+        (lambda m, a, b: m.linalg.vecdot(a, b), (_o(3, 4), _o(4, dtype=np.float64))),
+        (lambda m, a, b: m.linalg.eigh(a, UPLO="X"), (_o(3, 3), _o(1))),
+        (lambda m, a, b: m.linalg.qr(a, mode="x"), (_o(3, 3), _o(1))),
+    ],
+)
 def test_linalg_messages(fn, args):
     _same_message(fn, *args)
 
@@ -221,10 +253,12 @@ def test_qr_backward_errors():
 
 
 def test_deprecation_warnings():
-    for key, call in (("qr", lambda: ember.qr(ember.eye(2))),
-                      ("cholesky", lambda: ember.cholesky(ember.eye(2))),
-                      ("chain_matmul", lambda: ember.chain_matmul(ember.eye(2))),
-                      ("cross", lambda: ember.cross(ember.ones(3), ember.ones(3)))):
+    for key, call in (
+        ("qr", lambda: ember.qr(ember.eye(2))),
+        ("cholesky", lambda: ember.cholesky(ember.eye(2))),
+        ("chain_matmul", lambda: ember.chain_matmul(ember.eye(2))),
+        ("cross", lambda: ember.cross(ember.ones(3), ember.ones(3))),
+    ):
         products._WARNED.discard(key)
         with pytest.warns(UserWarning, match="deprecated"):
             call()
@@ -238,7 +272,10 @@ def test_linalg_namespace():
     with pytest.raises(AttributeError):
         ember.linalg.not_a_function  # noqa: B018
     norms = ember.ops.norms
-    for name, target in (("vector_norm", "vector_norm"), ("matrix_norm", "matrix_norm"),
-                         ("norm", "linalg_norm")):
+    for name, target in (
+        ("vector_norm", "vector_norm"),
+        ("matrix_norm", "matrix_norm"),
+        ("norm", "linalg_norm"),
+    ):
         if hasattr(norms, target):
             assert getattr(ember.linalg, name) is getattr(norms, target)

@@ -32,8 +32,15 @@ def _id(case):
 @pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
 def test_against_torch(case):
     info, s = case
-    check(info.fn, *s.args, rtol=info.rtol, atol=info.atol, grad=info.grad,
-          check_dtype=info.check_dtype, **s.kwargs)
+    check(
+        info.fn,
+        *s.args,
+        rtol=info.rtol,
+        atol=info.atol,
+        grad=info.grad,
+        check_dtype=info.check_dtype,
+        **s.kwargs,
+    )
 
 
 @pytest.mark.parametrize("case", GRAD_CASES, ids=[_id(c) for c in GRAD_CASES])

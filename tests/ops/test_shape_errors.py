@@ -32,8 +32,7 @@ INDEXING = {
     "scatter_add_out_of_range": lambda m, x: x.scatter_add(1, _t(m, [[4]]), m.ones(1, 1)),
     "scatter_add_dtype": lambda m, x: x.scatter_add(0, _t(m, I), m.ones(2, 2).double()),
     "scatter_reduce_bad": lambda m, x: x.scatter_reduce(0, _t(m, I), m.ones(2, 2), "foo"),
-    "scatter_reduce_negative": lambda m, x: x.scatter_reduce(0, -_t(m, I) - 1, m.ones(2, 2),
-                                                             "sum"),
+    "scatter_reduce_negative": lambda m, x: x.scatter_reduce(0, -_t(m, I) - 1, m.ones(2, 2), "sum"),
     "index_select_float": lambda m, x: x.index_select(0, _t(m, [0.0])),
     "index_select_2d": lambda m, x: x.index_select(0, _t(m, [[0]])),
     "index_select_out_of_range": lambda m, x: x.index_select(0, _t(m, [3])),
@@ -92,18 +91,19 @@ INDEXING = {
     "searchsorted_0d": lambda m, x: m.searchsorted(x[0, 0], x[0]),
     "searchsorted_scalar_nd": lambda m, x: m.searchsorted(x, 1.0),
     "searchsorted_sorter_dtype": lambda m, x: m.searchsorted(x[0], x[0], sorter=x[0]),
-    "searchsorted_sorter_shape": lambda m, x: m.searchsorted(x[0], x[0],
-                                                             sorter=_t(m, [0, 1])),
+    "searchsorted_sorter_shape": lambda m, x: m.searchsorted(x[0], x[0], sorter=_t(m, [0, 1])),
     "bucketize_2d": lambda m, x: m.bucketize(x[0], x),
     "repeat_interleave_negative": lambda m, x: m.repeat_interleave(x, -1),
     "repeat_interleave_negative_tensor": lambda m, x: m.repeat_interleave(
-        x, _t(m, [1, -1, 1]), dim=0),
+        x, _t(m, [1, -1, 1]), dim=0
+    ),
     "repeat_interleave_length": lambda m, x: m.repeat_interleave(x, _t(m, [1, 2]), dim=0),
     "repeat_interleave_float": lambda m, x: m.repeat_interleave(x, _t(m, [1.0, 1, 1]), dim=0),
     "repeat_interleave_2d": lambda m, x: m.repeat_interleave(x, _t(m, [[1, 1, 1]]), dim=0),
     "repeat_interleave_only_2d": lambda m, x: m.repeat_interleave(_t(m, [[1, 2]])),
     "repeat_interleave_output_size": lambda m, x: m.repeat_interleave(
-        x, _t(m, [1, 1, 2]), dim=0, output_size=5),
+        x, _t(m, [1, 1, 2]), dim=0, output_size=5
+    ),
     "repeat_interleave_dim": lambda m, x: x.repeat_interleave(2, dim=2),
     "meshgrid_2d": lambda m, x: m.meshgrid(x, x, indexing="ij"),
     "meshgrid_dtypes": lambda m, x: m.meshgrid(x[0], x[0].double(), indexing="ij"),

@@ -60,15 +60,20 @@ def test_unary_against_torch(name, shape):
     if name == "logsumexp_keepdim" and len(shape) < 2:
         pytest.skip("needs two dims")
     for dtype in (np.float32, np.float64):
-        check(lambda m, x: fn(_sp(m), x), _arr(*shape, low=lo, high=hi, dtype=dtype),
-              rtol=1e-4, atol=1e-5)
+        check(
+            lambda m, x: fn(_sp(m), x),
+            _arr(*shape, low=lo, high=hi, dtype=dtype),
+            rtol=1e-4,
+            atol=1e-5,
+        )
 
 
 @pytest.mark.parametrize("name", sorted(UNARY))
 def test_unary_gradcheck(name):
     fn, (lo, hi), gradgrad = UNARY[name]
-    check_gradcheck(lambda m, x: fn(_sp(m), x), _arr(2, 3, low=lo, high=hi, dtype=np.float64),
-                    gradgrad=gradgrad)
+    check_gradcheck(
+        lambda m, x: fn(_sp(m), x), _arr(2, 3, low=lo, high=hi, dtype=np.float64), gradgrad=gradgrad
+    )
 
 
 def test_unary_noncontiguous_and_used_twice():
@@ -77,12 +82,32 @@ def test_unary_noncontiguous_and_used_twice():
     check(lambda m, x: _sp(m).sinc(x[:, ::2]) * _sp(m).log_ndtr(x[:, ::2]), x, rtol=1e-4)
 
 
-@pytest.mark.parametrize("name", ["erf", "expit", "exp2", "expm1", "log1p", "gammaln", "entr",
-                                  "sinc", "ndtr", "log_ndtr", "multigammaln", "digamma"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "erf",
+        "expit",
+        "exp2",
+        "expm1",
+        "log1p",
+        "gammaln",
+        "entr",
+        "sinc",
+        "ndtr",
+        "log_ndtr",
+        "multigammaln",
+        "digamma",
+    ],
+)
 def test_unary_int_input(name):
     fn = UNARY[name][0]
-    check(lambda m, x: fn(_sp(m), x), np.array([1, 2, 3, 4], dtype=np.int64), grad=False,
-          rtol=1e-4, atol=1e-5)
+    check(
+        lambda m, x: fn(_sp(m), x),
+        np.array([1, 2, 3, 4], dtype=np.int64),
+        grad=False,
+        rtol=1e-4,
+        atol=1e-5,
+    )
 
 
 def test_special_values():
@@ -90,10 +115,8 @@ def test_special_values():
     check(lambda m, x: _sp(m).entr(x), x, grad=False)
     check(lambda m, x: _sp(m).sinc(x), np.array([0.0, 1.0, -0.5, 2.5], np.float32), grad=False)
     check(lambda m, x: _sp(m).ndtri(x), np.array([0.0, 1.0, 0.5], np.float32), grad=False)
-    check(lambda m, x: _sp(m).round(x), np.array([0.5, 1.5, -2.5, 1.2], np.float32),
-          grad=False)
-    check(lambda m, x: _sp(m).round(x, decimals=1), np.array([0.25, 1.46], np.float64),
-          grad=False)
+    check(lambda m, x: _sp(m).round(x), np.array([0.5, 1.5, -2.5, 1.2], np.float32), grad=False)
+    check(lambda m, x: _sp(m).round(x, decimals=1), np.array([0.25, 1.46], np.float64), grad=False)
     check(lambda m, x: _sp(m).softmax(x, 0, dtype=m.float64), _arr(4), grad=True)
 
 
@@ -104,8 +127,9 @@ BINARY = {
 
 
 @pytest.mark.parametrize("name", sorted(BINARY))
-@pytest.mark.parametrize("shapes", [((), ()), ((3,), ()), ((2, 3), (3,)), ((3, 1), (1, 4))],
-                         ids=str)
+@pytest.mark.parametrize(
+    "shapes", [((), ()), ((3,), ()), ((2, 3), (3,)), ((3, 1), (1, 4))], ids=str
+)
 def test_binary_against_torch(name, shapes):
     fn = BINARY[name]
     a, b = shapes
@@ -128,11 +152,13 @@ def test_binary_scalars_ints_gradcheck(name):
     y = _arr(3, low=0.2, high=2)
     check(lambda m, y: fn(_sp(m), 2.0, y), y)
     check(lambda m, x: fn(_sp(m), x, 3), _arr(3))
-    check(lambda m, x, y: fn(_sp(m), x, y), np.array([0, 1, 2]), np.array([1, 2, 3]),
-          grad=False)
+    check(lambda m, x, y: fn(_sp(m), x, y), np.array([0, 1, 2]), np.array([1, 2, 3]), grad=False)
     check(lambda m, x: fn(_sp(m), x, x), _arr(4, low=0.2, high=2))  # used twice
-    check_gradcheck(lambda m, x, y: fn(_sp(m), x, y), _arr(2, 3, dtype=np.float64),
-                    _arr(3, low=0.2, high=2, dtype=np.float64))
+    check_gradcheck(
+        lambda m, x, y: fn(_sp(m), x, y),
+        _arr(2, 3, dtype=np.float64),
+        _arr(3, low=0.2, high=2, dtype=np.float64),
+    )
 
 
 def test_names_match_torch_special():
@@ -147,6 +173,7 @@ def test_xlogy_inf():
 
 
 # ---- ember.ops.composite: warnings, in-place methods and errors (values are in the op_db) --
+
 
 def _ns(m):
     return C if m is ember else m

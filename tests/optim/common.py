@@ -55,8 +55,13 @@ def to_torch(value):
 
 def assert_params_close(pe, pt, rtol=RTOL, atol=ATOL, what=""):
     for i, (a, b) in enumerate(zip(pe, pt)):
-        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=rtol, atol=atol,
-                                   err_msg=f"{what} parameter {i}")
+        np.testing.assert_allclose(
+            a.detach().numpy(),
+            b.detach().numpy(),
+            rtol=rtol,
+            atol=atol,
+            err_msg=f"{what} parameter {i}",
+        )
 
 
 def assert_state_dicts_match(se, st, rtol=RTOL, atol=ATOL):
@@ -70,8 +75,9 @@ def _match(e, t, rtol, atol, path):
         assert isinstance(e, ember.Tensor), f"{path}: {type(e)} is not a Tensor"
         assert str(e.dtype).split(".")[-1] == str(t.dtype).split(".")[-1], f"{path}: dtype"
         assert tuple(e.shape) == tuple(t.shape), f"{path}: shape"
-        np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), rtol=rtol, atol=atol,
-                                   err_msg=path)
+        np.testing.assert_allclose(
+            e.detach().numpy(), t.detach().numpy(), rtol=rtol, atol=atol, err_msg=path
+        )
     elif isinstance(t, dict):
         assert isinstance(e, dict), f"{path}: {type(e)}"
         assert sorted(e.keys(), key=str) == sorted(t.keys(), key=str), f"{path}: keys"

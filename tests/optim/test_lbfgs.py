@@ -51,8 +51,9 @@ def test_lbfgs_matches_torch_float64(line_search_fn, history_size, max_iter):
     for step in range(4):
         le, lt = oe.step(ce), ot.step(ct)
         np.testing.assert_allclose(float(le.detach()), float(lt.detach()), rtol=1e-12)
-        np.testing.assert_allclose(flat(pe), flat(pt), rtol=1e-9, atol=1e-12,
-                                   err_msg=f"step {step}")
+        np.testing.assert_allclose(
+            flat(pe), flat(pt), rtol=1e-9, atol=1e-12, err_msg=f"step {step}"
+        )
         se, st = oe.state_dict(), ot.state_dict()
         assert se["state"][0]["func_evals"] == st["state"][0]["func_evals"]
         assert se["state"][0]["n_iter"] == st["state"][0]["n_iter"]
@@ -75,8 +76,9 @@ def test_lbfgs_converges_to_least_squares_solution():
     a = rng.standard_normal((30, 4))
     b = rng.standard_normal(30)
     w = ember.nn.Parameter(ember.zeros(4, dtype=ember.float64))
-    opt = ember.optim.LBFGS([w], line_search_fn="strong_wolfe", tolerance_grad=1e-12,
-                             tolerance_change=1e-20)
+    opt = ember.optim.LBFGS(
+        [w], line_search_fn="strong_wolfe", tolerance_grad=1e-12, tolerance_change=1e-20
+    )
     at, bt = ember.tensor(a), ember.tensor(b)
 
     def closure():

@@ -18,8 +18,7 @@ STEPS = 60
 def optimizer(lib, name="SGD", **kwargs):
     kwargs = kwargs or ({"lr": 0.1, "momentum": 0.9} if name == "SGD" else {"lr": 0.1})
     p = [lib.nn.Parameter(lib.ones(2)), lib.nn.Parameter(lib.ones(3))]
-    return getattr(lib.optim, name)([{"params": [p[0]]}, {"params": [p[1]], "lr": 0.05}],
-                                    **kwargs)
+    return getattr(lib.optim, name)([{"params": [p[0]]}, {"params": [p[1]], "lr": 0.05}], **kwargs)
 
 
 def group_values(opt):
@@ -55,16 +54,25 @@ PLATEAU_METRIC = [1.0 / (1 + i) if i < 20 else 0.05 + 0.001 * (i % 2) for i in r
 
 
 def _sequential(s, o):
-    return s.SequentialLR(o, [s.LinearLR(o, start_factor=0.1, total_iters=5),
-                              s.ExponentialLR(o, gamma=0.9),
-                              s.CosineAnnealingLR(o, T_max=7, eta_min=0.001)],
-                          milestones=[5, 20])
+    return s.SequentialLR(
+        o,
+        [
+            s.LinearLR(o, start_factor=0.1, total_iters=5),
+            s.ExponentialLR(o, gamma=0.9),
+            s.CosineAnnealingLR(o, T_max=7, eta_min=0.001),
+        ],
+        milestones=[5, 20],
+    )
 
 
 def _chained(s, o):
-    return s.ChainedScheduler([s.ConstantLR(o, factor=0.5, total_iters=4),
-                               s.ExponentialLR(o, gamma=0.95),
-                               s.MultiStepLR(o, milestones=[10, 30], gamma=0.5)])
+    return s.ChainedScheduler(
+        [
+            s.ConstantLR(o, factor=0.5, total_iters=4),
+            s.ExponentialLR(o, gamma=0.95),
+            s.MultiStepLR(o, milestones=[10, 30], gamma=0.5),
+        ]
+    )
 
 
 SCHEDULERS = {
@@ -78,26 +86,49 @@ SCHEDULERS = {
     "exponential": lambda s, o: s.ExponentialLR(o, gamma=0.95),
     "polynomial": lambda s, o: s.PolynomialLR(o, total_iters=40, power=2.0),
     "cosine": lambda s, o: s.CosineAnnealingLR(o, T_max=10, eta_min=0.001),
-    "warm_restarts": lambda s, o: s.CosineAnnealingWarmRestarts(o, T_0=5, T_mult=2,
-                                                                eta_min=0.001),
+    "warm_restarts": lambda s, o: s.CosineAnnealingWarmRestarts(o, T_0=5, T_mult=2, eta_min=0.001),
     "warm_restarts_1": lambda s, o: s.CosineAnnealingWarmRestarts(o, T_0=7),
     "cyclic_triangular": lambda s, o: s.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=5),
-    "cyclic_triangular2": lambda s, o: s.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=5,
-                                                  step_size_down=8, mode="triangular2"),
-    "cyclic_exp_range": lambda s, o: s.CyclicLR(o, base_lr=[0.01, 0.02], max_lr=0.1,
-                                                step_size_up=6, mode="exp_range", gamma=0.97,
-                                                base_momentum=0.7, max_momentum=[0.9, 0.95]),
-    "cyclic_scale_fn": lambda s, o: s.CyclicLR(o, base_lr=0.01, max_lr=0.2, step_size_up=4,
-                                               scale_fn=lambda x: 0.8**x,
-                                               scale_mode="iterations", cycle_momentum=False),
+    "cyclic_triangular2": lambda s, o: s.CyclicLR(
+        o, base_lr=0.01, max_lr=0.1, step_size_up=5, step_size_down=8, mode="triangular2"
+    ),
+    "cyclic_exp_range": lambda s, o: s.CyclicLR(
+        o,
+        base_lr=[0.01, 0.02],
+        max_lr=0.1,
+        step_size_up=6,
+        mode="exp_range",
+        gamma=0.97,
+        base_momentum=0.7,
+        max_momentum=[0.9, 0.95],
+    ),
+    "cyclic_scale_fn": lambda s, o: s.CyclicLR(
+        o,
+        base_lr=0.01,
+        max_lr=0.2,
+        step_size_up=4,
+        scale_fn=lambda x: 0.8**x,
+        scale_mode="iterations",
+        cycle_momentum=False,
+    ),
     "onecycle": lambda s, o: s.OneCycleLR(o, max_lr=0.5, total_steps=STEPS),
-    "onecycle_three_phase": lambda s, o: s.OneCycleLR(o, max_lr=[0.5, 0.3], epochs=6,
-                                                      steps_per_epoch=10, three_phase=True,
-                                                      anneal_strategy="linear"),
-    "onecycle_no_momentum": lambda s, o: s.OneCycleLR(o, max_lr=0.4, total_steps=STEPS,
-                                                      pct_start=0.25, div_factor=10.0,
-                                                      final_div_factor=100.0,
-                                                      cycle_momentum=False),
+    "onecycle_three_phase": lambda s, o: s.OneCycleLR(
+        o,
+        max_lr=[0.5, 0.3],
+        epochs=6,
+        steps_per_epoch=10,
+        three_phase=True,
+        anneal_strategy="linear",
+    ),
+    "onecycle_no_momentum": lambda s, o: s.OneCycleLR(
+        o,
+        max_lr=0.4,
+        total_steps=STEPS,
+        pct_start=0.25,
+        div_factor=10.0,
+        final_div_factor=100.0,
+        cycle_momentum=False,
+    ),
     "sequential": _sequential,
     "chained": _chained,
 }
@@ -114,23 +145,47 @@ def test_momentum_cycling_adam_betas(name):
     check(SCHEDULERS[name], "Adam")
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"patience": 3, "factor": 0.5, "cooldown": 2},
-    {"mode": "max", "threshold_mode": "abs", "threshold": 0.01, "patience": 2,
-     "min_lr": [0.01, 0.001]},
-    {"mode": "min", "threshold_mode": "abs", "threshold": 0.001, "patience": 0, "factor": 0.8,
-     "eps": 1e-3},
-    {"mode": "max", "threshold": 0.05, "patience": 1, "min_lr": 0.02},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"patience": 3, "factor": 0.5, "cooldown": 2},
+        {
+            "mode": "max",
+            "threshold_mode": "abs",
+            "threshold": 0.01,
+            "patience": 2,
+            "min_lr": [0.01, 0.001],
+        },
+        {
+            "mode": "min",
+            "threshold_mode": "abs",
+            "threshold": 0.001,
+            "patience": 0,
+            "factor": 0.8,
+            "eps": 1e-3,
+        },
+        {"mode": "max", "threshold": 0.05, "patience": 1, "min_lr": 0.02},
+    ],
+)
 def test_reduce_lr_on_plateau_matches_torch(kwargs):
-    metric = PLATEAU_METRIC if kwargs.get("mode", "min") == "min" else [-m for m in
-                                                                         PLATEAU_METRIC]
+    metric = PLATEAU_METRIC if kwargs.get("mode", "min") == "min" else [-m for m in PLATEAU_METRIC]
     se, st = check(lambda s, o: s.ReduceLROnPlateau(o, **kwargs), metrics=metric)
     assert se.num_bad_epochs == st.num_bad_epochs and se.best == st.best
 
 
-@pytest.mark.parametrize("name", ["step", "multistep", "constant", "linear", "exponential",
-                                  "polynomial", "cosine", "warm_restarts"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "step",
+        "multistep",
+        "constant",
+        "linear",
+        "exponential",
+        "polynomial",
+        "cosine",
+        "warm_restarts",
+    ],
+)
 def test_step_with_epoch_uses_closed_form(name):
     values = []
     for lib in (ember, torch):
@@ -149,8 +204,19 @@ def test_step_with_epoch_uses_closed_form(name):
     np.testing.assert_allclose(values[0], values[1], rtol=1e-12)
 
 
-@pytest.mark.parametrize("name", ["step", "cosine", "cyclic_exp_range", "onecycle", "sequential",
-                                  "chained", "lambda", "warm_restarts"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "step",
+        "cosine",
+        "cyclic_exp_range",
+        "onecycle",
+        "sequential",
+        "chained",
+        "lambda",
+        "warm_restarts",
+    ],
+)
 def test_state_dict_resume(name):
     """Save after 20 steps, load into a fresh scheduler, continue: same as uninterrupted."""
     make = SCHEDULERS[name]
@@ -217,32 +283,35 @@ def test_warnings_like_torch():
         sched.get_last_lr()
 
 
-@pytest.mark.parametrize("make", [
-    lambda s, o: s.StepLR("not an optimizer", step_size=1),
-    lambda s, o: s.StepLR(o, step_size=1, last_epoch=5),
-    lambda s, o: s.ConstantLR(o, factor=1.5),
-    lambda s, o: s.LinearLR(o, start_factor=0.0),
-    lambda s, o: s.LinearLR(o, end_factor=1.5),
-    lambda s, o: s.LambdaLR(o, lr_lambda=[lambda e: 1.0]),
-    lambda s, o: s.MultiplicativeLR(o, lr_lambda=0.5),
-    lambda s, o: s.CosineAnnealingWarmRestarts(o, T_0=0),
-    lambda s, o: s.CosineAnnealingWarmRestarts(o, T_0=2, T_mult=1.5),
-    lambda s, o: s.CosineAnnealingWarmRestarts(o, T_0=2, eta_min="x"),
-    lambda s, o: s.CyclicLR(o, base_lr=0.1, max_lr=1.0, mode="bogus"),
-    lambda s, o: s.CyclicLR(o, base_lr=[0.1], max_lr=1.0),
-    lambda s, o: s.OneCycleLR(o, max_lr=0.1),
-    lambda s, o: s.OneCycleLR(o, max_lr=0.1, total_steps=0),
-    lambda s, o: s.OneCycleLR(o, max_lr=0.1, total_steps=10, pct_start=1),
-    lambda s, o: s.OneCycleLR(o, max_lr=0.1, total_steps=10, anneal_strategy="x"),
-    lambda s, o: s.ReduceLROnPlateau(o, factor=1.0),
-    lambda s, o: s.ReduceLROnPlateau(o, mode="avg"),
-    lambda s, o: s.ReduceLROnPlateau(o, threshold_mode="x"),
-    lambda s, o: s.ReduceLROnPlateau(o, min_lr=[0.1]),
-    lambda s, o: s.SequentialLR(o, [], milestones=[]),
-    lambda s, o: s.SequentialLR(o, [s.StepLR(o, 2), s.StepLR(o, 3)], milestones=[]),
-    lambda s, o: s.SequentialLR(o, [s.ReduceLROnPlateau(o)], milestones=[]),
-    lambda s, o: s.ChainedScheduler([]),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda s, o: s.StepLR("not an optimizer", step_size=1),
+        lambda s, o: s.StepLR(o, step_size=1, last_epoch=5),
+        lambda s, o: s.ConstantLR(o, factor=1.5),
+        lambda s, o: s.LinearLR(o, start_factor=0.0),
+        lambda s, o: s.LinearLR(o, end_factor=1.5),
+        lambda s, o: s.LambdaLR(o, lr_lambda=[lambda e: 1.0]),
+        lambda s, o: s.MultiplicativeLR(o, lr_lambda=0.5),
+        lambda s, o: s.CosineAnnealingWarmRestarts(o, T_0=0),
+        lambda s, o: s.CosineAnnealingWarmRestarts(o, T_0=2, T_mult=1.5),
+        lambda s, o: s.CosineAnnealingWarmRestarts(o, T_0=2, eta_min="x"),
+        lambda s, o: s.CyclicLR(o, base_lr=0.1, max_lr=1.0, mode="bogus"),
+        lambda s, o: s.CyclicLR(o, base_lr=[0.1], max_lr=1.0),
+        lambda s, o: s.OneCycleLR(o, max_lr=0.1),
+        lambda s, o: s.OneCycleLR(o, max_lr=0.1, total_steps=0),
+        lambda s, o: s.OneCycleLR(o, max_lr=0.1, total_steps=10, pct_start=1),
+        lambda s, o: s.OneCycleLR(o, max_lr=0.1, total_steps=10, anneal_strategy="x"),
+        lambda s, o: s.ReduceLROnPlateau(o, factor=1.0),
+        lambda s, o: s.ReduceLROnPlateau(o, mode="avg"),
+        lambda s, o: s.ReduceLROnPlateau(o, threshold_mode="x"),
+        lambda s, o: s.ReduceLROnPlateau(o, min_lr=[0.1]),
+        lambda s, o: s.SequentialLR(o, [], milestones=[]),
+        lambda s, o: s.SequentialLR(o, [s.StepLR(o, 2), s.StepLR(o, 3)], milestones=[]),
+        lambda s, o: s.SequentialLR(o, [s.ReduceLROnPlateau(o)], milestones=[]),
+        lambda s, o: s.ChainedScheduler([]),
+    ],
+)
 def test_errors_match_torch(make):
     errors = []
     for lib in (ember, torch):

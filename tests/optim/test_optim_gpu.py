@@ -70,4 +70,3 @@ def test_state_dict_moves_to_parameter_device():
     state = opt_gpu.state[gpu[0]]
     assert state["exp_avg"].device.type == "cuda"
     assert state["step"].device.type == "cpu"
-

@@ -36,42 +36,54 @@ def raises_like_torch(fn):
     return errors
 
 
-@pytest.mark.parametrize("make", [
-    lambda lib: lib.optim.SGD(lib.ones(2, requires_grad=True), lr=0.1),
-    lambda lib: lib.optim.SGD([], lr=0.1),
-    lambda lib: lib.optim.SGD([1.0, 2.0], lr=0.1),
-    lambda lib: lib.optim.SGD([{"params": {lib.nn.Parameter(lib.ones(1))}}], lr=0.1),
-    lambda lib: lib.optim.SGD([lib.ones(2, requires_grad=True) * 2], lr=0.1),
-    lambda lib: lib.optim.SGD([{"params": [p]}, {"params": [p]}], lr=0.1)
-    if (p := lib.nn.Parameter(lib.ones(1))) is not None else None,
-    lambda lib: lib.optim.SGD([("a", lib.nn.Parameter(lib.ones(1))),
-                               lib.nn.Parameter(lib.ones(1))], lr=0.1),
-    lambda lib: lib.optim.SGD([{"params": [("a", lib.nn.Parameter(lib.ones(1)))]},
-                               {"params": [lib.nn.Parameter(lib.ones(1))]}], lr=0.1),
-    lambda lib: lib.optim.SGD(params(lib), lr=-0.1),
-    lambda lib: lib.optim.SGD(params(lib), lr=0.1, momentum=-1),
-    lambda lib: lib.optim.SGD(params(lib), lr=0.1, weight_decay=-1),
-    lambda lib: lib.optim.SGD(params(lib), lr=0.1, nesterov=True),
-    lambda lib: lib.optim.SGD(params(lib), lr=0.1, momentum=0.9, dampening=0.1, nesterov=True),
-    lambda lib: lib.optim.SGD(params(lib), lr=lib.ones(2)),
-    lambda lib: lib.optim.Adam(params(lib), betas=(1.0, 0.9)),
-    lambda lib: lib.optim.Adam(params(lib), betas=(0.9, -0.1)),
-    lambda lib: lib.optim.Adam(params(lib), eps=-1.0),
-    lambda lib: lib.optim.Adam(params(lib), betas=(lib.tensor(0.9), 0.99)),
-    lambda lib: lib.optim.Adam(params(lib), lr=lib.tensor(0.1), foreach=True),
-    lambda lib: lib.optim.Adam(params(lib), fused=True, foreach=True),
-    lambda lib: lib.optim.AdamW(params(lib), weight_decay=-0.1),
-    lambda lib: lib.optim.Adamax(params(lib), betas=(0.9, 1.5)),
-    lambda lib: lib.optim.NAdam(params(lib), momentum_decay=-1.0),
-    lambda lib: lib.optim.RAdam(params(lib), eps=-1e-8),
-    lambda lib: lib.optim.RMSprop(params(lib), alpha=-0.5),
-    lambda lib: lib.optim.Adagrad(params(lib), lr_decay=-1.0),
-    lambda lib: lib.optim.Adagrad(params(lib), initial_accumulator_value=-1.0),
-    lambda lib: lib.optim.Adadelta(params(lib), rho=1.5),
-    lambda lib: lib.optim.ASGD(params(lib), weight_decay=-1.0),
-    lambda lib: lib.optim.Rprop(params(lib), etas=(1.1, 1.2)),
-    lambda lib: lib.optim.Rprop(params(lib), etas=(0.5, 0.9)),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda lib: lib.optim.SGD(lib.ones(2, requires_grad=True), lr=0.1),
+        lambda lib: lib.optim.SGD([], lr=0.1),
+        lambda lib: lib.optim.SGD([1.0, 2.0], lr=0.1),
+        lambda lib: lib.optim.SGD([{"params": {lib.nn.Parameter(lib.ones(1))}}], lr=0.1),
+        lambda lib: lib.optim.SGD([lib.ones(2, requires_grad=True) * 2], lr=0.1),
+        lambda lib: (
+            lib.optim.SGD([{"params": [p]}, {"params": [p]}], lr=0.1)
+            if (p := lib.nn.Parameter(lib.ones(1))) is not None
+            else None
+        ),
+        lambda lib: lib.optim.SGD(
+            [("a", lib.nn.Parameter(lib.ones(1))), lib.nn.Parameter(lib.ones(1))], lr=0.1
+        ),
+        lambda lib: lib.optim.SGD(
+            [
+                {"params": [("a", lib.nn.Parameter(lib.ones(1)))]},
+                {"params": [lib.nn.Parameter(lib.ones(1))]},
+            ],
+            lr=0.1,
+        ),
+        lambda lib: lib.optim.SGD(params(lib), lr=-0.1),
+        lambda lib: lib.optim.SGD(params(lib), lr=0.1, momentum=-1),
+        lambda lib: lib.optim.SGD(params(lib), lr=0.1, weight_decay=-1),
+        lambda lib: lib.optim.SGD(params(lib), lr=0.1, nesterov=True),
+        lambda lib: lib.optim.SGD(params(lib), lr=0.1, momentum=0.9, dampening=0.1, nesterov=True),
+        lambda lib: lib.optim.SGD(params(lib), lr=lib.ones(2)),
+        lambda lib: lib.optim.Adam(params(lib), betas=(1.0, 0.9)),
+        lambda lib: lib.optim.Adam(params(lib), betas=(0.9, -0.1)),
+        lambda lib: lib.optim.Adam(params(lib), eps=-1.0),
+        lambda lib: lib.optim.Adam(params(lib), betas=(lib.tensor(0.9), 0.99)),
+        lambda lib: lib.optim.Adam(params(lib), lr=lib.tensor(0.1), foreach=True),
+        lambda lib: lib.optim.Adam(params(lib), fused=True, foreach=True),
+        lambda lib: lib.optim.AdamW(params(lib), weight_decay=-0.1),
+        lambda lib: lib.optim.Adamax(params(lib), betas=(0.9, 1.5)),
+        lambda lib: lib.optim.NAdam(params(lib), momentum_decay=-1.0),
+        lambda lib: lib.optim.RAdam(params(lib), eps=-1e-8),
+        lambda lib: lib.optim.RMSprop(params(lib), alpha=-0.5),
+        lambda lib: lib.optim.Adagrad(params(lib), lr_decay=-1.0),
+        lambda lib: lib.optim.Adagrad(params(lib), initial_accumulator_value=-1.0),
+        lambda lib: lib.optim.Adadelta(params(lib), rho=1.5),
+        lambda lib: lib.optim.ASGD(params(lib), weight_decay=-1.0),
+        lambda lib: lib.optim.Rprop(params(lib), etas=(1.1, 1.2)),
+        lambda lib: lib.optim.Rprop(params(lib), etas=(0.5, 0.9)),
+    ],
+)
 def test_construction_errors_match_torch(make):
     raises_like_torch(make)
 
@@ -121,16 +133,20 @@ def test_named_parameters_groups():
     assert_state_dicts_match(outs[0], outs[1], rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("name,kwargs", [
-    ("SGD", {"lr": 0.1, "momentum": 0.9}),
-    ("Adam", {"lr": 0.01}),
-    ("AdamW", {"lr": ember.tensor(0.01)}),
-    ("Rprop", {}),
-    ("LBFGS", {"line_search_fn": "strong_wolfe"}),
-])
+@pytest.mark.parametrize(
+    "name,kwargs",
+    [
+        ("SGD", {"lr": 0.1, "momentum": 0.9}),
+        ("Adam", {"lr": 0.01}),
+        ("AdamW", {"lr": ember.tensor(0.01)}),
+        ("Rprop", {}),
+        ("LBFGS", {"line_search_fn": "strong_wolfe"}),
+    ],
+)
 def test_repr_matches_torch(name, kwargs):
-    tkwargs = {k: torch.tensor(v.item()) if isinstance(v, ember.Tensor) else v
-               for k, v in kwargs.items()}
+    tkwargs = {
+        k: torch.tensor(v.item()) if isinstance(v, ember.Tensor) else v for k, v in kwargs.items()
+    }
     oe = getattr(ember.optim, name)(params(ember), **kwargs)
     ot = getattr(torch.optim, name)(params(torch), **tkwargs)
     if name != "LBFGS":
@@ -263,8 +279,9 @@ def test_state_dict_layout_matches_torch():
     outs = []
     for lib in (ember, torch):
         p = params(lib, 4)
-        opt = lib.optim.Adam([{"params": p[:2]}, {"params": p[2:], "lr": 0.5, "amsgrad": True}],
-                             lr=0.1)
+        opt = lib.optim.Adam(
+            [{"params": p[:2]}, {"params": p[2:], "lr": 0.5, "amsgrad": True}], lr=0.1
+        )
         (p[0].sum() + p[2].sum() + p[3].sum()).backward()
         opt.step()
         outs.append(opt.state_dict())
@@ -331,7 +348,8 @@ def test_pickle_and_deepcopy_keep_state():
     for clone in (pickle.loads(pickle.dumps(opt)), copy.deepcopy(opt)):
         new_params = clone.param_groups[0]["params"]
         assert new_params[0] is not p[0]
-        np.testing.assert_array_equal(clone.state[new_params[0]]["momentum_buffer"].numpy(),
-                                      np.ones(1))
+        np.testing.assert_array_equal(
+            clone.state[new_params[0]]["momentum_buffer"].numpy(), np.ones(1)
+        )
         clone.step()
         clone.register_step_pre_hook(lambda *a: None)

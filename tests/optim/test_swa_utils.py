@@ -43,8 +43,9 @@ def test_averaged_model_matches_torch(kind):
     at = torch.optim.swa_utils.AveragedModel(mt, **AVG_KINDS[kind](torch.optim.swa_utils))
     rng = np.random.default_rng(0)
     for _ in range(5):
-        deltas = [rng.standard_normal(tuple(p.shape)).astype(np.float32) * 0.1
-                  for p in mt.parameters()]
+        deltas = [
+            rng.standard_normal(tuple(p.shape)).astype(np.float32) * 0.1 for p in mt.parameters()
+        ]
         x = rng.standard_normal((8, 3)).astype(np.float32)
         for lib, model, avg in ((ember, me, ae), (torch, mt, at)):
             with lib.no_grad():
@@ -60,8 +61,12 @@ def test_averaged_model_matches_torch(kind):
     x = rng.standard_normal((4, 3)).astype(np.float32)
     ae.eval()
     at.eval()
-    np.testing.assert_allclose(ae(ember.tensor(x)).detach().numpy(),
-                               at(torch.tensor(x)).detach().numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        ae(ember.tensor(x)).detach().numpy(),
+        at(torch.tensor(x)).detach().numpy(),
+        rtol=1e-5,
+        atol=1e-5,
+    )
 
 
 def test_averaged_model_is_a_copy_and_registers_buffer():
@@ -72,8 +77,9 @@ def test_averaged_model_is_a_copy_and_registers_buffer():
     assert avg.n_averaged.dtype == ember.int64
     assert "n_averaged" in avg.state_dict() and "module.0.weight" in avg.state_dict()
     with pytest.raises(AssertionError):
-        ember.optim.swa_utils.AveragedModel(me, avg_fn=lambda *a: a[0],
-                                            multi_avg_fn=lambda *a: None)
+        ember.optim.swa_utils.AveragedModel(
+            me, avg_fn=lambda *a: a[0], multi_avg_fn=lambda *a: None
+        )
 
 
 @pytest.mark.parametrize("decay", [-0.1, 1.5])
@@ -104,18 +110,22 @@ def test_update_bn_without_batchnorm_does_nothing():
     ember.optim.swa_utils.update_bn([ember.ones(1, 2)], model)
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"swa_lr": 0.05, "anneal_epochs": 5},
-    {"swa_lr": [0.01, 0.2], "anneal_epochs": 7, "anneal_strategy": "linear"},
-    {"swa_lr": 0.02, "anneal_epochs": 0},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"swa_lr": 0.05, "anneal_epochs": 5},
+        {"swa_lr": [0.01, 0.2], "anneal_epochs": 7, "anneal_strategy": "linear"},
+        {"swa_lr": 0.02, "anneal_epochs": 0},
+    ],
+)
 def test_swalr_matches_torch(kwargs):
     values = []
     for lib in (ember, torch):
         p = [lib.nn.Parameter(lib.ones(2)), lib.nn.Parameter(lib.ones(1))]
         opt = lib.optim.SGD([{"params": [p[0]]}, {"params": [p[1]], "lr": 0.5}], lr=0.1)
         sched = (ember.optim.swa_utils if lib is ember else torch.optim.swa_utils).SWALR(
-            opt, **kwargs)
+            opt, **kwargs
+        )
         row = [float(v) for v in sched.get_last_lr()]
         for _ in range(12):
             opt.step()

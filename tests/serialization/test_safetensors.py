@@ -15,8 +15,18 @@ import ember
 from ember.serialization import SafetensorError, load_file, safe_open, save_file
 from ember.serialization import safetensors as st
 
-TORCH_DTYPES = ["float64", "float32", "float16", "bfloat16", "int64", "int32", "int16", "int8",
-                "uint8", "bool"]
+TORCH_DTYPES = [
+    "float64",
+    "float32",
+    "float16",
+    "bfloat16",
+    "int64",
+    "int32",
+    "int16",
+    "int8",
+    "uint8",
+    "bool",
+]
 
 
 def _torch_tensors():
@@ -46,13 +56,21 @@ def _same(e: ember.Tensor, t: torch.Tensor):
 
 def test_hand_built_layout():
     """Expected bytes written out by hand from the format description."""
-    tensors = {"b": ember.tensor([1, 2], dtype=ember.int8),
-               "a": ember.tensor([1.0, 2.0], dtype=ember.float32)}
-    header = ('{"__metadata__":{"k":"v"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},'
-              '"b":{"dtype":"I8","shape":[2],"data_offsets":[8,10]}}')
+    tensors = {
+        "b": ember.tensor([1, 2], dtype=ember.int8),
+        "a": ember.tensor([1.0, 2.0], dtype=ember.float32),
+    }
+    header = (
+        '{"__metadata__":{"k":"v"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},'
+        '"b":{"dtype":"I8","shape":[2],"data_offsets":[8,10]}}'
+    )
     header += " " * (-len(header) % 8)
-    expected = (struct.pack("<Q", len(header)) + header.encode() + struct.pack("<2f", 1.0, 2.0)
-                + bytes([1, 2]))
+    expected = (
+        struct.pack("<Q", len(header))
+        + header.encode()
+        + struct.pack("<2f", 1.0, 2.0)
+        + bytes([1, 2])
+    )
     assert st.save(tensors, metadata={"k": "v"}) == expected
     got = st.load(expected)
     assert list(got) == ["a", "b"]
@@ -61,16 +79,22 @@ def test_hand_built_layout():
 
 def test_every_dtype_roundtrips_and_views_are_packed(tmp_path):
     base = ember.arange(12.0).reshape(3, 4)
-    tensors = {"t": base.t(), "s": base[:, ::2], "scalar": ember.tensor(3.5),
-               "empty": ember.zeros(0, 3), **{k: _ember_of(v) for k, v in _torch_tensors().items()}}
+    tensors = {
+        "t": base.t(),
+        "s": base[:, ::2],
+        "scalar": ember.tensor(3.5),
+        "empty": ember.zeros(0, 3),
+        **{k: _ember_of(v) for k, v in _torch_tensors().items()},
+    }
     path = tmp_path / "m.safetensors"
     save_file(tensors, path)
     got = load_file(path)
     assert set(got) == set(tensors)
     for name, value in tensors.items():
         assert got[name].dtype is value.dtype and got[name].shape == value.shape
-        np.testing.assert_array_equal(got[name].numpy().astype(np.float64),
-                                      value.numpy().astype(np.float64), err_msg=name)
+        np.testing.assert_array_equal(
+            got[name].numpy().astype(np.float64), value.numpy().astype(np.float64), err_msg=name
+        )
     assert got["t"].is_contiguous()
 
 
@@ -88,8 +112,7 @@ def test_reference_package_reads_ember_files(tmp_path):
 
     tensors = _torch_tensors()
     path = tmp_path / "e.safetensors"
-    save_file({k: _ember_of(v) for k, v in tensors.items()}, path,
-              metadata={"a": "1", "b": "two"})
+    save_file({k: _ember_of(v) for k, v in tensors.items()}, path, metadata={"a": "1", "b": "two"})
     got = safetensors_torch.load_file(path)
     for name, t in tensors.items():
         assert torch.equal(got[name], t), name
@@ -134,24 +157,37 @@ def _file(header: dict, data: bytes = b"") -> bytes:
     return struct.pack("<Q", len(text)) + text + data
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"\x01\x02", "header too small"),
-    (struct.pack("<Q", 1000) + b"{}", "invalid header length"),
-    (struct.pack("<Q", 10**12) + b"{}", "header too large"),
-    (struct.pack("<Q", 4) + b"{x}!", "deserializing header"),
-    (_file({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}, b"\0" * 4),
-     "does not match"),
-    (_file({"a": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}, b"\0" * 12),
-     "invalid offset"),
-    (_file({"a": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}}, b"\0" * 8),
-     "does not fill"),
-    (_file({"a": {"dtype": "C64", "shape": [1], "data_offsets": [0, 8]}}, b"\0" * 8),
-     "does not support"),
-    (_file({"a": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}}, b"\0" * 4),
-     "bad shape"),
-    (_file({"__metadata__": {"k": 1}}), "__metadata__"),
-    (_file([1, 2]), "JSON object"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\x01\x02", "header too small"),
+        (struct.pack("<Q", 1000) + b"{}", "invalid header length"),
+        (struct.pack("<Q", 10**12) + b"{}", "header too large"),
+        (struct.pack("<Q", 4) + b"{x}!", "deserializing header"),
+        (
+            _file({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}, b"\0" * 4),
+            "does not match",
+        ),
+        (
+            _file({"a": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}, b"\0" * 12),
+            "invalid offset",
+        ),
+        (
+            _file({"a": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}}, b"\0" * 8),
+            "does not fill",
+        ),
+        (
+            _file({"a": {"dtype": "C64", "shape": [1], "data_offsets": [0, 8]}}, b"\0" * 8),
+            "does not support",
+        ),
+        (
+            _file({"a": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}}, b"\0" * 4),
+            "bad shape",
+        ),
+        (_file({"__metadata__": {"k": 1}}), "__metadata__"),
+        (_file([1, 2]), "JSON object"),
+    ],
+)
 def test_malformed_buffers(data, message):
     with pytest.raises(SafetensorError, match=message):
         st.load(data)
@@ -165,4 +201,4 @@ def test_fuzz_corrupted_buffers_fail_cleanly():
         for pos in rng.integers(0, len(raw), int(rng.integers(1, 4))):
             data[pos] = int(rng.integers(0, 256))
         with contextlib.suppress(SafetensorError):
-            st.load(bytes(data[:int(rng.integers(0, len(data) + 1))]))
+            st.load(bytes(data[: int(rng.integers(0, len(data) + 1))]))

@@ -47,11 +47,13 @@ def _evil_pickles(marker) -> dict[str, bytes]:
         "inside_dict": pickle.dumps({"w": [_RunsShell(marker)]}, protocol=2),
         "inst": b"(S'" + cmd + b"'\nios\nsystem\n.",
         "obj": b"(cos\nsystem\nS'" + cmd + b"'\no.",
-        "stack_global": b"\x80\x04\x8c\x02os\x8c\x06system\x93\x8c" + bytes([len(cmd)]) + cmd
+        "stack_global": b"\x80\x04\x8c\x02os\x8c\x06system\x93\x8c"
+        + bytes([len(cmd)])
+        + cmd
         + b"\x85R.",
         "builtins_eval": b"cbuiltins\neval\n(S'__import__(\"os\")'\ntR.",
         "getattr": b"c__builtin__\ngetattr\n(ctorch._utils\n_rebuild_tensor_v2\nS'__globals__'"
-                   b"\ntR.",
+        b"\ntR.",
     }
 
 
@@ -78,8 +80,11 @@ def test_torch_saved_object_with_code_is_refused(tmp_path):
     marker = tmp_path / "pwned"
     for legacy in (False, True):
         buf = io.BytesIO()
-        torch.save({"x": torch.ones(2), "evil": _RunsShell(marker)}, buf,
-                   _use_new_zipfile_serialization=not legacy)
+        torch.save(
+            {"x": torch.ones(2), "evil": _RunsShell(marker)},
+            buf,
+            _use_new_zipfile_serialization=not legacy,
+        )
         buf.seek(0)
         with pytest.raises(pickle.UnpicklingError, match="system"):
             load(buf, weights_only=False)
@@ -137,8 +142,12 @@ def test_numpy_object_arrays_refused_even_without_weights_only():
 def test_weights_only_false_reads_numpy_and_namespace_from_torch():
     import argparse
 
-    obj = {"args": argparse.Namespace(lr=0.1, name="run"), "best": np.float64(0.25),
-           "hist": np.array([1, 2, 3], dtype=np.int32), "w": torch.ones(2)}
+    obj = {
+        "args": argparse.Namespace(lr=0.1, name="run"),
+        "best": np.float64(0.25),
+        "hist": np.array([1, 2, 3], dtype=np.int32),
+        "w": torch.ones(2),
+    }
     buf = io.BytesIO()
     torch.save(obj, buf)
     buf.seek(0)
@@ -153,11 +162,26 @@ def test_weights_only_false_reads_numpy_and_namespace_from_torch():
 def test_plain_values_match_pickle_for_every_protocol():
     loop = []
     loop.append(loop)
-    values = {"int": 3, "big": 2**70, "neg": -(2**40), "f": 1.5e-300, "s": "héllo\n\\",
-              "b": b"\x00\xff", "ba": bytearray(b"xy"), "t": (1, (2, 3)), "set": {1, 2},
-              "fs": frozenset({3}), "c": 1 + 2j, "sl": slice(1, None, 2), "r": range(2, 9, 3),
-              "od": collections.OrderedDict(a=1), "cnt": collections.Counter("aab"),
-              "none": None, "bools": [True, False], "empty": ((), [], {})}
+    values = {
+        "int": 3,
+        "big": 2**70,
+        "neg": -(2**40),
+        "f": 1.5e-300,
+        "s": "héllo\n\\",
+        "b": b"\x00\xff",
+        "ba": bytearray(b"xy"),
+        "t": (1, (2, 3)),
+        "set": {1, 2},
+        "fs": frozenset({3}),
+        "c": 1 + 2j,
+        "sl": slice(1, None, 2),
+        "r": range(2, 9, 3),
+        "od": collections.OrderedDict(a=1),
+        "cnt": collections.Counter("aab"),
+        "none": None,
+        "bools": [True, False],
+        "empty": ((), [], {}),
+    }
     for proto in range(pickle.HIGHEST_PROTOCOL + 1):
         assert Unpickler(io.BytesIO(pickle.dumps(values, protocol=proto))).load() == values
         got = Unpickler(io.BytesIO(pickle.dumps(loop, protocol=proto))).load()
@@ -179,14 +203,18 @@ def test_out_of_bounds_tensor_geometry_is_refused():
 
 
 def _fuzz_sources():
-    state = collections.OrderedDict(w=ember.randn(3, 2), b=ember.zeros(3, dtype=ember.int64),
-                                    p=ember.nn.Parameter(ember.ones(2)))
+    state = collections.OrderedDict(
+        w=ember.randn(3, 2),
+        b=ember.zeros(3, dtype=ember.int64),
+        p=ember.nn.Parameter(ember.ones(2)),
+    )
     state._metadata = {"": {"version": 1}}
     zipped = io.BytesIO()
     save({"state": state, "step": 10, "view": state["w"].t(), "name": "run"}, zipped)
     legacy = io.BytesIO()
-    torch.save({"w": torch.randn(3, 2), "n": [1, 2.5, "x"]}, legacy,
-               _use_new_zipfile_serialization=False)
+    torch.save(
+        {"w": torch.randn(3, 2), "n": [1, 2.5, "x"]}, legacy, _use_new_zipfile_serialization=False
+    )
     return {"zip": zipped.getvalue(), "legacy": legacy.getvalue()}
 
 

@@ -17,8 +17,18 @@ import ember.nn
 from ember import serialization
 from ember.serialization import _zip_format, load, save
 
-DTYPES = ["float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8",
-          "uint8", "bool"]
+DTYPES = [
+    "float32",
+    "float64",
+    "float16",
+    "bfloat16",
+    "int64",
+    "int32",
+    "int16",
+    "int8",
+    "uint8",
+    "bool",
+]
 SHAPES = [(), (0,), (3,), (2, 3), (2, 0, 4), (1, 2, 3, 2)]
 
 
@@ -91,8 +101,15 @@ def test_every_dtype_and_shape_comes_from_torch(dtype, shape):
 
 def test_views_share_storage_in_torch():
     base = ember.arange(24.0).reshape(4, 6)
-    views = {"base": base, "t": base.t(), "row": base[1], "cols": base[:, 2:5],
-             "step": base[::2, 1::3], "flat": base.reshape(-1)[5:], "exp": base[0:1].expand(3, 6)}
+    views = {
+        "base": base,
+        "t": base.t(),
+        "row": base[1],
+        "cols": base[:, 2:5],
+        "step": base[::2, 1::3],
+        "flat": base.reshape(-1)[5:],
+        "exp": base[0:1].expand(3, 6),
+    }
     got = _roundtrip_to_torch(views)
     ptr = _torch_storage_ptr(got["base"])
     for name, view in views.items():
@@ -107,8 +124,13 @@ def test_views_share_storage_in_torch():
 
 def test_views_share_memory_after_torch_to_ember():
     base = torch.arange(30, dtype=torch.float64).reshape(5, 6)
-    obj = {"base": base, "t": base.t(), "slice": base[1:4, ::2], "diag": base.diagonal(),
-           "exp": base[2].expand(4, 6)}
+    obj = {
+        "base": base,
+        "t": base.t(),
+        "slice": base[1:4, ::2],
+        "diag": base.diagonal(),
+        "exp": base[2].expand(4, 6),
+    }
     got = _roundtrip_to_ember(obj)
     for name, t in obj.items():
         assert got[name].stride() == t.stride(), name
@@ -181,8 +203,12 @@ def test_requires_grad_and_parameters_to_torch():
 
 def test_requires_grad_and_parameters_from_torch():
     p = torch.nn.Parameter(torch.randn(2, 3))
-    obj = {"p": p, "frozen": torch.nn.Parameter(torch.randn(2), requires_grad=False),
-           "w": torch.randn(4, requires_grad=True), "view_of_p": p.detach()[1]}
+    obj = {
+        "p": p,
+        "frozen": torch.nn.Parameter(torch.randn(2), requires_grad=False),
+        "w": torch.randn(4, requires_grad=True),
+        "view_of_p": p.detach()[1],
+    }
     got = _roundtrip_to_ember(obj)
     assert type(got["p"]) is ember.nn.Parameter and got["p"].requires_grad
     assert type(got["frozen"]) is ember.nn.Parameter and not got["frozen"].requires_grad
@@ -194,10 +220,22 @@ def test_requires_grad_and_parameters_from_torch():
 
 
 def _plain_values():
-    return {"int": 3, "big": 2**70, "neg": -5, "float": 1.5, "str": "héllo", "none": None,
-            "bools": [True, False], "tuple": (1, (2.5, "x")), "bytes": b"\x00\xff",
-            "nested": {"a": [{"b": None}], 7: "seven"}, "set": {1, 2}, "fs": frozenset({3}),
-            "complex": 1 + 2j, "od": collections.OrderedDict([("z", 1), ("a", 2)])}
+    return {
+        "int": 3,
+        "big": 2**70,
+        "neg": -5,
+        "float": 1.5,
+        "str": "héllo",
+        "none": None,
+        "bools": [True, False],
+        "tuple": (1, (2.5, "x")),
+        "bytes": b"\x00\xff",
+        "nested": {"a": [{"b": None}], 7: "seven"},
+        "set": {1, 2},
+        "fs": frozenset({3}),
+        "complex": 1 + 2j,
+        "od": collections.OrderedDict([("z", 1), ("a", 2)]),
+    }
 
 
 @pytest.mark.parametrize("protocol", [2, 3, 4, 5])
@@ -228,23 +266,25 @@ def test_dtypes_devices_and_sizes_translate():
 
 def test_torch_reads_ember_state_dict_into_torch_model():
     ember.manual_seed(1)
-    e_model = ember.nn.Sequential(ember.nn.Conv2d(3, 4, 3), ember.nn.BatchNorm2d(4),
-                                  ember.nn.Linear(5, 2))
+    e_model = ember.nn.Sequential(
+        ember.nn.Conv2d(3, 4, 3), ember.nn.BatchNorm2d(4), ember.nn.Linear(5, 2)
+    )
     with ember.no_grad():
         e_model[1].running_mean.add_(0.5)
-    t_model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.BatchNorm2d(4),
-                                  torch.nn.Linear(5, 2))
+    t_model = torch.nn.Sequential(
+        torch.nn.Conv2d(3, 4, 3), torch.nn.BatchNorm2d(4), torch.nn.Linear(5, 2)
+    )
     state = _roundtrip_to_torch(e_model.state_dict())
     assert isinstance(state, collections.OrderedDict)
     t_model.load_state_dict(state)
     for name, value in e_model.state_dict().items():
-        np.testing.assert_array_equal(t_model.state_dict()[name].numpy(), value.numpy(),
-                                      err_msg=name)
+        np.testing.assert_array_equal(
+            t_model.state_dict()[name].numpy(), value.numpy(), err_msg=name
+        )
     x = np.random.default_rng(0).normal(size=(2, 3, 7, 7)).astype(np.float32)
     t_out = t_model[0](torch.from_numpy(x))
     e_out = e_model[0](ember.from_numpy(x))
-    np.testing.assert_allclose(e_out.detach().numpy(), t_out.detach().numpy(), rtol=1e-5,
-                               atol=1e-5)
+    np.testing.assert_allclose(e_out.detach().numpy(), t_out.detach().numpy(), rtol=1e-5, atol=1e-5)
 
 
 def test_ember_reads_torch_state_dict_into_ember_model():
@@ -260,9 +300,12 @@ def test_ember_reads_torch_state_dict_into_ember_model():
     x = np.random.default_rng(1).normal(size=(5, 4)).astype(np.float32)
     e_model.eval()
     t_model.eval()
-    np.testing.assert_allclose(e_model(ember.from_numpy(x)).detach().numpy(),
-                               t_model(torch.from_numpy(x)).detach().numpy(), rtol=1e-5,
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        e_model(ember.from_numpy(x)).detach().numpy(),
+        t_model(torch.from_numpy(x)).detach().numpy(),
+        rtol=1e-5,
+        atol=1e-6,
+    )
     # the whole-model parameters (not just the state_dict) also load
     params = _roundtrip_to_ember(dict(t_model.named_parameters()))
     assert all(type(p) is ember.nn.Parameter for p in params.values())
@@ -270,9 +313,16 @@ def test_ember_reads_torch_state_dict_into_ember_model():
 
 def test_legacy_format_from_torch():
     base = torch.arange(12, dtype=torch.int16).reshape(3, 4)
-    obj = {"base": base, "t": base.t(), "row": base[1, 1:], "f": torch.randn(2, 2),
-           "p": torch.nn.Parameter(torch.ones(3)), "bf": torch.ones(2, dtype=torch.bfloat16),
-           "meta": [1, "two", None], "empty": torch.zeros(0, 3)}
+    obj = {
+        "base": base,
+        "t": base.t(),
+        "row": base[1, 1:],
+        "f": torch.randn(2, 2),
+        "p": torch.nn.Parameter(torch.ones(3)),
+        "bf": torch.ones(2, dtype=torch.bfloat16),
+        "meta": [1, "two", None],
+        "empty": torch.zeros(0, 3),
+    }
     got = _roundtrip_to_ember(obj, _use_new_zipfile_serialization=False)
     for name in ("base", "t", "row", "f", "bf", "empty"):
         _assert_same(got[name], obj[name])
@@ -311,8 +361,14 @@ def test_map_location_variants():
         calls.append((location, storage.size(), storage.dtype))
         return storage
 
-    for where in (None, "cpu", ember.device("cpu"), {"cpu": "cpu"}, keep,
-                  lambda storage, location: None):
+    for where in (
+        None,
+        "cpu",
+        ember.device("cpu"),
+        {"cpu": "cpu"},
+        keep,
+        lambda storage, location: None,
+    ):
         buf.seek(0)
         assert load(buf, map_location=where)["x"].tolist() == [1.0, 1.0]
     assert calls == [("cpu", 2, ember.float32)]
@@ -365,8 +421,9 @@ def _replace_location(archive: bytes, old: bytes, new: bytes) -> bytes:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename.endswith("data.pkl"):
-                data = data.replace(b"X\x03\x00\x00\x00" + old,
-                                    b"X" + len(new).to_bytes(4, "little") + new)
+                data = data.replace(
+                    b"X\x03\x00\x00\x00" + old, b"X" + len(new).to_bytes(4, "little") + new
+                )
             dst.writestr(info.filename, data)
     return out.getvalue()
 
@@ -374,8 +431,13 @@ def _replace_location(archive: bytes, old: bytes, new: bytes) -> bytes:
 def test_records_are_aligned_and_stored():
     import zipfile
 
-    buf = _saved({"a": ember.ones(3), "b": ember.zeros(5, dtype=ember.int8),
-                  "c": ember.ones(7, dtype=ember.float64)})
+    buf = _saved(
+        {
+            "a": ember.ones(3),
+            "b": ember.zeros(5, dtype=ember.int8),
+            "c": ember.ones(7, dtype=ember.float64),
+        }
+    )
     z = zipfile.ZipFile(buf)
     names = z.namelist()
     assert names[0] == "archive/data.pkl" and "archive/byteorder" in names
@@ -466,9 +528,12 @@ def test_big_endian_checkpoint_is_byteswapped():
     """A checkpoint whose byteorder record says 'big' (data swapped): both loaders agree."""
     import zipfile
 
-    values = {"f": ember.tensor([1.5, -2.0, 3.25]), "i": ember.tensor([1, 256, -3]),
-              "h": ember.tensor([0.5, 2.0], dtype=ember.float16),
-              "b": ember.tensor([1, 2], dtype=ember.uint8)}
+    values = {
+        "f": ember.tensor([1.5, -2.0, 3.25]),
+        "i": ember.tensor([1, 256, -3]),
+        "h": ember.tensor([0.5, 2.0], dtype=ember.float16),
+        "b": ember.tensor([1, 2], dtype=ember.uint8),
+    }
     src = zipfile.ZipFile(_saved(values))
     data_pkl = src.read("archive/data.pkl")
     swapped = io.BytesIO()

@@ -40,8 +40,10 @@ def _batches():
         "dicts": [{"a": 1, "b": [1.0, 2.0]}, {"a": 2, "b": [3.0, 4.0]}],
         "ordered": [OrderedDict(x=1, y=ember.zeros(2)), OrderedDict(x=2, y=ember.ones(2))],
         "namedtuples": [Point(1, 2.0), Point(3, 4.0)],
-        "nested": [({"img": ember.ones(2, 2), "id": 0}, [1, 2]),
-                   ({"img": ember.zeros(2, 2), "id": 1}, [3, 4])],
+        "nested": [
+            ({"img": ember.ones(2, 2), "id": 0}, [1, 2]),
+            ({"img": ember.zeros(2, 2), "id": 1}, [3, 4]),
+        ],
         "ranges": [range(2), range(2)],
         "empty_tensors": [ember.zeros(0, 3), ember.zeros(0, 3)],
     }
@@ -53,11 +55,22 @@ def test_default_collate_matches_torch(name):
     assert_same_structure(default_collate(batch), t_collate(to_torch(batch)))
 
 
-@pytest.mark.parametrize("sample", [
-    np.arange(3), np.float64(2.0), np.int32(3), np.array(["a"]), (1, 2), [np.arange(2), "a", 3],
-    {"a": np.ones(2, dtype=np.float32), "b": "s"}, Point(np.int64(1), 2.0), "text", 3,
-    ember.ones(2),
-])
+@pytest.mark.parametrize(
+    "sample",
+    [
+        np.arange(3),
+        np.float64(2.0),
+        np.int32(3),
+        np.array(["a"]),
+        (1, 2),
+        [np.arange(2), "a", 3],
+        {"a": np.ones(2, dtype=np.float32), "b": "s"},
+        Point(np.int64(1), 2.0),
+        "text",
+        3,
+        ember.ones(2),
+    ],
+)
 def test_default_convert_matches_torch(sample):
     assert_same_structure(default_convert(sample), t_convert(to_torch(sample)))
 
@@ -69,29 +82,41 @@ def test_collate_keeps_dtypes():
     assert out["b"].dtype == ember.bool
 
 
-@pytest.mark.parametrize("batch", [
-    [np.zeros(2), np.zeros(3)],
-    [[1, 2], [3]],
-    [object(), object()],
-    [np.array(["a"]), np.array(["b"])],
-    [np.array([None], dtype=object)] * 2,
-])
+@pytest.mark.parametrize(
+    "batch",
+    [
+        [np.zeros(2), np.zeros(3)],
+        [[1, 2], [3]],
+        [object(), object()],
+        [np.array(["a"]), np.array(["b"])],
+        [np.array([None], dtype=object)] * 2,
+    ],
+)
 def test_collate_errors_match_torch(batch):
     def tb(b):
-        return [torch.from_numpy(x) if isinstance(x, np.ndarray) and x.dtype.kind in "fiu" else x
-                for x in b]
+        return [
+            torch.from_numpy(x) if isinstance(x, np.ndarray) and x.dtype.kind in "fiu" else x
+            for x in b
+        ]
 
     with pytest.raises(Exception) as te:
         t_collate(tb(batch))
     with pytest.raises(type(te.value)) as ee:
-        default_collate([ember.as_tensor(x) if isinstance(x, np.ndarray) and x.dtype.kind in "fiu"
-                         else x for x in batch])
+        default_collate(
+            [
+                ember.as_tensor(x) if isinstance(x, np.ndarray) and x.dtype.kind in "fiu" else x
+                for x in batch
+            ]
+        )
     assert str(ee.value) == str(te.value)
 
 
 def test_collate_tensor_shape_mismatch_message():
-    with pytest.raises(RuntimeError, match=r"stack expects each tensor to be equal size, but got "
-                                           r"\[2\] at entry 0 and \[3\] at entry 1"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"stack expects each tensor to be equal size, but got "
+        r"\[2\] at entry 0 and \[3\] at entry 1",
+    ):
         default_collate([ember.zeros(2), ember.zeros(3)])
 
 

@@ -60,10 +60,17 @@ class TCounter(tdata.IterableDataset):
         return self.n
 
 
-@pytest.mark.parametrize("kwargs", [
-    {}, {"batch_size": 3}, {"batch_size": 3, "drop_last": True}, {"batch_size": 4},
-    {"batch_size": 20}, {"batch_size": None},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"batch_size": 3},
+        {"batch_size": 3, "drop_last": True},
+        {"batch_size": 4},
+        {"batch_size": 20},
+        {"batch_size": None},
+    ],
+)
 def test_batches_match_torch(kwargs):
     ours = list(DataLoader(Records(10, ember), **kwargs))
     theirs = list(tdata.DataLoader(Records(10, torch), **kwargs))
@@ -73,13 +80,15 @@ def test_batches_match_torch(kwargs):
 
 def test_tensor_dataset_batches_match_torch():
     ours = list(DataLoader(TensorDataset(ember.tensor(X), ember.tensor(Y)), batch_size=4))
-    theirs = list(tdata.DataLoader(tdata.TensorDataset(torch.tensor(X), torch.tensor(Y)),
-                                   batch_size=4))
+    theirs = list(
+        tdata.DataLoader(tdata.TensorDataset(torch.tensor(X), torch.tensor(Y)), batch_size=4)
+    )
     assert_same_structure(ours, theirs)
 
 
-@pytest.mark.parametrize("kwargs", [{"batch_size": 3}, {"batch_size": 3, "drop_last": True},
-                                    {"batch_size": None}, {}])
+@pytest.mark.parametrize(
+    "kwargs", [{"batch_size": 3}, {"batch_size": 3, "drop_last": True}, {"batch_size": None}, {}]
+)
 def test_iterable_dataset_matches_torch(kwargs):
     ours = DataLoader(Counter(7), **kwargs)
     theirs = tdata.DataLoader(TCounter(7), **kwargs)
@@ -99,15 +108,17 @@ def test_iterable_dataset_longer_than_reported_warns():
 
 
 def test_shuffle_is_a_permutation_each_epoch_and_reproducible():
-    loader = DataLoader(range(12), batch_size=5, shuffle=True,
-                        generator=ember.Generator().manual_seed(0))
+    loader = DataLoader(
+        range(12), batch_size=5, shuffle=True, generator=ember.Generator().manual_seed(0)
+    )
     epoch1 = [b.tolist() for b in loader]
     epoch2 = [b.tolist() for b in loader]
     assert [len(b) for b in epoch1] == [5, 5, 2]
     assert sorted(sum(epoch1, [])) == sorted(sum(epoch2, [])) == list(range(12))
     assert epoch1 != epoch2
-    again = DataLoader(range(12), batch_size=5, shuffle=True,
-                       generator=ember.Generator().manual_seed(0))
+    again = DataLoader(
+        range(12), batch_size=5, shuffle=True, generator=ember.Generator().manual_seed(0)
+    )
     assert [b.tolist() for b in again] == epoch1
 
 
@@ -146,38 +157,49 @@ def test_numpy_samples_become_tensors():
 def test_pin_memory_warns_without_accelerator():
     if ember.cuda.is_available():
         pytest.skip("an accelerator is present")
-    with pytest.warns(UserWarning, match="'pin_memory' argument is set as true but no "
-                                         "accelerator is found"):
+    with pytest.warns(
+        UserWarning, match="'pin_memory' argument is set as true but no accelerator is found"
+    ):
         batches = list(DataLoader(range(3), batch_size=2, pin_memory=True))
     assert [b.tolist() for b in batches] == [[0, 1], [2]]
 
 
 def test_attributes_frozen_after_init():
     loader = DataLoader(range(3))
-    for attr in ("batch_size", "sampler", "batch_sampler", "drop_last", "dataset",
-                 "persistent_workers"):
-        with pytest.raises(ValueError, match=f"{attr} attribute should not be set after "
-                                             "DataLoader is initialized"):
+    for attr in (
+        "batch_size",
+        "sampler",
+        "batch_sampler",
+        "drop_last",
+        "dataset",
+        "persistent_workers",
+    ):
+        with pytest.raises(
+            ValueError, match=f"{attr} attribute should not be set after DataLoader is initialized"
+        ):
             setattr(loader, attr, None)
     loader.num_workers = 0  # other attributes stay writable
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"num_workers": -1},
-    {"timeout": -1},
-    {"prefetch_factor": 2},
-    {"num_workers": 1, "prefetch_factor": -1},
-    {"persistent_workers": True},
-    {"sampler": [0], "shuffle": True},
-    {"batch_sampler": [[0]], "batch_size": 2},
-    {"batch_sampler": [[0]], "drop_last": True},
-    {"batch_sampler": [[0]], "shuffle": True},
-    {"batch_sampler": [[0]], "sampler": [0]},
-    {"batch_size": None, "drop_last": True},
-    {"multiprocessing_context": "fork"},
-    {"num_workers": 1, "multiprocessing_context": "nope"},
-    {"num_workers": 1, "multiprocessing_context": 3},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"num_workers": -1},
+        {"timeout": -1},
+        {"prefetch_factor": 2},
+        {"num_workers": 1, "prefetch_factor": -1},
+        {"persistent_workers": True},
+        {"sampler": [0], "shuffle": True},
+        {"batch_sampler": [[0]], "batch_size": 2},
+        {"batch_sampler": [[0]], "drop_last": True},
+        {"batch_sampler": [[0]], "shuffle": True},
+        {"batch_sampler": [[0]], "sampler": [0]},
+        {"batch_size": None, "drop_last": True},
+        {"multiprocessing_context": "fork"},
+        {"num_workers": 1, "multiprocessing_context": "nope"},
+        {"num_workers": 1, "multiprocessing_context": 3},
+    ],
+)
 def test_argument_errors_match_torch(kwargs):
     with pytest.raises(Exception) as te:
         tdata.DataLoader(range(3), **kwargs)
@@ -186,8 +208,7 @@ def test_argument_errors_match_torch(kwargs):
     assert str(ee.value) == str(te.value)
 
 
-@pytest.mark.parametrize("kwargs", [{"shuffle": True}, {"sampler": [0]},
-                                    {"batch_sampler": [[0]]}])
+@pytest.mark.parametrize("kwargs", [{"shuffle": True}, {"sampler": [0]}, {"batch_sampler": [[0]]}])
 def test_iterable_dataset_argument_errors_match_torch(kwargs):
     with pytest.raises(ValueError) as te:
         tdata.DataLoader(TCounter(3), **kwargs)
@@ -220,4 +241,3 @@ def test_iterator_not_picklable_and_len():
     assert len(it) == 3
     with pytest.raises(NotImplementedError, match="cannot be pickled"):
         pickle.dumps(it)
-

@@ -114,8 +114,7 @@ def test_order_and_seeding_fork():
     # ember is seeded with the worker seed; each worker's streams differ
     assert _flat(batches, "initial_seed") == _flat(batches, "seed")
     for key in ("ember", "numpy", "random"):
-        first_of = {w: v for w, v in zip(_flat(batches, "worker")[::-1],
-                                         _flat(batches, key)[::-1])}
+        first_of = {w: v for w, v in zip(_flat(batches, "worker")[::-1], _flat(batches, key)[::-1])}
         assert first_of[0] != first_of[1], key
     # the same generator seed reproduces every random draw; another seed does not
     again = _load(generator=ember.Generator().manual_seed(5))
@@ -157,8 +156,9 @@ def test_worker_exception_is_reraised_with_traceback():
 def test_worker_init_fn_error_and_dataset_copy():
     with pytest.raises(KeyError, match="Caught KeyError in DataLoader worker process"):
         list(DataLoader(Probe(4), num_workers=1, worker_init_fn=failing_init))
-    batches = list(DataLoader(Probe(4), batch_size=1, num_workers=2,
-                              worker_init_fn=tag_with_worker_id))
+    batches = list(
+        DataLoader(Probe(4), batch_size=1, num_workers=2, worker_init_fn=tag_with_worker_id)
+    )
     assert [b["tag"] for b in batches] == [["w0"], ["w1"], ["w0"], ["w1"]]
 
 
@@ -170,14 +170,16 @@ def test_unpicklable_batch_is_an_error_not_a_hang():
 
 def test_killed_worker_raises_instead_of_hanging():
     before = _children()
-    loader = DataLoader(Probe(40, delay=0.02), batch_size=1, num_workers=2,
-                        persistent_workers=True)
+    loader = DataLoader(Probe(40, delay=0.02), batch_size=1, num_workers=2, persistent_workers=True)
     it = iter(loader)
     victim = next(it)["pid"].item()
     os.kill(victim, signal.SIGKILL)
     start = time.monotonic()
-    with pytest.raises(RuntimeError, match=rf"DataLoader worker \(pid\(s\) {victim}\) exited "
-                                           "unexpectedly"):
+    with pytest.raises(
+        RuntimeError,
+        match=rf"DataLoader worker \(pid\(s\) {victim}\) exited "
+        "unexpectedly",
+    ):
         for _ in it:
             pass
     assert time.monotonic() - start < 30  # bounded, not a hang
@@ -214,15 +216,17 @@ def test_iterable_dataset_sharding():
     values = [v for b in loader for v in b.tolist()]
     assert sorted(values) == list(range(11))
     # without sharding every worker replays the whole stream, as in PyTorch
-    dup = [v for b in DataLoader(Sharded(5, shard=False), batch_size=2, num_workers=2)
-           for v in b.tolist()]
+    dup = [
+        v
+        for b in DataLoader(Sharded(5, shard=False), batch_size=2, num_workers=2)
+        for v in b.tolist()
+    ]
     assert sorted(dup) == sorted(list(range(5)) * 2)
 
 
 def test_persistent_workers_survive_epochs():
     before = _children()
-    loader = DataLoader(Probe(8, delay=0.002), batch_size=2, num_workers=2,
-                        persistent_workers=True)
+    loader = DataLoader(Probe(8, delay=0.002), batch_size=2, num_workers=2, persistent_workers=True)
     first = list(loader)
     workers = _children() - before
     assert len(workers) == 2
@@ -246,9 +250,16 @@ def test_persistent_workers_survive_epochs():
 def test_spawn_start_method():
     before = _children()
     # one worker: a spawned child re-imports ember, which is slow on a busy machine
-    batches = list(DataLoader(Probe(6), batch_size=2, num_workers=1,
-                              multiprocessing_context="spawn", worker_init_fn=tag_with_worker_id,
-                              generator=ember.Generator().manual_seed(1)))
+    batches = list(
+        DataLoader(
+            Probe(6),
+            batch_size=2,
+            num_workers=1,
+            multiprocessing_context="spawn",
+            worker_init_fn=tag_with_worker_id,
+            generator=ember.Generator().manual_seed(1),
+        )
+    )
     assert _flat(batches, "i") == list(range(6))
     assert [b["tag"] for b in batches] == [["w0", "w0"]] * 3
     assert _flat(batches, "initial_seed") == _flat(batches, "seed")

@@ -109,8 +109,9 @@ def test_stack_dataset_matches_torch():
     assert StackDataset(a, b)[2] == tdata.StackDataset(a, b)[2] == (2, "2")
     assert StackDataset(x=a, y=b)[1] == tdata.StackDataset(x=a, y=b)[1]
     assert StackDataset(a, b).__getitems__([0, 3]) == tdata.StackDataset(a, b).__getitems__([0, 3])
-    assert (StackDataset(x=a, y=b).__getitems__([1, 2])
-            == tdata.StackDataset(x=a, y=b).__getitems__([1, 2]))
+    assert StackDataset(x=a, y=b).__getitems__([1, 2]) == tdata.StackDataset(x=a, y=b).__getitems__(
+        [1, 2]
+    )
     assert len(StackDataset(a, b)) == 4
 
 
@@ -129,11 +130,14 @@ def test_stack_dataset_uses_nested_getitems():
         StackDataset(Bad(3)).__getitems__([0, 1])
 
 
-@pytest.mark.parametrize("args, kwargs, msg", [
-    ((), {}, "At least one dataset should be passed"),
-    (([1, 2], [1]), {}, "Size mismatch between datasets"),
-    (([1],), {"b": [1]}, "but both types are given"),
-])
+@pytest.mark.parametrize(
+    "args, kwargs, msg",
+    [
+        ((), {}, "At least one dataset should be passed"),
+        (([1, 2], [1]), {}, "Size mismatch between datasets"),
+        (([1],), {"b": [1]}, "but both types are given"),
+    ],
+)
 def test_stack_dataset_errors(args, kwargs, msg):
     with pytest.raises(ValueError, match=msg):
         StackDataset(*args, **kwargs)
@@ -174,8 +178,10 @@ def test_random_split_lengths_partition_and_reproducible():
     assert other[0].indices != parts[0].indices or other[1].indices != parts[1].indices
 
 
-@pytest.mark.parametrize("n, fracs", [(30, [0.3, 0.3, 0.4]), (10, [0.33, 0.33, 0.34]),
-                                      (11, [0.5, 0.5]), (7, [0.1, 0.2, 0.7])])
+@pytest.mark.parametrize(
+    "n, fracs",
+    [(30, [0.3, 0.3, 0.4]), (10, [0.33, 0.33, 0.34]), (11, [0.5, 0.5]), (7, [0.1, 0.2, 0.7])],
+)
 def test_random_split_fractions_match_torch_lengths(n, fracs):
     ours = random_split(range(n), fracs, generator=ember.Generator().manual_seed(0))
     theirs = tdata.random_split(range(n), fracs, generator=torch.Generator().manual_seed(0))

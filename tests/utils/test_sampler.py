@@ -74,13 +74,22 @@ def test_random_sampler_length_follows_dataset():
     assert len(s) == 4 and sorted(s) == [0, 1, 2, 3]
 
 
-@pytest.mark.parametrize("kwargs, exc, msg", [
-    ({"replacement": 1}, TypeError, "replacement should be a boolean value, but got "
-                                    "replacement=1"),
-    ({"num_samples": 0}, ValueError, "num_samples should be a positive integer value, but got "
-                                     "num_samples=0"),
-    ({"num_samples": 2.0}, ValueError, "num_samples should be a positive integer value"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, msg",
+    [
+        (
+            {"replacement": 1},
+            TypeError,
+            "replacement should be a boolean value, but got replacement=1",
+        ),
+        (
+            {"num_samples": 0},
+            ValueError,
+            "num_samples should be a positive integer value, but got num_samples=0",
+        ),
+        ({"num_samples": 2.0}, ValueError, "num_samples should be a positive integer value"),
+    ],
+)
 def test_random_sampler_errors_match_torch(kwargs, exc, msg):
     with pytest.raises(exc, match=msg):
         tdata.RandomSampler(range(3), **kwargs)
@@ -110,12 +119,18 @@ def test_weighted_random_sampler_without_replacement():
         list(WeightedRandomSampler([1, 1], 3, replacement=False))
 
 
-@pytest.mark.parametrize("args, msg", [
-    (([1.0, 2.0], 0), "num_samples should be a positive integer value, but got num_samples=0"),
-    (([1.0, 2.0], True), "num_samples should be a positive integer value"),
-    (([1.0, 2.0], 2, 1), "replacement should be a boolean value, but got replacement=1"),
-    (([[1.0, 2.0]], 2), r"weights should be a 1d sequence but given weights have shape \(1, 2\)"),
-])
+@pytest.mark.parametrize(
+    "args, msg",
+    [
+        (([1.0, 2.0], 0), "num_samples should be a positive integer value, but got num_samples=0"),
+        (([1.0, 2.0], True), "num_samples should be a positive integer value"),
+        (([1.0, 2.0], 2, 1), "replacement should be a boolean value, but got replacement=1"),
+        (
+            ([[1.0, 2.0]], 2),
+            r"weights should be a 1d sequence but given weights have shape \(1, 2\)",
+        ),
+    ],
+)
 def test_weighted_random_sampler_errors_match_torch(args, msg):
     with pytest.raises(ValueError, match=msg):
         tdata.WeightedRandomSampler(*args)
@@ -123,8 +138,10 @@ def test_weighted_random_sampler_errors_match_torch(args, msg):
         WeightedRandomSampler(*args)
 
 
-@pytest.mark.parametrize("n, bs, drop", [(10, 3, False), (10, 3, True), (9, 3, True), (2, 5, False),
-                                         (2, 5, True), (0, 2, False)])
+@pytest.mark.parametrize(
+    "n, bs, drop",
+    [(10, 3, False), (10, 3, True), (9, 3, True), (2, 5, False), (2, 5, True), (0, 2, False)],
+)
 def test_batch_sampler_matches_torch(n, bs, drop):
     ours = BatchSampler(SequentialSampler(range(n)), bs, drop)
     theirs = tdata.BatchSampler(tdata.SequentialSampler(range(n)), bs, drop)
@@ -136,11 +153,14 @@ def test_batch_sampler_takes_any_iterable():
     assert list(BatchSampler(iter([5, 6, 7]), 2, False)) == [[5, 6], [7]]
 
 
-@pytest.mark.parametrize("bs, drop, msg", [
-    (0, False, "batch_size should be a positive integer value, but got batch_size=0"),
-    (True, False, "batch_size should be a positive integer value, but got batch_size=True"),
-    (2, 1, "drop_last should be a boolean value, but got drop_last=1"),
-])
+@pytest.mark.parametrize(
+    "bs, drop, msg",
+    [
+        (0, False, "batch_size should be a positive integer value, but got batch_size=0"),
+        (True, False, "batch_size should be a positive integer value, but got batch_size=True"),
+        (2, 1, "drop_last should be a boolean value, but got drop_last=1"),
+    ],
+)
 def test_batch_sampler_errors_match_torch(bs, drop, msg):
     with pytest.raises(ValueError, match=msg):
         tdata.BatchSampler(range(3), bs, drop)

@@ -69,5 +69,6 @@ from .stat_scores import (
     StatScores,
 )
 
-__all__ = sorted(name for name, obj in globals().items()
-                 if isinstance(obj, type) and not name.startswith("_"))
+__all__ = sorted(
+    name for name, obj in globals().items() if isinstance(obj, type) and not name.startswith("_")
+)

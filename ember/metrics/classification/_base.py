@@ -26,8 +26,16 @@ class ClassificationTaskWrapper(Metric):
         )
 
 
-def build_task_metric(task, classes, common, binary=(), multiclass=(), multilabel=(),
-                      num_classes=None, num_labels=None):
+def build_task_metric(
+    task,
+    classes,
+    common,
+    binary=(),
+    multiclass=(),
+    multilabel=(),
+    num_classes=None,
+    num_labels=None,
+):
     """Instantiate ``classes[i]`` for ``task`` ("binary", "multiclass", "multilabel" in that
     order): the positional arguments of that task, then the keyword arguments ``common``."""
     tasks = _input.TASKS[: len(classes)]

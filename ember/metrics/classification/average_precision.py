@@ -38,8 +38,15 @@ class MulticlassAveragePrecision(MulticlassPrecisionRecallCurve):
 
     higher_is_better = True
 
-    def __init__(self, num_classes: int, average: str | None = "macro", thresholds=None,
-                 ignore_index: int | None = None, validate_args: bool = True, **kwargs):
+    def __init__(
+        self,
+        num_classes: int,
+        average: str | None = "macro",
+        thresholds=None,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         super().__init__(num_classes, thresholds, ignore_index, validate_args, **kwargs)
         if validate_args:
             _input.check_average(average, ("macro", "weighted", "none", None))
@@ -47,8 +54,9 @@ class MulticlassAveragePrecision(MulticlassPrecisionRecallCurve):
 
     def compute(self):
         """Average precision of everything seen since the last reset."""
-        return multi_average_precision_compute(self._state(), self.num_classes, self.average,
-                                                  self.thresholds)
+        return multi_average_precision_compute(
+            self._state(), self.num_classes, self.average, self.thresholds
+        )
 
 
 class MultilabelAveragePrecision(MultilabelPrecisionRecallCurve):
@@ -56,8 +64,15 @@ class MultilabelAveragePrecision(MultilabelPrecisionRecallCurve):
 
     higher_is_better = True
 
-    def __init__(self, num_labels: int, average: str | None = "macro", thresholds=None,
-                 ignore_index: int | None = None, validate_args: bool = True, **kwargs):
+    def __init__(
+        self,
+        num_labels: int,
+        average: str | None = "macro",
+        thresholds=None,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         super().__init__(num_labels, thresholds, ignore_index, validate_args, **kwargs)
         if validate_args:
             _input.check_average(average, ("micro", "macro", "weighted", "none", None))
@@ -67,19 +82,34 @@ class MultilabelAveragePrecision(MultilabelPrecisionRecallCurve):
         """Average precision of everything seen since the last reset."""
         if self.average == "micro":
             return binary_average_precision_compute(self._micro_state(), self.thresholds)
-        return multi_average_precision_compute(self._state(), self.num_labels, self.average,
-                                                  self.thresholds, self.ignore_index, True)
+        return multi_average_precision_compute(
+            self._state(), self.num_labels, self.average, self.thresholds, self.ignore_index, True
+        )
 
 
 class AveragePrecision(ClassificationTaskWrapper):
     """Average precision for ``task`` "binary", "multiclass" or "multilabel"."""
 
-    def __new__(cls, task: str, thresholds=None, num_classes: int | None = None,
-                num_labels: int | None = None, average: str | None = "macro",
-                ignore_index: int | None = None, validate_args: bool = True, **kwargs):
-        common = dict(thresholds=thresholds, ignore_index=ignore_index,
-                      validate_args=validate_args, **kwargs)
+    def __new__(
+        cls,
+        task: str,
+        thresholds=None,
+        num_classes: int | None = None,
+        num_labels: int | None = None,
+        average: str | None = "macro",
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
+        common = dict(
+            thresholds=thresholds, ignore_index=ignore_index, validate_args=validate_args, **kwargs
+        )
         return build_task_metric(
-            task, (BinaryAveragePrecision, MulticlassAveragePrecision, MultilabelAveragePrecision),
-            common, multiclass=(average,), multilabel=(average,), num_classes=num_classes,
-            num_labels=num_labels)
+            task,
+            (BinaryAveragePrecision, MulticlassAveragePrecision, MultilabelAveragePrecision),
+            common,
+            multiclass=(average,),
+            multilabel=(average,),
+            num_classes=num_classes,
+            num_labels=num_labels,
+        )

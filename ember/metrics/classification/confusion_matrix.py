@@ -39,8 +39,14 @@ class BinaryConfusionMatrix(Metric):
     higher_is_better = None
     full_state_update = False
 
-    def __init__(self, threshold: float = 0.5, ignore_index: int | None = None,
-                 normalize: str | None = None, validate_args: bool = True, **kwargs):
+    def __init__(
+        self,
+        threshold: float = 0.5,
+        ignore_index: int | None = None,
+        normalize: str | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if validate_args:
             _input.check_threshold(threshold)
@@ -55,7 +61,8 @@ class BinaryConfusionMatrix(Metric):
     def update(self, preds, target) -> None:
         """Count one batch."""
         self.confmat = self.confmat + binary_confmat_update(
-            preds, target, self.threshold, self.normalize, self.ignore_index, self.validate_args)
+            preds, target, self.threshold, self.normalize, self.ignore_index, self.validate_args
+        )
 
     def compute(self):
         """The (normalised) confusion matrix."""
@@ -69,8 +76,14 @@ class MulticlassConfusionMatrix(Metric):
     higher_is_better = None
     full_state_update = False
 
-    def __init__(self, num_classes: int, ignore_index: int | None = None,
-                 normalize: str | None = None, validate_args: bool = True, **kwargs):
+    def __init__(
+        self,
+        num_classes: int,
+        ignore_index: int | None = None,
+        normalize: str | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if validate_args:
             _input.check_num("num_classes", num_classes)
@@ -80,14 +93,17 @@ class MulticlassConfusionMatrix(Metric):
         self.ignore_index = ignore_index
         self.normalize = normalize
         self.validate_args = validate_args
-        self.add_state("confmat", ember.zeros(num_classes, num_classes, dtype=ember.int64),
-                       dist_reduce_fx="sum")
+        self.add_state(
+            "confmat",
+            ember.zeros(num_classes, num_classes, dtype=ember.int64),
+            dist_reduce_fx="sum",
+        )
 
     def update(self, preds, target) -> None:
         """Count one batch."""
         self.confmat = self.confmat + multiclass_confmat_update(
-            preds, target, self.num_classes, self.normalize, self.ignore_index,
-            self.validate_args)
+            preds, target, self.num_classes, self.normalize, self.ignore_index, self.validate_args
+        )
 
     def compute(self):
         """The (normalised) confusion matrix."""
@@ -101,8 +117,15 @@ class MultilabelConfusionMatrix(Metric):
     higher_is_better = None
     full_state_update = False
 
-    def __init__(self, num_labels: int, threshold: float = 0.5, ignore_index: int | None = None,
-                 normalize: str | None = None, validate_args: bool = True, **kwargs):
+    def __init__(
+        self,
+        num_labels: int,
+        threshold: float = 0.5,
+        ignore_index: int | None = None,
+        normalize: str | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if validate_args:
             _input.check_num("num_labels", num_labels)
@@ -114,14 +137,21 @@ class MultilabelConfusionMatrix(Metric):
         self.ignore_index = ignore_index
         self.normalize = normalize
         self.validate_args = validate_args
-        self.add_state("confmat", ember.zeros(num_labels, 2, 2, dtype=ember.int64),
-                       dist_reduce_fx="sum")
+        self.add_state(
+            "confmat", ember.zeros(num_labels, 2, 2, dtype=ember.int64), dist_reduce_fx="sum"
+        )
 
     def update(self, preds, target) -> None:
         """Count one batch."""
         self.confmat = self.confmat + multilabel_confmat_update(
-            preds, target, self.num_labels, self.threshold, self.normalize, self.ignore_index,
-            self.validate_args)
+            preds,
+            target,
+            self.num_labels,
+            self.threshold,
+            self.normalize,
+            self.ignore_index,
+            self.validate_args,
+        )
 
     def compute(self):
         """The (normalised) confusion matrices."""
@@ -131,15 +161,29 @@ class MultilabelConfusionMatrix(Metric):
 class ConfusionMatrix(ClassificationTaskWrapper):
     """Confusion matrix for ``task`` "binary", "multiclass" or "multilabel"."""
 
-    def __new__(cls, task: str, threshold: float = 0.5, num_classes: int | None = None,
-                num_labels: int | None = None, normalize: str | None = None,
-                ignore_index: int | None = None, validate_args: bool = True, **kwargs):
-        common = dict(ignore_index=ignore_index, normalize=normalize,
-                      validate_args=validate_args, **kwargs)
+    def __new__(
+        cls,
+        task: str,
+        threshold: float = 0.5,
+        num_classes: int | None = None,
+        num_labels: int | None = None,
+        normalize: str | None = None,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
+        common = dict(
+            ignore_index=ignore_index, normalize=normalize, validate_args=validate_args, **kwargs
+        )
         return build_task_metric(
-            task, (BinaryConfusionMatrix, MulticlassConfusionMatrix, MultilabelConfusionMatrix),
-            common, binary=(threshold,), multilabel=(threshold,), num_classes=num_classes,
-            num_labels=num_labels)
+            task,
+            (BinaryConfusionMatrix, MulticlassConfusionMatrix, MultilabelConfusionMatrix),
+            common,
+            binary=(threshold,),
+            multilabel=(threshold,),
+            num_classes=num_classes,
+            num_labels=num_labels,
+        )
 
 
 class BinaryMatthewsCorrCoef(BinaryConfusionMatrix):
@@ -147,8 +191,13 @@ class BinaryMatthewsCorrCoef(BinaryConfusionMatrix):
 
     higher_is_better = True
 
-    def __init__(self, threshold: float = 0.5, ignore_index: int | None = None,
-                 validate_args: bool = True, **kwargs):
+    def __init__(
+        self,
+        threshold: float = 0.5,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         super().__init__(threshold, ignore_index, None, validate_args, **kwargs)
 
     def compute(self):
@@ -161,8 +210,13 @@ class MulticlassMatthewsCorrCoef(MulticlassConfusionMatrix):
 
     higher_is_better = True
 
-    def __init__(self, num_classes: int, ignore_index: int | None = None,
-                 validate_args: bool = True, **kwargs):
+    def __init__(
+        self,
+        num_classes: int,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         super().__init__(num_classes, ignore_index, None, validate_args, **kwargs)
 
     def compute(self):
@@ -175,8 +229,14 @@ class MultilabelMatthewsCorrCoef(MultilabelConfusionMatrix):
 
     higher_is_better = True
 
-    def __init__(self, num_labels: int, threshold: float = 0.5, ignore_index: int | None = None,
-                 validate_args: bool = True, **kwargs):
+    def __init__(
+        self,
+        num_labels: int,
+        threshold: float = 0.5,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         super().__init__(num_labels, threshold, ignore_index, None, validate_args, **kwargs)
 
     def compute(self):
@@ -187,14 +247,26 @@ class MultilabelMatthewsCorrCoef(MultilabelConfusionMatrix):
 class MatthewsCorrCoef(ClassificationTaskWrapper):
     """Matthews correlation coefficient for ``task`` "binary", "multiclass" or "multilabel"."""
 
-    def __new__(cls, task: str, threshold: float = 0.5, num_classes: int | None = None,
-                num_labels: int | None = None, ignore_index: int | None = None,
-                validate_args: bool = True, **kwargs):
+    def __new__(
+        cls,
+        task: str,
+        threshold: float = 0.5,
+        num_classes: int | None = None,
+        num_labels: int | None = None,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         common = dict(ignore_index=ignore_index, validate_args=validate_args, **kwargs)
         return build_task_metric(
-            task, (BinaryMatthewsCorrCoef, MulticlassMatthewsCorrCoef, MultilabelMatthewsCorrCoef),
-            common, binary=(threshold,), multilabel=(threshold,), num_classes=num_classes,
-            num_labels=num_labels)
+            task,
+            (BinaryMatthewsCorrCoef, MulticlassMatthewsCorrCoef, MultilabelMatthewsCorrCoef),
+            common,
+            binary=(threshold,),
+            multilabel=(threshold,),
+            num_classes=num_classes,
+            num_labels=num_labels,
+        )
 
 
 class BinaryCohenKappa(BinaryConfusionMatrix):
@@ -202,8 +274,14 @@ class BinaryCohenKappa(BinaryConfusionMatrix):
 
     higher_is_better = True
 
-    def __init__(self, threshold: float = 0.5, ignore_index: int | None = None,
-                 weights: str | None = None, validate_args: bool = True, **kwargs):
+    def __init__(
+        self,
+        threshold: float = 0.5,
+        ignore_index: int | None = None,
+        weights: str | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         super().__init__(threshold, ignore_index, None, validate_args, **kwargs)
         if validate_args:
             check_weights(weights)
@@ -219,8 +297,14 @@ class MulticlassCohenKappa(MulticlassConfusionMatrix):
 
     higher_is_better = True
 
-    def __init__(self, num_classes: int, ignore_index: int | None = None,
-                 weights: str | None = None, validate_args: bool = True, **kwargs):
+    def __init__(
+        self,
+        num_classes: int,
+        ignore_index: int | None = None,
+        weights: str | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         super().__init__(num_classes, ignore_index, None, validate_args, **kwargs)
         if validate_args:
             check_weights(weights)
@@ -234,10 +318,23 @@ class MulticlassCohenKappa(MulticlassConfusionMatrix):
 class CohenKappa(ClassificationTaskWrapper):
     """Cohen's kappa for ``task`` "binary" or "multiclass"."""
 
-    def __new__(cls, task: str, threshold: float = 0.5, num_classes: int | None = None,
-                weights: str | None = None, ignore_index: int | None = None,
-                validate_args: bool = True, **kwargs):
-        common = dict(ignore_index=ignore_index, weights=weights, validate_args=validate_args,
-                      **kwargs)
-        return build_task_metric(task, (BinaryCohenKappa, MulticlassCohenKappa), common,
-                                 binary=(threshold,), num_classes=num_classes)
+    def __new__(
+        cls,
+        task: str,
+        threshold: float = 0.5,
+        num_classes: int | None = None,
+        weights: str | None = None,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
+        common = dict(
+            ignore_index=ignore_index, weights=weights, validate_args=validate_args, **kwargs
+        )
+        return build_task_metric(
+            task,
+            (BinaryCohenKappa, MulticlassCohenKappa),
+            common,
+            binary=(threshold,),
+            num_classes=num_classes,
+        )

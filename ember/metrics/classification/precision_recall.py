@@ -29,8 +29,9 @@ class MulticlassPrecision(MulticlassStatScores):
 
     def compute(self):
         """Precision of everything seen since the last reset."""
-        return precision_recall_reduce("precision", *self._final_state(), average=self.average,
-                                       top_k=self.top_k)
+        return precision_recall_reduce(
+            "precision", *self._final_state(), average=self.average, top_k=self.top_k
+        )
 
 
 class MultilabelPrecision(MultilabelStatScores):
@@ -40,8 +41,9 @@ class MultilabelPrecision(MultilabelStatScores):
 
     def compute(self):
         """Precision of everything seen since the last reset."""
-        return precision_recall_reduce("precision", *self._final_state(), average=self.average,
-                                       multilabel=True)
+        return precision_recall_reduce(
+            "precision", *self._final_state(), average=self.average, multilabel=True
+        )
 
 
 class BinaryRecall(BinaryStatScores):
@@ -61,8 +63,9 @@ class MulticlassRecall(MulticlassStatScores):
 
     def compute(self):
         """Recall of everything seen since the last reset."""
-        return precision_recall_reduce("recall", *self._final_state(), average=self.average,
-                                       top_k=self.top_k)
+        return precision_recall_reduce(
+            "recall", *self._final_state(), average=self.average, top_k=self.top_k
+        )
 
 
 class MultilabelRecall(MultilabelStatScores):
@@ -72,32 +75,70 @@ class MultilabelRecall(MultilabelStatScores):
 
     def compute(self):
         """Recall of everything seen since the last reset."""
-        return precision_recall_reduce("recall", *self._final_state(), average=self.average,
-                                       multilabel=True)
+        return precision_recall_reduce(
+            "recall", *self._final_state(), average=self.average, multilabel=True
+        )
 
 
 class Precision(ClassificationTaskWrapper):
     """Precision for ``task`` "binary", "multiclass" or "multilabel" (``average`` "micro" by
     default, as in torchmetrics)."""
 
-    def __new__(cls, task: str, threshold: float = 0.5, num_classes: int | None = None,
-                num_labels: int | None = None, average: str | None = "micro",
-                multidim_average: str = "global", top_k: int = 1,
-                ignore_index: int | None = None, validate_args: bool = True, **kwargs):
+    def __new__(
+        cls,
+        task: str,
+        threshold: float = 0.5,
+        num_classes: int | None = None,
+        num_labels: int | None = None,
+        average: str | None = "micro",
+        multidim_average: str = "global",
+        top_k: int = 1,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         return build_stat_metric(
-            (BinaryPrecision, MulticlassPrecision, MultilabelPrecision), task, threshold,
-            num_classes, num_labels, average, multidim_average, top_k, ignore_index,
-            validate_args, kwargs)
+            (BinaryPrecision, MulticlassPrecision, MultilabelPrecision),
+            task,
+            threshold,
+            num_classes,
+            num_labels,
+            average,
+            multidim_average,
+            top_k,
+            ignore_index,
+            validate_args,
+            kwargs,
+        )
 
 
 class Recall(ClassificationTaskWrapper):
     """Recall for ``task`` "binary", "multiclass" or "multilabel" (``average`` "micro" by
     default, as in torchmetrics)."""
 
-    def __new__(cls, task: str, threshold: float = 0.5, num_classes: int | None = None,
-                num_labels: int | None = None, average: str | None = "micro",
-                multidim_average: str = "global", top_k: int = 1,
-                ignore_index: int | None = None, validate_args: bool = True, **kwargs):
+    def __new__(
+        cls,
+        task: str,
+        threshold: float = 0.5,
+        num_classes: int | None = None,
+        num_labels: int | None = None,
+        average: str | None = "micro",
+        multidim_average: str = "global",
+        top_k: int = 1,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         return build_stat_metric(
-            (BinaryRecall, MulticlassRecall, MultilabelRecall), task, threshold, num_classes,
-            num_labels, average, multidim_average, top_k, ignore_index, validate_args, kwargs)
+            (BinaryRecall, MulticlassRecall, MultilabelRecall),
+            task,
+            threshold,
+            num_classes,
+            num_labels,
+            average,
+            multidim_average,
+            top_k,
+            ignore_index,
+            validate_args,
+            kwargs,
+        )

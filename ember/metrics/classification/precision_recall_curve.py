@@ -68,15 +68,15 @@ class BinaryPrecisionRecallCurve(_RankingMetric):
         validate_args: check the arguments and inputs.
     """
 
-    def __init__(self, thresholds=None, ignore_index: int | None = None,
-                 validate_args: bool = True, **kwargs):
+    def __init__(
+        self, thresholds=None, ignore_index: int | None = None, validate_args: bool = True, **kwargs
+    ):
         super().__init__(**kwargs)
         self._create_state(thresholds, ignore_index, validate_args)
 
     def update(self, preds, target) -> None:
         """Collect one batch of scores and 0/1 targets."""
-        preds, target, _ = binary_format(preds, target, None, self.ignore_index,
-                                            self.validate_args)
+        preds, target, _ = binary_format(preds, target, None, self.ignore_index, self.validate_args)
         binned = None
         if self.thresholds is not None:
             binned = binned_state(preds, target, self.thresholds)
@@ -91,8 +91,14 @@ class MulticlassPrecisionRecallCurve(_RankingMetric):
     """One-vs-rest precision-recall curve of every class (lists of tensors when exact,
     ``(C, T + 1)`` tensors when binned)."""
 
-    def __init__(self, num_classes: int, thresholds=None, ignore_index: int | None = None,
-                 validate_args: bool = True, **kwargs):
+    def __init__(
+        self,
+        num_classes: int,
+        thresholds=None,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if validate_args:
             _input.check_num("num_classes", num_classes)
@@ -101,12 +107,12 @@ class MulticlassPrecisionRecallCurve(_RankingMetric):
 
     def update(self, preds, target) -> None:
         """Collect one batch of ``(N, C, ...)`` scores and ``(N, ...)`` labels."""
-        preds, target, _ = multiclass_format(preds, target, self.num_classes, None,
-                                                self.ignore_index, None, self.validate_args)
+        preds, target, _ = multiclass_format(
+            preds, target, self.num_classes, None, self.ignore_index, None, self.validate_args
+        )
         binned = None
         if self.thresholds is not None:
-            binned = binned_state(preds, one_hot(target, self.num_classes),
-                                     self.thresholds)
+            binned = binned_state(preds, one_hot(target, self.num_classes), self.thresholds)
         self._accumulate(preds, target, binned)
 
     def compute(self):
@@ -117,8 +123,14 @@ class MulticlassPrecisionRecallCurve(_RankingMetric):
 class MultilabelPrecisionRecallCurve(_RankingMetric):
     """Precision-recall curve of every label (lists when exact, tensors when binned)."""
 
-    def __init__(self, num_labels: int, thresholds=None, ignore_index: int | None = None,
-                 validate_args: bool = True, **kwargs):
+    def __init__(
+        self,
+        num_labels: int,
+        thresholds=None,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if validate_args:
             _input.check_num("num_labels", num_labels)
@@ -127,8 +139,9 @@ class MultilabelPrecisionRecallCurve(_RankingMetric):
 
     def update(self, preds, target) -> None:
         """Collect one batch of ``(N, L, ...)`` scores and 0/1 targets."""
-        preds, target, _ = multilabel_format(preds, target, self.num_labels, None,
-                                                self.ignore_index, None, self.validate_args)
+        preds, target, _ = multilabel_format(
+            preds, target, self.num_labels, None, self.ignore_index, None, self.validate_args
+        )
         binned = None
         if self.thresholds is not None:
             binned = binned_state(preds, target, self.thresholds, self.ignore_index)
@@ -147,19 +160,35 @@ class MultilabelPrecisionRecallCurve(_RankingMetric):
 
     def compute(self):
         """The curves of everything seen since the last reset."""
-        return multi_pr_compute(self._state(), self.num_labels, self.thresholds,
-                                   self.ignore_index, multilabel=True)
+        return multi_pr_compute(
+            self._state(), self.num_labels, self.thresholds, self.ignore_index, multilabel=True
+        )
 
 
 class PrecisionRecallCurve(ClassificationTaskWrapper):
     """Precision-recall curve for ``task`` "binary", "multiclass" or "multilabel"."""
 
-    def __new__(cls, task: str, thresholds=None, num_classes: int | None = None,
-                num_labels: int | None = None, ignore_index: int | None = None,
-                validate_args: bool = True, **kwargs):
-        common = dict(thresholds=thresholds, ignore_index=ignore_index,
-                      validate_args=validate_args, **kwargs)
+    def __new__(
+        cls,
+        task: str,
+        thresholds=None,
+        num_classes: int | None = None,
+        num_labels: int | None = None,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
+        common = dict(
+            thresholds=thresholds, ignore_index=ignore_index, validate_args=validate_args, **kwargs
+        )
         return build_task_metric(
-            task, (BinaryPrecisionRecallCurve, MulticlassPrecisionRecallCurve,
-                   MultilabelPrecisionRecallCurve),
-            common, num_classes=num_classes, num_labels=num_labels)
+            task,
+            (
+                BinaryPrecisionRecallCurve,
+                MulticlassPrecisionRecallCurve,
+                MultilabelPrecisionRecallCurve,
+            ),
+            common,
+            num_classes=num_classes,
+            num_labels=num_labels,
+        )

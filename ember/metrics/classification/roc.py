@@ -39,20 +39,34 @@ class MultilabelROC(MultilabelPrecisionRecallCurve):
 
     def compute(self):
         """The curves of everything seen since the last reset."""
-        return multi_roc_compute(self._state(), self.num_labels, self.thresholds,
-                                        self.ignore_index, multilabel=True)
+        return multi_roc_compute(
+            self._state(), self.num_labels, self.thresholds, self.ignore_index, multilabel=True
+        )
 
 
 class ROC(ClassificationTaskWrapper):
     """ROC curve for ``task`` "binary", "multiclass" or "multilabel"."""
 
-    def __new__(cls, task: str, thresholds=None, num_classes: int | None = None,
-                num_labels: int | None = None, ignore_index: int | None = None,
-                validate_args: bool = True, **kwargs):
-        common = dict(thresholds=thresholds, ignore_index=ignore_index,
-                      validate_args=validate_args, **kwargs)
-        return build_task_metric(task, (BinaryROC, MulticlassROC, MultilabelROC), common,
-                                 num_classes=num_classes, num_labels=num_labels)
+    def __new__(
+        cls,
+        task: str,
+        thresholds=None,
+        num_classes: int | None = None,
+        num_labels: int | None = None,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
+        common = dict(
+            thresholds=thresholds, ignore_index=ignore_index, validate_args=validate_args, **kwargs
+        )
+        return build_task_metric(
+            task,
+            (BinaryROC, MulticlassROC, MultilabelROC),
+            common,
+            num_classes=num_classes,
+            num_labels=num_labels,
+        )
 
 
 class BinaryAUROC(BinaryPrecisionRecallCurve):
@@ -68,8 +82,14 @@ class BinaryAUROC(BinaryPrecisionRecallCurve):
 
     higher_is_better = True
 
-    def __init__(self, max_fpr: float | None = None, thresholds=None,
-                 ignore_index: int | None = None, validate_args: bool = True, **kwargs):
+    def __init__(
+        self,
+        max_fpr: float | None = None,
+        thresholds=None,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         super().__init__(thresholds, ignore_index, validate_args, **kwargs)
         if validate_args:
             check_max_fpr(max_fpr)
@@ -86,8 +106,15 @@ class MulticlassAUROC(MulticlassPrecisionRecallCurve):
 
     higher_is_better = True
 
-    def __init__(self, num_classes: int, average: str | None = "macro", thresholds=None,
-                 ignore_index: int | None = None, validate_args: bool = True, **kwargs):
+    def __init__(
+        self,
+        num_classes: int,
+        average: str | None = "macro",
+        thresholds=None,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         super().__init__(num_classes, thresholds, ignore_index, validate_args, **kwargs)
         if validate_args:
             _input.check_average(average, ("macro", "weighted", "none", None))
@@ -95,8 +122,7 @@ class MulticlassAUROC(MulticlassPrecisionRecallCurve):
 
     def compute(self):
         """AUROC of everything seen since the last reset."""
-        return multi_auroc_compute(self._state(), self.num_classes, self.average,
-                                            self.thresholds)
+        return multi_auroc_compute(self._state(), self.num_classes, self.average, self.thresholds)
 
 
 class MultilabelAUROC(MultilabelPrecisionRecallCurve):
@@ -104,8 +130,15 @@ class MultilabelAUROC(MultilabelPrecisionRecallCurve):
 
     higher_is_better = True
 
-    def __init__(self, num_labels: int, average: str | None = "macro", thresholds=None,
-                 ignore_index: int | None = None, validate_args: bool = True, **kwargs):
+    def __init__(
+        self,
+        num_labels: int,
+        average: str | None = "macro",
+        thresholds=None,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         super().__init__(num_labels, thresholds, ignore_index, validate_args, **kwargs)
         if validate_args:
             _input.check_average(average, ("micro", "macro", "weighted", "none", None))
@@ -115,20 +148,36 @@ class MultilabelAUROC(MultilabelPrecisionRecallCurve):
         """AUROC of everything seen since the last reset."""
         if self.average == "micro":
             return binary_auroc_compute(self._micro_state(), self.thresholds)
-        return multi_auroc_compute(self._state(), self.num_labels, self.average,
-                                            self.thresholds, self.ignore_index, True)
+        return multi_auroc_compute(
+            self._state(), self.num_labels, self.average, self.thresholds, self.ignore_index, True
+        )
 
 
 class AUROC(ClassificationTaskWrapper):
     """AUROC for ``task`` "binary", "multiclass" or "multilabel"."""
 
-    def __new__(cls, task: str, thresholds=None, num_classes: int | None = None,
-                num_labels: int | None = None, average: str | None = "macro",
-                max_fpr: float | None = None, ignore_index: int | None = None,
-                validate_args: bool = True, **kwargs):
-        common = dict(thresholds=thresholds, ignore_index=ignore_index,
-                      validate_args=validate_args, **kwargs)
+    def __new__(
+        cls,
+        task: str,
+        thresholds=None,
+        num_classes: int | None = None,
+        num_labels: int | None = None,
+        average: str | None = "macro",
+        max_fpr: float | None = None,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
+        common = dict(
+            thresholds=thresholds, ignore_index=ignore_index, validate_args=validate_args, **kwargs
+        )
         return build_task_metric(
-            task, (BinaryAUROC, MulticlassAUROC, MultilabelAUROC), common, binary=(max_fpr,),
-            multiclass=(average,), multilabel=(average,), num_classes=num_classes,
-            num_labels=num_labels)
+            task,
+            (BinaryAUROC, MulticlassAUROC, MultilabelAUROC),
+            common,
+            binary=(max_fpr,),
+            multiclass=(average,),
+            multilabel=(average,),
+            num_classes=num_classes,
+            num_labels=num_labels,
+        )

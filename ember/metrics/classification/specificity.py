@@ -46,11 +46,29 @@ class Specificity(ClassificationTaskWrapper):
     """Specificity for ``task`` "binary", "multiclass" or "multilabel" (``average`` "micro" by
     default)."""
 
-    def __new__(cls, task: str, threshold: float = 0.5, num_classes: int | None = None,
-                num_labels: int | None = None, average: str | None = "micro",
-                multidim_average: str = "global", top_k: int = 1,
-                ignore_index: int | None = None, validate_args: bool = True, **kwargs):
+    def __new__(
+        cls,
+        task: str,
+        threshold: float = 0.5,
+        num_classes: int | None = None,
+        num_labels: int | None = None,
+        average: str | None = "micro",
+        multidim_average: str = "global",
+        top_k: int = 1,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         return build_stat_metric(
-            (BinarySpecificity, MulticlassSpecificity, MultilabelSpecificity), task, threshold,
-            num_classes, num_labels, average, multidim_average, top_k, ignore_index,
-            validate_args, kwargs)
+            (BinarySpecificity, MulticlassSpecificity, MultilabelSpecificity),
+            task,
+            threshold,
+            num_classes,
+            num_labels,
+            average,
+            multidim_average,
+            top_k,
+            ignore_index,
+            validate_args,
+            kwargs,
+        )

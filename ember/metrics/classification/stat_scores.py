@@ -60,8 +60,14 @@ class BinaryStatScores(_AbstractStatScores):
         validate_args: check the arguments and inputs.
     """
 
-    def __init__(self, threshold: float = 0.5, multidim_average: str = "global",
-                 ignore_index: int | None = None, validate_args: bool = True, **kwargs):
+    def __init__(
+        self,
+        threshold: float = 0.5,
+        multidim_average: str = "global",
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if validate_args:
             _input.binary_args(threshold, multidim_average, ignore_index)
@@ -73,9 +79,16 @@ class BinaryStatScores(_AbstractStatScores):
 
     def update(self, preds, target) -> None:
         """Count one batch."""
-        self._update_state(*binary_update(preds, target, self.threshold,
-                                             self.multidim_average, self.ignore_index,
-                                             self.validate_args))
+        self._update_state(
+            *binary_update(
+                preds,
+                target,
+                self.threshold,
+                self.multidim_average,
+                self.ignore_index,
+                self.validate_args,
+            )
+        )
 
     def compute(self):
         """The stacked counts."""
@@ -92,9 +105,16 @@ class MulticlassStatScores(_AbstractStatScores):
         multidim_average, ignore_index, validate_args: as for :class:`BinaryStatScores`.
     """
 
-    def __init__(self, num_classes: int, top_k: int = 1, average: str | None = "macro",
-                 multidim_average: str = "global", ignore_index: int | None = None,
-                 validate_args: bool = True, **kwargs):
+    def __init__(
+        self,
+        num_classes: int,
+        top_k: int = 1,
+        average: str | None = "macro",
+        multidim_average: str = "global",
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if validate_args:
             _input.multiclass_args(num_classes, top_k, average, multidim_average, ignore_index)
@@ -108,9 +128,18 @@ class MulticlassStatScores(_AbstractStatScores):
 
     def update(self, preds, target) -> None:
         """Count one batch."""
-        self._update_state(*multiclass_update(preds, target, self.num_classes, self.average,
-                                                 self.top_k, self.multidim_average,
-                                                 self.ignore_index, self.validate_args))
+        self._update_state(
+            *multiclass_update(
+                preds,
+                target,
+                self.num_classes,
+                self.average,
+                self.top_k,
+                self.multidim_average,
+                self.ignore_index,
+                self.validate_args,
+            )
+        )
 
     def compute(self):
         """The stacked counts reduced by ``average``."""
@@ -127,9 +156,16 @@ class MultilabelStatScores(_AbstractStatScores):
         average: "micro", "macro", "weighted" or "none"/None (per label).
     """
 
-    def __init__(self, num_labels: int, threshold: float = 0.5, average: str | None = "macro",
-                 multidim_average: str = "global", ignore_index: int | None = None,
-                 validate_args: bool = True, **kwargs):
+    def __init__(
+        self,
+        num_labels: int,
+        threshold: float = 0.5,
+        average: str | None = "macro",
+        multidim_average: str = "global",
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if validate_args:
             _input.multilabel_args(num_labels, threshold, average, multidim_average, ignore_index)
@@ -143,33 +179,82 @@ class MultilabelStatScores(_AbstractStatScores):
 
     def update(self, preds, target) -> None:
         """Count one batch."""
-        self._update_state(*multilabel_update(preds, target, self.num_labels, self.threshold,
-                                                 self.average, self.multidim_average,
-                                                 self.ignore_index, self.validate_args))
+        self._update_state(
+            *multilabel_update(
+                preds,
+                target,
+                self.num_labels,
+                self.threshold,
+                self.average,
+                self.multidim_average,
+                self.ignore_index,
+                self.validate_args,
+            )
+        )
 
     def compute(self):
         """The stacked counts reduced by ``average``."""
         return stat_scores_reduce(*self._final_state(), average=self.average)
 
 
-def build_stat_metric(classes, task, threshold, num_classes, num_labels, average,
-                      multidim_average, top_k, ignore_index, validate_args, kwargs):
+def build_stat_metric(
+    classes,
+    task,
+    threshold,
+    num_classes,
+    num_labels,
+    average,
+    multidim_average,
+    top_k,
+    ignore_index,
+    validate_args,
+    kwargs,
+):
     """The task-specific metric of one of the stat-score families."""
-    common = dict(multidim_average=multidim_average, ignore_index=ignore_index,
-                  validate_args=validate_args, **kwargs)
-    return build_task_metric(task, classes, common, binary=(threshold,),
-                             multiclass=(top_k, average), multilabel=(threshold, average),
-                             num_classes=num_classes, num_labels=num_labels)
+    common = dict(
+        multidim_average=multidim_average,
+        ignore_index=ignore_index,
+        validate_args=validate_args,
+        **kwargs,
+    )
+    return build_task_metric(
+        task,
+        classes,
+        common,
+        binary=(threshold,),
+        multiclass=(top_k, average),
+        multilabel=(threshold, average),
+        num_classes=num_classes,
+        num_labels=num_labels,
+    )
 
 
 class StatScores(ClassificationTaskWrapper):
     """``[tp, fp, tn, fn, support]`` for ``task`` "binary", "multiclass" or "multilabel"."""
 
-    def __new__(cls, task: str, threshold: float = 0.5, num_classes: int | None = None,
-                num_labels: int | None = None, average: str | None = "micro",
-                multidim_average: str = "global", top_k: int = 1,
-                ignore_index: int | None = None, validate_args: bool = True, **kwargs):
+    def __new__(
+        cls,
+        task: str,
+        threshold: float = 0.5,
+        num_classes: int | None = None,
+        num_labels: int | None = None,
+        average: str | None = "micro",
+        multidim_average: str = "global",
+        top_k: int = 1,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        **kwargs,
+    ):
         return build_stat_metric(
-            (BinaryStatScores, MulticlassStatScores, MultilabelStatScores), task, threshold,
-            num_classes, num_labels, average, multidim_average, top_k, ignore_index,
-            validate_args, kwargs)
+            (BinaryStatScores, MulticlassStatScores, MultilabelStatScores),
+            task,
+            threshold,
+            num_classes,
+            num_labels,
+            average,
+            multidim_average,
+            top_k,
+            ignore_index,
+            validate_args,
+            kwargs,
+        )

@@ -66,8 +66,7 @@ def check_r2_args(adjusted, multioutput) -> None:
         )
 
 
-def r2_compute(sum_squared_obs, sum_obs, rss, num_obs, adjusted=0,
-               multioutput="uniform_average"):
+def r2_compute(sum_squared_obs, sum_obs, rss, num_obs, adjusted=0, multioutput="uniform_average"):
     """R^2 ``1 - rss / tss`` per output, reduced by ``multioutput``; a (near-)constant target
     gives 1 for a (near-)perfect fit and 0 otherwise, as in torchmetrics."""
     if num_obs < 2:
@@ -86,11 +85,18 @@ def r2_compute(sum_squared_obs, sum_obs, rss, num_obs, adjusted=0,
         r2 = (tss / tss.sum() * raw).sum()
     if adjusted:
         if adjusted > num_obs - 1:
-            warnings.warn("More independent regressions than data points in adjusted r2 score. "
-                          "Falls back to standard r2 score.", UserWarning, stacklevel=3)
+            warnings.warn(
+                "More independent regressions than data points in adjusted r2 score. "
+                "Falls back to standard r2 score.",
+                UserWarning,
+                stacklevel=3,
+            )
         elif adjusted == num_obs - 1:
-            warnings.warn("Division by zero in adjusted r2 score. Falls back to standard r2 "
-                          "score.", UserWarning, stacklevel=3)
+            warnings.warn(
+                "Division by zero in adjusted r2 score. Falls back to standard r2 score.",
+                UserWarning,
+                stacklevel=3,
+            )
         else:
             r2 = 1 - (1 - r2) * (num_obs - 1) / (num_obs - adjusted - 1)
     return r2

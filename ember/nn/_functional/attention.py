@@ -52,12 +52,17 @@ def _canonical_mask(mask, mask_name, other_type, other_name, target_type, check_
     if mask.dtype is not _dtype.bool and not mask.is_floating_point():
         raise AssertionError(f"only bool and floating types of {mask_name} are supported")
     if check_other and other_type is not None and mask.dtype is not other_type:
-        warnings.warn(f"Support for mismatched {mask_name} and {other_name} is deprecated. Use "
-                      "same type for both instead.", UserWarning, stacklevel=3)
+        warnings.warn(
+            f"Support for mismatched {mask_name} and {other_name} is deprecated. Use "
+            "same type for both instead.",
+            UserWarning,
+            stacklevel=3,
+        )
     if mask.is_floating_point():
         return mask
     return zeros(tuple(mask.shape), dtype=target_type, device=mask.device).masked_fill(
-        mask, float("-inf"))
+        mask, float("-inf")
+    )
 
 
 def _none_or_dtype(mask):
@@ -74,12 +79,22 @@ def _attend(q, k, v, mask, dropout_p, causal, scale, safe, weights):
     if mask is not None:
         extra.append(mask)
     if dropout_p > 0.0:
-        batch = broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2],
-                                 () if mask is None else mask.shape[:-2])
+        batch = broadcast_shapes(
+            q.shape[:-2], k.shape[:-2], v.shape[:-2], () if mask is None else mask.shape[:-2]
+        )
         extra.append(_dropout_noise((*batch, q.shape[-2], k.shape[-2]), dropout_p, q))
     op = A._attention_with_weights if weights else A._attention
-    return op(q, k, v, *extra, scale=scale, causal=causal, has_mask=mask is not None,
-              has_noise=dropout_p > 0.0, safe=safe)
+    return op(
+        q,
+        k,
+        v,
+        *extra,
+        scale=scale,
+        causal=causal,
+        has_mask=mask is not None,
+        has_noise=dropout_p > 0.0,
+        safe=safe,
+    )
 
 
 # ---------------------------------------------------------------------------- SDPA
@@ -89,28 +104,38 @@ def _check_sdpa(query, key, value, attn_mask, dropout_p, is_causal):
     for name, t in (("query", query), ("key", key), ("value", value), ("attn_mask", attn_mask)):
         if t is not None and not isinstance(t, Tensor):
             pos = ("query", "key", "value", "attn_mask").index(name) + 1
-            raise TypeError(f"scaled_dot_product_attention(): argument '{name}' (position "
-                            f"{pos}) must be Tensor, not {type(t).__name__}")
+            raise TypeError(
+                f"scaled_dot_product_attention(): argument '{name}' (position "
+                f"{pos}) must be Tensor, not {type(t).__name__}"
+            )
     if query.ndim < 2 or key.ndim < 2 or value.ndim < 2:
-        raise RuntimeError(f"Expected query, key, and value to all be  at least 2 dimensional, "
-                           f"but got query.dim: {query.ndim} key.dim: {key.ndim} and value.dim: "
-                           f"{value.ndim} instead.")
+        raise RuntimeError(
+            f"Expected query, key, and value to all be  at least 2 dimensional, "
+            f"but got query.dim: {query.ndim} key.dim: {key.ndim} and value.dim: "
+            f"{value.ndim} instead."
+        )
     if query.dtype is not key.dtype or key.dtype is not value.dtype:
-        raise RuntimeError(f"Expected query, key, and value to have the same dtype, but got "
-                           f"query.dtype: {_c_name(query.dtype)} key.dtype: "
-                           f"{_c_name(key.dtype)} and value.dtype: {_c_name(value.dtype)} "
-                           "instead.")
+        raise RuntimeError(
+            f"Expected query, key, and value to have the same dtype, but got "
+            f"query.dtype: {_c_name(query.dtype)} key.dtype: "
+            f"{_c_name(key.dtype)} and value.dtype: {_c_name(value.dtype)} "
+            "instead."
+        )
     if not query.is_floating_point():
-        raise RuntimeError(f"expected scalar type Float but found "
-                           f"{str(query.dtype).split('.')[-1].capitalize()}")
-    if attn_mask is not None and attn_mask.dtype not in (_dtype.bool, _dtype.float32,
-                                                         query.dtype):
-        raise RuntimeError(f"Expected attn_mask dtype to be bool or float or to match query "
-                           f"dtype, but got attn_mask.dtype: {_c_name(attn_mask.dtype)} and  "
-                           f"query.dtype: {_c_name(query.dtype)} instead.")
+        raise RuntimeError(
+            f"expected scalar type Float but found {str(query.dtype).split('.')[-1].capitalize()}"
+        )
+    if attn_mask is not None and attn_mask.dtype not in (_dtype.bool, _dtype.float32, query.dtype):
+        raise RuntimeError(
+            f"Expected attn_mask dtype to be bool or float or to match query "
+            f"dtype, but got attn_mask.dtype: {_c_name(attn_mask.dtype)} and  "
+            f"query.dtype: {_c_name(query.dtype)} instead."
+        )
     if is_causal and attn_mask is not None:
-        raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set "
-                           "when is_causal=True")
+        raise RuntimeError(
+            "_scaled_dot_product_attention: Explicit attn_mask should not be set "
+            "when is_causal=True"
+        )
     if dropout_p < 0.0 or dropout_p > 1.0:
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {dropout_p}")
 
@@ -133,10 +158,17 @@ def _gqa(query, key, value):
     return _repeat_heads(key, hq // hk), _repeat_heads(value, hq // hv)
 
 
-def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
-                                 attn_mask: Tensor | None = None, dropout_p: float = 0.0,
-                                 is_causal: bool = False, *, scale: float | None = None,
-                                 enable_gqa: bool = False) -> Tensor:
+def scaled_dot_product_attention(
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    attn_mask: Tensor | None = None,
+    dropout_p: float = 0.0,
+    is_causal: bool = False,
+    *,
+    scale: float | None = None,
+    enable_gqa: bool = False,
+) -> Tensor:
     """``softmax(query @ key^T * scale + mask) @ value`` with dropout on the probabilities.
 
     Shapes: query ``(..., L, E)``, key ``(..., S, E)``, value ``(..., S, Ev)`` -> ``(..., L, Ev)``
@@ -152,18 +184,24 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
     batch = broadcast_shapes(query.shape[:-2], key.shape[:-2])
     if key.shape[-1] != query.shape[-1] or value.shape[-2] != key.shape[-2]:
         n = math.prod(batch)
-        a, b = ((query.shape[-1], key.shape[-1]) if key.shape[-1] != query.shape[-1]
-                else (key.shape[-2], value.shape[-2]))
-        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                           f"[{n}, {a}] but got: [{n}, {b}].")
+        a, b = (
+            (query.shape[-1], key.shape[-1])
+            if key.shape[-1] != query.shape[-1]
+            else (key.shape[-2], value.shape[-2])
+        )
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{n}, {a}] but got: [{n}, {b}]."
+        )
     broadcast_shapes(batch, value.shape[:-2])
     mask = attn_mask
     if mask is not None:
         scores = (*batch, query.shape[-2], key.shape[-2])
         full = broadcast_shapes(scores, tuple(mask.shape))
         if full != scores:
-            raise RuntimeError(f"output with shape {list(scores)} doesn't match the broadcast "
-                               f"shape {list(full)}")
+            raise RuntimeError(
+                f"output with shape {list(scores)} doesn't match the broadcast shape {list(full)}"
+            )
         mask = _additive(mask, query.dtype) if mask.dtype is _dtype.bool else mask.to(query.dtype)
     if scale is None:
         scale = 1.0 / math.sqrt(query.shape[-1]) if query.shape[-1] else math.inf
@@ -177,38 +215,53 @@ def _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads) 
     """PyTorch's ``_mha_shape_check``: whether the input is batched (3-D) or not (2-D)."""
     if query.ndim == 3:
         if key.ndim != 3 or value.ndim != 3:
-            raise AssertionError("For batched (3-D) `query`, expected `key` and `value` to be 3-D "
-                                 f"but found {key.ndim}-D and {value.ndim}-D tensors "
-                                 "respectively")
+            raise AssertionError(
+                "For batched (3-D) `query`, expected `key` and `value` to be 3-D "
+                f"but found {key.ndim}-D and {value.ndim}-D tensors "
+                "respectively"
+            )
         if key_padding_mask is not None and key_padding_mask.ndim != 2:
-            raise AssertionError("For batched (3-D) `query`, expected `key_padding_mask` to be "
-                                 f"`None` or 2-D but found {key_padding_mask.ndim}-D tensor "
-                                 "instead")
+            raise AssertionError(
+                "For batched (3-D) `query`, expected `key_padding_mask` to be "
+                f"`None` or 2-D but found {key_padding_mask.ndim}-D tensor "
+                "instead"
+            )
         if attn_mask is not None and attn_mask.ndim not in (2, 3):
-            raise AssertionError("For batched (3-D) `query`, expected `attn_mask` to be `None`, "
-                                 f"2-D or 3-D but found {attn_mask.ndim}-D tensor instead")
+            raise AssertionError(
+                "For batched (3-D) `query`, expected `attn_mask` to be `None`, "
+                f"2-D or 3-D but found {attn_mask.ndim}-D tensor instead"
+            )
         return True
     if query.ndim == 2:
         if key.ndim != 2 or value.ndim != 2:
-            raise AssertionError("For unbatched (2-D) `query`, expected `key` and `value` to be "
-                                 f"2-D but found {key.ndim}-D and {value.ndim}-D tensors "
-                                 "respectively")
+            raise AssertionError(
+                "For unbatched (2-D) `query`, expected `key` and `value` to be "
+                f"2-D but found {key.ndim}-D and {value.ndim}-D tensors "
+                "respectively"
+            )
         if key_padding_mask is not None and key_padding_mask.ndim != 1:
-            raise AssertionError("For unbatched (2-D) `query`, expected `key_padding_mask` to be "
-                                 f"`None` or 1-D but found {key_padding_mask.ndim}-D tensor "
-                                 "instead")
+            raise AssertionError(
+                "For unbatched (2-D) `query`, expected `key_padding_mask` to be "
+                f"`None` or 1-D but found {key_padding_mask.ndim}-D tensor "
+                "instead"
+            )
         if attn_mask is not None:
             if attn_mask.ndim not in (2, 3):
-                raise AssertionError("For unbatched (2-D) `query`, expected `attn_mask` to be "
-                                     f"`None`, 2-D or 3-D but found {attn_mask.ndim}-D tensor "
-                                     "instead")
+                raise AssertionError(
+                    "For unbatched (2-D) `query`, expected `attn_mask` to be "
+                    f"`None`, 2-D or 3-D but found {attn_mask.ndim}-D tensor "
+                    "instead"
+                )
             expected = (num_heads, query.shape[0], key.shape[0])
             if attn_mask.ndim == 3 and tuple(attn_mask.shape) != expected:
-                raise AssertionError(f"Expected `attn_mask` shape to be {expected} but got "
-                                     f"{attn_mask.size()}")
+                raise AssertionError(
+                    f"Expected `attn_mask` shape to be {expected} but got {attn_mask.size()}"
+                )
         return False
-    raise AssertionError("query should be unbatched 2D or batched 3D tensor but received "
-                         f"{query.ndim}-D query tensor")
+    raise AssertionError(
+        "query should be unbatched 2D or batched 3D tensor but received "
+        f"{query.ndim}-D query tensor"
+    )
 
 
 def _linear(x: Tensor, w: Tensor, b: Tensor | None) -> Tensor:
@@ -224,8 +277,9 @@ def _in_projection(query, key, value, w, b, separate, e):
         b_q, b_k, b_v = (None,) * 3 if b is None else b.chunk(3)
         for name, wt, x in (("query", w_q, query), ("key", w_k, key), ("value", w_v, value)):
             if tuple(wt.shape) != (e, x.shape[-1]):
-                raise AssertionError(f"expecting {name} weights shape of {(e, x.shape[-1])}, "
-                                     f"but got {wt.size()}")
+                raise AssertionError(
+                    f"expecting {name} weights shape of {(e, x.shape[-1])}, but got {wt.size()}"
+                )
         return _linear(query, w_q, b_q), _linear(key, w_k, b_k), _linear(value, w_v, b_v)
     if key is value:
         if query is key:  # self-attention: one matmul, split into views
@@ -248,8 +302,7 @@ def _heads(x: Tensor, num_heads: int, batch_first: bool) -> Tensor:
 
 def _static(t, name, bsz, num_heads, head_dim):
     if t.shape[0] != bsz * num_heads:
-        raise AssertionError(f"expecting {name}.size(0) of {bsz * num_heads}, but got "
-                             f"{t.shape[0]}")
+        raise AssertionError(f"expecting {name}.size(0) of {bsz * num_heads}, but got {t.shape[0]}")
     if t.shape[2] != head_dim:
         raise AssertionError(f"expecting {name}.size(2) of {head_dim}, but got {t.shape[2]}")
     return t.reshape(bsz, num_heads, t.shape[1], head_dim)
@@ -263,16 +316,32 @@ def _pad_key(mask):
 
 
 def multi_head_attention_forward(
-        query: Tensor, key: Tensor, value: Tensor, embed_dim_to_check: int, num_heads: int,
-        in_proj_weight: Tensor | None, in_proj_bias: Tensor | None, bias_k: Tensor | None,
-        bias_v: Tensor | None, add_zero_attn: bool, dropout_p: float, out_proj_weight: Tensor,
-        out_proj_bias: Tensor | None, training: bool = True,
-        key_padding_mask: Tensor | None = None, need_weights: bool = True,
-        attn_mask: Tensor | None = None, use_separate_proj_weight: bool = False,
-        q_proj_weight: Tensor | None = None, k_proj_weight: Tensor | None = None,
-        v_proj_weight: Tensor | None = None, static_k: Tensor | None = None,
-        static_v: Tensor | None = None, average_attn_weights: bool = True,
-        is_causal: bool = False) -> tuple[Tensor, Tensor | None]:
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    embed_dim_to_check: int,
+    num_heads: int,
+    in_proj_weight: Tensor | None,
+    in_proj_bias: Tensor | None,
+    bias_k: Tensor | None,
+    bias_v: Tensor | None,
+    add_zero_attn: bool,
+    dropout_p: float,
+    out_proj_weight: Tensor,
+    out_proj_bias: Tensor | None,
+    training: bool = True,
+    key_padding_mask: Tensor | None = None,
+    need_weights: bool = True,
+    attn_mask: Tensor | None = None,
+    use_separate_proj_weight: bool = False,
+    q_proj_weight: Tensor | None = None,
+    k_proj_weight: Tensor | None = None,
+    v_proj_weight: Tensor | None = None,
+    static_k: Tensor | None = None,
+    static_v: Tensor | None = None,
+    average_attn_weights: bool = True,
+    is_causal: bool = False,
+) -> tuple[Tensor, Tensor | None]:
     """Multi-head attention on sequence-first inputs ``(L, N, E)`` (or unbatched ``(L, E)``).
 
     Projects query/key/value, attends per head (with ``key_padding_mask`` of shape ``(N, S)``
@@ -284,21 +353,64 @@ def multi_head_attention_forward(
     if use_separate_proj_weight:
         for name, wt in (("q", q_proj_weight), ("k", k_proj_weight), ("v", v_proj_weight)):
             if wt is None:
-                raise AssertionError(f"use_separate_proj_weight is True but {name}_proj_weight "
-                                     "is None")
+                raise AssertionError(
+                    f"use_separate_proj_weight is True but {name}_proj_weight is None"
+                )
         separate = (q_proj_weight, k_proj_weight, v_proj_weight)
     elif in_proj_weight is None:
         raise AssertionError("use_separate_proj_weight is False but in_proj_weight is None")
-    return _mha(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias,
-                bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias,
-                training, key_padding_mask, need_weights, attn_mask, separate, static_k,
-                static_v, average_attn_weights, is_causal, batch_first=False)
+    return _mha(
+        query,
+        key,
+        value,
+        embed_dim_to_check,
+        num_heads,
+        in_proj_weight,
+        in_proj_bias,
+        bias_k,
+        bias_v,
+        add_zero_attn,
+        dropout_p,
+        out_proj_weight,
+        out_proj_bias,
+        training,
+        key_padding_mask,
+        need_weights,
+        attn_mask,
+        separate,
+        static_k,
+        static_v,
+        average_attn_weights,
+        is_causal,
+        batch_first=False,
+    )
 
 
-def _mha(query, key, value, embed_dim, num_heads, in_proj_weight, in_proj_bias, bias_k, bias_v,
-         add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training, key_padding_mask,
-         need_weights, attn_mask, separate, static_k, static_v, average_attn_weights, is_causal,
-         batch_first):
+def _mha(
+    query,
+    key,
+    value,
+    embed_dim,
+    num_heads,
+    in_proj_weight,
+    in_proj_bias,
+    bias_k,
+    bias_v,
+    add_zero_attn,
+    dropout_p,
+    out_proj_weight,
+    out_proj_bias,
+    training,
+    key_padding_mask,
+    need_weights,
+    attn_mask,
+    separate,
+    static_k,
+    static_v,
+    average_attn_weights,
+    is_causal,
+    batch_first,
+):
     """The body of :func:`multi_head_attention_forward`, in either layout (NOTE [ Attention
     layouts ])."""
     is_batched = _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads)
@@ -310,12 +422,15 @@ def _mha(query, key, value, embed_dim, num_heads, in_proj_weight, in_proj_bias, 
     seq = 1 if batch_first else 0
     tgt_len, bsz, e = query.shape[seq], query.shape[1 - seq], query.shape[2]
     src_len = key.shape[seq]
-    key_padding_mask = _canonical_mask(key_padding_mask, "key_padding_mask",
-                                       _none_or_dtype(attn_mask), "attn_mask", query.dtype)
+    key_padding_mask = _canonical_mask(
+        key_padding_mask, "key_padding_mask", _none_or_dtype(attn_mask), "attn_mask", query.dtype
+    )
     if is_causal and attn_mask is None:
-        raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the "
-                           "Transformer module method `generate_square_subsequent_mask` to "
-                           "create this mask.")
+        raise RuntimeError(
+            "Need attn_mask if specifying the is_causal hint. You may use the "
+            "Transformer module method `generate_square_subsequent_mask` to "
+            "create this mask."
+        )
     if is_causal and key_padding_mask is None and not need_weights:
         attn_mask = None  # the hint alone makes the mask (SDPA's is_causal)
     else:
@@ -328,8 +443,9 @@ def _mha(query, key, value, embed_dim, num_heads, in_proj_weight, in_proj_bias, 
     if head_dim * num_heads != e:
         raise AssertionError(f"embed_dim {e} not divisible by num_heads {num_heads}")
     if separate is not None and key.shape[:2] != value.shape[:2]:
-        raise AssertionError(f"key's sequence and batch dims {key.shape[:2]} do not match "
-                             f"value's {value.shape[:2]}")
+        raise AssertionError(
+            f"key's sequence and batch dims {key.shape[:2]} do not match value's {value.shape[:2]}"
+        )
     if separate is None and key.shape != value.shape:
         raise AssertionError(f"key shape {key.shape} does not match value shape {value.shape}")
     q, k, v = _in_projection(query, key, value, in_proj_weight, in_proj_bias, separate, e)
@@ -348,10 +464,16 @@ def _mha(query, key, value, embed_dim, num_heads, in_proj_weight, in_proj_bias, 
     elif bias_v is not None:
         raise AssertionError("bias_v is set but bias_k is None")
     q = _heads(q, num_heads, batch_first)
-    k = (_heads(k, num_heads, batch_first) if static_k is None
-         else _static(static_k, "static_k", bsz, num_heads, head_dim))
-    v = (_heads(v, num_heads, batch_first) if static_v is None
-         else _static(static_v, "static_v", bsz, num_heads, head_dim))
+    k = (
+        _heads(k, num_heads, batch_first)
+        if static_k is None
+        else _static(static_k, "static_k", bsz, num_heads, head_dim)
+    )
+    v = (
+        _heads(v, num_heads, batch_first)
+        if static_v is None
+        else _static(static_v, "static_v", bsz, num_heads, head_dim)
+    )
     if add_zero_attn:
         k = cat([k, k.new_zeros((bsz, num_heads, 1, head_dim))], 2)
         v = cat([v, v.new_zeros((bsz, num_heads, 1, v.shape[-1]))], 2)
@@ -360,8 +482,10 @@ def _mha(query, key, value, embed_dim, num_heads, in_proj_weight, in_proj_bias, 
     if key_padding_mask is not None:
         for i, n in enumerate((bsz, src_len)):
             if key_padding_mask.shape[i] != n:
-                raise AssertionError(f"Expected key_padded_mask.shape[{i}] to be {n}, but got "
-                                     f"{key_padding_mask.shape[i]}")
+                raise AssertionError(
+                    f"Expected key_padded_mask.shape[{i}] to be {n}, but got "
+                    f"{key_padding_mask.shape[i]}"
+                )
         key_padding_mask = key_padding_mask.reshape(bsz, 1, 1, src_len)
         attn_mask = key_padding_mask if attn_mask is None else attn_mask + key_padding_mask
     if not training:
@@ -401,13 +525,16 @@ def _check_attn_mask(mask, bsz, num_heads, tgt_len, src_len):
         return None
     if mask.ndim == 2:
         if tuple(mask.shape) != (tgt_len, src_len):
-            raise RuntimeError(f"The shape of the 2D attn_mask is {mask.size()}, but should be "
-                               f"{(tgt_len, src_len)}.")
+            raise RuntimeError(
+                f"The shape of the 2D attn_mask is {mask.size()}, but should be "
+                f"{(tgt_len, src_len)}."
+            )
         return mask
     if mask.ndim == 3:
         expected = (bsz * num_heads, tgt_len, src_len)
         if tuple(mask.shape) != expected:
-            raise RuntimeError(f"The shape of the 3D attn_mask is {mask.size()}, but should be "
-                               f"{expected}.")
+            raise RuntimeError(
+                f"The shape of the 3D attn_mask is {mask.size()}, but should be {expected}."
+            )
         return mask.reshape(bsz, num_heads, tgt_len, src_len)
     raise RuntimeError(f"attn_mask's dimension {mask.ndim} is not supported")

@@ -16,8 +16,15 @@ from ...ops import activations as A
 from ...ops import shape as shaping
 from ...ops._promote import cast
 
-__all__ = ["one_hot", "normalize", "cosine_similarity", "pairwise_distance", "pdist", "cdist",
-           "gumbel_softmax"]
+__all__ = [
+    "one_hot",
+    "normalize",
+    "cosine_similarity",
+    "pairwise_distance",
+    "pdist",
+    "cdist",
+    "gumbel_softmax",
+]
 
 # the names torch also has at top level (torch.cdist, torch.pdist, ...): ember.<name>
 TOP_LEVEL = ["cdist", "pdist", "cosine_similarity", "pairwise_distance"]
@@ -31,8 +38,9 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     if tensor.numel() == 0:
         if num_classes <= 0:
             raise RuntimeError("Can not infer total number of classes from empty tensor.")
-        return _factories.zeros(*tensor.shape, num_classes, dtype=_dtype.int64,
-                                device=tensor.device)
+        return _factories.zeros(
+            *tensor.shape, num_classes, dtype=_dtype.int64, device=tensor.device
+        )
     if int(tensor.min()) < 0:
         raise RuntimeError("Class values must be non-negative.")
     top = int(tensor.max())
@@ -44,8 +52,13 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     return (tensor.unsqueeze(-1) == classes).long()
 
 
-def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,  # noqa: A002
-              out: Tensor | None = None) -> Tensor:
+def normalize(
+    input: Tensor,
+    p: float = 2.0,
+    dim: int = 1,
+    eps: float = 1e-12,  # noqa: A002
+    out: Tensor | None = None,
+) -> Tensor:
     """``input / max(||input||_p, eps)`` with the norm taken over ``dim``."""
     denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
     result = input / denom
@@ -65,8 +78,9 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     """``<x1, x2> / (max(||x1||, eps) * max(||x2||, eps))`` along ``dim`` (inputs broadcast)."""
     common = _dtype.result_type(x1, x2)
     if not common.is_floating_point:
-        raise RuntimeError("expected common dtype to be floating point, yet common dtype is "
-                           f"{A._cname(common)}")
+        raise RuntimeError(
+            f"expected common dtype to be floating point, yet common dtype is {A._cname(common)}"
+        )
     if not x1.is_floating_point():
         x1 = cast(x1, common)
     if not x2.is_floating_point():
@@ -75,8 +89,9 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     return ((x1 / _clamped_norm(x1, dim, eps)) * (x2 / _clamped_norm(x2, dim, eps))).sum(dim)
 
 
-def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
-                      keepdim: bool = False) -> Tensor:
+def pairwise_distance(
+    x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False
+) -> Tensor:
     """``||x1 - x2 + eps||_p`` over the last dimension (inputs broadcast)."""
     innermost = max(x1.ndim, x2.ndim) - 1
     return (x1 - x2 + eps).norm(p, innermost, keepdim=keepdim)
@@ -100,8 +115,11 @@ def pdist(input: Tensor, p: float = 2) -> Tensor:  # noqa: A002
     return (input.index_select(0, i) - input.index_select(0, j)).norm(p, -1)
 
 
-_CDIST_MODES = {"use_mm_for_euclid_dist_if_necessary": 0, "use_mm_for_euclid_dist": 1,
-                "donot_use_mm_for_euclid_dist": 2}
+_CDIST_MODES = {
+    "use_mm_for_euclid_dist_if_necessary": 0,
+    "use_mm_for_euclid_dist": 1,
+    "donot_use_mm_for_euclid_dist": 2,
+}
 
 
 def _euclidean_dist(x1: Tensor, x2: Tensor) -> Tensor:
@@ -114,8 +132,12 @@ def _euclidean_dist(x1: Tensor, x2: Tensor) -> Tensor:
     return (a @ b.mT).clamp_min(1e-30).sqrt()
 
 
-def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
-          compute_mode: str = "use_mm_for_euclid_dist_if_necessary") -> Tensor:
+def cdist(
+    x1: Tensor,
+    x2: Tensor,
+    p: float = 2.0,
+    compute_mode: str = "use_mm_for_euclid_dist_if_necessary",
+) -> Tensor:
     """The ``p``-norm distance between each row of ``x1`` ``(B*, P, M)`` and each row of
     ``x2`` ``(B*, R, M)``: shape ``(B*, P, R)`` (batch dims broadcast).
 
@@ -129,12 +151,14 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
         if x.ndim < 2:
             raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {x.ndim}D")
     if x1.shape[-1] != x2.shape[-1]:
-        raise RuntimeError("X1 and X2 must have the same number of columns. X1: "
-                           f"{x1.shape[-1]} X2: {x2.shape[-1]}")
+        raise RuntimeError(
+            f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}"
+        )
     for name, x in (("X1", x1), ("X2", x2)):
         if not x.is_floating_point():
-            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
-                               f"{_float_name(x)}")
+            raise RuntimeError(
+                f"cdist only supports floating-point dtypes, {name} got: {_float_name(x)}"
+            )
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
     if x1.dtype is not x2.dtype:
@@ -150,8 +174,9 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
     return (x1.unsqueeze(-2) - x2.unsqueeze(-3)).norm(p, -1)
 
 
-def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: float = 1e-10,
-                   dim: int = -1) -> Tensor:
+def gumbel_softmax(
+    logits: Tensor, tau: float = 1, hard: bool = False, eps: float = 1e-10, dim: int = -1
+) -> Tensor:
     """A sample from the Gumbel-softmax distribution: ``softmax((logits + g) / tau)`` with
     ``g ~ Gumbel(0, 1)``; ``hard=True`` returns the one-hot argmax whose gradient is the soft
     sample's (straight-through)."""

@@ -15,8 +15,14 @@ from ..._factories import rand, zeros
 from ..._tensor import Tensor
 from ...ops.activations import _cname
 
-__all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout",
-           "feature_alpha_dropout"]
+__all__ = [
+    "dropout",
+    "dropout1d",
+    "dropout2d",
+    "dropout3d",
+    "alpha_dropout",
+    "feature_alpha_dropout",
+]
 
 # SELU's scale * alpha: the value alpha dropout drops to, before its affine correction
 _ALPHA = 1.7580993408473766
@@ -35,16 +41,23 @@ def _feature_shape(input: Tensor, batched: bool = True) -> tuple:  # noqa: A002
     return tuple(input.shape[:lead]) + (1,) * (input.ndim - lead)
 
 
-def _dropout_impl(input: Tensor, p: float, training: bool, inplace: bool,  # noqa: A002
-                  alpha: bool = False, mask_shape: tuple | None = None) -> Tensor:
+def _dropout_impl(
+    input: Tensor,
+    p: float,
+    training: bool,
+    inplace: bool,  # noqa: A002
+    alpha: bool = False,
+    mask_shape: tuple | None = None,
+) -> Tensor:
     if p == 0 or not training or input.numel() == 0:
         return input
     if p == 1:
         zero = zeros((), dtype=input.dtype, device=input.device)
         return input.mul_(zero) if inplace else input * zero
     if not input.is_floating_point():
-        raise RuntimeError(f"result type Float can't be cast to the desired output type "
-                           f"{_cname(input.dtype)}")
+        raise RuntimeError(
+            f"result type Float can't be cast to the desired output type {_cname(input.dtype)}"
+        )
     shape = tuple(input.shape) if mask_shape is None else mask_shape
     keep = (rand(shape, device=input.device) < 1 - p).to(input.dtype)
     if not alpha:
@@ -58,29 +71,40 @@ def _dropout_impl(input: Tensor, p: float, training: bool, inplace: bool,  # noq
     return input * noise + shift
 
 
-def dropout(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
-            inplace: bool = False) -> Tensor:
+def dropout(
+    input: Tensor,
+    p: float = 0.5,
+    training: bool = True,  # noqa: A002
+    inplace: bool = False,
+) -> Tensor:
     """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``."""
     _check_p(p)
     return _dropout_impl(input, p, training, inplace)
 
 
-def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,  # noqa: A002
-                  inplace: bool = False) -> Tensor:
+def alpha_dropout(
+    input: Tensor,
+    p: float = 0.5,
+    training: bool = False,  # noqa: A002
+    inplace: bool = False,
+) -> Tensor:
     """Dropout for SELU networks: dropped elements take SELU's negative saturation value and an
     affine correction keeps the mean and variance."""
     _check_p(p)
     return _dropout_impl(input, p, training, inplace, alpha=True)
 
 
-def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,  # noqa: A002
-                          inplace: bool = False) -> Tensor:
+def feature_alpha_dropout(
+    input: Tensor,
+    p: float = 0.5,
+    training: bool = False,  # noqa: A002
+    inplace: bool = False,
+) -> Tensor:
     """:func:`alpha_dropout` of whole channels (one draw per ``(N, C)`` entry)."""
     _check_p(p)
     if p == 0 or not training or input.numel() == 0:
         return input
-    return _dropout_impl(input, p, training, inplace, alpha=True,
-                         mask_shape=_feature_shape(input))
+    return _dropout_impl(input, p, training, inplace, alpha=True, mask_shape=_feature_shape(input))
 
 
 def _feature_dropout(input, p, training, inplace, batched=True):  # noqa: A002
@@ -89,20 +113,30 @@ def _feature_dropout(input, p, training, inplace, batched=True):  # noqa: A002
     return _dropout_impl(input, p, training, inplace, mask_shape=_feature_shape(input, batched))
 
 
-def dropout1d(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
-              inplace: bool = False) -> Tensor:
+def dropout1d(
+    input: Tensor,
+    p: float = 0.5,
+    training: bool = True,  # noqa: A002
+    inplace: bool = False,
+) -> Tensor:
     """Zero whole channels of a ``(N, C, L)`` or ``(C, L)`` input with probability ``p``."""
     _check_p(p)
     if input.ndim not in (2, 3):
-        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D "
-                           "input. Note that dropout1d exists to provide channel-wise dropout on "
-                           "inputs with 1 spatial dimension, a channel dimension, and an optional "
-                           "batch dimension (i.e. 2D or 3D inputs).")
+        raise RuntimeError(
+            f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D "
+            "input. Note that dropout1d exists to provide channel-wise dropout on "
+            "inputs with 1 spatial dimension, a channel dimension, and an optional "
+            "batch dimension (i.e. 2D or 3D inputs)."
+        )
     return _feature_dropout(input, p, training, inplace, batched=input.ndim == 3)
 
 
-def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
-              inplace: bool = False) -> Tensor:
+def dropout2d(
+    input: Tensor,
+    p: float = 0.5,
+    training: bool = True,  # noqa: A002
+    inplace: bool = False,
+) -> Tensor:
     """Zero whole channels of a ``(N, C, H, W)`` or ``(C, H, W)`` input with probability ``p``.
 
     As in PyTorch, a 3-D input is (deprecatedly) read as ``(N, C, L)``.
@@ -110,32 +144,48 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A00
     _check_p(p)
     ndim = input.ndim
     if ndim not in (3, 4):
-        warnings.warn(f"dropout2d: Received a {ndim}-D input to dropout2d, which is deprecated "
-                      "and will result in an error in a future release. To retain the behavior "
-                      "and silence this warning, please use dropout instead. Note that dropout2d "
-                      "exists to provide channel-wise dropout on inputs with 2 spatial "
-                      "dimensions, a channel dimension, and an optional batch dimension (i.e. 3D "
-                      "or 4D inputs).", UserWarning, stacklevel=2)
+        warnings.warn(
+            f"dropout2d: Received a {ndim}-D input to dropout2d, which is deprecated "
+            "and will result in an error in a future release. To retain the behavior "
+            "and silence this warning, please use dropout instead. Note that dropout2d "
+            "exists to provide channel-wise dropout on inputs with 2 spatial "
+            "dimensions, a channel dimension, and an optional batch dimension (i.e. 3D "
+            "or 4D inputs).",
+            UserWarning,
+            stacklevel=2,
+        )
     if ndim == 3:
-        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise "
-                      "1D dropout behavior is desired - input is interpreted as shape (N, C, L), "
-                      "where C is the channel dim. This behavior will change in a future release "
-                      "to interpret the input as one without a batch dimension, i.e. shape (C, H, "
-                      "W). To maintain the 1D channel-wise dropout behavior, please switch to "
-                      "using dropout1d instead.", UserWarning, stacklevel=2)
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise "
+            "1D dropout behavior is desired - input is interpreted as shape (N, C, L), "
+            "where C is the channel dim. This behavior will change in a future release "
+            "to interpret the input as one without a batch dimension, i.e. shape (C, H, "
+            "W). To maintain the 1D channel-wise dropout behavior, please switch to "
+            "using dropout1d instead.",
+            UserWarning,
+            stacklevel=2,
+        )
     return _feature_dropout(input, p, training, inplace)
 
 
-def dropout3d(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
-              inplace: bool = False) -> Tensor:
+def dropout3d(
+    input: Tensor,
+    p: float = 0.5,
+    training: bool = True,  # noqa: A002
+    inplace: bool = False,
+) -> Tensor:
     """Zero whole channels of a ``(N, C, D, H, W)`` or ``(C, D, H, W)`` input with prob. ``p``."""
     _check_p(p)
     ndim = input.ndim
     if ndim not in (4, 5):
-        warnings.warn(f"dropout3d: Received a {ndim}-D input to dropout3d, which is deprecated "
-                      "and will result in an error in a future release. To retain the behavior "
-                      "and silence this warning, please use dropout instead. Note that dropout3d "
-                      "exists to provide channel-wise dropout on inputs with 3 spatial "
-                      "dimensions, a channel dimension, and an optional batch dimension (i.e. 4D "
-                      "or 5D inputs).", UserWarning, stacklevel=2)
+        warnings.warn(
+            f"dropout3d: Received a {ndim}-D input to dropout3d, which is deprecated "
+            "and will result in an error in a future release. To retain the behavior "
+            "and silence this warning, please use dropout instead. Note that dropout3d "
+            "exists to provide channel-wise dropout on inputs with 3 spatial "
+            "dimensions, a channel dimension, and an optional batch dimension (i.e. 4D "
+            "or 5D inputs).",
+            UserWarning,
+            stacklevel=2,
+        )
     return _feature_dropout(input, p, training, inplace, batched=ndim == 5)

@@ -19,15 +19,27 @@ from ...ops import pointwise as P
 from ...ops.prims.loss import _ctc_loss
 from .distance import pairwise_distance
 
-__all__ = ["kl_div", "poisson_nll_loss", "gaussian_nll_loss", "cosine_embedding_loss",
-           "margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss",
-           "multilabel_soft_margin_loss", "multilabel_margin_loss", "multi_margin_loss",
-           "triplet_margin_loss", "triplet_margin_with_distance_loss", "ctc_loss"]
+__all__ = [
+    "kl_div",
+    "poisson_nll_loss",
+    "gaussian_nll_loss",
+    "cosine_embedding_loss",
+    "margin_ranking_loss",
+    "hinge_embedding_loss",
+    "soft_margin_loss",
+    "multilabel_soft_margin_loss",
+    "multilabel_margin_loss",
+    "multi_margin_loss",
+    "triplet_margin_loss",
+    "triplet_margin_with_distance_loss",
+    "ctc_loss",
+]
 
 _KL_MEAN_WARNING = (
     "reduction: 'mean' divides the total loss by both the batch size and the support size."
     "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
-    "'mean' will be changed to behave the same as 'batchmean' in the next major release.")
+    "'mean' will be changed to behave the same as 'batchmean' in the next major release."
+)
 
 
 # ---------------------------------------------------------------------------- reductions
@@ -38,16 +50,22 @@ def legacy_reduction(size_average, reduce) -> str:
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
     ret = ("mean" if size_average else "sum") if reduce else "none"
-    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{ret}' "
-                  "instead.", UserWarning, stacklevel=3)
+    warnings.warn(
+        f"size_average and reduce args will be deprecated, please use reduction='{ret}' instead.",
+        UserWarning,
+        stacklevel=3,
+    )
     return ret
 
 
 def _check_reduction(reduction: str) -> str:
     """PyTorch's ``_Reduction.get_enum`` as a string: ValueError for an unknown reduction."""
     if reduction == "elementwise_mean":
-        warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' "
-                      "instead.", UserWarning, stacklevel=3)
+        warnings.warn(
+            "reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
+            UserWarning,
+            stacklevel=3,
+        )
         return "mean"
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
@@ -83,8 +101,14 @@ def _require_float(x: Tensor, kernel: str) -> None:
 # ---------------------------------------------------------------------------- divergence, NLL
 
 
-def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,  # noqa: A002
-           reduction: str = "mean", log_target: bool = False) -> Tensor:
+def kl_div(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,
+    reduce=None,  # noqa: A002
+    reduction: str = "mean",
+    log_target: bool = False,
+) -> Tensor:
     """Kullback-Leibler divergence ``target * (log(target) - input)`` (``input`` holds log
     probabilities; ``target`` too when ``log_target``); 'batchmean' divides the sum by the
     batch size."""
@@ -104,9 +128,16 @@ def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,  # noq
     return out
 
 
-def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True,  # noqa: A002
-                     full: bool = False, size_average=None, eps: float = 1e-8, reduce=None,
-                     reduction: str = "mean") -> Tensor:
+def poisson_nll_loss(
+    input: Tensor,
+    target: Tensor,
+    log_input: bool = True,  # noqa: A002
+    full: bool = False,
+    size_average=None,
+    eps: float = 1e-8,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
     """Poisson negative log likelihood: ``exp(input) - target * input`` (``log_input``) or
     ``input - target * log(input + eps)``; ``full`` adds the Stirling term for ``target > 1``."""
     if size_average is not None or reduce is not None:
@@ -120,8 +151,14 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True,  # n
     return _reduce(loss, reduction)
 
 
-def gaussian_nll_loss(input: Tensor, target: Tensor, var, full: bool = False,  # noqa: A002
-                      eps: float = 1e-6, reduction: str = "mean") -> Tensor:
+def gaussian_nll_loss(
+    input: Tensor,
+    target: Tensor,
+    var,
+    full: bool = False,  # noqa: A002
+    eps: float = 1e-6,
+    reduction: str = "mean",
+) -> Tensor:
     """Gaussian negative log likelihood ``0.5 * (log(var) + (input - target)**2 / var)``, ``var``
     clamped at ``eps`` (without stopping its gradient); ``full`` adds ``0.5 * log(2 pi)``."""
     if isinstance(var, float):
@@ -129,15 +166,17 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var, full: bool = False,  #
             raise ValueError("var has negative entry/entries")
         var = var * _factories.ones_like(input)
     elif not isinstance(var, Tensor):
-        raise TypeError(f"gaussian_nll_loss(): argument 'var' must be Tensor or float, not "
-                        f"{type(var).__name__}")
+        raise TypeError(
+            f"gaussian_nll_loss(): argument 'var' must be Tensor or float, not {type(var).__name__}"
+        )
     elif bool((var < 0).any()):
         raise ValueError("var has negative entry/entries")
     if tuple(var.shape) != tuple(input.shape):
         if tuple(input.shape[:-1]) == tuple(var.shape):
             var = var.unsqueeze(-1)
-        elif input.ndim == var.ndim and sum(
-                y for x, y in zip(input.shape, var.shape) if x != y) == 1:
+        elif (
+            input.ndim == var.ndim and sum(y for x, y in zip(input.shape, var.shape) if x != y) == 1
+        ):
             pass
         else:
             raise ValueError("var is of incorrect size")
@@ -153,8 +192,15 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var, full: bool = False,  #
 # ---------------------------------------------------------------------------- margin / embedding
 
 
-def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
-                          size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+def cosine_embedding_loss(
+    input1: Tensor,
+    input2: Tensor,
+    target: Tensor,
+    margin: float = 0,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
     """``1 - cos(x1, x2)`` where ``target == 1``, ``max(0, cos(x1, x2) - margin)`` where
     ``target == -1`` (cosine over the last dim, with PyTorch's 1e-12 in the squared norms)."""
     reduction = _reduction(size_average, reduce, reduction)
@@ -163,8 +209,10 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     want = 2 if tdim == 1 else 1
     if input1.ndim != want or input2.ndim != want:
-        raise RuntimeError(f"{tdim}D target tensor expects {want}D input tensors, but found "
-                           f"inputs with sizes {list(input1.shape)} and {list(input2.shape)}.")
+        raise RuntimeError(
+            f"{tdim}D target tensor expects {want}D input tensors, but found "
+            f"inputs with sizes {list(input1.shape)} and {list(input2.shape)}."
+        )
     prod_sum = (input1 * input2).sum(tdim)
     mag1 = (input1 * input1).sum(tdim) + 1e-12
     mag2 = (input2 * input2).sum(tdim) + 1e-12
@@ -173,35 +221,60 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
     return _reduce(out, reduction)
 
 
-def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
-                        size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+def margin_ranking_loss(
+    input1: Tensor,
+    input2: Tensor,
+    target: Tensor,
+    margin: float = 0,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
     """``max(0, -target * (input1 - input2) + margin)``."""
     reduction = _reduction(size_average, reduce, reduction)
     if input1.ndim != input2.ndim or input1.ndim != target.ndim:
-        raise RuntimeError("margin_ranking_loss : All input tensors should have same dimension "
-                           f"but got sizes: input1: {input1.size()}, input2: {input2.size()}, "
-                           f"target: {target.size()} ")
+        raise RuntimeError(
+            "margin_ranking_loss : All input tensors should have same dimension "
+            f"but got sizes: input1: {input1.size()}, input2: {input2.size()}, "
+            f"target: {target.size()} "
+        )
     return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
 
 
-def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,  # noqa: A002
-                         size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+def hinge_embedding_loss(
+    input: Tensor,
+    target: Tensor,
+    margin: float = 1.0,  # noqa: A002
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
     """``input`` where ``target != -1`` plus ``max(0, margin - input)`` where ``target != 1``."""
     reduction = _reduction(size_average, reduce, reduction)
     out = _where0(target != 1, (margin - input).clamp_min(0)) + _where0(target != -1, input)
     return _reduce(out, reduction)
 
 
-def soft_margin_loss(input: Tensor, target: Tensor, size_average=None,  # noqa: A002
-                     reduce=None, reduction: str = "mean") -> Tensor:
+def soft_margin_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,  # noqa: A002
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
     """Two-class logistic loss ``log(1 + exp(-target * input))``."""
     reduction = _reduction(size_average, reduce, reduction)
     return _reduce((-input * target).exp().log1p(), reduction)
 
 
-def multilabel_soft_margin_loss(input: Tensor, target: Tensor,  # noqa: A002
-                                weight: Tensor | None = None, size_average=None, reduce=None,
-                                reduction: str = "mean") -> Tensor:
+def multilabel_soft_margin_loss(
+    input: Tensor,
+    target: Tensor,  # noqa: A002
+    weight: Tensor | None = None,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
     """Per-class logistic loss averaged over the classes (last dim), optionally weighted."""
     if size_average is not None or reduce is not None:
         reduction = legacy_reduction(size_average, reduce)
@@ -221,8 +294,10 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor,  # noqa: A002
 def _margin_shape_check(input: Tensor) -> tuple[int, int]:
     nd = input.ndim
     if not ((nd == 2 and input.shape[1] != 0) or (nd == 1 and input.shape[0] != 0) or nd == 0):
-        raise RuntimeError("Expected non-empty vector or matrix with optional 0-dim batch size, "
-                           f"but got: {list(input.shape)}")
+        raise RuntimeError(
+            "Expected non-empty vector or matrix with optional 0-dim batch size, "
+            f"but got: {list(input.shape)}"
+        )
     return (1 if nd <= 1 else input.shape[0]), (1 if nd == 0 else input.shape[-1])
 
 
@@ -231,8 +306,13 @@ def _check_long(t: Tensor) -> None:
         raise RuntimeError(f"expected scalar type Long but found {A._cname(t.dtype)}")
 
 
-def multilabel_margin_loss(input: Tensor, target: Tensor, size_average=None,  # noqa: A002
-                           reduce=None, reduction: str = "mean") -> Tensor:
+def multilabel_margin_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,  # noqa: A002
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
     """Multi-class multi-label hinge loss: for each target class ``j`` (the indices in ``target``
     before the first -1) and each non-target class ``i``, ``max(0, 1 - (x[j] - x[i])) / C``."""
     reduction = _reduction(size_average, reduce, reduction)
@@ -242,8 +322,9 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average=None,  # 
     else:
         ok = target.ndim == 2 and tuple(target.shape) == (nframe, dim)
     if not ok:
-        raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: "
-                           f"{list(input.shape)}")
+        raise RuntimeError(
+            f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}"
+        )
     _require_float(input, "multilabel_margin_loss_forward_out_frame")
     _check_long(target)
     xp = backend_of(target._data).xp
@@ -265,9 +346,16 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average=None,  # 
     return _reduce(loss, reduction)
 
 
-def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0,  # noqa: A002
-                      weight: Tensor | None = None, size_average=None, reduce=None,
-                      reduction: str = "mean") -> Tensor:
+def multi_margin_loss(
+    input: Tensor,
+    target: Tensor,
+    p: int = 1,
+    margin: float = 1.0,  # noqa: A002
+    weight: Tensor | None = None,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
     """Multi-class hinge loss ``sum_{i != y} w[y] * max(0, margin - x[y] + x[i])**p / C``."""
     reduction = _reduction(size_average, reduce, reduction)
     if p not in (1, 2):
@@ -276,18 +364,20 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
         raise ValueError("weight must be one-dimensional")
     nframe, dim = _margin_shape_check(input)
     if not (target.ndim <= 1 and target.numel() == nframe):
-        raise RuntimeError("multi_margin_loss: target tensor should be 1-D with size equal to "
-                           "the number of input samples (batch size). Expected target size "
-                           f"[{nframe}], but got {list(target.shape)}. Input has shape "
-                           f"{list(input.shape)}.")
+        raise RuntimeError(
+            "multi_margin_loss: target tensor should be 1-D with size equal to "
+            "the number of input samples (batch size). Expected target size "
+            f"[{nframe}], but got {list(target.shape)}. Input has shape "
+            f"{list(input.shape)}."
+        )
     if weight is not None and weight.numel() != dim:
-        raise RuntimeError(f"inconsistent weight size, expected {dim} but got "
-                           f"{list(weight.shape)}")
+        raise RuntimeError(f"inconsistent weight size, expected {dim} but got {list(weight.shape)}")
     _require_float(input, "multi_margin_loss_cpu_kernel")
     _check_long(target)
     if weight is not None and weight.dtype is not input.dtype:
-        raise RuntimeError(f"expected scalar type {A._cname(input.dtype)} but found "
-                           f"{A._cname(weight.dtype)}")
+        raise RuntimeError(
+            f"expected scalar type {A._cname(input.dtype)} but found {A._cname(weight.dtype)}"
+        )
     y = target.reshape(nframe, 1)
     if nframe and bool(((y < 0) | (y >= dim)).any()):
         raise RuntimeError("target out of range")
@@ -307,9 +397,18 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
 # ---------------------------------------------------------------------------- triplet
 
 
-def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0,
-                        p: float = 2, eps: float = 1e-6, swap: bool = False, size_average=None,
-                        reduce=None, reduction: str = "mean") -> Tensor:
+def triplet_margin_loss(
+    anchor: Tensor,
+    positive: Tensor,
+    negative: Tensor,
+    margin: float = 1.0,
+    p: float = 2,
+    eps: float = 1e-6,
+    swap: bool = False,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
     """``max(d(a, p) - d(a, n) + margin, 0)`` with ``d`` the pairwise ``p``-distance; ``swap``
     uses ``min(d(a, n), d(p, n))``."""
     reduction = _reduction(size_average, reduce, reduction)
@@ -326,14 +425,23 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
 def _check_triplet_dims(anchor, positive, negative) -> None:
     a, p, n = anchor.ndim, positive.ndim, negative.ndim
     if not (a == p and p == n):
-        raise RuntimeError("The anchor, positive, and negative tensors are expected to have the "
-                           f"same number of dimensions, but got: anchor {a}D, positive {p}D, "
-                           f"and negative {n}D inputs")
+        raise RuntimeError(
+            "The anchor, positive, and negative tensors are expected to have the "
+            f"same number of dimensions, but got: anchor {a}D, positive {p}D, "
+            f"and negative {n}D inputs"
+        )
 
 
-def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative: Tensor, *,
-                                      distance_function=None, margin: float = 1.0,
-                                      swap: bool = False, reduction: str = "mean") -> Tensor:
+def triplet_margin_with_distance_loss(
+    anchor: Tensor,
+    positive: Tensor,
+    negative: Tensor,
+    *,
+    distance_function=None,
+    margin: float = 1.0,
+    swap: bool = False,
+    reduction: str = "mean",
+) -> Tensor:
     """Triplet loss with any ``distance_function(x, y)`` (default: pairwise_distance)."""
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
@@ -360,8 +468,10 @@ def _lengths(lengths, name: str):
         return [int(v) for v in lengths.reshape(-1).tolist()]
     if isinstance(lengths, (tuple, list)):
         return [int(v) for v in lengths]
-    raise TypeError(f"ctc_loss(): argument '{name}' must be tuple of ints or Tensor, not "
-                    f"{type(lengths).__name__}")
+    raise TypeError(
+        f"ctc_loss(): argument '{name}' must be tuple of ints or Tensor, not "
+        f"{type(lengths).__name__}"
+    )
 
 
 def _padded_targets(targets: Tensor, tl: list[int], blank: int, xp):
@@ -369,34 +479,51 @@ def _padded_targets(targets: Tensor, tl: list[int], blank: int, xp):
     n = len(tl)
     for v in tl:
         if v < 0:
-            raise RuntimeError(f"Expected target_lengths to have value at least 0, but got "
-                               f"value {v}{_CTC_CHECK}")
+            raise RuntimeError(
+                f"Expected target_lengths to have value at least 0, but got value {v}{_CTC_CHECK}"
+            )
     s = max(tl, default=0)
     t = xp.asarray(targets._data).astype("int64", copy=False)  # on log_probs' device
     lengths = xp.asarray(tl, dtype="int64").reshape(n)
     if targets.ndim == 1:
         if targets.shape[0] != sum(tl):
-            raise RuntimeError(f"Expected tensor to have size {sum(tl)} at dimension 0, but got "
-                               f"size {targets.shape[0]} for argument #2 'targets'{_CTC_CHECK}")
+            raise RuntimeError(
+                f"Expected tensor to have size {sum(tl)} at dimension 0, but got "
+                f"size {targets.shape[0]} for argument #2 'targets'{_CTC_CHECK}"
+            )
         starts = xp.cumsum(lengths) - lengths
         idx = starts[:, None] + xp.arange(s)[None, :]
-        t = t[xp.clip(idx, 0, max(t.shape[0] - 1, 0))] if t.shape[0] else xp.zeros(
-            (n, s), dtype="int64")
+        t = (
+            t[xp.clip(idx, 0, max(t.shape[0] - 1, 0))]
+            if t.shape[0]
+            else xp.zeros((n, s), dtype="int64")
+        )
     else:
         if targets.shape[0] != n:
-            raise RuntimeError(f"Expected tensor to have size {n} at dimension 0, but got size "
-                               f"{targets.shape[0]} for argument #2 'targets'{_CTC_CHECK}")
+            raise RuntimeError(
+                f"Expected tensor to have size {n} at dimension 0, but got size "
+                f"{targets.shape[0]} for argument #2 'targets'{_CTC_CHECK}"
+            )
         if targets.shape[1] < s:
-            raise RuntimeError(f"Expected tensor to have size at least {s} at dimension 1, but "
-                               f"got size {targets.shape[1]} for argument #2 'targets'"
-                               f"{_CTC_CHECK}")
+            raise RuntimeError(
+                f"Expected tensor to have size at least {s} at dimension 1, but "
+                f"got size {targets.shape[1]} for argument #2 'targets'"
+                f"{_CTC_CHECK}"
+            )
         t = t[:, :s]
     inside = xp.arange(s)[None, :] < lengths[:, None]
     return xp.where(inside, t, blank).astype("int64", copy=False), lengths
 
 
-def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths,
-             blank: int = 0, reduction: str = "mean", zero_infinity: bool = False) -> Tensor:
+def ctc_loss(
+    log_probs: Tensor,
+    targets: Tensor,
+    input_lengths,
+    target_lengths,
+    blank: int = 0,
+    reduction: str = "mean",
+    zero_infinity: bool = False,
+) -> Tensor:
     """Connectionist Temporal Classification loss of ``log_probs`` (T, N, C) or (T, C) (log
     softmax outputs) against padded ``(N, S)`` or concatenated 1-D ``targets``.
 
@@ -412,8 +539,10 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths,
     batched = log_probs.ndim == 3
     lp = log_probs if batched else log_probs.unsqueeze(1)
     if lp.ndim != 3:
-        raise RuntimeError(f"Expected 3-dimensional tensor, but got {lp.ndim}-dimensional tensor "
-                           f"for argument #1 'log_probs'{_CTC_CHECK}")
+        raise RuntimeError(
+            f"Expected 3-dimensional tensor, but got {lp.ndim}-dimensional tensor "
+            f"for argument #1 'log_probs'{_CTC_CHECK}"
+        )
     if lp.numel() == 0:
         raise RuntimeError("log_probs tensor must not be empty")
     t_max, n, c = lp.shape
@@ -426,14 +555,23 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths,
     padded, tl_arr = _padded_targets(targets, tl, blank, xp)
     for v in il:
         if v < 0:
-            raise RuntimeError(f"Expected input_lengths to have value at least 0, but got value "
-                               f"{v}{_CTC_CHECK}")
+            raise RuntimeError(
+                f"Expected input_lengths to have value at least 0, but got value {v}{_CTC_CHECK}"
+            )
         if v > t_max:
-            raise RuntimeError(f"Expected input_lengths to have value at most {t_max}, but got "
-                               f"value {v}{_CTC_CHECK}")
+            raise RuntimeError(
+                f"Expected input_lengths to have value at most {t_max}, but got "
+                f"value {v}{_CTC_CHECK}"
+            )
     il_arr = xp.asarray(il, dtype="int64").reshape(n)
-    nll = _ctc_loss(lp, targets=padded, input_lengths=il_arr, target_lengths=tl_arr, blank=blank,
-                    zero_infinity=zero_infinity)
+    nll = _ctc_loss(
+        lp,
+        targets=padded,
+        input_lengths=il_arr,
+        target_lengths=tl_arr,
+        blank=blank,
+        zero_infinity=zero_infinity,
+    )
     if zero_infinity:
         nll = _where0(nll != math.inf, nll)
     if reduction == "mean":

@@ -17,8 +17,14 @@ from ...ops.activations import _cname, check_float
 from ...ops.prims.normalization import _native_norm
 from ...ops.shape import cat
 
-__all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm",
-           "local_response_norm"]
+__all__ = [
+    "batch_norm",
+    "instance_norm",
+    "layer_norm",
+    "group_norm",
+    "rms_norm",
+    "local_response_norm",
+]
 
 
 def _affine(weight, bias, shape):
@@ -32,8 +38,9 @@ def _verify_batch_size(size) -> None:
     for s in size[2:]:
         prod *= s
     if prod == 1:
-        raise ValueError(f"Expected more than 1 value per channel when training, got input size "
-                         f"{size}")
+        raise ValueError(
+            f"Expected more than 1 value per channel when training, got input size {size}"
+        )
 
 
 def _check_numel(name, t, expected, times=1):
@@ -69,9 +76,16 @@ def _channel_shape(input, channels):  # noqa: A002
     return (channels,) + (1,) * (input.ndim - 2)
 
 
-def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,  # noqa: A002
-               weight: Tensor | None = None, bias: Tensor | None = None, training: bool = False,
-               momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+def batch_norm(
+    input: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,  # noqa: A002
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
     """Normalize each channel (dim 1) over the batch and spatial dims, then scale and shift.
 
     In training the batch statistics are used and ``running_mean`` / ``running_var`` (if given)
@@ -85,15 +99,22 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     if eps < 0.0:
         raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
     if momentum is None:
-        raise TypeError("batch_norm(): argument 'momentum' (position 7) must be float, not "
-                        "NoneType")
+        raise TypeError(
+            "batch_norm(): argument 'momentum' (position 7) must be float, not NoneType"
+        )
     if input.ndim < 2:
-        raise IndexError(f"Dimension out of range (expected to be in range of "
-                         f"[{-max(input.ndim, 1)}, {max(input.ndim, 1) - 1}], but got 1)")
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of "
+            f"[{-max(input.ndim, 1)}, {max(input.ndim, 1) - 1}], but got 1)"
+        )
     check_float(input, "batch_norm")
     channels = input.shape[1]
-    for name, t in (("running_mean", running_mean), ("running_var", running_var),
-                    ("weight", weight), ("bias", bias)):
+    for name, t in (
+        ("running_mean", running_mean),
+        ("running_var", running_var),
+        ("weight", weight),
+        ("bias", bias),
+    ):
         _check_numel(name, t, channels)
     shape = _channel_shape(input, channels)
     if not training:
@@ -105,8 +126,9 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     wb, flags = _affine(weight, bias, shape)
     out, mean, var = _native_norm(input, *wb, axes=axes, eps=eps, **flags)
     count = input.numel() // max(channels, 1)
-    _update_running(running_mean, running_var, mean.reshape(channels), var.reshape(channels),
-                    count, momentum)
+    _update_running(
+        running_mean, running_var, mean.reshape(channels), var.reshape(channels), count, momentum
+    )
     return out
 
 
@@ -115,14 +137,21 @@ def _verify_spatial_size(size) -> None:
     for s in size[2:]:
         prod *= s
     if prod == 1:
-        raise ValueError(f"Expected more than 1 spatial element when training, got input size "
-                         f"{size}")
+        raise ValueError(
+            f"Expected more than 1 spatial element when training, got input size {size}"
+        )
 
 
-def instance_norm(input: Tensor, running_mean: Tensor | None = None,  # noqa: A002
-                  running_var: Tensor | None = None, weight: Tensor | None = None,
-                  bias: Tensor | None = None, use_input_stats: bool = True,
-                  momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+def instance_norm(
+    input: Tensor,
+    running_mean: Tensor | None = None,  # noqa: A002
+    running_var: Tensor | None = None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    use_input_stats: bool = True,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
     """Normalize each channel of each sample over its spatial dims, then scale and shift.
 
     With ``use_input_stats`` the per-instance statistics are used and the running statistics
@@ -131,12 +160,18 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,  # noqa: A0
     if use_input_stats:
         _verify_spatial_size(input.size())
     if input.ndim < 2:
-        raise IndexError(f"Dimension out of range (expected to be in range of "
-                         f"[{-max(input.ndim, 1)}, {max(input.ndim, 1) - 1}], but got 1)")
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of "
+            f"[{-max(input.ndim, 1)}, {max(input.ndim, 1) - 1}], but got 1)"
+        )
     check_float(input, "batch_norm")
     n, channels = input.shape[:2]
-    for name, t in (("running_mean", running_mean), ("running_var", running_var),
-                    ("weight", weight), ("bias", bias)):
+    for name, t in (
+        ("running_mean", running_mean),
+        ("running_var", running_var),
+        ("weight", weight),
+        ("bias", bias),
+    ):
         _check_numel(name, t, n * channels, times=n)
     shape = _channel_shape(input, channels)
     if not use_input_stats:
@@ -145,40 +180,58 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,  # noqa: A0
                 raise RuntimeError(f"{name} must be defined in evaluation mode")
         return _normalize_with_stats(input, running_mean, running_var, weight, bias, eps, shape)
     wb, flags = _affine(weight, bias, shape)
-    out, mean, var = _native_norm(input, *wb, axes=tuple(range(2, input.ndim)), eps=eps,
-                                  **flags)
+    out, mean, var = _native_norm(input, *wb, axes=tuple(range(2, input.ndim)), eps=eps, **flags)
     count = input.numel() // max(n * channels, 1)
-    _update_running(running_mean, running_var, mean.reshape(n, channels).mean(0),
-                    var.reshape(n, channels).mean(0), count, momentum)
+    _update_running(
+        running_mean,
+        running_var,
+        mean.reshape(n, channels).mean(0),
+        var.reshape(n, channels).mean(0),
+        count,
+        momentum,
+    )
     return out
 
 
 def _normalized_shape(normalized_shape, op):
     if isinstance(normalized_shape, numbers.Integral):
-        raise TypeError(f"{op}(): argument 'normalized_shape' (position 2) must be tuple of ints, "
-                        f"not {type(normalized_shape).__name__}")
+        raise TypeError(
+            f"{op}(): argument 'normalized_shape' (position 2) must be tuple of ints, "
+            f"not {type(normalized_shape).__name__}"
+        )
     return tuple(int(s) for s in normalized_shape)
 
 
 def _check_normalized(input, shape, weight, bias, sep):  # noqa: A002
     """PyTorch's layer_norm / rms_norm argument checks (``sep``: how each prints ``[*, ...]``)."""
     if not shape:
-        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., "
-                           "containing at least one element, but got normalized_shape = []")
+        raise RuntimeError(
+            "Expected normalized_shape to be at least 1-dimensional, i.e., "
+            "containing at least one element, but got normalized_shape = []"
+        )
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and tuple(t.shape) != shape:
-            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got "
-                               f"{name} of shape {list(t.shape)} and normalized_shape = "
-                               f"{list(shape)}")
+            raise RuntimeError(
+                f"Expected {name} to be of same shape as normalized_shape, but got "
+                f"{name} of shape {list(t.shape)} and normalized_shape = "
+                f"{list(shape)}"
+            )
     k = len(shape)
-    if input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
+    if input.ndim < k or tuple(input.shape[input.ndim - k :]) != shape:
         dims = ", ".join(map(str, shape))
-        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
-                           f"[*{sep}{dims}], but got input of size{list(input.shape)}")
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape "
+            f"[*{sep}{dims}], but got input of size{list(input.shape)}"
+        )
 
 
-def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,  # noqa: A002
-               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+def layer_norm(
+    input: Tensor,
+    normalized_shape,
+    weight: Tensor | None = None,  # noqa: A002
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
     """Normalize over the trailing ``normalized_shape`` dims, then apply ``weight`` / ``bias``."""
     shape = _normalized_shape(normalized_shape, "layer_norm")
     _check_normalized(input, shape, weight, bias, ", ")
@@ -188,23 +241,33 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,  #
     return _native_norm(input, *wb, axes=axes, eps=eps, **flags)[0]
 
 
-def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,  # noqa: A002
-               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+def group_norm(
+    input: Tensor,
+    num_groups: int,
+    weight: Tensor | None = None,  # noqa: A002
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
     """Normalize each group of ``C // num_groups`` channels per sample, then scale and shift."""
     if input.ndim < 2:
-        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
-                           f"{input.ndim}")
+        raise RuntimeError(
+            f"Expected at least 2 dimensions for input tensor but received {input.ndim}"
+        )
     n, channels = input.shape[:2]
     _verify_batch_size([n * channels // num_groups, num_groups, *input.shape[2:]])
     if channels % num_groups:
-        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, "
-                           f"but got input of shape {list(input.shape)} and num_groups="
-                           f"{num_groups}")
+        raise RuntimeError(
+            f"Expected number of channels in input to be divisible by num_groups, "
+            f"but got input of shape {list(input.shape)} and num_groups="
+            f"{num_groups}"
+        )
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and (t.ndim != 1 or t.numel() != channels):
-            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of "
-                               f"channels in input, but got {name} of shape {list(t.shape)} and "
-                               f"input of shape {list(input.shape)}")
+            raise RuntimeError(
+                f"Expected {name} to be a vector of size equal to the number of "
+                f"channels in input, but got {name} of shape {list(t.shape)} and "
+                f"input of shape {list(input.shape)}"
+            )
     check_float(input, "GroupNormKernelImpl")
     per_group = channels // num_groups
     grouped = input.reshape(n, num_groups, per_group, -1)
@@ -213,8 +276,12 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,  # 
     return out.reshape(input.shape)
 
 
-def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,  # noqa: A002
-             eps: float | None = None) -> Tensor:
+def rms_norm(
+    input: Tensor,
+    normalized_shape,
+    weight: Tensor | None = None,  # noqa: A002
+    eps: float | None = None,
+) -> Tensor:
     """``input / sqrt(mean(input**2) + eps) * weight`` over the trailing ``normalized_shape``.
 
     ``eps=None`` uses the machine epsilon of the (at least single precision) compute dtype.
@@ -233,13 +300,20 @@ def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,  # n
     return out if weight is None else out * weight
 
 
-def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4,  # noqa: A002
-                        beta: float = 0.75, k: float = 1.0) -> Tensor:
+def local_response_norm(
+    input: Tensor,
+    size: int,
+    alpha: float = 1e-4,  # noqa: A002
+    beta: float = 0.75,
+    k: float = 1.0,
+) -> Tensor:
     """Divide by ``(k + alpha * mean of squares over size neighbouring channels) ** beta``."""
     dim = input.ndim
     if dim < 3:
-        raise ValueError("Expected 3D or higher dimensionality                          input "
-                         f"(got {dim} dimensions)")
+        raise ValueError(
+            "Expected 3D or higher dimensionality                          input "
+            f"(got {dim} dimensions)"
+        )
     if input.numel() == 0:
         return input
     if not input.is_floating_point():

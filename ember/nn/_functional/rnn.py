@@ -34,18 +34,27 @@ def _linear(x, w, b):
 def _check_cell(input, hx, w_ih, w_hh, k=0):  # noqa: A002
     """PyTorch's ``check_rnn_cell_forward_input`` / ``_hidden`` messages."""
     if input.shape[1] != w_ih.shape[1]:
-        raise RuntimeError(f"input has inconsistent input_size: got {input.shape[1]} expected "
-                           f"{w_ih.shape[1]}")
+        raise RuntimeError(
+            f"input has inconsistent input_size: got {input.shape[1]} expected {w_ih.shape[1]}"
+        )
     if hx.shape[0] != input.shape[0]:
-        raise RuntimeError(f"Input batch size {input.shape[0]} doesn't match hidden{k} batch "
-                           f"size {hx.shape[0]}")
+        raise RuntimeError(
+            f"Input batch size {input.shape[0]} doesn't match hidden{k} batch size {hx.shape[0]}"
+        )
     if hx.shape[1] != w_hh.shape[1]:
-        raise RuntimeError(f"hidden{k} has inconsistent hidden_size: got {hx.shape[1]}, "
-                           f"expected {w_hh.shape[1]}")
+        raise RuntimeError(
+            f"hidden{k} has inconsistent hidden_size: got {hx.shape[1]}, expected {w_hh.shape[1]}"
+        )
 
 
-def lstm_cell(input: Tensor, hx, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None = None,  # noqa: A002
-              b_hh: Tensor | None = None) -> tuple[Tensor, Tensor]:
+def lstm_cell(
+    input: Tensor,
+    hx,
+    w_ih: Tensor,
+    w_hh: Tensor,
+    b_ih: Tensor | None = None,  # noqa: A002
+    b_hh: Tensor | None = None,
+) -> tuple[Tensor, Tensor]:
     """One LSTM step on a 2-D batch: ``(h', c')`` from ``hx = (h, c)`` (gates i, f, g, o)."""
     h, c = hx
     _check_cell(input, h, w_ih, w_hh, 0)
@@ -53,23 +62,41 @@ def lstm_cell(input: Tensor, hx, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None
     return lstm_gates(_linear(input, w_ih, b_ih), _linear(h, w_hh, b_hh), c)
 
 
-def gru_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,  # noqa: A002
-             b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> Tensor:
+def gru_cell(
+    input: Tensor,
+    hx: Tensor,
+    w_ih: Tensor,
+    w_hh: Tensor,  # noqa: A002
+    b_ih: Tensor | None = None,
+    b_hh: Tensor | None = None,
+) -> Tensor:
     """One GRU step on a 2-D batch (gates r, z, n; ``n = tanh(W_in x + b_in + r * (W_hn h +
     b_hn))``)."""
     _check_cell(input, hx, w_ih, w_hh)
     return gru_gates(_linear(input, w_ih, b_ih), matmul(hx, w_hh.t()), hx, b_hh)
 
 
-def rnn_tanh_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,  # noqa: A002
-                  b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> Tensor:
+def rnn_tanh_cell(
+    input: Tensor,
+    hx: Tensor,
+    w_ih: Tensor,
+    w_hh: Tensor,  # noqa: A002
+    b_ih: Tensor | None = None,
+    b_hh: Tensor | None = None,
+) -> Tensor:
     """One Elman RNN step: ``tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)``."""
     _check_cell(input, hx, w_ih, w_hh)
     return rnn_gates(_linear(input, w_ih, b_ih), _linear(hx, w_hh, b_hh), "tanh")
 
 
-def rnn_relu_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,  # noqa: A002
-                  b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> Tensor:
+def rnn_relu_cell(
+    input: Tensor,
+    hx: Tensor,
+    w_ih: Tensor,
+    w_hh: Tensor,  # noqa: A002
+    b_ih: Tensor | None = None,
+    b_hh: Tensor | None = None,
+) -> Tensor:
     """One Elman RNN step with ReLU: ``relu(x W_ih^T + b_ih + h W_hh^T + b_hh)``."""
     _check_cell(input, hx, w_ih, w_hh)
     return rnn_gates(_linear(input, w_ih, b_ih), _linear(hx, w_hh, b_hh), "relu")
@@ -89,7 +116,7 @@ def _direction(mode, xw, steps, h0, c0, w_hh, b_hh, w_hr, reverse):
     if reverse and steps[-1] != steps[0]:
         h = h0.narrow(0, 0, steps[-1])
         c = None if c0 is None else c0.narrow(0, 0, steps[-1])
-    for t in (range(n - 1, -1, -1) if reverse else range(n)):
+    for t in range(n - 1, -1, -1) if reverse else range(n):
         rows, active = h.shape[0], steps[t]
         if active < rows:  # forward: the shortest sequences have ended
             done_h.append(h.narrow(0, active, rows - active))
@@ -120,8 +147,18 @@ def _direction(mode, xw, steps, h0, c0, w_hh, b_hh, w_hr, reverse):
     return _cat(outs, 0), h_n, c_n
 
 
-def rnn_layers(mode: str, x: Tensor, steps, hx: Tensor, cx: Tensor | None, weights,
-               num_layers: int, bidirectional: bool, dropout: float, training: bool):
+def rnn_layers(
+    mode: str,
+    x: Tensor,
+    steps,
+    hx: Tensor,
+    cx: Tensor | None,
+    weights,
+    num_layers: int,
+    bidirectional: bool,
+    dropout: float,
+    training: bool,
+):
     """A stacked recurrence over the rows ``x`` (see the module docstring).
 
     ``weights[layer * num_directions + direction] = (w_ih, w_hh, b_ih, b_hh, w_hr)`` with None
@@ -140,8 +177,17 @@ def rnn_layers(mode: str, x: Tensor, steps, hx: Tensor, cx: Tensor | None, weigh
             xw = matmul(layer_in, w_ih.t())
             if b_ih is not None:
                 xw = xw + (b_ih if mode == "GRU" else b_ih + b_hh)
-            out, h, c = _direction(mode, xw, steps, hx[k], None if cx is None else cx[k],
-                                   w_hh, b_hh if mode == "GRU" else None, w_hr, d == 1)
+            out, h, c = _direction(
+                mode,
+                xw,
+                steps,
+                hx[k],
+                None if cx is None else cx[k],
+                w_hh,
+                b_hh if mode == "GRU" else None,
+                w_hr,
+                d == 1,
+            )
             outs.append(out)
             h_n.append(h)
             c_n.append(c)

@@ -21,9 +21,18 @@ from ...ops.prims import resample as R
 from ...ops.shape import stack
 from . import pooling as P
 
-__all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "pixel_shuffle",
-           "pixel_unshuffle", "channel_shuffle", "native_channel_shuffle", "grid_sample",
-           "affine_grid"]
+__all__ = [
+    "interpolate",
+    "upsample",
+    "upsample_nearest",
+    "upsample_bilinear",
+    "pixel_shuffle",
+    "pixel_unshuffle",
+    "channel_shuffle",
+    "native_channel_shuffle",
+    "grid_sample",
+    "affine_grid",
+]
 
 _INTERP_MODES = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
 _SPATIAL = {3: "linear", 4: "bilinear", 5: "trilinear"}
@@ -51,16 +60,21 @@ def _output_plan(input, size, scale_factor, dim, recompute_scale_factor):
                     "Input and output must have the same number of spatial dimensions, but got "
                     f"input with spatial dimensions of {list(input.shape[2:])} and output size "
                     f"of {size}. Please provide input tensor in (N, C, d1, d2, ...,dK) format "
-                    "and output size in (o1, o2, ...,oK) format.")
+                    "and output size in (o1, o2, ...,oK) format."
+                )
             if not all(_is_integer(s) for s in size):
-                raise TypeError("expected size to be one of int or Tuple[int] or Tuple[int, int] "
-                                "or Tuple[int, int, int], but got size with types "
-                                f"{[type(s) for s in size]}")
+                raise TypeError(
+                    "expected size to be one of int or Tuple[int] or Tuple[int, int] "
+                    "or Tuple[int, int, int], but got size with types "
+                    f"{[type(s) for s in size]}"
+                )
             out = [int(s) for s in size]
         else:
             if not _is_integer(size):
-                raise TypeError(f"upsample(): argument 'output_size' must be tuple of ints, but "
-                                f"found element of type {type(size).__name__} at pos 0")
+                raise TypeError(
+                    f"upsample(): argument 'output_size' must be tuple of ints, but "
+                    f"found element of type {type(size).__name__} at pos 0"
+                )
             out = [int(size)] * dim
         scales = None
     elif scale_factor is not None:
@@ -70,7 +84,8 @@ def _output_plan(input, size, scale_factor, dim, recompute_scale_factor):
                     "Input and scale_factor must have the same number of spatial dimensions, "
                     f"but got input with spatial dimensions of {list(input.shape[2:])} and "
                     f"scale_factor of shape {scale_factor}. Please provide input tensor in (N, "
-                    "C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format.")
+                    "C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format."
+                )
             scales = [float(s) for s in scale_factor]
         else:
             scales = [float(scale_factor)] * dim
@@ -88,15 +103,19 @@ def _check_sizes(input, out):
     """ATen's upsample_Nd_common_check and the non-empty check."""
     spatial = list(input.shape[2:])
     if min(spatial) <= 0 or min(out) <= 0:
-        names = "DHW"[3 - len(out):]
+        names = "DHW"[3 - len(out) :]
         shown_in = ", ".join(f"{c}: {v}" for c, v in zip(names, spatial))
         shown_out = ", ".join(f"{c}: {v}" for c, v in zip(names, out))
         joint = " and output" if len(out) == 1 else " output"
-        raise RuntimeError("Input and output sizes should be greater than 0, but got input "
-                           f"({shown_in}){joint} ({shown_out})")
+        raise RuntimeError(
+            "Input and output sizes should be greater than 0, but got input "
+            f"({shown_in}){joint} ({shown_out})"
+        )
     if input.numel() == 0 and input.shape[1] == 0:
-        raise RuntimeError(f"Non-empty {input.ndim}D data tensor expected but got a tensor with "
-                           f"sizes {list(input.shape)}")
+        raise RuntimeError(
+            f"Non-empty {input.ndim}D data tensor expected but got a tensor with "
+            f"sizes {list(input.shape)}"
+        )
 
 
 def _check_dtype(input, mode):
@@ -104,11 +123,13 @@ def _check_dtype(input, mode):
     if dt.is_floating_point and not dt.is_complex:
         return
     kernel = {"nearest": "nearest", "nearest-exact": "nearest", "bicubic": "cubic"}.get(
-        mode, "linear")
+        mode, "linear"
+    )
     if dt is _dtype.uint8 and mode in ("nearest", "nearest-exact", "bilinear", "bicubic"):
         return
-    raise NotImplementedError(f"\"compute_indices_weights_{kernel}\" not implemented for "
-                              f"'{_cname(dt)}'")
+    raise NotImplementedError(
+        f"\"compute_indices_weights_{kernel}\" not implemented for '{_cname(dt)}'"
+    )
 
 
 def _resample_all(input, mode, out, scales, align_corners):
@@ -130,9 +151,15 @@ def _resample_all(input, mode, out, scales, align_corners):
     return y.to(dt) if y.dtype is not dt else y
 
 
-def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "nearest",  # noqa: A002
-                align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
-                antialias: bool = False) -> Tensor:
+def interpolate(
+    input: Tensor,
+    size=None,
+    scale_factor=None,
+    mode: str = "nearest",  # noqa: A002
+    align_corners: bool | None = None,
+    recompute_scale_factor: bool | None = None,
+    antialias: bool = False,
+) -> Tensor:
     """Resize (N, C, *S) to ``size`` or by ``scale_factor`` with PyTorch's coordinate rules.
 
     Modes: 'nearest', 'nearest-exact', 'linear' (3-D), 'bilinear' / 'bicubic' (4-D),
@@ -144,8 +171,10 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     """
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
-            raise ValueError("align_corners option can only be set with the interpolating "
-                             "modes: linear | bilinear | bicubic | trilinear")
+            raise ValueError(
+                "align_corners option can only be set with the interpolating "
+                "modes: linear | bilinear | bicubic | trilinear"
+            )
     elif align_corners is None:
         align_corners = False
     dim = input.ndim - 2
@@ -153,19 +182,25 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     if mode == "area" and scale_factor is not None:
         scales = None
     if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.ndim == 4):
-        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes "
-                         "and requires a 4-D tensor as input")
+        raise ValueError(
+            "Anti-alias option is restricted to bilinear, bicubic, and lanczos modes "
+            "and requires a 4-D tensor as input"
+        )
     if input.ndim not in (3, 4, 5) or mode not in _INTERP_MODES.split(" | "):
-        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got "
-                                  f"{input.ndim}D) for the modes: {_INTERP_MODES} (got {mode})")
+        raise NotImplementedError(
+            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got "
+            f"{input.ndim}D) for the modes: {_INTERP_MODES} (got {mode})"
+        )
     if mode == "area":
         return getattr(P, f"adaptive_avg_pool{dim}d")(input, out)
     if mode in ("linear", "bilinear", "trilinear") and mode != _SPATIAL[input.ndim]:
         need = {"linear": 3, "bilinear": 4, "trilinear": 5}[mode]
         raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {need}D input")
     if mode in ("bicubic", "lanczos") and input.ndim != 4:
-        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got "
-                                  f"{input.ndim}D) for the modes: {_INTERP_MODES} (got {mode})")
+        raise NotImplementedError(
+            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got "
+            f"{input.ndim}D) for the modes: {_INTERP_MODES} (got {mode})"
+        )
     if mode == "lanczos":
         if align_corners:
             raise ValueError("Lanczos mode does not support align_corners=True")
@@ -173,32 +208,50 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
             raise ValueError("Lanczos mode requires antialias=True")
     _check_sizes(input, out)
     _check_dtype(input, mode)
-    kind = {"nearest": "nearest", "nearest-exact": "nearest-exact", "bicubic": "cubic",
-            "lanczos": "lanczos"}.get(mode, "linear")
+    kind = {
+        "nearest": "nearest",
+        "nearest-exact": "nearest-exact",
+        "bicubic": "cubic",
+        "lanczos": "lanczos",
+    }.get(mode, "linear")
     if antialias:
         kind = "aa-" + kind
     return _resample_all(input, kind, out, scales, bool(align_corners))
 
 
-def upsample(input: Tensor, size=None, scale_factor=None, mode: str = "nearest",  # noqa: A002
-             align_corners: bool | None = None) -> Tensor:
+def upsample(
+    input: Tensor,
+    size=None,
+    scale_factor=None,
+    mode: str = "nearest",  # noqa: A002
+    align_corners: bool | None = None,
+) -> Tensor:
     """Deprecated alias of :func:`interpolate` (warns, as PyTorch does)."""
-    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` "
-                  "instead.", UserWarning, stacklevel=2)
+    warnings.warn(
+        "`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.",
+        UserWarning,
+        stacklevel=2,
+    )
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
 def upsample_nearest(input: Tensor, size=None, scale_factor=None) -> Tensor:  # noqa: A002
     """Deprecated: ``interpolate(..., mode='nearest')``."""
-    warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use "
-                  "`nn.functional.interpolate` instead.", UserWarning, stacklevel=2)
+    warnings.warn(
+        "`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
+        UserWarning,
+        stacklevel=2,
+    )
     return interpolate(input, size, scale_factor, mode="nearest")
 
 
 def upsample_bilinear(input: Tensor, size=None, scale_factor=None) -> Tensor:  # noqa: A002
     """Deprecated: ``interpolate(..., mode='bilinear', align_corners=True)``."""
-    warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use "
-                  "`nn.functional.interpolate` instead.", UserWarning, stacklevel=2)
+    warnings.warn(
+        "`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
+        UserWarning,
+        stacklevel=2,
+    )
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 
@@ -207,8 +260,9 @@ def upsample_bilinear(input: Tensor, size=None, scale_factor=None) -> Tensor:  #
 
 def _int_arg(value, fn: str, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{fn}(): argument '{name}' (position 2) must be int, not "
-                        f"{type(value).__name__}")
+        raise TypeError(
+            f"{fn}(): argument '{name}' (position 2) must be int, not {type(value).__name__}"
+        )
     return int(value)
 
 
@@ -216,15 +270,19 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:  # noqa: A002
     """(*, C * r**2, H, W) -> (*, C, H * r, W * r): channel blocks become r x r pixel tiles."""
     r = _int_arg(upscale_factor, "pixel_shuffle", "upscale_factor")
     if input.ndim < 3:
-        raise RuntimeError("pixel_shuffle expects input to have at least 3 dimensions, but got "
-                           f"input with {input.ndim} dimension(s)")
+        raise RuntimeError(
+            "pixel_shuffle expects input to have at least 3 dimensions, but got "
+            f"input with {input.ndim} dimension(s)"
+        )
     if r <= 0:
         raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
     *batch, c, h, w = input.shape
     if c % (r * r):
-        raise RuntimeError("pixel_shuffle expects its input's 'channel' dimension to be divisible "
-                           f"by the square of upscale_factor, but input.size(-3)={c} is not "
-                           f"divisible by {r * r}")
+        raise RuntimeError(
+            "pixel_shuffle expects its input's 'channel' dimension to be divisible "
+            f"by the square of upscale_factor, but input.size(-3)={c} is not "
+            f"divisible by {r * r}"
+        )
     nb = len(batch)
     y = input.reshape(*batch, c // (r * r), r, r, h, w)
     y = y.permute(*range(nb), nb, nb + 3, nb + 1, nb + 4, nb + 2)
@@ -235,16 +293,20 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:  # noqa: A0
     """(*, C, H * r, W * r) -> (*, C * r**2, H, W): the inverse of :func:`pixel_shuffle`."""
     r = _int_arg(downscale_factor, "pixel_unshuffle", "downscale_factor")
     if input.ndim < 3:
-        raise RuntimeError("pixel_unshuffle expects input to have at least 3 dimensions, but got "
-                           f"input with {input.ndim} dimension(s)")
+        raise RuntimeError(
+            "pixel_unshuffle expects input to have at least 3 dimensions, but got "
+            f"input with {input.ndim} dimension(s)"
+        )
     if r <= 0:
         raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
     *batch, c, h, w = input.shape
     for what, n, pos in (("height", h, -2), ("width", w, -1)):
         if n % r:
-            raise RuntimeError(f"pixel_unshuffle expects {what} to be divisible by "
-                               f"downscale_factor, but input.size({pos})={n} is not divisible "
-                               f"by {r}")
+            raise RuntimeError(
+                f"pixel_unshuffle expects {what} to be divisible by "
+                f"downscale_factor, but input.size({pos})={n} is not divisible "
+                f"by {r}"
+            )
     nb = len(batch)
     y = input.reshape(*batch, c, h // r, r, w // r, r)
     y = y.permute(*range(nb), nb, nb + 2, nb + 4, nb + 1, nb + 3)
@@ -256,15 +318,19 @@ def channel_shuffle(input: Tensor, groups: int) -> Tensor:  # noqa: A002
     ``k * groups + g`` (ShuffleNet's interleave)."""
     g = _int_arg(groups, "channel_shuffle", "groups")
     if input.ndim <= 2:
-        raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with "
-                           f"sizes {list(input.shape)}")
+        raise RuntimeError(
+            f"channel_shuffle expects input with > 2 dims, but got input with "
+            f"sizes {list(input.shape)}"
+        )
     if g <= 0:
-        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of "
-                           f"groups:{g}")
+        raise RuntimeError(
+            f"Number of groups to divide channels in must be positive. Value of groups:{g}"
+        )
     n, c, *rest = input.shape
     if c % g:
-        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels "
-                           f"and {g} groups.")
+        raise RuntimeError(
+            f"Number of channels must be divisible by groups. Got {c} channels and {g} groups."
+        )
     y = input.reshape(n, g, c // g, *rest).transpose(1, 2)
     return y.reshape(n, c, *rest)
 
@@ -277,16 +343,25 @@ native_channel_shuffle = channel_shuffle
 
 def _grid_warning(align_corners):
     if align_corners is None:
-        warnings.warn("Default grid_sample and affine_grid behavior has changed to "
-                      "align_corners=False since 1.3.0. Please specify align_corners=True if the "
-                      "old behavior is desired. See the documentation of grid_sample for "
-                      "details.", UserWarning, stacklevel=3)
+        warnings.warn(
+            "Default grid_sample and affine_grid behavior has changed to "
+            "align_corners=False since 1.3.0. Please specify align_corners=True if the "
+            "old behavior is desired. See the documentation of grid_sample for "
+            "details.",
+            UserWarning,
+            stacklevel=3,
+        )
         return False
     return bool(align_corners)
 
 
-def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",  # noqa: A002
-                padding_mode: str = "zeros", align_corners: bool | None = None) -> Tensor:
+def grid_sample(
+    input: Tensor,
+    grid: Tensor,
+    mode: str = "bilinear",  # noqa: A002
+    padding_mode: str = "zeros",
+    align_corners: bool | None = None,
+) -> Tensor:
     """Sample ``input`` (N, C, H, W) / (N, C, D, H, W) at the normalised [-1, 1] positions of
     ``grid`` (N, Ho, Wo, 2) / (N, Do, Ho, Wo, 3); grid[..., 0] is x (width).
 
@@ -294,36 +369,50 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",  # noqa: A0
     'reflection'. Differentiable with respect to both ``input`` and ``grid``.
     """
     if mode not in ("bilinear", "nearest", "bicubic"):
-        raise ValueError("nn.functional.grid_sample(): expected mode to be 'bilinear', "
-                         f"'nearest' or 'bicubic', but got: '{mode}'")
+        raise ValueError(
+            "nn.functional.grid_sample(): expected mode to be 'bilinear', "
+            f"'nearest' or 'bicubic', but got: '{mode}'"
+        )
     if padding_mode not in ("zeros", "border", "reflection"):
-        raise ValueError("nn.functional.grid_sample(): expected padding_mode to be 'zeros', "
-                         f"'border', or 'reflection', but got: '{padding_mode}'")
+        raise ValueError(
+            "nn.functional.grid_sample(): expected padding_mode to be 'zeros', "
+            f"'border', or 'reflection', but got: '{padding_mode}'"
+        )
     align_corners = _grid_warning(align_corners)
     shapes = f"input with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}"
     if input.ndim == 0 or grid.ndim == 0 or input.shape[0] != grid.shape[0]:
-        raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size, "
-                           f"but got {shapes}")
+        raise RuntimeError(
+            f"grid_sampler(): expected grid and input to have same batch size, but got {shapes}"
+        )
     if grid.shape[-1] != input.ndim - 2:
-        raise RuntimeError(f"grid_sampler(): expected grid to have size {input.ndim - 2} in last "
-                           f"dimension, but got grid with sizes {list(grid.shape)}")
+        raise RuntimeError(
+            f"grid_sampler(): expected grid to have size {input.ndim - 2} in last "
+            f"dimension, but got grid with sizes {list(grid.shape)}"
+        )
     for d in range(2, input.ndim):
         if input.shape[d] <= 0:
-            raise RuntimeError("grid_sampler(): expected input to have non-empty spatial "
-                               f"dimensions, but input has sizes {list(input.shape)} with "
-                               f"dimension {d} being empty")
+            raise RuntimeError(
+                "grid_sampler(): expected input to have non-empty spatial "
+                f"dimensions, but input has sizes {list(input.shape)} with "
+                f"dimension {d} being empty"
+            )
     want = 4 if input.ndim == 4 else 5
     if input.ndim != grid.ndim or input.ndim != want:
-        raise RuntimeError(f"grid_sampler(): expected {want}D input and grid with same number "
-                           f"of dimensions, but got {shapes}")
+        raise RuntimeError(
+            f"grid_sampler(): expected {want}D input and grid with same number "
+            f"of dimensions, but got {shapes}"
+        )
     if want == 5 and mode == "bicubic":
         raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
     if not input.is_floating_point():
-        raise NotImplementedError(f"\"grid_sampler_{want - 2}d_cpu_kernel_impl\" not implemented "
-                                  f"for '{_cname(input.dtype)}'")
+        raise NotImplementedError(
+            f'"grid_sampler_{want - 2}d_cpu_kernel_impl" not implemented '
+            f"for '{_cname(input.dtype)}'"
+        )
     if grid.dtype is not input.dtype:
-        raise RuntimeError(f"expected scalar type {_cname(input.dtype)} but found "
-                           f"{_cname(grid.dtype)}")
+        raise RuntimeError(
+            f"expected scalar type {_cname(input.dtype)} but found {_cname(grid.dtype)}"
+        )
     return R.grid_sample_nd(input, grid, mode, padding_mode, align_corners)
 
 
@@ -344,29 +433,40 @@ def affine_grid(theta: Tensor, size, align_corners: bool | None = None) -> Tenso
     size = [int(s) for s in size]
     if len(size) == 4:
         if theta.ndim != 3 or tuple(theta.shape[-2:]) != (2, 3):
-            raise ValueError(f"Expected a batch of 2D affine matrices of shape Nx2x3 for size "
-                             f"{tuple(size)}. Got {theta.shape}.")
+            raise ValueError(
+                f"Expected a batch of 2D affine matrices of shape Nx2x3 for size "
+                f"{tuple(size)}. Got {theta.shape}."
+            )
         spatial = size[-2:]
     elif len(size) == 5:
         if theta.ndim != 3 or tuple(theta.shape[-2:]) != (3, 4):
-            raise ValueError(f"Expected a batch of 3D affine matrices of shape Nx3x4 for size "
-                             f"{tuple(size)}. Got {theta.shape}.")
+            raise ValueError(
+                f"Expected a batch of 3D affine matrices of shape Nx3x4 for size "
+                f"{tuple(size)}. Got {theta.shape}."
+            )
         spatial = size[-3:]
     else:
-        raise NotImplementedError("affine_grid only supports 4D and 5D sizes, for 2D and 3D "
-                                  "affine transforms, respectively. Got size "
-                                  f"{tuple(size)}.")
+        raise NotImplementedError(
+            "affine_grid only supports 4D and 5D sizes, for 2D and 3D "
+            "affine transforms, respectively. Got size "
+            f"{tuple(size)}."
+        )
     if align_corners and min(spatial) == 1:
-        warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size "
-                      "grids when align_corners=True. This is not an intended use case of "
-                      "affine_grid. See the documentation of affine_grid for details.",
-                      UserWarning, stacklevel=2)
+        warnings.warn(
+            "Since version 1.3.0, affine_grid behavior has changed for unit-size "
+            "grids when align_corners=True. This is not an intended use case of "
+            "affine_grid. See the documentation of affine_grid for details.",
+            UserWarning,
+            stacklevel=2,
+        )
     elif min(size) <= 0:
         raise ValueError(f"Expected non-zero, positive output size. Got {tuple(size)}")
     n, nd = size[0], len(spatial)
     if theta.shape[0] != n:
-        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                           f"[{n}, {nd + 1}] but got: [{theta.shape[0]}, {nd + 1}].")
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{n}, {nd + 1}] but got: [{theta.shape[0]}, {nd + 1}]."
+        )
     columns = []
     for k in range(nd):
         line = _base_coords(spatial[nd - 1 - k], align_corners, theta)

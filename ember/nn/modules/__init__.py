@@ -40,9 +40,25 @@ from .sparse import *
 from .transformer import *
 from .upsampling import *
 
-__all__ = ["Module", *_container.__all__, *_linear.__all__, *_conv.__all__, *_pooling.__all__,
-           *_batchnorm.__all__, *_normalization.__all__, *_dropout.__all__, *_sparse.__all__,
-           *_activation.__all__, *_flatten.__all__, *_loss.__all__, *_distance.__all__,
-           *_padding.__all__, *_pixelshuffle.__all__, *_channelshuffle.__all__,
-           *_upsampling.__all__, *_activation_attention.__all__, *_transformer.__all__,
-           *_rnn.__all__]
+__all__ = [
+    "Module",
+    *_container.__all__,
+    *_linear.__all__,
+    *_conv.__all__,
+    *_pooling.__all__,
+    *_batchnorm.__all__,
+    *_normalization.__all__,
+    *_dropout.__all__,
+    *_sparse.__all__,
+    *_activation.__all__,
+    *_flatten.__all__,
+    *_loss.__all__,
+    *_distance.__all__,
+    *_padding.__all__,
+    *_pixelshuffle.__all__,
+    *_channelshuffle.__all__,
+    *_upsampling.__all__,
+    *_activation_attention.__all__,
+    *_transformer.__all__,
+    *_rnn.__all__,
+]

@@ -38,12 +38,25 @@ class MultiheadAttention(Module):
 
     __constants__ = ["batch_first"]
 
-    def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False,
-                 add_zero_attn=False, kdim=None, vdim=None, batch_first=False, device=None,
-                 dtype=None) -> None:
+    def __init__(
+        self,
+        embed_dim,
+        num_heads,
+        dropout=0.0,
+        bias=True,
+        add_bias_kv=False,
+        add_zero_attn=False,
+        kdim=None,
+        vdim=None,
+        batch_first=False,
+        device=None,
+        dtype=None,
+    ) -> None:
         if embed_dim <= 0 or num_heads <= 0:
-            raise ValueError(f"embed_dim and num_heads must be greater than 0, got "
-                             f"embed_dim={embed_dim} and num_heads={num_heads} instead")
+            raise ValueError(
+                f"embed_dim and num_heads must be greater than 0, got "
+                f"embed_dim={embed_dim} and num_heads={num_heads} instead"
+            )
         factory = {"device": device, "dtype": dtype}
         super().__init__()
         self.embed_dim = embed_dim
@@ -62,8 +75,7 @@ class MultiheadAttention(Module):
             self.v_proj_weight = Parameter(_factories.empty((embed_dim, self.vdim), **factory))
             self.register_parameter("in_proj_weight", None)
         else:
-            self.in_proj_weight = Parameter(_factories.empty((3 * embed_dim, embed_dim),
-                                                             **factory))
+            self.in_proj_weight = Parameter(_factories.empty((3 * embed_dim, embed_dim), **factory))
             self.register_parameter("q_proj_weight", None)
             self.register_parameter("k_proj_weight", None)
             self.register_parameter("v_proj_weight", None)
@@ -71,8 +83,7 @@ class MultiheadAttention(Module):
             self.in_proj_bias = Parameter(_factories.empty(3 * embed_dim, **factory))
         else:
             self.register_parameter("in_proj_bias", None)
-        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias,
-                                                        **factory)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, **factory)
         if add_bias_kv:
             self.bias_k = Parameter(_factories.empty((1, 1, embed_dim), **factory))
             self.bias_v = Parameter(_factories.empty((1, 1, embed_dim), **factory))
@@ -102,10 +113,17 @@ class MultiheadAttention(Module):
             state["_qkv_same_embed_dim"] = True
         super().__setstate__(state)
 
-    def forward(self, query: Tensor, key: Tensor, value: Tensor,
-                key_padding_mask: Tensor | None = None, need_weights: bool = True,
-                attn_mask: Tensor | None = None, average_attn_weights: bool = True,
-                is_causal: bool = False) -> tuple[Tensor, Tensor | None]:
+    def forward(
+        self,
+        query: Tensor,
+        key: Tensor,
+        value: Tensor,
+        key_padding_mask: Tensor | None = None,
+        need_weights: bool = True,
+        attn_mask: Tensor | None = None,
+        average_attn_weights: bool = True,
+        is_causal: bool = False,
+    ) -> tuple[Tensor, Tensor | None]:
         """``(attn_output, attn_weights)``; the weights are None unless ``need_weights``.
 
         Shapes: query ``(L, E)``, ``(L, N, E)`` or (batch_first) ``(N, L, E)``; key/value
@@ -113,22 +131,46 @@ class MultiheadAttention(Module):
         ``attn_mask`` ``(L, S)`` or ``(N * num_heads, L, S)``. Bool masks: True = ignored.
         Weights: ``(N, L, S)`` averaged over heads, else ``(N, num_heads, L, S)``.
         """
-        key_padding_mask = FA._canonical_mask(key_padding_mask, "key_padding_mask",
-                                              FA._none_or_dtype(attn_mask), "attn_mask",
-                                              query.dtype)
+        key_padding_mask = FA._canonical_mask(
+            key_padding_mask,
+            "key_padding_mask",
+            FA._none_or_dtype(attn_mask),
+            "attn_mask",
+            query.dtype,
+        )
         attn_mask = FA._canonical_mask(attn_mask, "attn_mask", None, "", query.dtype, False)
         separate = None
         if not self._qkv_same_embed_dim:
             separate = (self.q_proj_weight, self.k_proj_weight, self.v_proj_weight)
-        return FA._mha(query, key, value, self.embed_dim, self.num_heads, self.in_proj_weight,
-                       self.in_proj_bias, self.bias_k, self.bias_v, self.add_zero_attn,
-                       self.dropout, self.out_proj.weight, self.out_proj.bias, self.training,
-                       key_padding_mask, need_weights, attn_mask, separate, None, None,
-                       average_attn_weights, is_causal,
-                       batch_first=self.batch_first and query.ndim == 3)
+        return FA._mha(
+            query,
+            key,
+            value,
+            self.embed_dim,
+            self.num_heads,
+            self.in_proj_weight,
+            self.in_proj_bias,
+            self.bias_k,
+            self.bias_v,
+            self.add_zero_attn,
+            self.dropout,
+            self.out_proj.weight,
+            self.out_proj.bias,
+            self.training,
+            key_padding_mask,
+            need_weights,
+            attn_mask,
+            separate,
+            None,
+            None,
+            average_attn_weights,
+            is_causal,
+            batch_first=self.batch_first and query.ndim == 3,
+        )
 
-    def merge_masks(self, attn_mask: Tensor | None, key_padding_mask: Tensor | None,
-                    query: Tensor) -> tuple[Tensor | None, int | None]:
+    def merge_masks(
+        self, attn_mask: Tensor | None, key_padding_mask: Tensor | None, query: Tensor
+    ) -> tuple[Tensor | None, int | None]:
         """Combine the (float) masks as PyTorch's fast path does: ``(mask, mask_type)`` with
         type 0/1/2, the merged mask expanded to ``(N, num_heads, L, L)`` when both are given."""
         mask_type = None
@@ -143,9 +185,11 @@ class MultiheadAttention(Module):
                 expanded = attn_mask.view(batch_size, -1, seq_len, seq_len)
             else:
                 expanded = attn_mask.view(1, 1, seq_len, seq_len).expand(
-                    batch_size, self.num_heads, -1, -1)
+                    batch_size, self.num_heads, -1, -1
+                )
             merged = expanded
             if key_padding_mask is not None:
                 merged = expanded + key_padding_mask.view(batch_size, 1, 1, seq_len).expand(
-                    -1, self.num_heads, -1, -1)
+                    -1, self.num_heads, -1, -1
+                )
         return merged, mask_type

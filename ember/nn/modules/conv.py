@@ -12,8 +12,16 @@ from ..functional import pad
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
-           "ConvTranspose3d", "Fold", "Unfold"]
+__all__ = [
+    "Conv1d",
+    "Conv2d",
+    "Conv3d",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
+    "ConvTranspose3d",
+    "Fold",
+    "Unfold",
+]
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 _PADDING_STRINGS = ("same", "valid")
@@ -24,9 +32,22 @@ class _ConvNd(Module):
 
     _nd = 0
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation,
-                 transposed, output_padding, groups, bias, padding_mode, device=None,
-                 dtype=None):
+    def __init__(
+        self,
+        in_channels,
+        out_channels,
+        kernel_size,
+        stride,
+        padding,
+        dilation,
+        transposed,
+        output_padding,
+        groups,
+        bias,
+        padding_mode,
+        device=None,
+        dtype=None,
+    ):
         super().__init__()
         nd = self._nd
         kernel_size = ntuple(kernel_size, nd)
@@ -40,16 +61,19 @@ class _ConvNd(Module):
             raise ValueError("out_channels must be divisible by groups")
         if isinstance(padding, str):
             if padding not in _PADDING_STRINGS:
-                raise ValueError(f"Invalid padding string {padding!r}, should be one of "
-                                 f"{set(_PADDING_STRINGS)}")
+                raise ValueError(
+                    f"Invalid padding string {padding!r}, should be one of {set(_PADDING_STRINGS)}"
+                )
             if padding == "same" and any(s != 1 for s in stride):
                 raise ValueError("padding='same' is not supported for strided convolutions")
         else:
             padding = ntuple(padding, nd)
         if padding_mode not in _PADDING_MODES:
             # a set, printed in the process's hash order, exactly as PyTorch's message
-            raise ValueError(f"padding_mode must be one of {set(_PADDING_MODES)}, but got "
-                             f"padding_mode='{padding_mode}'")
+            raise ValueError(
+                f"padding_mode must be one of {set(_PADDING_MODES)}, but got "
+                f"padding_mode='{padding_mode}'"
+            )
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = kernel_size
@@ -71,8 +95,9 @@ class _ConvNd(Module):
             else:
                 reversed_pairs += [padding[i], padding[i]]
         # PyTorch keeps a list for string padding, a tuple otherwise
-        self._reversed_padding_repeated_twice = (reversed_pairs if isinstance(padding, str)
-                                                 else tuple(reversed_pairs))
+        self._reversed_padding_repeated_twice = (
+            reversed_pairs if isinstance(padding, str) else tuple(reversed_pairs)
+        )
         if transposed:
             shape = (in_channels, out_channels // groups, *kernel_size)
         else:
@@ -118,11 +143,35 @@ class _ConvNd(Module):
 class _Conv(_ConvNd):
     _fn = None
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 dilation=1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
-                 device=None, dtype=None):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         False, (0,) * self._nd, groups, bias, padding_mode, device, dtype)
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size,
+        stride=1,
+        padding=0,
+        dilation=1,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
+        device=None,
+        dtype=None,
+    ):
+        super().__init__(
+            in_channels,
+            out_channels,
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            False,
+            (0,) * self._nd,
+            groups,
+            bias,
+            padding_mode,
+            device,
+            dtype,
+        )
 
     def _conv_forward(self, input, weight, bias):  # noqa: A002
         fn = type(self)._fn
@@ -159,17 +208,49 @@ class Conv3d(_Conv):
 class _ConvTransposeNd(_ConvNd):
     _fn = None
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 output_padding=0, groups: int = 1, bias: bool = True, dilation=1,
-                 padding_mode: str = "zeros", device=None, dtype=None):
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size,
+        stride=1,
+        padding=0,
+        output_padding=0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation=1,
+        padding_mode: str = "zeros",
+        device=None,
+        dtype=None,
+    ):
         if padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
-        super().__init__(in_channels, out_channels, kernel_size, stride, ntuple(padding, self._nd),
-                         dilation, True, ntuple(output_padding, self._nd), groups, bias,
-                         padding_mode, device, dtype)
+        super().__init__(
+            in_channels,
+            out_channels,
+            kernel_size,
+            stride,
+            ntuple(padding, self._nd),
+            dilation,
+            True,
+            ntuple(output_padding, self._nd),
+            groups,
+            bias,
+            padding_mode,
+            device,
+            dtype,
+        )
 
-    def _output_padding(self, input, output_size, stride, padding, kernel_size,  # noqa: A002
-                        num_spatial_dims, dilation=None):
+    def _output_padding(
+        self,
+        input,
+        output_size,
+        stride,
+        padding,
+        kernel_size,  # noqa: A002
+        num_spatial_dims,
+        dilation=None,
+    ):
         """The output_padding that makes the output ``output_size`` (PyTorch's rule)."""
         if output_size is None:
             return ntuple(self.output_padding, num_spatial_dims)
@@ -177,32 +258,48 @@ class _ConvTransposeNd(_ConvNd):
         if len(output_size) == non_spatial + num_spatial_dims:
             output_size = output_size[non_spatial:]
         if len(output_size) != num_spatial_dims:
-            raise ValueError(f"ConvTranspose{num_spatial_dims}D: for {input.dim()}D input, "
-                             f"output_size must have {num_spatial_dims} or "
-                             f"{non_spatial + num_spatial_dims} elements (got "
-                             f"{len(output_size)})")
+            raise ValueError(
+                f"ConvTranspose{num_spatial_dims}D: for {input.dim()}D input, "
+                f"output_size must have {num_spatial_dims} or "
+                f"{non_spatial + num_spatial_dims} elements (got "
+                f"{len(output_size)})"
+            )
         min_sizes, max_sizes = [], []
         for d in range(num_spatial_dims):
             dil = dilation[d] if dilation is not None else 1
-            size = ((input.size(d + non_spatial) - 1) * stride[d] - 2 * padding[d]
-                    + dil * (kernel_size[d] - 1) + 1)
+            size = (
+                (input.size(d + non_spatial) - 1) * stride[d]
+                - 2 * padding[d]
+                + dil * (kernel_size[d] - 1)
+                + 1
+            )
             min_sizes.append(size)
             max_sizes.append(size + stride[d] - 1)
         for size, lo, hi in zip(output_size, min_sizes, max_sizes):
             if size < lo or size > hi:
-                raise ValueError(f"requested an output size of {output_size}, but valid sizes "
-                                 f"range from {min_sizes} to {max_sizes} (for an input of "
-                                 f"{input.size()[2:]})")
+                raise ValueError(
+                    f"requested an output size of {output_size}, but valid sizes "
+                    f"range from {min_sizes} to {max_sizes} (for an input of "
+                    f"{input.size()[2:]})"
+                )
         return [s - lo for s, lo in zip(output_size, min_sizes)]
 
     def forward(self, input, output_size=None):  # noqa: A002
         if self.padding_mode != "zeros":
-            raise ValueError("Only `zeros` padding mode is supported for "
-                             f"{type(self).__name__}")
-        output_padding = self._output_padding(input, output_size, self.stride, self.padding,
-                                              self.kernel_size, self._nd, self.dilation)
-        return type(self)._fn(input, self.weight, self.bias, self.stride, self.padding,
-                              output_padding, self.groups, self.dilation)
+            raise ValueError(f"Only `zeros` padding mode is supported for {type(self).__name__}")
+        output_padding = self._output_padding(
+            input, output_size, self.stride, self.padding, self.kernel_size, self._nd, self.dilation
+        )
+        return type(self)._fn(
+            input,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            output_padding,
+            self.groups,
+            self.dilation,
+        )
 
 
 class ConvTranspose1d(_ConvTransposeNd):
@@ -238,12 +335,15 @@ class Fold(Module):
         self.stride = stride
 
     def forward(self, input):  # noqa: A002
-        return F.fold(input, self.output_size, self.kernel_size, self.dilation, self.padding,
-                      self.stride)
+        return F.fold(
+            input, self.output_size, self.kernel_size, self.dilation, self.padding, self.stride
+        )
 
     def extra_repr(self) -> str:
-        return ("output_size={output_size}, kernel_size={kernel_size}, dilation={dilation}, "
-                "padding={padding}, stride={stride}".format(**self.__dict__))
+        return (
+            "output_size={output_size}, kernel_size={kernel_size}, dilation={dilation}, "
+            "padding={padding}, stride={stride}".format(**self.__dict__)
+        )
 
 
 class Unfold(Module):
@@ -260,5 +360,7 @@ class Unfold(Module):
         return F.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
 
     def extra_repr(self) -> str:
-        return ("kernel_size={kernel_size}, dilation={dilation}, padding={padding}, "
-                "stride={stride}".format(**self.__dict__))
+        return (
+            "kernel_size={kernel_size}, dilation={dilation}, padding={padding}, "
+            "stride={stride}".format(**self.__dict__)
+        )

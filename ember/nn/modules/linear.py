@@ -33,8 +33,9 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(_factories.empty(out_features, in_features, device=device,
-                                                 dtype=dtype))
+        self.weight = Parameter(
+            _factories.empty(out_features, in_features, device=device, dtype=dtype)
+        )
         if bias:
             self.bias = Parameter(_factories.empty(out_features, device=device, dtype=dtype))
         else:
@@ -53,8 +54,10 @@ class Linear(Module):
         return F.linear(input, self.weight, self.bias)
 
     def extra_repr(self) -> str:
-        return (f"in_features={self.in_features}, out_features={self.out_features}, "
-                f"bias={self.bias is not None}")
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"bias={self.bias is not None}"
+        )
 
 
 class LazyLinear(Linear):
@@ -84,14 +87,16 @@ class LazyLinear(Linear):
 class Bilinear(Module):
     """``y = x1^T A x2 + b`` with weight (out, in1, in2)."""
 
-    def __init__(self, in1_features, in2_features, out_features, bias=True, device=None,
-                 dtype=None):
+    def __init__(
+        self, in1_features, in2_features, out_features, bias=True, device=None, dtype=None
+    ):
         super().__init__()
         self.in1_features = in1_features
         self.in2_features = in2_features
         self.out_features = out_features
-        self.weight = Parameter(_factories.empty(out_features, in1_features, in2_features,
-                                                 device=device, dtype=dtype))
+        self.weight = Parameter(
+            _factories.empty(out_features, in1_features, in2_features, device=device, dtype=dtype)
+        )
         if bias:
             self.bias = Parameter(_factories.empty(out_features, device=device, dtype=dtype))
         else:
@@ -108,5 +113,7 @@ class Bilinear(Module):
         return F.bilinear(input1, input2, self.weight, self.bias)
 
     def extra_repr(self) -> str:
-        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
-                f"out_features={self.out_features}, bias={self.bias is not None}")
+        return (
+            f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+            f"out_features={self.out_features}, bias={self.bias is not None}"
+        )

@@ -9,10 +9,23 @@ from __future__ import annotations
 from ..functional import pad
 from .module import Module
 
-__all__ = ["CircularPad1d", "CircularPad2d", "CircularPad3d", "ConstantPad1d", "ConstantPad2d",
-           "ConstantPad3d", "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d",
-           "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d", "ZeroPad1d", "ZeroPad2d",
-           "ZeroPad3d"]
+__all__ = [
+    "CircularPad1d",
+    "CircularPad2d",
+    "CircularPad3d",
+    "ConstantPad1d",
+    "ConstantPad2d",
+    "ConstantPad3d",
+    "ReflectionPad1d",
+    "ReflectionPad2d",
+    "ReflectionPad3d",
+    "ReplicationPad1d",
+    "ReplicationPad2d",
+    "ReplicationPad3d",
+    "ZeroPad1d",
+    "ZeroPad2d",
+    "ZeroPad3d",
+]
 
 
 def _sides(padding, n: int) -> tuple:
@@ -44,8 +57,9 @@ class _CircularPadNd(_PadNd):
 
     def forward(self, input):  # noqa: A002
         if input.ndim not in (self.dims + 1, self.dims + 2):
-            raise ValueError(f"expected {self.dims + 1}D or {self.dims + 2}D input (got "
-                             f"{input.ndim}D input)")
+            raise ValueError(
+                f"expected {self.dims + 1}D or {self.dims + 2}D input (got {input.ndim}D input)"
+            )
         return pad(input, self.padding, "circular")
 
 

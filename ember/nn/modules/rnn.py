@@ -31,10 +31,20 @@ class RNNBase(Module):
     ``mode`` is ``"LSTM"``, ``"GRU"``, ``"RNN_TANH"`` or ``"RNN_RELU"``.
     """
 
-    def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1,
-                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
-                 bidirectional: bool = False, proj_size: int = 0, device=None,
-                 dtype=None) -> None:
+    def __init__(
+        self,
+        mode: str,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        proj_size: int = 0,
+        device=None,
+        dtype=None,
+    ) -> None:
         super().__init__()
         self.mode = mode
         self.input_size = input_size
@@ -45,8 +55,9 @@ class RNNBase(Module):
         self.dropout = float(dropout)
         self.bidirectional = bidirectional
         self.proj_size = proj_size
-        _check_args(mode, input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                    proj_size)
+        _check_args(
+            mode, input_size, hidden_size, num_layers, bias, batch_first, dropout, proj_size
+        )
         gate_size = _GATES[mode] * hidden_size
         dirs = 2 if bidirectional else 1
         real_hidden = proj_size if proj_size > 0 else hidden_size
@@ -56,8 +67,10 @@ class RNNBase(Module):
             for direction in range(dirs):
                 layer_in = input_size if layer == 0 else real_hidden * dirs
                 suffix = "_reverse" if direction == 1 else ""
-                shapes = [("weight_ih", (gate_size, layer_in)),
-                          ("weight_hh", (gate_size, real_hidden))]
+                shapes = [
+                    ("weight_ih", (gate_size, layer_in)),
+                    ("weight_hh", (gate_size, real_hidden)),
+                ]
                 if bias:
                     shapes += [("bias_ih", (gate_size,)), ("bias_hh", (gate_size,))]
                 if proj_size > 0:
@@ -65,8 +78,9 @@ class RNNBase(Module):
                 names = []
                 for stem, shape in shapes:
                     name = f"{stem}_l{layer}{suffix}"
-                    setattr(self, name, Parameter(_factories.empty(shape, device=device,
-                                                                   dtype=dtype)))
+                    setattr(
+                        self, name, Parameter(_factories.empty(shape, device=device, dtype=dtype))
+                    )
                     names.append(name)
                 self._flat_weights_names.extend(names)
                 self._all_weights.append(names)
@@ -111,15 +125,19 @@ class RNNBase(Module):
         """PyTorch's checks of the input's dtype, rank and feature size."""
         w = self._flat_weights[0]
         if input.dtype is not w.dtype:
-            raise ValueError(f"RNN input dtype ({input.dtype}) does not match weight dtype "
-                             f"({w.dtype}). Convert input: input.to({w.dtype}), or convert "
-                             f"model: model.to({input.dtype})")
+            raise ValueError(
+                f"RNN input dtype ({input.dtype}) does not match weight dtype "
+                f"({w.dtype}). Convert input: input.to({w.dtype}), or convert "
+                f"model: model.to({input.dtype})"
+            )
         expected = 2 if batch_sizes is not None else 3
         if input.dim() != expected:
             raise RuntimeError(f"input must have {expected} dimensions, got {input.dim()}")
         if self.input_size != input.size(-1):
-            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected "
-                               f"{self.input_size}, got {input.size(-1)}")
+            raise RuntimeError(
+                f"input.size(-1) must be equal to input_size. Expected "
+                f"{self.input_size}, got {input.size(-1)}"
+            )
 
     def get_expected_hidden_size(self, input: Tensor, batch_sizes) -> tuple:  # noqa: A002
         """``(num_layers * num_directions, batch, proj_size or hidden_size)``."""
@@ -131,8 +149,9 @@ class RNNBase(Module):
         size = self.proj_size if self.proj_size > 0 else self.hidden_size
         return (self.num_layers * dirs, batch, size)
 
-    def check_hidden_size(self, hx: Tensor, expected_hidden_size: tuple,
-                          msg: str = "Expected hidden size {}, got {}") -> None:
+    def check_hidden_size(
+        self, hx: Tensor, expected_hidden_size: tuple, msg: str = "Expected hidden size {}, got {}"
+    ) -> None:
         """RuntimeError unless ``hx`` has ``expected_hidden_size``."""
         if tuple(hx.size()) != tuple(expected_hidden_size):
             raise RuntimeError(msg.format(tuple(expected_hidden_size), list(hx.size())))
@@ -151,8 +170,9 @@ class RNNBase(Module):
     # ------------------------------------------------------------------ forward
     def _zeros(self, input, batch, size):  # noqa: A002
         dirs = 2 if self.bidirectional else 1
-        return _factories.zeros(self.num_layers * dirs, batch, size, dtype=input.dtype,
-                                device=input.device)
+        return _factories.zeros(
+            self.num_layers * dirs, batch, size, dtype=input.dtype, device=input.device
+        )
 
     def _weights(self):
         """``(w_ih, w_hh, b_ih, b_hh, w_hr)`` per layer and direction, None where absent."""
@@ -170,14 +190,18 @@ class RNNBase(Module):
         if isinstance(input, PackedSequence):
             data, batch_sizes, sorted_indices, unsorted_indices = input
             if hx is not None:
-                hx = tuple(self.permute_hidden(h, sorted_indices) for h in hx) if lstm else \
-                    self.permute_hidden(hx, sorted_indices)
+                hx = (
+                    tuple(self.permute_hidden(h, sorted_indices) for h in hx)
+                    if lstm
+                    else self.permute_hidden(hx, sorted_indices)
+                )
             return data, batch_sizes, hx, (batch_sizes, sorted_indices, unsorted_indices), False
         name = "RNN" if self.mode.startswith("RNN") else self.mode
         if input.dim() not in (2, 3):
             tail = " tensor" if name == "RNN" else ""
-            raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.dim()}D{tail} "
-                             "instead")
+            raise ValueError(
+                f"{name}: Expected input to be 2D or 3D, got {input.dim()}D{tail} instead"
+            )
         batched = input.dim() == 3
         if not batched:
             input = input.unsqueeze(1 if not self.batch_first else 0)  # noqa: A001
@@ -196,14 +220,18 @@ class RNNBase(Module):
         else:
             batch = int(batch_sizes[0])
         if hx is None:
-            hx = (self._zeros(x, batch, real_hidden), self._zeros(x, batch, self.hidden_size)) \
-                if lstm else self._zeros(x, batch, self.hidden_size)
+            hx = (
+                (self._zeros(x, batch, real_hidden), self._zeros(x, batch, self.hidden_size))
+                if lstm
+                else self._zeros(x, batch, self.hidden_size)
+            )
         if lstm:
             self.check_input(x, batch_sizes)
             expected = self.get_expected_hidden_size(x, batch_sizes)
             self.check_hidden_size(hx[0], expected, "Expected hidden[0] size {}, got {}")
-            self.check_hidden_size(hx[1], (*expected[:2], self.hidden_size),
-                                   "Expected hidden[1] size {}, got {}")
+            self.check_hidden_size(
+                hx[1], (*expected[:2], self.hidden_size), "Expected hidden[1] size {}, got {}"
+            )
             h0, c0 = hx
         else:
             self.check_forward_args(x, hx, batch_sizes)
@@ -217,14 +245,25 @@ class RNNBase(Module):
         else:
             steps = batch_sizes.tolist()
             rows = x
-        out, h_n, c_n = F.rnn_layers(self.mode, rows, steps, h0, c0, self._weights(),
-                                     self.num_layers, self.bidirectional, self.dropout,
-                                     self.training)
+        out, h_n, c_n = F.rnn_layers(
+            self.mode,
+            rows,
+            steps,
+            h0,
+            c0,
+            self._weights(),
+            self.num_layers,
+            self.bidirectional,
+            self.dropout,
+            self.training,
+        )
         hidden = (h_n, c_n) if lstm else h_n
         if packed is not None:
             batch_sizes, sorted_indices, unsorted_indices = packed
-            return (PackedSequence(out, batch_sizes, sorted_indices, unsorted_indices),
-                    self._permute(hidden, unsorted_indices, lstm))
+            return (
+                PackedSequence(out, batch_sizes, sorted_indices, unsorted_indices),
+                self._permute(hidden, unsorted_indices, lstm),
+            )
         out = out.reshape(len(steps), steps[0], out.shape[-1])
         if self.batch_first:
             out = out.transpose(0, 1)
@@ -239,21 +278,32 @@ class RNNBase(Module):
         return self.permute_hidden(hidden, permutation)
 
 
-def _check_args(mode, input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                proj_size):
-    if (not isinstance(dropout, numbers.Number) or not 0 <= dropout <= 1
-            or isinstance(dropout, bool)):
-        raise ValueError("dropout should be a number in range [0, 1] representing the "
-                         "probability of an element being zeroed")
+def _check_args(mode, input_size, hidden_size, num_layers, bias, batch_first, dropout, proj_size):
+    if (
+        not isinstance(dropout, numbers.Number)
+        or not 0 <= dropout <= 1
+        or isinstance(dropout, bool)
+    ):
+        raise ValueError(
+            "dropout should be a number in range [0, 1] representing the "
+            "probability of an element being zeroed"
+        )
     if dropout > 0 and num_layers == 1:
-        warnings.warn("dropout option adds dropout after all but last recurrent layer, so "
-                      "non-zero dropout expects num_layers greater than 1, but got "
-                      f"dropout={dropout} and num_layers={num_layers}", stacklevel=4)
-    for name, value, kind in (("bias", bias, bool), ("batch_first", batch_first, bool),
-                              ("input_size", input_size, int)):
+        warnings.warn(
+            "dropout option adds dropout after all but last recurrent layer, so "
+            "non-zero dropout expects num_layers greater than 1, but got "
+            f"dropout={dropout} and num_layers={num_layers}",
+            stacklevel=4,
+        )
+    for name, value, kind in (
+        ("bias", bias, bool),
+        ("batch_first", batch_first, bool),
+        ("input_size", input_size, int),
+    ):
         if not isinstance(value, kind):
-            raise TypeError(f"{name} should be of type {kind.__name__}, got: "
-                            f"{type(value).__name__}")
+            raise TypeError(
+                f"{name} should be of type {kind.__name__}, got: {type(value).__name__}"
+            )
     if input_size <= 0:
         raise ValueError("input_size must be greater than zero")
     if not isinstance(hidden_size, int):
@@ -275,11 +325,14 @@ def _check_hx_rank(hx, batched, lstm):
     kind = "batched 3-D" if batched else "unbatched 2-D"
     if lstm:
         if hx[0].dim() != want or hx[1].dim() != want:
-            raise RuntimeError(f"For {kind} input, hx and cx should also be {want}-D but got "
-                               f"({hx[0].dim()}-D, {hx[1].dim()}-D) tensors")
+            raise RuntimeError(
+                f"For {kind} input, hx and cx should also be {want}-D but got "
+                f"({hx[0].dim()}-D, {hx[1].dim()}-D) tensors"
+            )
     elif hx.dim() != want:
-        raise RuntimeError(f"For {kind} input, hx should also be {want}-D but got "
-                           f"{hx.dim()}-D tensor")
+        raise RuntimeError(
+            f"For {kind} input, hx should also be {want}-D but got {hx.dim()}-D tensor"
+        )
 
 
 class RNN(RNNBase):
@@ -304,8 +357,9 @@ class RNN(RNNBase):
         elif self.nonlinearity == "relu":
             mode = "RNN_RELU"
         else:
-            raise ValueError(f"Unknown nonlinearity '{self.nonlinearity}'. Select from 'tanh' "
-                             "or 'relu'.")
+            raise ValueError(
+                f"Unknown nonlinearity '{self.nonlinearity}'. Select from 'tanh' or 'relu'."
+            )
         super().__init__(mode, *args, **kwargs)
 
     def forward(self, input, hx=None):  # noqa: A002
@@ -319,12 +373,32 @@ class LSTM(RNNBase):
     PackedSequence, and optionally ``(h_0, c_0)``; returns ``(output, (h_n, c_n))``.
     """
 
-    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
-                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
-                 bidirectional: bool = False, proj_size: int = 0, device=None,
-                 dtype=None) -> None:
-        super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first,
-                         dropout, bidirectional, proj_size, device, dtype)
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        proj_size: int = 0,
+        device=None,
+        dtype=None,
+    ) -> None:
+        super().__init__(
+            "LSTM",
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            proj_size,
+            device,
+            dtype,
+        )
 
     def get_expected_cell_size(self, input: Tensor, batch_sizes) -> tuple:  # noqa: A002
         """``(num_layers * num_directions, batch, hidden_size)``."""
@@ -354,16 +428,22 @@ class RNNCellBase(Module):
     """Base of the cells: ``weight_ih`` (chunks*hidden, input), ``weight_hh`` (chunks*hidden,
     hidden) and optional ``bias_ih`` / ``bias_hh``, all U(-1/sqrt(hidden), 1/sqrt(hidden))."""
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int,
-                 device=None, dtype=None) -> None:
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        bias: bool,
+        num_chunks: int,
+        device=None,
+        dtype=None,
+    ) -> None:
         super().__init__()
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.bias = bias
         kw = {"device": device, "dtype": dtype}
         self.weight_ih = Parameter(_factories.empty(num_chunks * hidden_size, input_size, **kw))
-        self.weight_hh = Parameter(_factories.empty(num_chunks * hidden_size, hidden_size,
-                                                    **kw))
+        self.weight_hh = Parameter(_factories.empty(num_chunks * hidden_size, hidden_size, **kw))
         if bias:
             self.bias_ih = Parameter(_factories.empty(num_chunks * hidden_size, **kw))
             self.bias_hh = Parameter(_factories.empty(num_chunks * hidden_size, **kw))
@@ -390,20 +470,19 @@ class RNNCellBase(Module):
         """``(input, hx, batched)`` with a batch dim added to unbatched input / hidden."""
         name = type(self).__name__
         if input.dim() not in (1, 2):
-            raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D "
-                             "instead")
+            raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D instead")
         states = hx if isinstance(hx, tuple) else (hx,)
         for k, h in enumerate(states):
             if h is not None and h.dim() not in (1, 2):
                 label = f"hx[{k}]" if isinstance(hx, tuple) else what
-                raise ValueError(f"{name}: Expected {label} to be 1D or 2D, got {h.dim()}D "
-                                 "instead")
+                raise ValueError(f"{name}: Expected {label} to be 1D or 2D, got {h.dim()}D instead")
         batched = input.dim() == 2
         if not batched:
             input = input.unsqueeze(0)  # noqa: A001
         if hx is None:
-            zeros = _factories.zeros(input.size(0), self.hidden_size, dtype=input.dtype,
-                                     device=input.device)
+            zeros = _factories.zeros(
+                input.size(0), self.hidden_size, dtype=input.dtype, device=input.device
+            )
             return input, zeros, batched
         if not batched:
             hx = tuple(h.unsqueeze(0) for h in hx) if isinstance(hx, tuple) else hx.unsqueeze(0)
@@ -413,10 +492,16 @@ class RNNCellBase(Module):
 class RNNCell(RNNCellBase):
     """One Elman RNN step: ``h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)`` (or ReLU)."""
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
-                 nonlinearity: str = "tanh", device=None, dtype=None) -> None:
-        super().__init__(input_size, hidden_size, bias, num_chunks=1, device=device,
-                         dtype=dtype)
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        bias: bool = True,
+        nonlinearity: str = "tanh",
+        device=None,
+        dtype=None,
+    ) -> None:
+        super().__init__(input_size, hidden_size, bias, num_chunks=1, device=device, dtype=dtype)
         self.nonlinearity = nonlinearity
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:  # noqa: A002
@@ -434,28 +519,30 @@ class RNNCell(RNNCellBase):
 class LSTMCell(RNNCellBase):
     """One LSTM step: ``(h', c')`` from ``x`` and ``(h, c)`` (gates i, f, g, o)."""
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None,
-                 dtype=None) -> None:
-        super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device,
-                         dtype=dtype)
+    def __init__(
+        self, input_size: int, hidden_size: int, bias: bool = True, device=None, dtype=None
+    ) -> None:
+        super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
 
-    def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None  # noqa: A002
-                ) -> tuple[Tensor, Tensor]:
+    def forward(
+        self,
+        input: Tensor,
+        hx: tuple[Tensor, Tensor] | None = None,  # noqa: A002
+    ) -> tuple[Tensor, Tensor]:
         input, hx, batched = self._batched(input, hx)  # noqa: A001
         if not isinstance(hx, tuple):
             hx = (hx, hx)
-        h, c = F.lstm_cell(input, hx, self.weight_ih, self.weight_hh, self.bias_ih,
-                           self.bias_hh)
+        h, c = F.lstm_cell(input, hx, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
         return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
 
 
 class GRUCell(RNNCellBase):
     """One GRU step: ``h'`` from ``x`` and ``h`` (gates r, z, n)."""
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None,
-                 dtype=None) -> None:
-        super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device,
-                         dtype=dtype)
+    def __init__(
+        self, input_size: int, hidden_size: int, bias: bool = True, device=None, dtype=None
+    ) -> None:
+        super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:  # noqa: A002
         input, hx, batched = self._batched(input, hx)  # noqa: A001

@@ -26,9 +26,15 @@ from ..modules.container import ModuleDict, ModuleList
 from ..modules.module import Module
 from ..parameter import Parameter
 
-__all__ = ["cached", "ParametrizationList", "register_parametrization", "is_parametrized",
-           "remove_parametrizations", "type_before_parametrizations",
-           "transfer_parametrizations_and_params"]
+__all__ = [
+    "cached",
+    "ParametrizationList",
+    "register_parametrization",
+    "is_parametrized",
+    "remove_parametrizations",
+    "type_before_parametrizations",
+    "transfer_parametrizations_and_params",
+]
 
 _cache_enabled = 0
 _cache: dict = {}
@@ -75,28 +81,36 @@ class ParametrizationList(ModuleList):
                     with suppress(NotImplementedError):
                         new = module.right_inverse(new)
         if not isinstance(new, (Tensor, collections.abc.Sequence)):
-            raise ValueError("'right_inverse' must return a Tensor or a Sequence of tensors "
-                             f"(list, tuple...). Got {type(new).__name__}")
+            raise ValueError(
+                "'right_inverse' must return a Tensor or a Sequence of tensors "
+                f"(list, tuple...). Got {type(new).__name__}"
+            )
         self.is_tensor = isinstance(new, Tensor)
         self.ntensors = 1 if self.is_tensor else len(new)
         if self.is_tensor:
             if original.dtype != new.dtype:
-                raise ValueError("When `right_inverse` outputs one tensor, it may not change the "
-                                 f"dtype.\noriginal.dtype: {original.dtype}\n"
-                                 f"right_inverse(original).dtype: {new.dtype}")
+                raise ValueError(
+                    "When `right_inverse` outputs one tensor, it may not change the "
+                    f"dtype.\noriginal.dtype: {original.dtype}\n"
+                    f"right_inverse(original).dtype: {new.dtype}"
+                )
             if original.device != new.device:
-                raise ValueError("When `right_inverse` outputs one tensor, it may not change the "
-                                 f"device.\noriginal.device: {original.device}\n"
-                                 f"right_inverse(original).device: {new.device}")
+                raise ValueError(
+                    "When `right_inverse` outputs one tensor, it may not change the "
+                    f"device.\noriginal.device: {original.device}\n"
+                    f"right_inverse(original).device: {new.device}"
+                )
             with no_grad():
                 _set_data(original, new)
             _register_parameter_or_buffer(self, "original", original)
         else:
             for i, part in enumerate(new):
                 if not isinstance(part, Tensor):
-                    raise ValueError("'right_inverse' must return a Tensor or a Sequence of "
-                                     f"tensors (list, tuple...). Got element {i} of the sequence "
-                                     f"with type {type(part).__name__}.")
+                    raise ValueError(
+                        "'right_inverse' must return a Tensor or a Sequence of "
+                        f"tensors (list, tuple...). Got element {i} of the sequence "
+                        f"with type {type(part).__name__}."
+                    )
                 if isinstance(original, Parameter):
                     part = Parameter(part, original.requires_grad)
                 part.requires_grad_(original.requires_grad)
@@ -104,51 +118,66 @@ class ParametrizationList(ModuleList):
         if not self.unsafe:
             z = self()
             if not isinstance(z, Tensor):
-                raise ValueError(f"A parametrization must return a tensor. Got "
-                                 f"{type(z).__name__}.")
+                raise ValueError(f"A parametrization must return a tensor. Got {type(z).__name__}.")
             if z.dtype != original_dtype:
-                raise ValueError("Registering a parametrization may not change the dtype of the "
-                                 "tensor, unless `unsafe` flag is enabled.\nunparametrized "
-                                 f"dtype: {original_dtype}\nparametrized dtype: {z.dtype}")
+                raise ValueError(
+                    "Registering a parametrization may not change the dtype of the "
+                    "tensor, unless `unsafe` flag is enabled.\nunparametrized "
+                    f"dtype: {original_dtype}\nparametrized dtype: {z.dtype}"
+                )
             if tuple(z.shape) != original_shape:
-                raise ValueError("Registering a parametrization may not change the shape of the "
-                                 "tensor, unless `unsafe` flag is enabled.\nunparametrized "
-                                 f"shape: {original.shape}\nparametrized shape: {z.shape}")
+                raise ValueError(
+                    "Registering a parametrization may not change the shape of the "
+                    "tensor, unless `unsafe` flag is enabled.\nunparametrized "
+                    f"shape: {original.shape}\nparametrized shape: {z.shape}"
+                )
 
     def right_inverse(self, value: Tensor) -> None:
         """Set the original tensor(s) so that the chain evaluates to ``value``."""
         with no_grad():
             for module in reversed(self):
                 if not hasattr(module, "right_inverse"):
-                    raise RuntimeError(f"parametrization {type(module).__name__} does not "
-                                       "implement right_inverse.")
+                    raise RuntimeError(
+                        f"parametrization {type(module).__name__} does not implement right_inverse."
+                    )
                 value = module.right_inverse(value)
             if self.is_tensor:
                 if not isinstance(value, Tensor):
-                    raise ValueError(f"`right_inverse` should return a tensor. Got "
-                                     f"{type(value).__name__}")
+                    raise ValueError(
+                        f"`right_inverse` should return a tensor. Got {type(value).__name__}"
+                    )
                 if value.dtype != self.original.dtype:
-                    raise ValueError(f"The tensor returned by `right_inverse` has dtype "
-                                     f"{value.dtype} while `original` has dtype "
-                                     f"{self.original.dtype}")
+                    raise ValueError(
+                        f"The tensor returned by `right_inverse` has dtype "
+                        f"{value.dtype} while `original` has dtype "
+                        f"{self.original.dtype}"
+                    )
                 _set_data(self.original, value)
                 return
             if not isinstance(value, collections.abc.Sequence):
-                raise ValueError("'right_inverse' must return a sequence of tensors. Got "
-                                 f"{type(value).__name__}.")
+                raise ValueError(
+                    "'right_inverse' must return a sequence of tensors. Got "
+                    f"{type(value).__name__}."
+                )
             if len(value) != self.ntensors:
-                raise ValueError("'right_inverse' must return a sequence of tensors of length "
-                                 f"{self.ntensors}. Got a sequence of length {len(value)}.")
+                raise ValueError(
+                    "'right_inverse' must return a sequence of tensors of length "
+                    f"{self.ntensors}. Got a sequence of length {len(value)}."
+                )
             for i, part in enumerate(value):
                 original_i = getattr(self, f"original{i}")
                 if not isinstance(part, Tensor):
-                    raise ValueError("'right_inverse' must return a sequence of tensors or "
-                                     f"reference-type opaques. Got element {i} of type "
-                                     f"{type(part).__name__}.")
+                    raise ValueError(
+                        "'right_inverse' must return a sequence of tensors or "
+                        f"reference-type opaques. Got element {i} of type "
+                        f"{type(part).__name__}."
+                    )
                 if original_i.dtype != part.dtype:
-                    raise ValueError(f"Tensor {i} returned by `right_inverse` has dtype "
-                                     f"{part.dtype} while `original{i}` has dtype "
-                                     f"{original_i.dtype}")
+                    raise ValueError(
+                        f"Tensor {i} returned by `right_inverse` has dtype "
+                        f"{part.dtype} while `original{i}` has dtype "
+                        f"{original_i.dtype}"
+                    )
                 _set_data(original_i, part)
 
     def forward(self) -> Tensor:
@@ -175,10 +204,12 @@ def _default_deepcopy(self, memo):
 
 
 def _refuse_getstate(self):
-    raise RuntimeError("Serialization of parametrized modules is only supported through "
-                       "state_dict(). See:\nhttps://pytorch.org/tutorials/beginner/"
-                       "saving_loading_models.html#saving-loading-a-general-checkpoint-for-"
-                       "inference-and-or-resuming-training")
+    raise RuntimeError(
+        "Serialization of parametrized modules is only supported through "
+        "state_dict(). See:\nhttps://pytorch.org/tutorials/beginner/"
+        "saving_loading_models.html#saving-loading-a-general-checkpoint-for-"
+        "inference-and-or-resuming-training"
+    )
 
 
 def _inject_new_class(module: Module) -> None:
@@ -211,8 +242,9 @@ def _inject_property(module: Module, tensor_name: str) -> None:
     setattr(module.__class__, tensor_name, property(get_parametrized, set_original))
 
 
-def register_parametrization(module: Module, tensor_name: str, parametrization: Module, *,
-                             unsafe: bool = False) -> Module:
+def register_parametrization(
+    module: Module, tensor_name: str, parametrization: Module, *, unsafe: bool = False
+) -> Module:
     """Make ``module.<tensor_name>`` the output of ``parametrization`` applied to the stored
     original (chained after any earlier parametrizations of it); see NOTE [ How a module is
     parametrized ]."""
@@ -222,18 +254,21 @@ def register_parametrization(module: Module, tensor_name: str, parametrization: 
             y = getattr(module, tensor_name)
             x = parametrization(y)
             if not isinstance(x, Tensor):
-                raise ValueError(f"A parametrization must return a tensor. Got "
-                                 f"{type(x).__name__}.")
+                raise ValueError(f"A parametrization must return a tensor. Got {type(x).__name__}.")
             if x.dtype != y.dtype:
-                raise ValueError("Registering a parametrization may not change the dtype of the "
-                                 "tensor, unless the `unsafe` flag is enabled.\n"
-                                 f"module.{tensor_name}.dtype: {y.dtype}\n"
-                                 f"parametrization(module.{tensor_name}).dtype: {x.dtype}")
+                raise ValueError(
+                    "Registering a parametrization may not change the dtype of the "
+                    "tensor, unless the `unsafe` flag is enabled.\n"
+                    f"module.{tensor_name}.dtype: {y.dtype}\n"
+                    f"parametrization(module.{tensor_name}).dtype: {x.dtype}"
+                )
             if tuple(x.shape) != tuple(y.shape):
-                raise ValueError("Registering a parametrization may not change the shape of the "
-                                 "tensor, unless the `unsafe` flag is enabled.\n"
-                                 f"module.{tensor_name}.shape: {y.shape}\n"
-                                 f"parametrization(module.{tensor_name}).shape: {x.shape}")
+                raise ValueError(
+                    "Registering a parametrization may not change the shape of the "
+                    "tensor, unless the `unsafe` flag is enabled.\n"
+                    f"module.{tensor_name}.shape: {y.shape}\n"
+                    f"parametrization(module.{tensor_name}).shape: {x.shape}"
+                )
             if hasattr(parametrization, "right_inverse"):
                 try:
                     z = parametrization.right_inverse(x)
@@ -253,21 +288,26 @@ def register_parametrization(module: Module, tensor_name: str, parametrization: 
         _inject_property(module, tensor_name)
         module.parametrizations[tensor_name] = chain
     else:
-        raise ValueError(f"Module '{module}' does not have a parameter, a buffer, or a "
-                         f"parametrized element with name '{tensor_name}'")
+        raise ValueError(
+            f"Module '{module}' does not have a parameter, a buffer, or a "
+            f"parametrized element with name '{tensor_name}'"
+        )
     return module
 
 
 def _check_inverse(z, y, tensor_name: str) -> None:
     if not isinstance(z, Tensor):
-        raise ValueError(f"parametrization.right_inverse must return a tensor. Got: "
-                         f"{type(z).__name__}")
+        raise ValueError(
+            f"parametrization.right_inverse must return a tensor. Got: {type(z).__name__}"
+        )
     for what, zv, yv in (("dtype", z.dtype, y.dtype), ("shape", z.shape, y.shape)):
         if (tuple(zv) if what == "shape" else zv) != (tuple(yv) if what == "shape" else yv):
-            raise ValueError(f"The tensor returned by parametrization.right_inverse must have "
-                             f"the same {what} as module.{tensor_name}, unless the `unsafe` flag "
-                             f"is enabled.\nmodule.{tensor_name}.{what}: {yv}\nreturned {what}: "
-                             f"{zv}")
+            raise ValueError(
+                f"The tensor returned by parametrization.right_inverse must have "
+                f"the same {what} as module.{tensor_name}, unless the `unsafe` flag "
+                f"is enabled.\nmodule.{tensor_name}.{what}: {yv}\nreturned {what}: "
+                f"{zv}"
+            )
 
 
 def is_parametrized(module: Module, tensor_name: str | None = None) -> bool:
@@ -280,8 +320,9 @@ def is_parametrized(module: Module, tensor_name: str | None = None) -> bool:
     return tensor_name in parametrizations
 
 
-def remove_parametrizations(module: Module, tensor_name: str,
-                            leave_parametrized: bool = True) -> Module:
+def remove_parametrizations(
+    module: Module, tensor_name: str, leave_parametrized: bool = True
+) -> Module:
     """Remove the parametrizations of ``module.<tensor_name>``; it becomes a plain parameter
     (or buffer) holding the current parametrized value, or the original if not
     ``leave_parametrized``."""
@@ -298,8 +339,10 @@ def remove_parametrizations(module: Module, tensor_name: str,
         t = getattr(module, tensor_name)
         original = Parameter(t.detach()) if t.requires_grad else t
     else:
-        raise ValueError("Cannot leave unparametrized (`leave_parametrized=False`) a tensor that "
-                         "is parametrized in terms of a sequence of tensors.")
+        raise ValueError(
+            "Cannot leave unparametrized (`leave_parametrized=False`) a tensor that "
+            "is parametrized in terms of a sequence of tensors."
+        )
     delattr(module.__class__, tensor_name)
     del module.parametrizations[tensor_name]
     _register_parameter_or_buffer(module, tensor_name, original)
@@ -316,8 +359,9 @@ def type_before_parametrizations(module: Module) -> type:
     return type(module)
 
 
-def transfer_parametrizations_and_params(from_module: Module, to_module: Module,
-                                         tensor_name: str | None = None) -> Module:
+def transfer_parametrizations_and_params(
+    from_module: Module, to_module: Module, tensor_name: str | None = None
+) -> Module:
     """Register ``from_module``'s parametrizations (all, or those of ``tensor_name``) on
     ``to_module``, sharing the original tensors."""
     if not is_parametrized(from_module):

@@ -19,9 +19,16 @@ from ..._tensor import Tensor
 from ...ops.prims.rnn import pad_sequences
 from ...ops.shape import cat
 
-__all__ = ["PackedSequence", "invert_permutation", "pack_padded_sequence",
-           "pad_packed_sequence", "pad_sequence", "unpad_sequence", "pack_sequence",
-           "unpack_sequence"]
+__all__ = [
+    "PackedSequence",
+    "invert_permutation",
+    "pack_padded_sequence",
+    "pad_packed_sequence",
+    "pad_sequence",
+    "unpad_sequence",
+    "pack_sequence",
+    "unpack_sequence",
+]
 
 
 class PackedSequence_(NamedTuple):
@@ -49,7 +56,8 @@ class PackedSequence(PackedSequence_):
                 "batch_sizes should always be on CPU. Instances of PackedSequence should never "
                 "be created manually. They should be instantiated by functions like "
                 "pack_sequence and pack_padded_sequences in nn.utils.rnn. "
-                "https://pytorch.org/docs/stable/nn.html#torch.nn.utils.rnn.pack_sequence")
+                "https://pytorch.org/docs/stable/nn.html#torch.nn.utils.rnn.pack_sequence"
+            )
         return super().__new__(cls, data, batch_sizes, sorted_indices, unsorted_indices)
 
     def to(self, *args, **kwargs):
@@ -61,14 +69,20 @@ class PackedSequence(PackedSequence_):
         def move(t):
             return None if t is None else t.to(data.device)
 
-        return type(self)(data, self.batch_sizes, move(self.sorted_indices),
-                          move(self.unsorted_indices))
+        return type(self)(
+            data, self.batch_sizes, move(self.sorted_indices), move(self.unsorted_indices)
+        )
 
     def cuda(self, *args, **kwargs):
         """``to`` a CUDA device."""
-        return type(self)(self.data.cuda(*args, **kwargs), self.batch_sizes,
-                          *(None if t is None else t.cuda(*args, **kwargs)
-                            for t in (self.sorted_indices, self.unsorted_indices)))
+        return type(self)(
+            self.data.cuda(*args, **kwargs),
+            self.batch_sizes,
+            *(
+                None if t is None else t.cuda(*args, **kwargs)
+                for t in (self.sorted_indices, self.unsorted_indices)
+            ),
+        )
 
     def cpu(self, *args, **kwargs):
         """``to`` the CPU."""
@@ -76,9 +90,14 @@ class PackedSequence(PackedSequence_):
 
     def pin_memory(self):
         """``data`` (and the indices) in pinned memory."""
-        return type(self)(self.data.pin_memory(), self.batch_sizes,
-                          *(None if t is None else t.pin_memory()
-                            for t in (self.sorted_indices, self.unsorted_indices)))
+        return type(self)(
+            self.data.pin_memory(),
+            self.batch_sizes,
+            *(
+                None if t is None else t.pin_memory()
+                for t in (self.sorted_indices, self.unsorted_indices)
+            ),
+        )
 
     def double(self):
         """``data`` cast to float64."""
@@ -136,14 +155,20 @@ def _index(values, device) -> Tensor:
 def _host_lengths(lengths) -> np.ndarray:
     if isinstance(lengths, Tensor):
         if lengths.dim() != 1:
-            raise RuntimeError(f"'lengths' argument should be a 1D CPU int64 tensor, but got "
-                               f"{lengths.dim()}D {lengths.device.type} Long tensor")
+            raise RuntimeError(
+                f"'lengths' argument should be a 1D CPU int64 tensor, but got "
+                f"{lengths.dim()}D {lengths.device.type} Long tensor"
+            )
         return np.asarray(lengths.tolist(), dtype=np.int64)
     return np.asarray(list(lengths), dtype=np.int64).reshape(-1)
 
 
-def pack_padded_sequence(input: Tensor, lengths, batch_first: bool = False,  # noqa: A002
-                         enforce_sorted: bool = True) -> PackedSequence:
+def pack_padded_sequence(
+    input: Tensor,
+    lengths,
+    batch_first: bool = False,  # noqa: A002
+    enforce_sorted: bool = True,
+) -> PackedSequence:
     """Pack a padded batch ``(T, B, *)`` (``(B, T, *)`` with batch_first) of sequences of the
     given ``lengths``; with ``enforce_sorted=False`` they are sorted here (and the order kept)."""
     host = _host_lengths(lengths)
@@ -154,23 +179,30 @@ def pack_padded_sequence(input: Tensor, lengths, batch_first: bool = False,  # n
         sorted_indices = _index(order, input.device)
         input = input.index_select(0 if batch_first else 1, sorted_indices)  # noqa: A001
     if input.dim() < 2:
-        raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but got "
-                         f"{1})")
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [-1, 0], but got {1})"
+        )
     steps, batch = (input.shape[1], input.shape[0]) if batch_first else input.shape[:2]
     if host.shape[0] != batch:
-        raise RuntimeError(f"Expected `len(lengths)` to be equal to batch_size, but got "
-                           f"{host.shape[0]} (batch_size={batch})")
+        raise RuntimeError(
+            f"Expected `len(lengths)` to be equal to batch_size, but got "
+            f"{host.shape[0]} (batch_size={batch})"
+        )
     if batch and host[-1] <= 0:
-        raise RuntimeError("Length of all samples has to be greater than 0, but found an "
-                           "element in 'lengths' that is <= 0")
+        raise RuntimeError(
+            "Length of all samples has to be greater than 0, but found an "
+            "element in 'lengths' that is <= 0"
+        )
     if np.any(host[1:] > host[:-1]):
         raise RuntimeError(
             "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. "
             "You can pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence "
-            "to sidestep this requirement if you do not need ONNX exportability.")
+            "to sidestep this requirement if you do not need ONNX exportability."
+        )
     if batch and host[0] > steps:
-        raise RuntimeError(f"Expected all lengths to be at most the padded length {steps}, but "
-                           f"got {int(host[0])}")
+        raise RuntimeError(
+            f"Expected all lengths to be at most the padded length {steps}, but got {int(host[0])}"
+        )
     batch_sizes = (host[None, :] > np.arange(host[0] if batch else 0)[:, None]).sum(1)
     t_idx = np.repeat(np.arange(batch_sizes.shape[0]), batch_sizes)
     b_idx = np.concatenate([np.arange(n) for n in batch_sizes]) if batch_sizes.size else t_idx
@@ -180,18 +212,23 @@ def pack_padded_sequence(input: Tensor, lengths, batch_first: bool = False,  # n
     return PackedSequence(data, _index(batch_sizes, "cpu"), sorted_indices, None)
 
 
-def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False,
-                        padding_value: float = 0.0,
-                        total_length: int | None = None) -> tuple[Tensor, Tensor]:
+def pad_packed_sequence(
+    sequence: PackedSequence,
+    batch_first: bool = False,
+    padding_value: float = 0.0,
+    total_length: int | None = None,
+) -> tuple[Tensor, Tensor]:
     """Undo :func:`pack_padded_sequence`: ``(padded, lengths)`` in the original batch order,
     padded with ``padding_value`` up to ``total_length`` (default: the longest sequence)."""
     batch_sizes = np.asarray(sequence.batch_sizes.tolist(), dtype=np.int64)
     max_len = batch_sizes.shape[0]
     if total_length is not None:
         if total_length < max_len:
-            raise ValueError("Expected total_length to be at least the length of the longest "
-                             f"sequence in input, but got total_length={total_length} and max "
-                             f"sequence length being {max_len}")
+            raise ValueError(
+                "Expected total_length to be at least the length of the longest "
+                f"sequence in input, but got total_length={total_length} and max "
+                f"sequence length being {max_len}"
+            )
         max_len = total_length
     data = sequence.data
     steps, batch, n = batch_sizes.shape[0], int(batch_sizes[0]), data.shape[0]
@@ -204,8 +241,7 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False,
     src = np.where(active, offsets[:, None] + cols[None, :], n)
     if batch_first:
         src = src.T
-    pad = _factories.full((1, *data.shape[1:]), padding_value, dtype=data.dtype,
-                          device=data.device)
+    pad = _factories.full((1, *data.shape[1:]), padding_value, dtype=data.dtype, device=data.device)
     rows = cat([data, pad], 0).index_select(0, _index(src.reshape(-1), data.device))
     padded = rows.reshape(*src.shape, *data.shape[1:])
     lengths = _index(active.sum(0), "cpu")
@@ -215,44 +251,59 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False,
     return padded, lengths
 
 
-def pad_sequence(sequences, batch_first: bool = False, padding_value: float = 0.0,
-                 padding_side: str = "right") -> Tensor:
+def pad_sequence(
+    sequences, batch_first: bool = False, padding_value: float = 0.0, padding_side: str = "right"
+) -> Tensor:
     """Stack sequences ``(L_i, *)`` into ``(max L, B, *)`` (``(B, max L, *)`` with batch_first),
     padding with ``padding_value`` on the ``padding_side``."""
     if not isinstance(sequences, Iterable):
-        raise RuntimeError("pad_sequence: Expected iterable for input sequences, but got arg of "
-                           f"type: {type(sequences)}")
+        raise RuntimeError(
+            "pad_sequence: Expected iterable for input sequences, but got arg of "
+            f"type: {type(sequences)}"
+        )
     sequences = tuple(sequences)
     if not sequences:
         raise RuntimeError("received an empty list of sequences")
     if padding_side not in ("left", "right"):
-        raise RuntimeError("Expected padding_side to be one of left or right, but got "
-                           f"{padding_side}.")
+        raise RuntimeError(
+            f"Expected padding_side to be one of left or right, but got {padding_side}."
+        )
     first = sequences[0]
     for seq in sequences:
         if seq.dim() == 0 or first.dim() == 0:
-            raise RuntimeError("pad_sequence: expected every sequence to have at least one "
-                               "dimension, got a 0-d tensor")
+            raise RuntimeError(
+                "pad_sequence: expected every sequence to have at least one "
+                "dimension, got a 0-d tensor"
+            )
         if seq.shape[1:] != first.shape[1:]:
-            d = next(d for d in range(1, max(seq.dim(), first.dim()))
-                      if d >= seq.dim() or d >= first.dim() or seq.shape[d] != first.shape[d])
+            d = next(
+                d
+                for d in range(1, max(seq.dim(), first.dim()))
+                if d >= seq.dim() or d >= first.dim() or seq.shape[d] != first.shape[d]
+            )
             a = first.shape[d] if d < first.dim() else 1
             b = seq.shape[d] if d < seq.dim() else 1
-            raise RuntimeError(f"The size of tensor a ({a}) must match the size of tensor "
-                               f"b ({b}) at non-singleton dimension {d}")
+            raise RuntimeError(
+                f"The size of tensor a ({a}) must match the size of tensor "
+                f"b ({b}) at non-singleton dimension {d}"
+            )
     if any(s.dtype is not first.dtype for s in sequences):
         sequences = tuple(s.to(first.dtype) for s in sequences)
-    return pad_sequences(sequences, batch_first=batch_first, padding_value=padding_value,
-                         left=padding_side == "left")
+    return pad_sequences(
+        sequences, batch_first=batch_first, padding_value=padding_value, left=padding_side == "left"
+    )
 
 
-def unpad_sequence(padded_sequences: Tensor, lengths: Tensor,
-                   batch_first: bool = False) -> list[Tensor]:
+def unpad_sequence(
+    padded_sequences: Tensor, lengths: Tensor, batch_first: bool = False
+) -> list[Tensor]:
     """Split a padded batch back into its sequences (a list of ``(L_i, *)`` tensors)."""
     if not batch_first:
         padded_sequences = padded_sequences.transpose(0, 1)
-    return [seq.narrow(0, 0, int(n)).clone()
-            for seq, n in zip(padded_sequences.unbind(0), lengths.tolist())]
+    return [
+        seq.narrow(0, 0, int(n)).clone()
+        for seq, n in zip(padded_sequences.unbind(0), lengths.tolist())
+    ]
 
 
 def pack_sequence(sequences, enforce_sorted: bool = True) -> PackedSequence:

@@ -12,8 +12,13 @@ from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
 from ..parameter import Parameter, UninitializedParameter
 
-__all__ = ["SpectralNorm", "SpectralNormLoadStateDictPreHook", "SpectralNormStateDictHook",
-           "spectral_norm", "remove_spectral_norm"]
+__all__ = [
+    "SpectralNorm",
+    "SpectralNormLoadStateDictPreHook",
+    "SpectralNormStateDictHook",
+    "spectral_norm",
+    "remove_spectral_norm",
+]
 
 
 def _normalize(x: Tensor, eps: float) -> Tensor:
@@ -39,13 +44,16 @@ class SpectralNorm:
 
     _version = 1
 
-    def __init__(self, name: str = "weight", n_power_iterations: int = 1, dim: int = 0,
-                 eps: float = 1e-12):
+    def __init__(
+        self, name: str = "weight", n_power_iterations: int = 1, dim: int = 0, eps: float = 1e-12
+    ):
         self.name = name
         self.dim = dim
         if n_power_iterations <= 0:
-            raise ValueError("Expected n_power_iterations to be positive, but got "
-                             f"n_power_iterations={n_power_iterations}")
+            raise ValueError(
+                "Expected n_power_iterations to be positive, but got "
+                f"n_power_iterations={n_power_iterations}"
+            )
         self.n_power_iterations = n_power_iterations
         self.eps = eps
 
@@ -86,8 +94,9 @@ class SpectralNorm:
 
     def _solve_v_and_rescale(self, weight_mat: Tensor, u: Tensor, target_sigma) -> Tensor:
         """A ``v`` with ``u^T W v = target_sigma`` (for loading pre-version-1 state dicts)."""
-        v = linalg.multi_dot([weight_mat.t().mm(weight_mat).pinverse(), weight_mat.t(),
-                              u.unsqueeze(1)]).squeeze(1)
+        v = linalg.multi_dot(
+            [weight_mat.t().mm(weight_mat).pinverse(), weight_mat.t(), u.unsqueeze(1)]
+        ).squeeze(1)
         return v.mul_(target_sigma / u.dot(weight_mat.mv(v)))
 
     @staticmethod
@@ -95,16 +104,19 @@ class SpectralNorm:
         """Reparametrise ``module.<name>`` and register the hooks."""
         for hook in module._forward_pre_hooks.values():
             if isinstance(hook, SpectralNorm) and hook.name == name:
-                raise RuntimeError(f"Cannot register two spectral_norm hooks on the same "
-                                   f"parameter {name}")
+                raise RuntimeError(
+                    f"Cannot register two spectral_norm hooks on the same parameter {name}"
+                )
         fn = SpectralNorm(name, n_power_iterations, dim, eps)
         weight = module._parameters[name]
         if weight is None:
             raise ValueError(f"`SpectralNorm` cannot be applied as parameter `{name}` is None")
         if isinstance(weight, UninitializedParameter):
-            raise ValueError("The module passed to `SpectralNorm` can't have uninitialized "
-                             "parameters. Make sure to run the dummy forward before applying "
-                             "spectral normalization")
+            raise ValueError(
+                "The module passed to `SpectralNorm` can't have uninitialized "
+                "parameters. Make sure to run the dummy forward before applying "
+                "spectral normalization"
+            )
         with no_grad():
             h, w = fn.reshape_weight_to_matrix(weight).shape
             u = _normalize(weight.new_empty(h).normal_(0, 1), fn.eps)
@@ -133,8 +145,11 @@ class SpectralNormLoadStateDictPreHook:
         if version is not None and version >= 1:
             return
         weight_key = prefix + fn.name
-        if (version is None and all(weight_key + s in state_dict for s in ("_orig", "_u", "_v"))
-                and weight_key not in state_dict):
+        if (
+            version is None
+            and all(weight_key + s in state_dict for s in ("_orig", "_u", "_v"))
+            and weight_key not in state_dict
+        ):
             return
         has_missing_keys = False
         for suffix in ("_orig", "", "_u"):
@@ -171,8 +186,13 @@ class SpectralNormStateDictHook:
         entry[key] = self.fn._version
 
 
-def spectral_norm(module, name: str = "weight", n_power_iterations: int = 1, eps: float = 1e-12,
-                  dim: int | None = None):
+def spectral_norm(
+    module,
+    name: str = "weight",
+    n_power_iterations: int = 1,
+    eps: float = 1e-12,
+    dim: int | None = None,
+):
     """Spectral normalisation of ``module.<name>`` (``name_orig`` parameter, ``name_u`` /
     ``name_v`` buffers); ``dim`` defaults to 1 for ConvTranspose, else 0."""
     if dim is None:
@@ -190,8 +210,10 @@ def remove_spectral_norm(module, name: str = "weight"):
             break
     else:
         raise ValueError(f"spectral_norm of '{name}' not found in {module}")
-    for store, kind in ((module._state_dict_hooks, SpectralNormStateDictHook),
-                        (module._load_state_dict_pre_hooks, SpectralNormLoadStateDictPreHook)):
+    for store, kind in (
+        (module._state_dict_hooks, SpectralNormStateDictHook),
+        (module._load_state_dict_pre_hooks, SpectralNormLoadStateDictPreHook),
+    ):
         for key, hook in store.items():
             if isinstance(hook, kind) and hook.fn.name == name:
                 del store[key]

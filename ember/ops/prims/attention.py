@@ -98,8 +98,9 @@ def _probs_graph(q, k, extra, scale, causal, has_mask, safe):
     if causal:
         from ..._factories import full
 
-        s = s + full((s.shape[-2], s.shape[-1]), float("-inf"), dtype=s.dtype,
-                     device=s.device).triu(1)
+        s = s + full(
+            (s.shape[-2], s.shape[-1]), float("-inf"), dtype=s.dtype, device=s.device
+        ).triu(1)
     if not safe or s.shape[-1] == 0:
         return _softmax(s, dim=-1)
     dead = (s == float("-inf")).all(-1, keepdim=True)
@@ -157,7 +158,7 @@ def _split_last_op(n):
     @defop(f"_split_last_{n}", n_outputs=n)
     def split(xp, x):
         e = x.shape[-1] // n
-        return tuple(x[..., i * e:(i + 1) * e] for i in range(n))
+        return tuple(x[..., i * e : (i + 1) * e] for i in range(n))
 
     @split.vjp()
     def split_backward(ctx, *grads):

@@ -44,8 +44,10 @@ _WORKSPACE = threading.local()
 
 def out_size(size, kernel, stride, padding, dilation):
     """Output spatial shape of a convolution with ``padding`` as (before, after) pairs."""
-    return tuple((n + lo + hi - d * (k - 1) - 1) // s + 1
-                 for n, k, s, (lo, hi), d in zip(size, kernel, stride, padding, dilation))
+    return tuple(
+        (n + lo + hi - d * (k - 1) - 1) // s + 1
+        for n, k, s, (lo, hi), d in zip(size, kernel, stride, padding, dilation)
+    )
 
 
 def pad_array(xp, x, padding, value=0):
@@ -54,8 +56,9 @@ def pad_array(xp, x, padding, value=0):
         return x
     shape = x.shape[:2] + tuple(n + lo + hi for n, (lo, hi) in zip(x.shape[2:], padding))
     out = xp.full(shape, value, dtype=x.dtype)
-    out[(slice(None), slice(None), *(slice(lo, lo + n) for n, (lo, _) in
-                                     zip(x.shape[2:], padding)))] = x
+    out[
+        (slice(None), slice(None), *(slice(lo, lo + n) for n, (lo, _) in zip(x.shape[2:], padding)))
+    ] = x
     return out
 
 
@@ -65,8 +68,11 @@ def windows(xp, x, kernel, stride, padding, dilation, out_shape):
     st = x.strides
     spatial = st[2:]
     shape = (*x.shape[:2], *kernel, *out_shape)
-    strides = (*st[:2], *(s * d for s, d in zip(spatial, dilation)),
-               *(s * t for s, t in zip(spatial, stride)))
+    strides = (
+        *st[:2],
+        *(s * d for s, d in zip(spatial, dilation)),
+        *(s * t for s, t in zip(spatial, stride)),
+    )
     return xp.lib.stride_tricks.as_strided(x, shape, strides)
 
 
@@ -77,15 +83,17 @@ def col2im(xp, cols, in_shape, stride, padding, dilation):
     """
     nd = len(in_shape)
     n, c = cols.shape[:2]
-    kernel = cols.shape[2:2 + nd]
-    out_shape = cols.shape[2 + nd:]
+    kernel = cols.shape[2 : 2 + nd]
+    out_shape = cols.shape[2 + nd :]
     padded = tuple(s + lo + hi for s, (lo, hi) in zip(in_shape, padding))
     buf = xp.zeros((n, c, *padded), dtype=cols.dtype)
     if 0 not in out_shape:
         lead = (slice(None), slice(None))
         for offs in itertools.product(*(range(k) for k in kernel)):
-            dst = tuple(slice(i * d, i * d + t * (m - 1) + 1, t)
-                        for i, d, t, m in zip(offs, dilation, stride, out_shape))
+            dst = tuple(
+                slice(i * d, i * d + t * (m - 1) + 1, t)
+                for i, d, t, m in zip(offs, dilation, stride, out_shape)
+            )
             buf[lead + dst] += cols[lead + offs]
     if not any(lo or hi for lo, hi in padding):
         return buf
@@ -133,8 +141,12 @@ def _conv(xp, x, w, stride, padding, dilation, groups, out_shape=None):
 
 def _conf(ctx):
     p = ctx.params
-    return {"stride": p["stride"], "padding": p["padding"], "dilation": p["dilation"],
-            "groups": p["groups"]}
+    return {
+        "stride": p["stride"],
+        "padding": p["padding"],
+        "dilation": p["dilation"],
+        "groups": p["groups"],
+    }
 
 
 @_conv.vjp(save_inputs=True)
@@ -154,8 +166,10 @@ def _conv_input_grad(xp, g, w, in_shape, stride, padding, dilation, groups):
     cg = w.shape[1]
     kernel = w.shape[2:]
     # stride 1: a full correlation of g with the flipped, transposed kernel (see the NOTE)
-    full = tuple((d * (k - 1) - lo, n_in + lo - m) for k, d, (lo, _), n_in, m in
-                 zip(kernel, dilation, padding, in_shape, out_shape))
+    full = tuple(
+        (d * (k - 1) - lo, n_in + lo - m)
+        for k, d, (lo, _), n_in, m in zip(kernel, dilation, padding, in_shape, out_shape)
+    )
     if all(s == 1 for s in stride) and all(lo >= 0 and hi >= 0 for lo, hi in full):
         wt = w.reshape(groups, o // groups, cg, *kernel).swapaxes(1, 2)
         flip = (slice(None),) * 3 + (slice(None, None, -1),) * len(kernel)
@@ -200,14 +214,22 @@ def _conv_weight_grad_backward(ctx, gg):
 
 def conv(x, w, stride, padding, dilation, groups):
     """N-d convolution of ``x`` (N, C, *S) with ``w`` (O, C/groups, *K); padding as pairs."""
-    return _conv(x, w, stride=tuple(stride), padding=tuple(padding),
-                 dilation=tuple(dilation), groups=groups)
+    return _conv(
+        x, w, stride=tuple(stride), padding=tuple(padding), dilation=tuple(dilation), groups=groups
+    )
 
 
 def conv_transpose(x, w, out_shape, stride, padding, dilation, groups):
     """Transposed convolution of ``x`` (N, Cin, *S) with ``w`` (Cin, Cout/groups, *K)."""
-    return _conv_input_grad(x, w, in_shape=tuple(out_shape), stride=tuple(stride),
-                            padding=tuple(padding), dilation=tuple(dilation), groups=groups)
+    return _conv_input_grad(
+        x,
+        w,
+        in_shape=tuple(out_shape),
+        stride=tuple(stride),
+        padding=tuple(padding),
+        dilation=tuple(dilation),
+        groups=groups,
+    )
 
 
 # ---------------------------------------------------------------------------- unfold / fold
@@ -245,11 +267,22 @@ def _col2im_backward(ctx, g):
 
 def im2col(x, kernel, stride, padding, dilation):
     """``x`` (N, C, *S) -> sliding blocks (N, C * |K|, L); padding as pairs."""
-    return _im2col(x, kernel=tuple(kernel), stride=tuple(stride), padding=tuple(padding),
-                   dilation=tuple(dilation))
+    return _im2col(
+        x,
+        kernel=tuple(kernel),
+        stride=tuple(stride),
+        padding=tuple(padding),
+        dilation=tuple(dilation),
+    )
 
 
 def col2im_sum(cols, in_shape, kernel, stride, padding, dilation):
     """Sum sliding blocks (N, C * |K|, L) into (N, C, *in_shape); padding as pairs."""
-    return _col2im(cols, in_shape=tuple(in_shape), kernel=tuple(kernel), stride=tuple(stride),
-                   padding=tuple(padding), dilation=tuple(dilation))
+    return _col2im(
+        cols,
+        in_shape=tuple(in_shape),
+        kernel=tuple(kernel),
+        stride=tuple(stride),
+        padding=tuple(padding),
+        dilation=tuple(dilation),
+    )

@@ -201,7 +201,8 @@ def _scatter_reduce_backward(ctx, g):
         single_zero = src_zero & (n_zeros == 1)
         masked_src_result = _scatter_reduce(x, src.masked_fill(single_zero, 1), **p)
         gsrc = gather(g * masked_src_result).where(
-            single_zero, gather(g * result) / src.masked_fill(src_zero, 1))
+            single_zero, gather(g * result) / src.masked_fill(src_zero, 1)
+        )
     elif reduce == "mean":
         n = g.new_ones(g.shape) if include_self else g.new_zeros(g.shape)
         n = scatter_add(n, g.new_ones(index.shape))
@@ -296,7 +297,7 @@ def _index_fill_backward(ctx, g):
 @defop("masked_scatter")
 def _masked_scatter(xp, x, source, mask):
     out = x.copy()
-    out[mask] = source.reshape(-1)[:int(mask.sum())]
+    out[mask] = source.reshape(-1)[: int(mask.sum())]
     return out
 
 
@@ -399,9 +400,9 @@ def _diagonal_scatter_backward(ctx, g):
 def _windows(xp, x, dim, size, step):
     n = x.shape[dim]
     count = (n - size) // step + 1
-    shape = x.shape[:dim] + (count,) + x.shape[dim + 1:] + (size,)
+    shape = x.shape[:dim] + (count,) + x.shape[dim + 1 :] + (size,)
     st = x.strides
-    strides = st[:dim] + (st[dim] * step,) + st[dim + 1:] + (st[dim],)
+    strides = st[:dim] + (st[dim] * step,) + st[dim + 1 :] + (st[dim],)
     return _strided(xp, x, shape, strides)
 
 
@@ -450,4 +451,3 @@ def _searchsorted(xp, seq, values, right, out_int32):
     v = values[..., :, None]
     below = (s <= v) if right else (s < v)
     return below.sum(-1, dtype=dtype)
-

@@ -139,8 +139,10 @@ def _einsum_backward(ctx, g):
     lhs, out = ctx.params["equation"].split("->")
     terms = lhs.split(",")
     ops = ctx.inputs
-    return tuple(_einsum_operand_grad(k, terms, out, ops, g) if need else None
-                 for k, need in enumerate(ctx.needs_input_grad))
+    return tuple(
+        _einsum_operand_grad(k, terms, out, ops, g) if need else None
+        for k, need in enumerate(ctx.needs_input_grad)
+    )
 
 
 def _einsum_operand_grad(k, terms, out, ops, g):
@@ -185,9 +187,11 @@ def _inv(xp, a):
         if not _is_lapack_error(exc):
             raise
         _, where = _failing_element(xp.linalg.inv, a)
-        raise LinAlgError(f"linalg.inv: {where}The diagonal element of the LU factorization is "
-                          "zero, the inversion could not be completed because the input matrix "
-                          "is singular.") from None
+        raise LinAlgError(
+            f"linalg.inv: {where}The diagonal element of the LU factorization is "
+            "zero, the inversion could not be completed because the input matrix "
+            "is singular."
+        ) from None
 
 
 @_inv.vjp(save_output=True)
@@ -244,8 +248,9 @@ def _solve(xp, a, b):
     except Exception as exc:
         if not _is_lapack_error(exc):
             raise
-        raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix is "
-                          "singular.") from None
+        raise LinAlgError(
+            "torch.linalg.solve: The solver failed because the input matrix is singular."
+        ) from None
 
 
 @_solve.vjp(save_inputs=True, save_output=True)
@@ -266,9 +271,11 @@ def _cholesky(xp, a):
             raise
         bad, where = _failing_element(xp.linalg.cholesky, a)
         order = _failing_minor(xp, bad)
-        raise LinAlgError(f"linalg.cholesky: {where}The factorization could not be completed "
-                          "because the input is not positive-definite (the leading minor of "
-                          f"order {order} is not positive-definite).") from None
+        raise LinAlgError(
+            f"linalg.cholesky: {where}The factorization could not be completed "
+            "because the input is not positive-definite (the leading minor of "
+            f"order {order} is not positive-definite)."
+        ) from None
 
 
 def _failing_minor(xp, a):
@@ -305,14 +312,17 @@ def _qr(xp, a, mode):
 def _qr_backward(ctx, gq, gr):
     mode = ctx.params["mode"]
     if mode == "r":
-        raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when "
-                           "mode='r'. Please use linalg.qr(A, mode='reduced') if you are going "
-                           "to differentiate through linalg.qr.")
+        raise RuntimeError(
+            "The derivative of linalg.qr depends on Q, which is not computed when "
+            "mode='r'. Please use linalg.qr(A, mode='reduced') if you are going "
+            "to differentiate through linalg.qr."
+        )
     q, r = _factors(ctx, _qr)
     m, n = q.shape[-2], r.shape[-1]
     if mode == "complete" and m > n:
-        raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and "
-                           "nrows > ncols.")
+        raise RuntimeError(
+            "The QR decomposition is not differentiable when mode='complete' and nrows > ncols."
+        )
     if m >= n:
         return _qr_backward_tall(q, r, gq, gr)
     # A = [X | Y] with X = Q U square and Y = Q V: V = Q^T Y feeds Q's gradient
@@ -347,8 +357,7 @@ def _svd_backward(ctx, gu, gs, gvh):
         k = s.shape[-1]
         u, gu = u.narrow(-1, 0, k), gu.narrow(-1, 0, k)
         vh, gvh = vh.narrow(-2, 0, k), gvh.narrow(-2, 0, k)
-    return _svd_grad(u, s, vh, gu if _nonzero(gu) else None, gs,
-                     gvh if _nonzero(gvh) else None)
+    return _svd_grad(u, s, vh, gu if _nonzero(gu) else None, gs, gvh if _nonzero(gvh) else None)
 
 
 def _svd_grad(u, s, vh, gu, gs, gvh):

@@ -101,8 +101,9 @@ def _ctc_loss(xp, log_probs, targets, input_lengths, target_lengths, blank, zero
     t_last = xp.maximum(input_lengths - 1, 0)
     end = alpha[t_last, rows]  # (N, L): each sample's last frame
     last = 2 * target_lengths
-    ll = xp.logaddexp(end[rows, last],
-                      xp.where(target_lengths > 0, end[rows, xp.maximum(last - 1, 0)], -xp.inf))
+    ll = xp.logaddexp(
+        end[rows, last], xp.where(target_lengths > 0, end[rows, xp.maximum(last - 1, 0)], -xp.inf)
+    )
     # no frame: probability 1 for an empty target, 0 otherwise
     empty = xp.where(target_lengths == 0, 0.0, -xp.inf).astype(ll.dtype)
     nll = -xp.where(input_lengths == 0, empty, ll)
@@ -117,8 +118,9 @@ def _ctc_loss_vjp(ctx, g):
 
 
 @defop("ctc_loss_backward")
-def _ctc_loss_backward(xp, g, log_probs, alpha, nll, targets, input_lengths, target_lengths,
-                       blank, zero_infinity):
+def _ctc_loss_backward(
+    xp, g, log_probs, alpha, nll, targets, input_lengths, target_lengths, blank, zero_infinity
+):
     """PyTorch's CTC gradient (see NOTE [ CTC in log space ])."""
     t_max, n, c = log_probs.shape
     ext, skip = _extended(xp, targets, blank)
@@ -144,4 +146,3 @@ def _ctc_loss_backward(xp, g, log_probs, alpha, nll, targets, input_lengths, tar
 @_ctc_loss_backward.vjp()
 def _ctc_loss_backward_vjp(ctx, gg):
     raise RuntimeError("derivative for aten::_ctc_loss_backward is not implemented")
-

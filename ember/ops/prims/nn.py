@@ -241,7 +241,7 @@ def _cross_entropy_backward_vjp(ctx, gg):
         grad_t = gs * (1 - par["smoothing"]) * ((gg * p).sum(1, keepdim=True) - gg)
         if par["w"] is not None:
             grad_t = grad_t * _wrap(par["w"])
-    return (grad_g, grad_x, grad_t)[:2 + len(t)]
+    return (grad_g, grad_x, grad_t)[: 2 + len(t)]
 
 
 def _sample_scale(g, reduction, denom, m):

@@ -43,7 +43,7 @@ def _count(shape, axes):
 
 def _dot_over(xp, a, b, axes):
     """``sum(a * b)`` over ``axes`` (kept as size-1 dims) without a full-size temporary."""
-    sub = _LETTERS[:a.ndim]
+    sub = _LETTERS[: a.ndim]
     kept = "".join(c for i, c in enumerate(sub) if i not in axes)
     out = xp.einsum(f"{sub},{sub}->{kept}", a, b)
     return out.reshape([1 if i in axes else n for i, n in enumerate(a.shape)])
@@ -59,8 +59,9 @@ def _sum(xp, a, axes, keepdims=True):
 def _param_axes(x_shape, p_shape):
     """The axes of ``x`` over which a parameter of (broadcastable) ``p_shape`` is repeated."""
     lead = len(x_shape) - len(p_shape)
-    return tuple(i for i in range(len(x_shape))
-                 if i < lead or (p_shape[i - lead] == 1 and x_shape[i] != 1))
+    return tuple(
+        i for i in range(len(x_shape)) if i < lead or (p_shape[i - lead] == 1 and x_shape[i] != 1)
+    )
 
 
 def _upcast(xp, a):
@@ -87,8 +88,10 @@ def _native_norm(xp, x, *wb, axes, eps, has_weight, has_bias):
     w = wb[0] if has_weight else None
     b = wb[-1] if has_bias else None
     # one in-place pass with the combined scale when it stays small (batch norm), else two
-    if w is not None and _count(xp.broadcast_shapes(invstd.shape, w.shape),
-                                range(x.ndim)) < out.size:
+    if (
+        w is not None
+        and _count(xp.broadcast_shapes(invstd.shape, w.shape), range(x.ndim)) < out.size
+    ):
         out *= invstd * w
     else:
         out *= invstd
@@ -110,8 +113,9 @@ def _native_norm_backward(ctx, g, _g_mean, _g_var):
     w = ctx.inputs[1]._data if p["has_weight"] else None
     b_shape = ctx.inputs[-1].shape if p["has_bias"] else None
     xp = _BY_ARRAY_TYPE[type(x._data)].xp
-    grads = _norm_backward_arrays(xp, g._data, x._data, w, b_shape, *ctx.aux, p["eps"],
-                                  p["axes"], ctx.needs_input_grad)
+    grads = _norm_backward_arrays(
+        xp, g._data, x._data, w, b_shape, *ctx.aux, p["eps"], p["axes"], ctx.needs_input_grad
+    )
     return tuple(None if a is None else _wrap(a) for a in grads)
 
 
@@ -221,8 +225,7 @@ def _embedding_backward(xp, g, indices, num_weights, padding_idx, scale_grad_by_
     idx = indices.reshape(-1)
     rows = g.reshape(idx.shape[0], g.shape[-1])
     if scale_grad_by_freq or padding_idx >= 0:
-        rows = rows * _row_factor(xp, idx, num_weights, padding_idx, scale_grad_by_freq,
-                                  g.dtype)
+        rows = rows * _row_factor(xp, idx, num_weights, padding_idx, scale_grad_by_freq, g.dtype)
     out = xp.zeros((num_weights, g.shape[-1]), dtype=g.dtype)
     ufunc_at(xp, xp.add, out, (idx,), rows)
     return out

@@ -26,7 +26,7 @@ def _vector_norm(xp, x, ord, dims, keepdim):
         return xp.sum(a != 0, axis=dims, keepdims=keepdim).astype(x.dtype)
     if ord == 1:
         return xp.sum(a, axis=dims, keepdims=keepdim)
-    return xp.sum(a ** ord, axis=dims, keepdims=keepdim) ** (1.0 / ord)
+    return xp.sum(a**ord, axis=dims, keepdims=keepdim) ** (1.0 / ord)
 
 
 @_vector_norm.vjp(save_inputs=True, save_output=True)

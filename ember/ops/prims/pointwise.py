@@ -85,7 +85,7 @@ def _neg_backward(ctx, g):
 
 @defop("pow")
 def _pow(xp, a, b):
-    return a ** b
+    return a**b
 
 
 @_pow.vjp(save_inputs=True, save_output=True)
@@ -214,8 +214,11 @@ def _where_backward(ctx, g):
     cond = ctx.inputs[0]
     zero = g.new_zeros(g.shape)
     need = ctx.needs_input_grad
-    return (None, g.where(cond, zero) if need[1] else None,
-            zero.where(cond, g) if need[2] else None)
+    return (
+        None,
+        g.where(cond, zero) if need[1] else None,
+        zero.where(cond, g) if need[2] else None,
+    )
 
 
 @defop("lerp")
@@ -227,8 +230,11 @@ def _lerp(xp, a, b, w):
 def _lerp_backward(ctx, g):
     a, b, w = ctx.inputs
     need = ctx.needs_input_grad
-    return (g * (1 - w) if need[0] else None, g * w if need[1] else None,
-            g * (b - a) if need[2] else None)
+    return (
+        g * (1 - w) if need[0] else None,
+        g * w if need[1] else None,
+        g * (b - a) if need[2] else None,
+    )
 
 
 # ---------------------------------------------------------------------------- unary math
@@ -254,42 +260,48 @@ def _zero_grad(x, out, g):
 
 _abs = _unary("abs", lambda xp, x: xp.abs(x), lambda x, o, g: g * x.sign(), save_input=True)
 _sign = _unary("sign", lambda xp, x: xp.sign(x), _zero_grad)
-_reciprocal = _unary("reciprocal", lambda xp, x: 1 / x, lambda x, o, g: -g * o * o,
-                     save_output=True)
+_reciprocal = _unary(
+    "reciprocal", lambda xp, x: 1 / x, lambda x, o, g: -g * o * o, save_output=True
+)
 _sqrt = _unary("sqrt", lambda xp, x: xp.sqrt(x), lambda x, o, g: g / (2 * o), save_output=True)
-_rsqrt = _unary("rsqrt", lambda xp, x: 1 / xp.sqrt(x), lambda x, o, g: -0.5 * g * o * o * o,
-                save_output=True)
+_rsqrt = _unary(
+    "rsqrt", lambda xp, x: 1 / xp.sqrt(x), lambda x, o, g: -0.5 * g * o * o * o, save_output=True
+)
 _exp = _unary("exp", lambda xp, x: xp.exp(x), lambda x, o, g: g * o, save_output=True)
-_exp2 = _unary("exp2", lambda xp, x: xp.exp2(x), lambda x, o, g: g * o * math.log(2),
-               save_output=True)
-_expm1 = _unary("expm1", lambda xp, x: xp.expm1(x), lambda x, o, g: g * (o + 1),
-                save_output=True)
+_exp2 = _unary(
+    "exp2", lambda xp, x: xp.exp2(x), lambda x, o, g: g * o * math.log(2), save_output=True
+)
+_expm1 = _unary("expm1", lambda xp, x: xp.expm1(x), lambda x, o, g: g * (o + 1), save_output=True)
 _log = _unary("log", lambda xp, x: xp.log(x), lambda x, o, g: g / x, save_input=True)
-_log2 = _unary("log2", lambda xp, x: xp.log2(x), lambda x, o, g: g / (x * math.log(2)),
-               save_input=True)
-_log10 = _unary("log10", lambda xp, x: xp.log10(x), lambda x, o, g: g / (x * math.log(10)),
-                save_input=True)
-_log1p = _unary("log1p", lambda xp, x: xp.log1p(x), lambda x, o, g: g / (x + 1),
-                save_input=True)
+_log2 = _unary(
+    "log2", lambda xp, x: xp.log2(x), lambda x, o, g: g / (x * math.log(2)), save_input=True
+)
+_log10 = _unary(
+    "log10", lambda xp, x: xp.log10(x), lambda x, o, g: g / (x * math.log(10)), save_input=True
+)
+_log1p = _unary("log1p", lambda xp, x: xp.log1p(x), lambda x, o, g: g / (x + 1), save_input=True)
 _sin = _unary("sin", lambda xp, x: xp.sin(x), lambda x, o, g: g * x.cos(), save_input=True)
 _cos = _unary("cos", lambda xp, x: xp.cos(x), lambda x, o, g: -g * x.sin(), save_input=True)
 _tan = _unary("tan", lambda xp, x: xp.tan(x), lambda x, o, g: g * (1 + o * o), save_output=True)
-_asin = _unary("asin", lambda xp, x: xp.arcsin(x), lambda x, o, g: g * (1 - x * x).rsqrt(),
-               save_input=True)
-_acos = _unary("acos", lambda xp, x: xp.arccos(x), lambda x, o, g: -g * (1 - x * x).rsqrt(),
-               save_input=True)
-_atan = _unary("atan", lambda xp, x: xp.arctan(x), lambda x, o, g: g / (1 + x * x),
-               save_input=True)
+_asin = _unary(
+    "asin", lambda xp, x: xp.arcsin(x), lambda x, o, g: g * (1 - x * x).rsqrt(), save_input=True
+)
+_acos = _unary(
+    "acos", lambda xp, x: xp.arccos(x), lambda x, o, g: -g * (1 - x * x).rsqrt(), save_input=True
+)
+_atan = _unary("atan", lambda xp, x: xp.arctan(x), lambda x, o, g: g / (1 + x * x), save_input=True)
 _sinh = _unary("sinh", lambda xp, x: xp.sinh(x), lambda x, o, g: g * x.cosh(), save_input=True)
 _cosh = _unary("cosh", lambda xp, x: xp.cosh(x), lambda x, o, g: g * x.sinh(), save_input=True)
-_tanh = _unary("tanh", lambda xp, x: xp.tanh(x), lambda x, o, g: g * (1 - o * o),
-               save_output=True)
-_asinh = _unary("asinh", lambda xp, x: xp.arcsinh(x), lambda x, o, g: g * (x * x + 1).rsqrt(),
-                save_input=True)
-_acosh = _unary("acosh", lambda xp, x: xp.arccosh(x),
-                lambda x, o, g: g * (x * x - 1).rsqrt(), save_input=True)
-_atanh = _unary("atanh", lambda xp, x: xp.arctanh(x), lambda x, o, g: g / (1 - x * x),
-                save_input=True)
+_tanh = _unary("tanh", lambda xp, x: xp.tanh(x), lambda x, o, g: g * (1 - o * o), save_output=True)
+_asinh = _unary(
+    "asinh", lambda xp, x: xp.arcsinh(x), lambda x, o, g: g * (x * x + 1).rsqrt(), save_input=True
+)
+_acosh = _unary(
+    "acosh", lambda xp, x: xp.arccosh(x), lambda x, o, g: g * (x * x - 1).rsqrt(), save_input=True
+)
+_atanh = _unary(
+    "atanh", lambda xp, x: xp.arctanh(x), lambda x, o, g: g / (1 - x * x), save_input=True
+)
 
 
 def _sigmoid_fwd(xp, x):
@@ -299,16 +311,36 @@ def _sigmoid_fwd(xp, x):
 
 
 _sigmoid = _unary("sigmoid", _sigmoid_fwd, lambda x, o, g: g * o * (1 - o), save_output=True)
-_erf = _unary("erf", lambda xp, x: special_of(xp).erf(x),
-              lambda x, o, g: g * (2 / math.sqrt(math.pi)) * (-x * x).exp(), save_input=True)
-_erfc = _unary("erfc", lambda xp, x: special_of(xp).erfc(x),
-               lambda x, o, g: -g * (2 / math.sqrt(math.pi)) * (-x * x).exp(), save_input=True)
-_erfinv = _unary("erfinv", lambda xp, x: special_of(xp).erfinv(x),
-                 lambda x, o, g: g * (math.sqrt(math.pi) / 2) * (o * o).exp(), save_output=True)
-_lgamma = _unary("lgamma", lambda xp, x: special_of(xp).lgamma(x),
-                 lambda x, o, g: g * x.digamma(), save_input=True)
-_digamma = _unary("digamma", lambda xp, x: special_of(xp).digamma(x),
-                  lambda x, o, g: g * x.polygamma(1), save_input=True)
+_erf = _unary(
+    "erf",
+    lambda xp, x: special_of(xp).erf(x),
+    lambda x, o, g: g * (2 / math.sqrt(math.pi)) * (-x * x).exp(),
+    save_input=True,
+)
+_erfc = _unary(
+    "erfc",
+    lambda xp, x: special_of(xp).erfc(x),
+    lambda x, o, g: -g * (2 / math.sqrt(math.pi)) * (-x * x).exp(),
+    save_input=True,
+)
+_erfinv = _unary(
+    "erfinv",
+    lambda xp, x: special_of(xp).erfinv(x),
+    lambda x, o, g: g * (math.sqrt(math.pi) / 2) * (o * o).exp(),
+    save_output=True,
+)
+_lgamma = _unary(
+    "lgamma",
+    lambda xp, x: special_of(xp).lgamma(x),
+    lambda x, o, g: g * x.digamma(),
+    save_input=True,
+)
+_digamma = _unary(
+    "digamma",
+    lambda xp, x: special_of(xp).digamma(x),
+    lambda x, o, g: g * x.polygamma(1),
+    save_input=True,
+)
 _floor = _unary("floor", lambda xp, x: xp.floor(x), _zero_grad)
 _ceil = _unary("ceil", lambda xp, x: xp.ceil(x), _zero_grad)
 _trunc = _unary("trunc", lambda xp, x: xp.trunc(x), _zero_grad)
@@ -386,8 +418,11 @@ def _clamp_tensor_backward(ctx, g):
     above = x.maximum(lo) > hi  # the result is hi (also wherever lo > hi, as in PyTorch)
     below = (x < lo) & ~above
     inside = ~below & ~above
-    return (g.where(inside, zero) if need[0] else None, g.where(below, zero) if need[1] else None,
-            g.where(above, zero) if need[2] else None)
+    return (
+        g.where(inside, zero) if need[0] else None,
+        g.where(below, zero) if need[1] else None,
+        g.where(above, zero) if need[2] else None,
+    )
 
 
 @defop("nan_to_num")
@@ -430,5 +465,9 @@ _isfinite = _nograd("isfinite", lambda xp, x: xp.isfinite(x))
 _isposinf = _nograd("isposinf", lambda xp, x: xp.isposinf(x))
 _isneginf = _nograd("isneginf", lambda xp, x: xp.isneginf(x))
 _signbit = _nograd("signbit", lambda xp, x: xp.signbit(x))
-_isclose = _nograd("isclose", lambda xp, a, b, rtol, atol, equal_nan: xp.isclose(
-    a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
+_isclose = _nograd(
+    "isclose",
+    lambda xp, a, b, rtol, atol, equal_nan: xp.isclose(
+        a, b, rtol=rtol, atol=atol, equal_nan=equal_nan
+    ),
+)

@@ -78,8 +78,12 @@ def _candidate(xp, xpad, specs, tables, offs):
 def _offsets_max(xp, x, specs):
     """Max over the windows of ``specs``: values and flat per-plane input indices."""
     nd = len(specs)
-    pairs = [(s[5], max((s[2] - 1) * s[4] + s[6] * (s[3] - 1) + 1 - s[1] - s[5], 0))
-             if s[0] == "regular" else (0, 0) for s in specs]
+    pairs = [
+        (s[5], max((s[2] - 1) * s[4] + s[6] * (s[3] - 1) + 1 - s[1] - s[5], 0))
+        if s[0] == "regular"
+        else (0, 0)
+        for s in specs
+    ]
     xpad = pad_array(xp, x, pairs, _lowest(xp, x.dtype))
     tables = [None if s[0] == "regular" else _adaptive_table(xp, s[1], s[2]) for s in specs]
     ks = [s[3] if s[0] == "regular" else t.shape[1] for s, t in zip(specs, tables)]
@@ -135,8 +139,12 @@ def _max_pool(xp, x, specs):
 
 @_max_pool.vjp()
 def _max_pool_backward(ctx, g, _):
-    return _pool_scatter(g, indices=ctx.aux, shape=tuple(ctx.in_meta[0][0]),
-                         overlap=_overlapping(ctx.params["specs"]))
+    return _pool_scatter(
+        g,
+        indices=ctx.aux,
+        shape=tuple(ctx.in_meta[0][0]),
+        overlap=_overlapping(ctx.params["specs"]),
+    )
 
 
 @defop("max_pool_backward")
@@ -172,8 +180,9 @@ def _pool_gather(xp, x, indices, overlap):
 @_pool_gather.vjp()
 def _pool_gather_backward(ctx, g):
     p = ctx.params
-    return _pool_scatter(g, indices=p["indices"], shape=tuple(ctx.in_meta[0][0]),
-                         overlap=p["overlap"])
+    return _pool_scatter(
+        g, indices=p["indices"], shape=tuple(ctx.in_meta[0][0]), overlap=p["overlap"]
+    )
 
 
 def max_pool(x, specs):
@@ -189,8 +198,9 @@ def unpool(x, indices, shape):
 # ---------------------------------------------------------------------------- average pooling
 
 
-def _divisor(xp, in_shape, kernel, stride, padding, out_shape, count_include_pad,
-             divisor_override, dtype):
+def _divisor(
+    xp, in_shape, kernel, stride, padding, out_shape, count_include_pad, divisor_override, dtype
+):
     """PyTorch's per-window divisor (broadcasts over the output's spatial dims)."""
     if divisor_override is not None:
         return divisor_override
@@ -213,8 +223,10 @@ def _divide(xp, total, div, dtype):
 
 @defop("avg_pool")
 def _avg_pool(xp, x, kernel, stride, padding, out_shape, count_include_pad, divisor_override):
-    pairs = tuple((p, max((m - 1) * s + k - n - p, 0)) for n, k, s, p, m in
-                  zip(x.shape[2:], kernel, stride, padding, out_shape))
+    pairs = tuple(
+        (p, max((m - 1) * s + k - n - p, 0))
+        for n, k, s, p, m in zip(x.shape[2:], kernel, stride, padding, out_shape)
+    )
     xpad = pad_array(xp, x, pairs)
     total = None
     for offs in itertools.product(*(range(k) for k in kernel)):
@@ -226,8 +238,17 @@ def _avg_pool(xp, x, kernel, stride, padding, out_shape, count_include_pad, divi
             total = cand.astype(acc, copy=True)
         else:
             total += cand
-    div = _divisor(xp, x.shape[2:], kernel, stride, padding, out_shape, count_include_pad,
-                   divisor_override, x.dtype)
+    div = _divisor(
+        xp,
+        x.shape[2:],
+        kernel,
+        stride,
+        padding,
+        out_shape,
+        count_include_pad,
+        divisor_override,
+        x.dtype,
+    )
     return _divide(xp, total, div, x.dtype)
 
 
@@ -237,16 +258,30 @@ def _avg_pool_vjp(ctx, g):
 
 
 @defop("avg_pool_backward")
-def _avg_pool_backward(xp, g, in_shape, kernel, stride, padding, out_shape, count_include_pad,
-                       divisor_override):
+def _avg_pool_backward(
+    xp, g, in_shape, kernel, stride, padding, out_shape, count_include_pad, divisor_override
+):
     nd = len(kernel)
-    div = _divisor(xp, in_shape, kernel, stride, padding, out_shape, count_include_pad,
-                   divisor_override, g.dtype)
+    div = _divisor(
+        xp,
+        in_shape,
+        kernel,
+        stride,
+        padding,
+        out_shape,
+        count_include_pad,
+        divisor_override,
+        g.dtype,
+    )
     share = g / div
-    cols = xp.broadcast_to(share.reshape(g.shape[:2] + (1,) * nd + g.shape[2:]),
-                           g.shape[:2] + tuple(kernel) + g.shape[2:])
-    pairs = tuple((p, max((m - 1) * s + k - n - p, 0)) for n, k, s, p, m in
-                  zip(in_shape, kernel, stride, padding, out_shape))
+    cols = xp.broadcast_to(
+        share.reshape(g.shape[:2] + (1,) * nd + g.shape[2:]),
+        g.shape[:2] + tuple(kernel) + g.shape[2:],
+    )
+    pairs = tuple(
+        (p, max((m - 1) * s + k - n - p, 0))
+        for n, k, s, p, m in zip(in_shape, kernel, stride, padding, out_shape)
+    )
     return col2im(xp, cols, in_shape, stride, pairs, (1,) * nd).astype(g.dtype, copy=False)
 
 
@@ -259,6 +294,12 @@ def _avg_pool_backward_vjp(ctx, gg):
 
 def avg_pool(x, kernel, stride, padding, out_shape, count_include_pad, divisor_override):
     """Average pooling of ``x`` (N, C, *S) with PyTorch's divisor rules (no dilation)."""
-    return _avg_pool(x, kernel=tuple(kernel), stride=tuple(stride), padding=tuple(padding),
-                     out_shape=tuple(out_shape), count_include_pad=bool(count_include_pad),
-                     divisor_override=divisor_override)
+    return _avg_pool(
+        x,
+        kernel=tuple(kernel),
+        stride=tuple(stride),
+        padding=tuple(padding),
+        out_shape=tuple(out_shape),
+        count_include_pad=bool(count_include_pad),
+        divisor_override=divisor_override,
+    )

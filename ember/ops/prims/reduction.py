@@ -55,11 +55,16 @@ def blas_sum(xp, x, dims, keepdim):
     reduction there (bench/ops.py). None when that shape of reduction does not apply."""
     nd = x.ndim
     k = len(dims)
-    if x.size < 4096 or k == 0 or x.dtype.kind != "f" or x.dtype.itemsize < 4 or \
-            not x.flags.c_contiguous:
+    if (
+        x.size < 4096
+        or k == 0
+        or x.dtype.kind != "f"
+        or x.dtype.itemsize < 4
+        or not x.flags.c_contiguous
+    ):
         return None
     if dims == tuple(range(nd - k, nd)):
-        kept = x.shape[:nd - k]
+        kept = x.shape[: nd - k]
         n = x.size // max(1, _numel(kept)) if kept else x.size
         if kept:
             out = x.reshape(-1, n) @ _ones(xp, x.dtype, n)
@@ -67,9 +72,9 @@ def blas_sum(xp, x, dims, keepdim):
             # a whole-tensor sum as rows of 1024 (one pass over x, no full-size ones vector)
             flat = x.reshape(-1)
             m = n // 1024
-            out = (flat[:m * 1024].reshape(m, 1024) @ _ones(xp, x.dtype, 1024)).sum()
+            out = (flat[: m * 1024].reshape(m, 1024) @ _ones(xp, x.dtype, 1024)).sum()
             if m * 1024 < n:
-                out = out + flat[m * 1024:].sum()
+                out = out + flat[m * 1024 :].sum()
     elif dims == tuple(range(k)):
         kept = x.shape[k:]
         m = _numel(x.shape[:k])
@@ -129,7 +134,8 @@ def _mean_backward(ctx, g):
 def _sum_to_size(xp, x, shape):
     lead = x.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(
-        lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1)
+        lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1
+    )
     if not axes:
         return x.reshape(shape)
     out = blas_sum(xp, x, axes, True)
@@ -206,8 +212,9 @@ def _prod_of_others(x, dims):
 
 
 def _extreme(name, fn_name):
-    op = defop(name)(lambda xp, x, dims, keepdim: getattr(xp, fn_name)(
-        x, axis=dims, keepdims=keepdim))
+    op = defop(name)(
+        lambda xp, x, dims, keepdim: getattr(xp, fn_name)(x, axis=dims, keepdims=keepdim)
+    )
 
     def backward(ctx, g):
         # the gradient is split evenly among the elements that reach the extreme (as PyTorch)
@@ -216,8 +223,7 @@ def _extreme(name, fn_name):
         out = _unsqueezed(ctx.output, x.shape, dims, keepdim)
         mask = x == out
         count = _sum(mask, dims=dims, keepdim=True, dtype=None)
-        return (_unsqueezed(g, x.shape, dims, keepdim) / count).expand(x.shape).where(
-            mask, 0.0)
+        return (_unsqueezed(g, x.shape, dims, keepdim) / count).expand(x.shape).where(mask, 0.0)
 
     backward.__name__ = f"_{name}_backward"
     op.vjp(save_inputs=True, save_output=True)(backward)

@@ -64,6 +64,7 @@ def _guard(xp, dt, src, n_in):
 
 def _cubic_coefficients(xp, t, a):
     """The four Keys cubic convolution weights at fractional offset ``t``."""
+
     def near(x):
         return ((a + 2) * x - (a + 3)) * x * x + 1
 
@@ -213,12 +214,20 @@ def resample(x, axis: int, mode: str, n_out: int, scale: float | None, align_cor
     this axis (None when an output size was given or it is recomputed).
     """
     n_in = x.shape[axis]
-    if n_in == n_out and (mode == "linear" or mode.startswith("aa-")
-                          or (mode == "nearest" and scale is None)):
+    if n_in == n_out and (
+        mode == "linear" or mode.startswith("aa-") or (mode == "nearest" and scale is None)
+    ):
         return x
     math_name = "float64" if x.dtype.name == "float64" else "float32"
-    spec = (mode, n_in, n_out, None if scale is None else float(scale), bool(align_corners),
-            math_name, False)
+    spec = (
+        mode,
+        n_in,
+        n_out,
+        None if scale is None else float(scale),
+        bool(align_corners),
+        math_name,
+        False,
+    )
     return _resample(x, axis=axis, spec=spec)
 
 
@@ -339,15 +348,19 @@ def grid_sample_nd(input, grid, mode: str, padding_mode: str, align_corners: boo
     out_shape = tuple(grid.shape[1:-1])
     flat_input = input.reshape(n, c, math.prod(sizes))
     g = grid.reshape(n, math.prod(out_shape), nd)
-    coords = [_unnormalize(g[..., nd - 1 - d], size, align_corners, nd == 2)
-              for d, size in enumerate(sizes)]
+    coords = [
+        _unnormalize(g[..., nd - 1 - d], size, align_corners, nd == 2)
+        for d, size in enumerate(sizes)
+    ]
     out = None
     if mode == "bicubic":
         base = [x.detach().floor() for x in coords]
         weights = [_cubic_weights(x - b) for x, b in zip(coords, base)]
         for taps in itertools.product(range(4), repeat=nd):
-            corner = [_pad_coordinates(b + (k - 1), size, padding_mode, align_corners)
-                      for b, k, size in zip(base, taps, sizes)]
+            corner = [
+                _pad_coordinates(b + (k - 1), size, padding_mode, align_corners)
+                for b, k, size in zip(base, taps, sizes)
+            ]
             values, mask = _read(flat_input, corner, sizes)
             w = mask
             for wd, k in zip(weights, taps):
@@ -355,8 +368,9 @@ def grid_sample_nd(input, grid, mode: str, padding_mode: str, align_corners: boo
             term = values * w.unsqueeze(1)
             out = term if out is None else out + term
     else:
-        coords = [_pad_coordinates(x, size, padding_mode, align_corners)
-                  for x, size in zip(coords, sizes)]
+        coords = [
+            _pad_coordinates(x, size, padding_mode, align_corners) for x, size in zip(coords, sizes)
+        ]
         if mode == "nearest":
             values, mask = _read(flat_input, [x.detach().round() for x in coords], sizes)
             # grid still gets a (zero) gradient, as in PyTorch

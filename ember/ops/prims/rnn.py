@@ -61,9 +61,9 @@ def _lstm_activate(xp, gates, h):
     """In place: sigmoid on gates i, f, o and tanh on g, as one ``tanh`` between two affine
     passes with per-column ``scale`` (0.5, or 1 on g) and ``shift`` (0.5, or 0 on g)."""
     scale = xp.full(4 * h, 0.5, dtype=gates.dtype)
-    scale[2 * h:3 * h] = 1
+    scale[2 * h : 3 * h] = 1
     shift = xp.full(4 * h, 0.5, dtype=gates.dtype)
-    shift[2 * h:3 * h] = 0
+    shift[2 * h : 3 * h] = 0
     gates *= scale
     xp.tanh(gates, out=gates)
     gates *= scale
@@ -78,7 +78,7 @@ def _lstm_activate(xp, gates, h):
 def _lstm_cell(xp, igates, hgates, cx):
     h = cx.shape[-1]
     act = _lstm_activate(xp, igates + hgates, h)
-    i, f, g, o = (act[..., k * h:(k + 1) * h] for k in range(4))
+    i, f, g, o = (act[..., k * h : (k + 1) * h] for k in range(4))
     cy = f * cx
     cy += i * g
     tcy = xp.tanh(cy)
@@ -93,14 +93,14 @@ def _lstm_cell_backward(ctx, g_hy, g_cy):
     act, tcy = ctx.aux
     cx = ctx.inputs[2]._data
     h = cx.shape[-1]
-    i, f, g, o = (act[..., k * h:(k + 1) * h] for k in range(4))
+    i, f, g, o = (act[..., k * h : (k + 1) * h] for k in range(4))
     gh = g_hy._data
     dcy = 1 - tcy * tcy
     dcy *= o
     dcy *= gh
     dcy += g_cy._data
     d = act.copy()
-    di, df, dg, do = (d[..., k * h:(k + 1) * h] for k in range(4))
+    di, df, dg, do = (d[..., k * h : (k + 1) * h] for k in range(4))
     # sigmoid' = s * (1 - s), tanh' = 1 - t^2, written into the copy of the activations
     do *= 1 - o
     do *= tcy
@@ -117,8 +117,11 @@ def _lstm_cell_backward(ctx, g_hy, g_cy):
     dg *= dcy
     # the same gradient reaches igates and hgates: both are non-leaf sums in the callers
     grad = _wrap(d)
-    return (grad if need[0] else None, grad if need[1] else None,
-            _wrap(dcy * f) if need[2] else None)
+    return (
+        grad if need[0] else None,
+        grad if need[1] else None,
+        _wrap(dcy * f) if need[2] else None,
+    )
 
 
 def _lstm_cell_backward_graph(ctx, g_hy, g_cy):
@@ -129,8 +132,12 @@ def _lstm_cell_backward_graph(ctx, g_hy, g_cy):
     i, f, g, o = i.sigmoid(), f.sigmoid(), g.tanh(), o.sigmoid()
     tcy = (f * cx + i * g).tanh()
     dcy = g_hy * o * (1 - tcy * tcy) + g_cy
-    parts = (dcy * g * i * (1 - i), dcy * cx * f * (1 - f), dcy * i * (1 - g * g),
-             g_hy * tcy * o * (1 - o))
+    parts = (
+        dcy * g * i * (1 - i),
+        dcy * cx * f * (1 - f),
+        dcy * i * (1 - g * g),
+        g_hy * tcy * o * (1 - o),
+    )
     d = _cat(*parts, dim=parts[0].ndim - 1, shapes=tuple(p.shape for p in parts))
     need = ctx.needs_input_grad
     return d if need[0] else None, d if need[1] else None, dcy * f if need[2] else None
@@ -149,10 +156,10 @@ def _gru_cell(xp, igates, hgates, hx, *bias):
     h = hx.shape[-1]
     if bias:
         hgates = hgates + bias[0]
-    rz = _sigmoid_(xp, igates[..., :2 * h] + hgates[..., :2 * h])
-    hn = hgates[..., 2 * h:]
+    rz = _sigmoid_(xp, igates[..., : 2 * h] + hgates[..., : 2 * h])
+    hn = hgates[..., 2 * h :]
     n = rz[..., :h] * hn
-    n += igates[..., 2 * h:]
+    n += igates[..., 2 * h :]
     xp.tanh(n, out=n)
     hy = hx - n
     hy *= rz[..., h:]
@@ -172,7 +179,7 @@ def _gru_cell_backward(ctx, g):
     xp = _BY_ARRAY_TYPE[type(g)].xp
     r, z = rz[..., :h], rz[..., h:]
     d = xp.empty((*rz.shape[:-1], 3 * h), dtype=rz.dtype)
-    dr, dz, dn = d[..., :h], d[..., h:2 * h], d[..., 2 * h:]
+    dr, dz, dn = d[..., :h], d[..., h : 2 * h], d[..., 2 * h :]
     xp.multiply(n, n, out=dn)
     _one_minus_(dn)
     dn *= 1 - z
@@ -188,7 +195,7 @@ def _gru_cell_backward(ctx, g):
     need_bias = len(need) > 3 and need[3]
     if need[1] or need_bias:
         dh = d.copy() if need[0] else d
-        dh[..., 2 * h:] *= r
+        dh[..., 2 * h :] *= r
         grads[1] = _wrap(dh) if need[1] else None
         if len(need) > 3:
             grads.append(_wrap(dh.reshape(-1, 3 * h).sum(0)) if need_bias else None)
@@ -303,7 +310,7 @@ def _split_forward(xp, x, sizes):
     out = []
     start = 0
     for s in sizes:
-        out.append(x[start:start + s])
+        out.append(x[start : start + s])
         start += s
     return tuple(out)
 
@@ -342,7 +349,7 @@ def _pad_sequence(xp, *seqs, batch_first, padding_value, left):
     for b, s in enumerate(seqs):
         n = s.shape[0]
         if left:
-            out[b, longest - n:] = s
+            out[b, longest - n :] = s
         else:
             out[b, :n] = s
     return out if batch_first else xp.ascontiguousarray(out.swapaxes(0, 1))

@@ -11,9 +11,11 @@ from .._registry import defop
 
 
 def _view_error(shape, new):
-    return RuntimeError("view size is not compatible with input tensor's size and stride (at "
-                        "least one dimension spans across two contiguous subspaces). Use "
-                        ".reshape(...) instead.")
+    return RuntimeError(
+        "view size is not compatible with input tensor's size and stride (at "
+        "least one dimension spans across two contiguous subspaces). Use "
+        ".reshape(...) instead."
+    )
 
 
 @defop("view", view=True)
@@ -99,8 +101,9 @@ def flat_positions(xp, shape, key):
         coords = []
         for d, n in enumerate(shape):
             if d == pos:
-                coords.append(idx.reshape([1] * pos + list(idx.shape) + [1] * (rank - pos
-                                                                               - idx.ndim)))
+                coords.append(
+                    idx.reshape([1] * pos + list(idx.shape) + [1] * (rank - pos - idx.ndim))
+                )
             else:
                 at = d if d < pos else d - 1 + idx.ndim
                 coords.append(xp.arange(n).reshape([1] * at + [n] + [1] * (rank - at - 1)))

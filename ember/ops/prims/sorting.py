@@ -37,8 +37,9 @@ def _take_along(xp, x, idx, dim, accumulate):
 @_take_along.vjp()
 def _take_along_backward(ctx, g):
     p = ctx.params
-    return _put_along(g, idx=p["idx"], dim=p["dim"], shape=ctx.in_meta[0][0],
-                      accumulate=p["accumulate"])
+    return _put_along(
+        g, idx=p["idx"], dim=p["dim"], shape=ctx.in_meta[0][0], accumulate=p["accumulate"]
+    )
 
 
 @defop("scatter_add")
@@ -126,9 +127,13 @@ def _mode_indices(xp, x, dim):
     shape[dim] = n
     pos = xp.arange(n).reshape(shape)
     lead = [slice(None)] * dim
-    new_run = xp.concatenate([xp.ones_like(s[(*lead, slice(0, 1))], dtype=bool),
-                              s[(*lead, slice(1, None))] != s[(*lead, slice(None, -1))]],
-                             axis=dim)
+    new_run = xp.concatenate(
+        [
+            xp.ones_like(s[(*lead, slice(0, 1))], dtype=bool),
+            s[(*lead, slice(1, None))] != s[(*lead, slice(None, -1))],
+        ],
+        axis=dim,
+    )
     run_start = accumulate(xp.maximum, xp.where(new_run, pos, 0), dim)
     run_len = pos - run_start
     # the end of the first (smallest-valued) longest run; its sorted position maps to the last
@@ -143,8 +148,7 @@ def _mode_indices(xp, x, dim):
 @defop("unique", n_outputs=3)
 def _unique(xp, x, dim):
     if dim is None:
-        values, inverse, counts = xp.unique(x.reshape(-1), return_inverse=True,
-                                            return_counts=True)
+        values, inverse, counts = xp.unique(x.reshape(-1), return_inverse=True, return_counts=True)
         inverse = inverse.reshape(x.shape)
     else:
         values, inverse, counts = xp.unique(x, return_inverse=True, return_counts=True, axis=dim)

@@ -17,14 +17,18 @@ def _check_schedulers(owner: str, optimizer, schedulers) -> None:
         if not hasattr(scheduler, "optimizer"):
             raise TypeError(f"{owner} at index {idx} should have `optimizer` as its attribute.")
         if isinstance(scheduler, ReduceLROnPlateau):
-            raise ValueError(f"{owner} does not support `ReduceLROnPlateau` scheduler as it "
-                             "requires additional kwargs to be specified when calling `step`, "
-                             f"but got one at index {idx} in the given schedulers sequence.")
+            raise ValueError(
+                f"{owner} does not support `ReduceLROnPlateau` scheduler as it "
+                "requires additional kwargs to be specified when calling `step`, "
+                f"but got one at index {idx} in the given schedulers sequence."
+            )
         if optimizer != scheduler.optimizer:
-            raise ValueError(f"{owner} expects all schedulers to belong to the same optimizer, "
-                             f"but got scheduler {scheduler.__class__.__name__} at index {idx} "
-                             f"has {scheduler.optimizer}, which is different from "
-                             f"{optimizer.__class__.__name__}.")
+            raise ValueError(
+                f"{owner} expects all schedulers to belong to the same optimizer, "
+                f"but got scheduler {scheduler.__class__.__name__} at index {idx} "
+                f"has {scheduler.optimizer}, which is different from "
+                f"{optimizer.__class__.__name__}."
+            )
 
 
 class _Composite(LRScheduler):
@@ -62,10 +66,12 @@ class SequentialLR(_Composite):
             raise ValueError(f"{name} expects at least one scheduler, but got no scheduler.")
         _check_schedulers(name, optimizer, schedulers)
         if len(milestones) != len(schedulers) - 1:
-            raise ValueError("Sequential Schedulers expects number of schedulers provided to be "
-                             "one more than the number of milestone points, but got number of "
-                             f"schedulers {len(schedulers)} and the number of milestones to be "
-                             f"equal to {len(milestones)}")
+            raise ValueError(
+                "Sequential Schedulers expects number of schedulers provided to be "
+                "one more than the number of milestone points, but got number of "
+                f"schedulers {len(schedulers)} and the number of milestones to be "
+                f"equal to {len(milestones)}"
+            )
         self._schedulers = schedulers
         self._milestones = milestones
         self.last_epoch = last_epoch + 1
@@ -110,8 +116,9 @@ class ChainedScheduler(_Composite):
     def __init__(self, schedulers, optimizer=None) -> None:
         name = self.__class__.__name__
         if len(schedulers) < 1:
-            raise ValueError(f"{name} expects at least one scheduler to be chained, but got no "
-                             "scheduler.")
+            raise ValueError(
+                f"{name} expects at least one scheduler to be chained, but got no scheduler."
+            )
         optimizer = optimizer or schedulers[0].optimizer
         _check_schedulers(name, optimizer, schedulers)
         self._schedulers = schedulers

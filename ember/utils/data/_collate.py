@@ -21,8 +21,9 @@ __all__ = ["collate", "default_collate", "default_collate_fn_map", "default_conv
 # NumPy dtype codes of byte strings, unicode strings and objects: not convertible to tensors.
 _STR_OBJ_DTYPE = re.compile(r"[SaUO]")
 
-_ERR_FMT = ("default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
-            "found {}")
+_ERR_FMT = (
+    "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
+)
 
 
 def _rebuild_mapping(template, items: dict):
@@ -91,8 +92,8 @@ def collate(batch, *, collate_fn_map: dict | None = None):
                 return fn(batch, collate_fn_map=collate_fn_map)
     if isinstance(elem, collections.abc.Mapping):
         return _rebuild_mapping(
-            elem, {k: collate([d[k] for d in batch], collate_fn_map=collate_fn_map)
-                   for k in elem})
+            elem, {k: collate([d[k] for d in batch], collate_fn_map=collate_fn_map) for k in elem}
+        )
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
         return cls(*(collate(s, collate_fn_map=collate_fn_map) for s in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):

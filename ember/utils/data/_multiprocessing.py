@@ -58,8 +58,9 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         self._owner_pid = os.getpid()
         self._prefetch_factor = loader.prefetch_factor
         if self._prefetch_factor <= 0:
-            raise AssertionError("prefetch_factor must be greater than 0 for "
-                                 "MultiProcessingDataLoaderIter")
+            raise AssertionError(
+                "prefetch_factor must be greater than 0 for MultiProcessingDataLoaderIter"
+            )
         self._in_order = loader.in_order
         ctx = loader.multiprocessing_context or multiprocessing.get_context()
         blas_controller()  # scan the BLAS libraries once here; forked workers inherit it
@@ -74,11 +75,22 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                 index_queue.cancel_join_thread()
                 worker = ctx.Process(
                     target=_worker_loop,
-                    args=(self._dataset_kind, self._dataset, index_queue, self._data_queue,
-                          self._done_event, self._auto_collation, self._collate_fn,
-                          self._drop_last, self._base_seed, loader.worker_init_fn, worker_id,
-                          self._num_workers),
-                    daemon=True)
+                    args=(
+                        self._dataset_kind,
+                        self._dataset,
+                        index_queue,
+                        self._data_queue,
+                        self._done_event,
+                        self._auto_collation,
+                        self._collate_fn,
+                        self._drop_last,
+                        self._base_seed,
+                        loader.worker_init_fn,
+                        worker_id,
+                        self._num_workers,
+                    ),
+                    daemon=True,
+                )
                 worker.start()
                 self._index_queues.append(index_queue)
                 self._workers.append(worker)
@@ -220,8 +232,11 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                 return self._data_queue.get(timeout=max(wait, 0.0))
             except queue.Empty:
                 pass
-            dead = [w for w, alive in zip(self._workers, self._workers_status)
-                    if alive and not w.is_alive()]
+            dead = [
+                w
+                for w, alive in zip(self._workers, self._workers_status)
+                if alive and not w.is_alive()
+            ]
             if dead:
                 pids = ", ".join(str(w.pid) for w in dead)
                 self._shutdown_workers()
@@ -255,5 +270,3 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         # (a forked child holds a copy of this object: only the owner shuts the workers down)
         if getattr(self, "_shutdown", True) is False and os.getpid() == self._owner_pid:
             self._shutdown_workers()
-
-

@@ -154,8 +154,20 @@ def _wrap_current_exception(worker_id: int) -> ExceptionWrapper:
     return wrapped
 
 
-def _worker_loop(dataset_kind, dataset, index_queue, data_queue, done_event, auto_collation,
-                 collate_fn, drop_last, base_seed, init_fn, worker_id, num_workers):
+def _worker_loop(
+    dataset_kind,
+    dataset,
+    index_queue,
+    data_queue,
+    done_event,
+    auto_collation,
+    collate_fn,
+    drop_last,
+    base_seed,
+    init_fn,
+    worker_id,
+    num_workers,
+):
     """Body of a worker process: fetch the batches named on ``index_queue`` until told to stop
     (``None``) or until the main process disappears."""
     global _worker_info
@@ -164,14 +176,14 @@ def _worker_loop(dataset_kind, dataset, index_queue, data_queue, done_event, aut
         seed = base_seed + worker_id
         _seed_worker(seed, base_seed, worker_id)
         _limit_blas_threads()
-        _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed,
-                                  dataset=dataset)
+        _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed, dataset=dataset)
         fetcher, init_error = None, None
         try:
             if init_fn is not None:
                 init_fn(worker_id)
-            fetcher = _DatasetKind.create_fetcher(dataset_kind, dataset, auto_collation,
-                                                  collate_fn, drop_last)
+            fetcher = _DatasetKind.create_fetcher(
+                dataset_kind, dataset, auto_collation, collate_fn, drop_last
+            )
         except Exception:
             init_error = _wrap_current_exception(worker_id)
         exhausted = False
@@ -187,8 +199,9 @@ def _worker_loop(dataset_kind, dataset, index_queue, data_queue, done_event, aut
             if isinstance(task, _ResumeIteration):
                 exhausted = False
                 try:
-                    fetcher = _DatasetKind.create_fetcher(dataset_kind, dataset, auto_collation,
-                                                          collate_fn, drop_last)
+                    fetcher = _DatasetKind.create_fetcher(
+                        dataset_kind, dataset, auto_collation, collate_fn, drop_last
+                    )
                 except Exception:
                     init_error = _wrap_current_exception(worker_id)
                 data_queue.put((_RESUMED, None, worker_id, None))

@@ -77,9 +77,11 @@ class StackDataset(Dataset):
 
     def __init__(self, *args: Dataset, **kwargs: Dataset) -> None:
         if args and kwargs:
-            raise ValueError("Supported either ``tuple``- (via ``args``) or"
-                             "``dict``- (via ``kwargs``) like input/output, but both types "
-                             "are given.")
+            raise ValueError(
+                "Supported either ``tuple``- (via ``args``) or"
+                "``dict``- (via ``kwargs``) like input/output, but both types "
+                "are given."
+            )
         if not args and not kwargs:
             raise ValueError("At least one dataset should be passed")
         parts = list(args) if args else list(kwargs.values())
@@ -112,8 +114,9 @@ def _fetch_many(dataset, indices):
         return [dataset[i] for i in indices]
     items = getitems(indices)
     if len(items) != len(indices):
-        raise ValueError("Nested dataset's output size mismatch."
-                         f" Expected {len(indices)}, got {len(items)}")
+        raise ValueError(
+            f"Nested dataset's output size mismatch. Expected {len(indices)}, got {len(items)}"
+        )
     return items
 
 
@@ -182,7 +185,8 @@ class Subset(Dataset):
                 "__getitems__ to ensure DataLoader works correctly with your custom logic. "
                 "A simple implementation:\n\n"
                 "def __getitems__(self, indices):\n"
-                "    return [self.__getitem__(idx) for idx in indices]")
+                "    return [self.__getitem__(idx) for idx in indices]"
+            )
         self.dataset = dataset
         self.indices = indices
 
@@ -203,8 +207,9 @@ class Subset(Dataset):
         return len(self.indices)
 
 
-def random_split(dataset: Dataset, lengths: Sequence[int | float],
-                 generator=default_generator) -> list[Subset]:
+def random_split(
+    dataset: Dataset, lengths: Sequence[int | float], generator=default_generator
+) -> list[Subset]:
     """Randomly split ``dataset`` into non-overlapping subsets of the given lengths.
 
     ``lengths`` may also be fractions summing to 1: each split gets
@@ -222,11 +227,15 @@ def random_split(dataset: Dataset, lengths: Sequence[int | float],
             sizes[i % len(sizes)] += 1
         for i, n in enumerate(sizes):
             if n == 0:
-                warnings.warn(f"Length of split at index {i} is 0. "
-                              f"This might result in an empty dataset.", stacklevel=2)
+                warnings.warn(
+                    f"Length of split at index {i} is 0. This might result in an empty dataset.",
+                    stacklevel=2,
+                )
         lengths = sizes
     if sum(lengths) != len(dataset):
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
     order = ember.randperm(sum(lengths), generator=generator).tolist()
-    return [Subset(dataset, order[end - n:end])
-            for end, n in zip(itertools.accumulate(lengths), lengths)]
+    return [
+        Subset(dataset, order[end - n : end])
+        for end, n in zip(itertools.accumulate(lengths), lengths)
+    ]

@@ -61,5 +61,6 @@ from .stat_scores import (
     stat_scores,
 )
 
-__all__ = sorted(name for name, obj in globals().items()
-                 if callable(obj) and not name.startswith("_"))
+__all__ = sorted(
+    name for name, obj in globals().items() if callable(obj) and not name.startswith("_")
+)

@@ -86,8 +86,9 @@ def binary_args(threshold, multidim_average="global", ignore_index=None) -> None
     check_ignore_index(ignore_index)
 
 
-def multiclass_args(num_classes, top_k=1, average="macro", multidim_average="global",
-                    ignore_index=None) -> None:
+def multiclass_args(
+    num_classes, top_k=1, average="macro", multidim_average="global", ignore_index=None
+) -> None:
     """Validate the non-tensor arguments of a multiclass metric."""
     check_num("num_classes", num_classes)
     if not isinstance(top_k, int) or top_k < 1:
@@ -104,8 +105,9 @@ def multiclass_args(num_classes, top_k=1, average="macro", multidim_average="glo
     check_ignore_index(ignore_index)
 
 
-def multilabel_args(num_labels, threshold=0.5, average="macro", multidim_average="global",
-                    ignore_index=None) -> None:
+def multilabel_args(
+    num_labels, threshold=0.5, average="macro", multidim_average="global", ignore_index=None
+) -> None:
     """Validate the non-tensor arguments of a multilabel metric."""
     check_num("num_labels", num_labels)
     check_threshold(threshold)
@@ -171,8 +173,9 @@ def binary_tensors(preds, target, multidim_average="global", ignore_index=None) 
         )
 
 
-def multilabel_tensors(preds, target, num_labels, multidim_average="global",
-                       ignore_index=None) -> None:
+def multilabel_tensors(
+    preds, target, num_labels, multidim_average="global", ignore_index=None
+) -> None:
     """Validate the tensors of a multilabel metric (shape ``(N, L, ...)``)."""
     check_same_shape(preds, target)
     if preds.ndim < 2 or preds.shape[1] != num_labels:
@@ -189,8 +192,9 @@ def multilabel_tensors(preds, target, num_labels, multidim_average="global",
         )
 
 
-def multiclass_tensors(preds, target, num_classes, multidim_average="global", ignore_index=None,
-                       top_k=1) -> None:
+def multiclass_tensors(
+    preds, target, num_classes, multidim_average="global", ignore_index=None, top_k=1
+) -> None:
     """Validate the tensors of a multiclass metric: labels ``(N, ...)`` or scores
     ``(N, C, ...)``."""
     if preds.ndim == target.ndim + 1:
@@ -231,16 +235,22 @@ def multiclass_tensors(preds, target, num_classes, multidim_average="global", ig
                 "When `preds` and `target` have the same shape, the shape of `preds` should be "
                 "atleast 2D when multidim_average is set to `samplewise`"
             )
-        _check_values(preds, "preds", num_classes - 1, None,
-                      f"the classes [0, {num_classes - 1}] since `preds` is a label tensor")
+        _check_values(
+            preds,
+            "preds",
+            num_classes - 1,
+            None,
+            f"the classes [0, {num_classes - 1}] since `preds` is a label tensor",
+        )
     else:
         raise ValueError(
             "Either `preds` and `target` both should have the (same) shape (N, ...), or `target` "
             f"should be (N, ...) and `preds` should be (N, C, ...), but got {tuple(preds.shape)} "
             f"and {tuple(target.shape)}."
         )
-    _check_values(target, "target", num_classes - 1, ignore_index,
-                  f"the classes [0, {num_classes - 1}]")
+    _check_values(
+        target, "target", num_classes - 1, ignore_index, f"the classes [0, {num_classes - 1}]"
+    )
 
 
 # ---------------------------------------------------------------------------- formatting

@@ -20,8 +20,14 @@ def accuracy_reduce(tp, fp, tn, fn, average, multilabel=False, top_k=1):
     return weighted_average(score, average, tp, fp, fn, multilabel, top_k)
 
 
-def binary_accuracy(preds, target, threshold: float = 0.5, multidim_average: str = "global",
-                    ignore_index: int | None = None, validate_args: bool = True):
+def binary_accuracy(
+    preds,
+    target,
+    threshold: float = 0.5,
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """Accuracy of a binary task; float ``preds`` are thresholded (after a sigmoid if logits).
 
     Example:
@@ -33,9 +39,16 @@ def binary_accuracy(preds, target, threshold: float = 0.5, multidim_average: str
     return accuracy_reduce(*stats, average="binary")
 
 
-def multiclass_accuracy(preds, target, num_classes: int, average: str | None = "macro",
-                        top_k: int = 1, multidim_average: str = "global",
-                        ignore_index: int | None = None, validate_args: bool = True):
+def multiclass_accuracy(
+    preds,
+    target,
+    num_classes: int,
+    average: str | None = "macro",
+    top_k: int = 1,
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """Accuracy of a multiclass task (per-class recall averaged by ``average``; "micro" is the
     plain fraction of correct samples, counted correct when the target is among the ``top_k``
     highest scores).
@@ -45,24 +58,42 @@ def multiclass_accuracy(preds, target, num_classes: int, average: str | None = "
         >>> multiclass_accuracy(ember.tensor([2, 1, 0, 1]), ember.tensor([2, 1, 0, 0]), 3)
         tensor(0.8333)
     """
-    stats = multiclass_update(preds, target, num_classes, average, top_k, multidim_average,
-                              ignore_index, validate_args)
+    stats = multiclass_update(
+        preds, target, num_classes, average, top_k, multidim_average, ignore_index, validate_args
+    )
     return accuracy_reduce(*stats, average=average, top_k=top_k)
 
 
-def multilabel_accuracy(preds, target, num_labels: int, threshold: float = 0.5,
-                        average: str | None = "macro", multidim_average: str = "global",
-                        ignore_index: int | None = None, validate_args: bool = True):
+def multilabel_accuracy(
+    preds,
+    target,
+    num_labels: int,
+    threshold: float = 0.5,
+    average: str | None = "macro",
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """Accuracy of a multilabel task: per label, then averaged by ``average``."""
-    stats = multilabel_update(preds, target, num_labels, threshold, average, multidim_average,
-                              ignore_index, validate_args)
+    stats = multilabel_update(
+        preds, target, num_labels, threshold, average, multidim_average, ignore_index, validate_args
+    )
     return accuracy_reduce(*stats, average=average, multilabel=True)
 
 
-def accuracy(preds, target, task: str, threshold: float = 0.5, num_classes: int | None = None,
-             num_labels: int | None = None, average: str | None = "micro",
-             multidim_average: str = "global", top_k: int = 1, ignore_index: int | None = None,
-             validate_args: bool = True):
+def accuracy(
+    preds,
+    target,
+    task: str,
+    threshold: float = 0.5,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    average: str | None = "micro",
+    multidim_average: str = "global",
+    top_k: int = 1,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """Accuracy for ``task`` "binary", "multiclass" or "multilabel" (``average`` defaults to
     "micro" here, as in torchmetrics' task wrapper; the task functions default to "macro").
 
@@ -72,6 +103,19 @@ def accuracy(preds, target, task: str, threshold: float = 0.5, num_classes: int 
         ...          num_classes=4)
         tensor(0.5000)
     """
-    return task_dispatch(binary_accuracy, multiclass_accuracy, multilabel_accuracy, preds,
-                         target, task, threshold, num_classes, num_labels, average,
-                         multidim_average, top_k, ignore_index, validate_args)
+    return task_dispatch(
+        binary_accuracy,
+        multiclass_accuracy,
+        multilabel_accuracy,
+        preds,
+        target,
+        task,
+        threshold,
+        num_classes,
+        num_labels,
+        average,
+        multidim_average,
+        top_k,
+        ignore_index,
+        validate_args,
+    )

@@ -41,8 +41,9 @@ def binary_auroc_compute(state, thresholds=None, max_fpr=None):
     return 0.5 * (1 + (partial_auc - min_area) / (max_area - min_area))
 
 
-def multi_auroc_compute(state, num, average="macro", thresholds=None, ignore_index=None,
-                        multilabel=False):
+def multi_auroc_compute(
+    state, num, average="macro", thresholds=None, ignore_index=None, multilabel=False
+):
     """Per class/label AUROC averaged by ``average`` ("weighted" by the number of positives);
     ``state`` is ``(preds, target)`` (exact) or the binned confusion matrices."""
     fpr, tpr, _ = multi_roc_compute(state, num, thresholds, ignore_index, multilabel)
@@ -55,8 +56,14 @@ def multi_auroc_compute(state, num, average="macro", thresholds=None, ignore_ind
     return nan_safe_average(res, average, weights)
 
 
-def binary_auroc(preds, target, max_fpr: float | None = None, thresholds=None,
-                 ignore_index: int | None = None, validate_args: bool = True):
+def binary_auroc(
+    preds,
+    target,
+    max_fpr: float | None = None,
+    thresholds=None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """Area under the ROC curve of a binary task.
 
     Example:
@@ -66,34 +73,50 @@ def binary_auroc(preds, target, max_fpr: float | None = None, thresholds=None,
     """
     if validate_args:
         check_max_fpr(max_fpr)
-    preds, target, thresholds = binary_format(preds, target, thresholds, ignore_index,
-                                                  validate_args)
+    preds, target, thresholds = binary_format(
+        preds, target, thresholds, ignore_index, validate_args
+    )
     state = (preds, target) if thresholds is None else binned_state(preds, target, thresholds)
     return binary_auroc_compute(state, thresholds, max_fpr)
 
 
-def multiclass_auroc(preds, target, num_classes: int, average: str | None = "macro",
-                     thresholds=None, ignore_index: int | None = None,
-                     validate_args: bool = True):
+def multiclass_auroc(
+    preds,
+    target,
+    num_classes: int,
+    average: str | None = "macro",
+    thresholds=None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """One-vs-rest AUROC of a multiclass task, averaged by ``average`` ("macro", "weighted" by
     class support, "none"/None); logits are softmax'ed."""
-    preds, target, thresholds = multiclass_format(preds, target, num_classes, thresholds,
-                                                      ignore_index, average, validate_args)
+    preds, target, thresholds = multiclass_format(
+        preds, target, num_classes, thresholds, ignore_index, average, validate_args
+    )
     if thresholds is not None:
         state = binned_state(preds, one_hot(target, num_classes), thresholds)
         return multi_auroc_compute(state, num_classes, average, thresholds)
     return multi_auroc_compute((preds, target), num_classes, average)
 
 
-def multilabel_auroc(preds, target, num_labels: int, average: str | None = "macro",
-                     thresholds=None, ignore_index: int | None = None,
-                     validate_args: bool = True):
+def multilabel_auroc(
+    preds,
+    target,
+    num_labels: int,
+    average: str | None = "macro",
+    thresholds=None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """AUROC of every label, averaged by ``average`` ("micro" pools every (sample, label))."""
-    preds, target, thresholds = multilabel_format(preds, target, num_labels, thresholds,
-                                                      ignore_index, average, validate_args)
+    preds, target, thresholds = multilabel_format(
+        preds, target, num_labels, thresholds, ignore_index, average, validate_args
+    )
     if average == "micro":
-        return binary_auroc_compute(micro_state(preds, target, thresholds, ignore_index),
-                                    thresholds)
+        return binary_auroc_compute(
+            micro_state(preds, target, thresholds, ignore_index), thresholds
+        )
     if thresholds is not None:
         state = binned_state(preds, target, thresholds, ignore_index)
         return multi_auroc_compute(state, num_labels, average, thresholds)
@@ -116,18 +139,28 @@ def micro_state(preds, target, thresholds=None, ignore_index=None):
     return binned_state(preds, target, thresholds)
 
 
-def auroc(preds, target, task: str, thresholds=None, num_classes: int | None = None,
-          num_labels: int | None = None, average: str | None = "macro",
-          max_fpr: float | None = None, ignore_index: int | None = None,
-          validate_args: bool = True):
+def auroc(
+    preds,
+    target,
+    task: str,
+    thresholds=None,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    average: str | None = "macro",
+    max_fpr: float | None = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """AUROC for ``task`` "binary", "multiclass" or "multilabel"."""
     _input.check_task(task)
     if task == "binary":
         return binary_auroc(preds, target, max_fpr, thresholds, ignore_index, validate_args)
     if task == "multiclass":
         _input.check_int_arg("num_classes", num_classes)
-        return multiclass_auroc(preds, target, num_classes, average, thresholds, ignore_index,
-                                validate_args)
+        return multiclass_auroc(
+            preds, target, num_classes, average, thresholds, ignore_index, validate_args
+        )
     _input.check_int_arg("num_labels", num_labels)
-    return multilabel_auroc(preds, target, num_labels, average, thresholds, ignore_index,
-                            validate_args)
+    return multilabel_auroc(
+        preds, target, num_labels, average, thresholds, ignore_index, validate_args
+    )

@@ -29,8 +29,9 @@ def binary_average_precision_compute(state, thresholds=None):
     return _step_area(precision, recall)
 
 
-def multi_average_precision_compute(state, num, average="macro", thresholds=None,
-                                    ignore_index=None, multilabel=False):
+def multi_average_precision_compute(
+    state, num, average="macro", thresholds=None, ignore_index=None, multilabel=False
+):
     """Per class/label average precision averaged by ``average`` (``state`` as for
     ``multi_auroc_compute``)."""
     precision, recall, _ = multi_pr_compute(state, num, thresholds, ignore_index, multilabel)
@@ -43,8 +44,9 @@ def multi_average_precision_compute(state, num, average="macro", thresholds=None
     return nan_safe_average(res, average, weights)
 
 
-def binary_average_precision(preds, target, thresholds=None, ignore_index: int | None = None,
-                             validate_args: bool = True):
+def binary_average_precision(
+    preds, target, thresholds=None, ignore_index: int | None = None, validate_args: bool = True
+):
     """Average precision of a binary task.
 
     Example:
@@ -53,30 +55,45 @@ def binary_average_precision(preds, target, thresholds=None, ignore_index: int |
         ...                          ember.tensor([0, 1, 1, 0]))
         tensor(0.5833)
     """
-    preds, target, thresholds = binary_format(preds, target, thresholds, ignore_index,
-                                                  validate_args)
+    preds, target, thresholds = binary_format(
+        preds, target, thresholds, ignore_index, validate_args
+    )
     state = (preds, target) if thresholds is None else binned_state(preds, target, thresholds)
     return binary_average_precision_compute(state, thresholds)
 
 
-def multiclass_average_precision(preds, target, num_classes: int, average: str | None = "macro",
-                                 thresholds=None, ignore_index: int | None = None,
-                                 validate_args: bool = True):
+def multiclass_average_precision(
+    preds,
+    target,
+    num_classes: int,
+    average: str | None = "macro",
+    thresholds=None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """One-vs-rest average precision of a multiclass task, averaged by ``average``."""
-    preds, target, thresholds = multiclass_format(preds, target, num_classes, thresholds,
-                                                      ignore_index, average, validate_args)
+    preds, target, thresholds = multiclass_format(
+        preds, target, num_classes, thresholds, ignore_index, average, validate_args
+    )
     if thresholds is not None:
         state = binned_state(preds, one_hot(target, num_classes), thresholds)
         return multi_average_precision_compute(state, num_classes, average, thresholds)
     return multi_average_precision_compute((preds, target), num_classes, average)
 
 
-def multilabel_average_precision(preds, target, num_labels: int, average: str | None = "macro",
-                                 thresholds=None, ignore_index: int | None = None,
-                                 validate_args: bool = True):
+def multilabel_average_precision(
+    preds,
+    target,
+    num_labels: int,
+    average: str | None = "macro",
+    thresholds=None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """Average precision of every label, averaged by ``average`` ("micro" pools all pairs)."""
-    preds, target, thresholds = multilabel_format(preds, target, num_labels, thresholds,
-                                                      ignore_index, average, validate_args)
+    preds, target, thresholds = multilabel_format(
+        preds, target, num_labels, thresholds, ignore_index, average, validate_args
+    )
     if average == "micro":
         return binary_average_precision_compute(
             micro_state(preds, target, thresholds, ignore_index), thresholds
@@ -84,21 +101,32 @@ def multilabel_average_precision(preds, target, num_labels: int, average: str | 
     if thresholds is not None:
         state = binned_state(preds, target, thresholds, ignore_index)
         return multi_average_precision_compute(state, num_labels, average, thresholds)
-    return multi_average_precision_compute((preds, target), num_labels, average, None,
-                                           ignore_index, True)
+    return multi_average_precision_compute(
+        (preds, target), num_labels, average, None, ignore_index, True
+    )
 
 
-def average_precision(preds, target, task: str, thresholds=None, num_classes: int | None = None,
-                      num_labels: int | None = None, average: str | None = "macro",
-                      ignore_index: int | None = None, validate_args: bool = True):
+def average_precision(
+    preds,
+    target,
+    task: str,
+    thresholds=None,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    average: str | None = "macro",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """Average precision for ``task`` "binary", "multiclass" or "multilabel"."""
     _input.check_task(task)
     if task == "binary":
         return binary_average_precision(preds, target, thresholds, ignore_index, validate_args)
     if task == "multiclass":
         _input.check_int_arg("num_classes", num_classes)
-        return multiclass_average_precision(preds, target, num_classes, average, thresholds,
-                                            ignore_index, validate_args)
+        return multiclass_average_precision(
+            preds, target, num_classes, average, thresholds, ignore_index, validate_args
+        )
     _input.check_int_arg("num_labels", num_labels)
-    return multilabel_average_precision(preds, target, num_labels, average, thresholds,
-                                        ignore_index, validate_args)
+    return multilabel_average_precision(
+        preds, target, num_labels, average, thresholds, ignore_index, validate_args
+    )

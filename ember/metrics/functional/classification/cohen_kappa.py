@@ -33,8 +33,14 @@ def cohen_kappa_reduce(confmat, weights=None):
     return (1 - (w * confmat).sum() / (w * expected).sum()).float()
 
 
-def binary_cohen_kappa(preds, target, threshold: float = 0.5, weights: str | None = None,
-                       ignore_index: int | None = None, validate_args: bool = True):
+def binary_cohen_kappa(
+    preds,
+    target,
+    threshold: float = 0.5,
+    weights: str | None = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """Cohen's kappa of a binary task.
 
     Example:
@@ -48,24 +54,37 @@ def binary_cohen_kappa(preds, target, threshold: float = 0.5, weights: str | Non
     return cohen_kappa_reduce(confmat, weights)
 
 
-def multiclass_cohen_kappa(preds, target, num_classes: int, weights: str | None = None,
-                           ignore_index: int | None = None, validate_args: bool = True):
+def multiclass_cohen_kappa(
+    preds,
+    target,
+    num_classes: int,
+    weights: str | None = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """Cohen's kappa of a multiclass task (``weights`` "linear"/"quadratic" for ordinal
     classes)."""
     if validate_args:
         check_weights(weights)
-    confmat = multiclass_confmat_update(preds, target, num_classes, None, ignore_index,
-                                        validate_args)
+    confmat = multiclass_confmat_update(
+        preds, target, num_classes, None, ignore_index, validate_args
+    )
     return cohen_kappa_reduce(confmat, weights)
 
 
-def cohen_kappa(preds, target, task: str, threshold: float = 0.5, num_classes: int | None = None,
-                weights: str | None = None, ignore_index: int | None = None,
-                validate_args: bool = True):
+def cohen_kappa(
+    preds,
+    target,
+    task: str,
+    threshold: float = 0.5,
+    num_classes: int | None = None,
+    weights: str | None = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """Cohen's kappa for ``task`` "binary" or "multiclass"."""
     _input.check_task(task, ("binary", "multiclass"))
     if task == "binary":
         return binary_cohen_kappa(preds, target, threshold, weights, ignore_index, validate_args)
     _input.check_int_arg("num_classes", num_classes)
-    return multiclass_cohen_kappa(preds, target, num_classes, weights, ignore_index,
-                                  validate_args)
+    return multiclass_cohen_kappa(preds, target, num_classes, weights, ignore_index, validate_args)

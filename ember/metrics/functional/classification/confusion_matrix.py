@@ -70,8 +70,9 @@ def multilabel_confmat(preds, target, num_labels, threshold=0.5, ignore_index=No
     return ember.bincount(idx, minlength=4 * num_labels).reshape(num_labels, 2, 2)
 
 
-def binary_confmat_update(preds, target, threshold=0.5, normalize=None, ignore_index=None,
-                  validate_args=True):
+def binary_confmat_update(
+    preds, target, threshold=0.5, normalize=None, ignore_index=None, validate_args=True
+):
     """Validate (optionally) and count a binary confusion matrix."""
     if validate_args:
         _input.check_threshold(threshold)
@@ -83,8 +84,9 @@ def binary_confmat_update(preds, target, threshold=0.5, normalize=None, ignore_i
     return binary_confmat(preds, target, threshold, ignore_index)
 
 
-def multiclass_confmat_update(preds, target, num_classes, normalize=None, ignore_index=None,
-                      validate_args=True):
+def multiclass_confmat_update(
+    preds, target, num_classes, normalize=None, ignore_index=None, validate_args=True
+):
     """Validate (optionally) and count a multiclass confusion matrix."""
     if validate_args:
         _input.check_num("num_classes", num_classes)
@@ -94,8 +96,9 @@ def multiclass_confmat_update(preds, target, num_classes, normalize=None, ignore
     return multiclass_confmat(preds, target, num_classes, ignore_index)
 
 
-def multilabel_confmat_update(preds, target, num_labels, threshold=0.5, normalize=None,
-                      ignore_index=None, validate_args=True):
+def multilabel_confmat_update(
+    preds, target, num_labels, threshold=0.5, normalize=None, ignore_index=None, validate_args=True
+):
     """Validate (optionally) and count per-label confusion matrices."""
     if validate_args:
         _input.check_num("num_labels", num_labels)
@@ -106,8 +109,14 @@ def multilabel_confmat_update(preds, target, num_labels, threshold=0.5, normaliz
     return multilabel_confmat(preds, target, num_labels, threshold, ignore_index)
 
 
-def binary_confusion_matrix(preds, target, threshold: float = 0.5, normalize: str | None = None,
-                            ignore_index: int | None = None, validate_args: bool = True):
+def binary_confusion_matrix(
+    preds,
+    target,
+    threshold: float = 0.5,
+    normalize: str | None = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """``[[tn, fp], [fn, tp]]`` of a binary task (int64; float when ``normalize`` is set).
 
     Example:
@@ -116,41 +125,66 @@ def binary_confusion_matrix(preds, target, threshold: float = 0.5, normalize: st
         tensor([[0, 2],
                 [2, 0]])
     """
-    confmat = binary_confmat_update(preds, target, threshold, normalize, ignore_index,
-                                    validate_args)
+    confmat = binary_confmat_update(
+        preds, target, threshold, normalize, ignore_index, validate_args
+    )
     return confusion_matrix_reduce(confmat, normalize)
 
 
-def multiclass_confusion_matrix(preds, target, num_classes: int, normalize: str | None = None,
-                                ignore_index: int | None = None, validate_args: bool = True):
+def multiclass_confusion_matrix(
+    preds,
+    target,
+    num_classes: int,
+    normalize: str | None = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """``(C, C)`` confusion matrix of a multiclass task: row = target, column = prediction."""
-    confmat = multiclass_confmat_update(preds, target, num_classes, normalize, ignore_index,
-                                validate_args)
+    confmat = multiclass_confmat_update(
+        preds, target, num_classes, normalize, ignore_index, validate_args
+    )
     return confusion_matrix_reduce(confmat, normalize)
 
 
-def multilabel_confusion_matrix(preds, target, num_labels: int, threshold: float = 0.5,
-                                normalize: str | None = None, ignore_index: int | None = None,
-                                validate_args: bool = True):
+def multilabel_confusion_matrix(
+    preds,
+    target,
+    num_labels: int,
+    threshold: float = 0.5,
+    normalize: str | None = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """``(L, 2, 2)`` confusion matrices, one ``[[tn, fp], [fn, tp]]`` per label."""
-    confmat = multilabel_confmat_update(preds, target, num_labels, threshold, normalize,
-                                        ignore_index, validate_args)
+    confmat = multilabel_confmat_update(
+        preds, target, num_labels, threshold, normalize, ignore_index, validate_args
+    )
     return confusion_matrix_reduce(confmat, normalize)
 
 
-def confusion_matrix(preds, target, task: str, threshold: float = 0.5,
-                     num_classes: int | None = None, num_labels: int | None = None,
-                     normalize: str | None = None, ignore_index: int | None = None,
-                     validate_args: bool = True):
+def confusion_matrix(
+    preds,
+    target,
+    task: str,
+    threshold: float = 0.5,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    normalize: str | None = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """Confusion matrix for ``task`` "binary", "multiclass" or "multilabel"."""
     _input.check_task(task)
     if task == "binary":
-        return binary_confusion_matrix(preds, target, threshold, normalize, ignore_index,
-                                       validate_args)
+        return binary_confusion_matrix(
+            preds, target, threshold, normalize, ignore_index, validate_args
+        )
     if task == "multiclass":
         _input.check_int_arg("num_classes", num_classes)
-        return multiclass_confusion_matrix(preds, target, num_classes, normalize, ignore_index,
-                                           validate_args)
+        return multiclass_confusion_matrix(
+            preds, target, num_classes, normalize, ignore_index, validate_args
+        )
     _input.check_int_arg("num_labels", num_labels)
-    return multilabel_confusion_matrix(preds, target, num_labels, threshold, normalize,
-                                       ignore_index, validate_args)
+    return multilabel_confusion_matrix(
+        preds, target, num_labels, threshold, normalize, ignore_index, validate_args
+    )

@@ -24,9 +24,15 @@ def fbeta_reduce(tp, fp, tn, fn, beta, average, multilabel=False, top_k=1):
     return weighted_average(score, average, tp, fp, fn, multilabel, top_k)
 
 
-def binary_fbeta_score(preds, target, beta: float, threshold: float = 0.5,
-                       multidim_average: str = "global", ignore_index: int | None = None,
-                       validate_args: bool = True):
+def binary_fbeta_score(
+    preds,
+    target,
+    beta: float,
+    threshold: float = 0.5,
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """F-beta score of a binary task."""
     if validate_args:
         check_beta(beta)
@@ -34,75 +40,169 @@ def binary_fbeta_score(preds, target, beta: float, threshold: float = 0.5,
     return fbeta_reduce(*stats, beta, average="binary")
 
 
-def multiclass_fbeta_score(preds, target, beta: float, num_classes: int,
-                           average: str | None = "macro", top_k: int = 1,
-                           multidim_average: str = "global", ignore_index: int | None = None,
-                           validate_args: bool = True):
+def multiclass_fbeta_score(
+    preds,
+    target,
+    beta: float,
+    num_classes: int,
+    average: str | None = "macro",
+    top_k: int = 1,
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """Per-class F-beta score of a multiclass task, averaged by ``average``."""
     if validate_args:
         check_beta(beta)
-    stats = multiclass_update(preds, target, num_classes, average, top_k, multidim_average,
-                              ignore_index, validate_args)
+    stats = multiclass_update(
+        preds, target, num_classes, average, top_k, multidim_average, ignore_index, validate_args
+    )
     return fbeta_reduce(*stats, beta, average=average, top_k=top_k)
 
 
-def multilabel_fbeta_score(preds, target, beta: float, num_labels: int, threshold: float = 0.5,
-                           average: str | None = "macro", multidim_average: str = "global",
-                           ignore_index: int | None = None, validate_args: bool = True):
+def multilabel_fbeta_score(
+    preds,
+    target,
+    beta: float,
+    num_labels: int,
+    threshold: float = 0.5,
+    average: str | None = "macro",
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """Per-label F-beta score of a multilabel task, averaged by ``average``."""
     if validate_args:
         check_beta(beta)
-    stats = multilabel_update(preds, target, num_labels, threshold, average, multidim_average,
-                              ignore_index, validate_args)
+    stats = multilabel_update(
+        preds, target, num_labels, threshold, average, multidim_average, ignore_index, validate_args
+    )
     return fbeta_reduce(*stats, beta, average=average, multilabel=True)
 
 
-def binary_f1_score(preds, target, threshold: float = 0.5, multidim_average: str = "global",
-                    ignore_index: int | None = None, validate_args: bool = True):
+def binary_f1_score(
+    preds,
+    target,
+    threshold: float = 0.5,
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """F1 score (harmonic mean of precision and recall) of a binary task."""
-    return binary_fbeta_score(preds, target, 1.0, threshold, multidim_average, ignore_index,
-                              validate_args)
+    return binary_fbeta_score(
+        preds, target, 1.0, threshold, multidim_average, ignore_index, validate_args
+    )
 
 
-def multiclass_f1_score(preds, target, num_classes: int, average: str | None = "macro",
-                        top_k: int = 1, multidim_average: str = "global",
-                        ignore_index: int | None = None, validate_args: bool = True):
+def multiclass_f1_score(
+    preds,
+    target,
+    num_classes: int,
+    average: str | None = "macro",
+    top_k: int = 1,
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """Per-class F1 score of a multiclass task, averaged by ``average``."""
-    return multiclass_fbeta_score(preds, target, 1.0, num_classes, average, top_k,
-                                  multidim_average, ignore_index, validate_args)
+    return multiclass_fbeta_score(
+        preds,
+        target,
+        1.0,
+        num_classes,
+        average,
+        top_k,
+        multidim_average,
+        ignore_index,
+        validate_args,
+    )
 
 
-def multilabel_f1_score(preds, target, num_labels: int, threshold: float = 0.5,
-                        average: str | None = "macro", multidim_average: str = "global",
-                        ignore_index: int | None = None, validate_args: bool = True):
+def multilabel_f1_score(
+    preds,
+    target,
+    num_labels: int,
+    threshold: float = 0.5,
+    average: str | None = "macro",
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """Per-label F1 score of a multilabel task, averaged by ``average``."""
-    return multilabel_fbeta_score(preds, target, 1.0, num_labels, threshold, average,
-                                  multidim_average, ignore_index, validate_args)
+    return multilabel_fbeta_score(
+        preds,
+        target,
+        1.0,
+        num_labels,
+        threshold,
+        average,
+        multidim_average,
+        ignore_index,
+        validate_args,
+    )
 
 
-def fbeta_score(preds, target, task: str, beta: float = 1.0, threshold: float = 0.5,
-                num_classes: int | None = None, num_labels: int | None = None,
-                average: str | None = "micro", multidim_average: str = "global", top_k: int = 1,
-                ignore_index: int | None = None, validate_args: bool = True):
+def fbeta_score(
+    preds,
+    target,
+    task: str,
+    beta: float = 1.0,
+    threshold: float = 0.5,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    average: str | None = "micro",
+    multidim_average: str = "global",
+    top_k: int = 1,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """F-beta score for ``task`` "binary", "multiclass" or "multilabel" (``average`` defaults to
     "micro" here, as in torchmetrics' task wrapper)."""
     _input.check_task(task)
     if task == "binary":
-        return binary_fbeta_score(preds, target, beta, threshold, multidim_average, ignore_index,
-                                  validate_args)
+        return binary_fbeta_score(
+            preds, target, beta, threshold, multidim_average, ignore_index, validate_args
+        )
     if task == "multiclass":
         _input.check_int_arg("num_classes", num_classes)
-        return multiclass_fbeta_score(preds, target, beta, num_classes, average, top_k,
-                                      multidim_average, ignore_index, validate_args)
+        return multiclass_fbeta_score(
+            preds,
+            target,
+            beta,
+            num_classes,
+            average,
+            top_k,
+            multidim_average,
+            ignore_index,
+            validate_args,
+        )
     _input.check_int_arg("num_labels", num_labels)
-    return multilabel_fbeta_score(preds, target, beta, num_labels, threshold, average,
-                                  multidim_average, ignore_index, validate_args)
+    return multilabel_fbeta_score(
+        preds,
+        target,
+        beta,
+        num_labels,
+        threshold,
+        average,
+        multidim_average,
+        ignore_index,
+        validate_args,
+    )
 
 
-def f1_score(preds, target, task: str, threshold: float = 0.5, num_classes: int | None = None,
-             num_labels: int | None = None, average: str | None = "micro",
-             multidim_average: str = "global", top_k: int = 1, ignore_index: int | None = None,
-             validate_args: bool = True):
+def f1_score(
+    preds,
+    target,
+    task: str,
+    threshold: float = 0.5,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    average: str | None = "micro",
+    multidim_average: str = "global",
+    top_k: int = 1,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """F1 score for ``task`` "binary", "multiclass" or "multilabel".
 
     Example:
@@ -111,6 +211,19 @@ def f1_score(preds, target, task: str, threshold: float = 0.5, num_classes: int 
         ...          num_classes=3)
         tensor(0.5000)
     """
-    return task_dispatch(binary_f1_score, multiclass_f1_score, multilabel_f1_score, preds, target,
-                         task, threshold, num_classes, num_labels, average, multidim_average,
-                         top_k, ignore_index, validate_args)
+    return task_dispatch(
+        binary_f1_score,
+        multiclass_f1_score,
+        multilabel_f1_score,
+        preds,
+        target,
+        task,
+        threshold,
+        num_classes,
+        num_labels,
+        average,
+        multidim_average,
+        top_k,
+        ignore_index,
+        validate_args,
+    )

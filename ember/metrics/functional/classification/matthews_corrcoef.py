@@ -40,8 +40,13 @@ def matthews_corrcoef_reduce(confmat):
     return (cov_ytyp / denom.sqrt()).float()
 
 
-def binary_matthews_corrcoef(preds, target, threshold: float = 0.5,
-                             ignore_index: int | None = None, validate_args: bool = True):
+def binary_matthews_corrcoef(
+    preds,
+    target,
+    threshold: float = 0.5,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """Matthews correlation coefficient of a binary task.
 
     Example:
@@ -53,33 +58,49 @@ def binary_matthews_corrcoef(preds, target, threshold: float = 0.5,
     return matthews_corrcoef_reduce(confmat)
 
 
-def multiclass_matthews_corrcoef(preds, target, num_classes: int,
-                                 ignore_index: int | None = None, validate_args: bool = True):
+def multiclass_matthews_corrcoef(
+    preds, target, num_classes: int, ignore_index: int | None = None, validate_args: bool = True
+):
     """Matthews correlation coefficient of a multiclass task (Gorodkin's R_K statistic)."""
-    confmat = multiclass_confmat_update(preds, target, num_classes, None, ignore_index,
-                                        validate_args)
+    confmat = multiclass_confmat_update(
+        preds, target, num_classes, None, ignore_index, validate_args
+    )
     return matthews_corrcoef_reduce(confmat)
 
 
-def multilabel_matthews_corrcoef(preds, target, num_labels: int, threshold: float = 0.5,
-                                 ignore_index: int | None = None, validate_args: bool = True):
+def multilabel_matthews_corrcoef(
+    preds,
+    target,
+    num_labels: int,
+    threshold: float = 0.5,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """Matthews correlation coefficient of a multilabel task, over all (sample, label) pairs."""
-    confmat = multilabel_confmat_update(preds, target, num_labels, threshold, None, ignore_index,
-                                   validate_args)
+    confmat = multilabel_confmat_update(
+        preds, target, num_labels, threshold, None, ignore_index, validate_args
+    )
     return matthews_corrcoef_reduce(confmat)
 
 
-def matthews_corrcoef(preds, target, task: str, threshold: float = 0.5,
-                      num_classes: int | None = None, num_labels: int | None = None,
-                      ignore_index: int | None = None, validate_args: bool = True):
+def matthews_corrcoef(
+    preds,
+    target,
+    task: str,
+    threshold: float = 0.5,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """Matthews correlation coefficient for ``task`` "binary", "multiclass" or "multilabel"."""
     _input.check_task(task)
     if task == "binary":
         return binary_matthews_corrcoef(preds, target, threshold, ignore_index, validate_args)
     if task == "multiclass":
         _input.check_int_arg("num_classes", num_classes)
-        return multiclass_matthews_corrcoef(preds, target, num_classes, ignore_index,
-                                            validate_args)
+        return multiclass_matthews_corrcoef(preds, target, num_classes, ignore_index, validate_args)
     _input.check_int_arg("num_labels", num_labels)
-    return multilabel_matthews_corrcoef(preds, target, num_labels, threshold, ignore_index,
-                                        validate_args)
+    return multilabel_matthews_corrcoef(
+        preds, target, num_labels, threshold, ignore_index, validate_args
+    )

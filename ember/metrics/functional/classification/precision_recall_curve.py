@@ -73,8 +73,9 @@ def binary_format(preds, target, thresholds=None, ignore_index=None, validate_ar
     return _input.sigmoid_if_logits(preds), target.long(), as_thresholds(thresholds, preds.device)
 
 
-def multiclass_format(preds, target, num_classes, thresholds=None, ignore_index=None,
-                      average=None, validate_args=True):
+def multiclass_format(
+    preds, target, num_classes, thresholds=None, ignore_index=None, average=None, validate_args=True
+):
     """Scores ``(N, C, ...)`` to ``(M, C)`` probabilities (softmax of logits), labels to ``(M,)``,
     ignored samples dropped."""
     if validate_args:
@@ -102,8 +103,9 @@ def multiclass_format(preds, target, num_classes, thresholds=None, ignore_index=
     return preds, target.long(), as_thresholds(thresholds, preds.device)
 
 
-def multilabel_format(preds, target, num_labels, thresholds=None, ignore_index=None,
-                      average=None, validate_args=True):
+def multilabel_format(
+    preds, target, num_labels, thresholds=None, ignore_index=None, average=None, validate_args=True
+):
     """Scores and targets ``(N, L, ...)`` to ``(M, L)``; logits get a sigmoid. Ignored entries
     stay (they are dropped label by label when the state is reduced)."""
     if validate_args:
@@ -188,8 +190,7 @@ def multi_pr_compute(state, num, thresholds=None, ignore_index=None, multilabel=
         precision = ember.cat([precision, one]).T
         recall = ember.cat([recall, ember.zeros_like(one)]).T
         return precision, recall, thresholds
-    curves = [binary_pr_compute(per_class(*state, i, ignore_index, multilabel))
-              for i in range(num)]
+    curves = [binary_pr_compute(per_class(*state, i, ignore_index, multilabel)) for i in range(num)]
     return tuple(list(c) for c in zip(*curves))
 
 
@@ -207,8 +208,9 @@ def per_class(preds, target, i, ignore_index=None, multilabel=False):
 # ---------------------------------------------------------------------------- public functions
 
 
-def binary_precision_recall_curve(preds, target, thresholds=None, ignore_index: int | None = None,
-                                  validate_args: bool = True):
+def binary_precision_recall_curve(
+    preds, target, thresholds=None, ignore_index: int | None = None, validate_args: bool = True
+):
     """Precision and recall of a binary task at every threshold: ``(precision, recall,
     thresholds)`` with recall decreasing, ending at ``(precision=1, recall=0)``.
 
@@ -219,50 +221,71 @@ def binary_precision_recall_curve(preds, target, thresholds=None, ignore_index: 
         >>> p
         tensor([0.5000, 0.6667, 0.5000, 1.0000, 1.0000])
     """
-    preds, target, thresholds = binary_format(preds, target, thresholds, ignore_index,
-                                              validate_args)
+    preds, target, thresholds = binary_format(
+        preds, target, thresholds, ignore_index, validate_args
+    )
     if thresholds is not None:
         return binary_pr_compute(binned_state(preds, target, thresholds), thresholds)
     return binary_pr_compute((preds, target))
 
 
-def multiclass_precision_recall_curve(preds, target, num_classes: int, thresholds=None,
-                                      ignore_index: int | None = None,
-                                      validate_args: bool = True):
+def multiclass_precision_recall_curve(
+    preds,
+    target,
+    num_classes: int,
+    thresholds=None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """One-vs-rest precision-recall curve of every class: lists of ``num_classes`` tensors
     (exact) or ``(C, T + 1)`` precision/recall tensors (binned ``thresholds``)."""
-    preds, target, thresholds = multiclass_format(preds, target, num_classes, thresholds,
-                                                  ignore_index, None, validate_args)
+    preds, target, thresholds = multiclass_format(
+        preds, target, num_classes, thresholds, ignore_index, None, validate_args
+    )
     if thresholds is not None:
         state = binned_state(preds, one_hot(target, num_classes), thresholds)
         return multi_pr_compute(state, num_classes, thresholds)
     return multi_pr_compute((preds, target), num_classes)
 
 
-def multilabel_precision_recall_curve(preds, target, num_labels: int, thresholds=None,
-                                      ignore_index: int | None = None,
-                                      validate_args: bool = True):
+def multilabel_precision_recall_curve(
+    preds,
+    target,
+    num_labels: int,
+    thresholds=None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """Precision-recall curve of every label (lists when exact, tensors when binned)."""
-    preds, target, thresholds = multilabel_format(preds, target, num_labels, thresholds,
-                                                  ignore_index, None, validate_args)
+    preds, target, thresholds = multilabel_format(
+        preds, target, num_labels, thresholds, ignore_index, None, validate_args
+    )
     if thresholds is not None:
         state = binned_state(preds, target, thresholds, ignore_index)
         return multi_pr_compute(state, num_labels, thresholds)
     return multi_pr_compute((preds, target), num_labels, None, ignore_index, multilabel=True)
 
 
-def precision_recall_curve(preds, target, task: str, thresholds=None,
-                           num_classes: int | None = None, num_labels: int | None = None,
-                           ignore_index: int | None = None, validate_args: bool = True):
+def precision_recall_curve(
+    preds,
+    target,
+    task: str,
+    thresholds=None,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """Precision-recall curve for ``task`` "binary", "multiclass" or "multilabel"."""
     _input.check_task(task)
     if task == "binary":
-        return binary_precision_recall_curve(preds, target, thresholds, ignore_index,
-                                             validate_args)
+        return binary_precision_recall_curve(preds, target, thresholds, ignore_index, validate_args)
     if task == "multiclass":
         _input.check_int_arg("num_classes", num_classes)
-        return multiclass_precision_recall_curve(preds, target, num_classes, thresholds,
-                                                 ignore_index, validate_args)
+        return multiclass_precision_recall_curve(
+            preds, target, num_classes, thresholds, ignore_index, validate_args
+        )
     _input.check_int_arg("num_labels", num_labels)
-    return multilabel_precision_recall_curve(preds, target, num_labels, thresholds,
-                                             ignore_index, validate_args)
+    return multilabel_precision_recall_curve(
+        preds, target, num_labels, thresholds, ignore_index, validate_args
+    )

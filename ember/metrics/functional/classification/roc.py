@@ -58,13 +58,15 @@ def multi_roc_compute(state, num, thresholds=None, ignore_index=None, multilabel
         tpr = safe_divide(tps, tps + fns).flip(0).T
         fpr = safe_divide(fps, fps + tns).flip(0).T
         return fpr, tpr, thresholds.flip(0)
-    curves = [binary_roc_compute(per_class(*state, i, ignore_index, multilabel))
-              for i in range(num)]
+    curves = [
+        binary_roc_compute(per_class(*state, i, ignore_index, multilabel)) for i in range(num)
+    ]
     return tuple(list(c) for c in zip(*curves))
 
 
-def binary_roc(preds, target, thresholds=None, ignore_index: int | None = None,
-               validate_args: bool = True):
+def binary_roc(
+    preds, target, thresholds=None, ignore_index: int | None = None, validate_args: bool = True
+):
     """ROC curve of a binary task: false and true positive rates at decreasing thresholds.
 
     Example:
@@ -74,46 +76,67 @@ def binary_roc(preds, target, thresholds=None, ignore_index: int | None = None,
         >>> fpr
         tensor([0.0000, 0.5000, 0.5000, 0.5000, 1.0000])
     """
-    preds, target, thresholds = binary_format(preds, target, thresholds, ignore_index,
-                                                  validate_args)
+    preds, target, thresholds = binary_format(
+        preds, target, thresholds, ignore_index, validate_args
+    )
     if thresholds is not None:
         return binary_roc_compute(binned_state(preds, target, thresholds), thresholds)
     return binary_roc_compute((preds, target))
 
 
-def multiclass_roc(preds, target, num_classes: int, thresholds=None,
-                   ignore_index: int | None = None, validate_args: bool = True):
+def multiclass_roc(
+    preds,
+    target,
+    num_classes: int,
+    thresholds=None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """One-vs-rest ROC curve of every class (lists when exact, ``(C, T)`` tensors when
     binned)."""
-    preds, target, thresholds = multiclass_format(preds, target, num_classes, thresholds,
-                                                      ignore_index, None, validate_args)
+    preds, target, thresholds = multiclass_format(
+        preds, target, num_classes, thresholds, ignore_index, None, validate_args
+    )
     if thresholds is not None:
         state = binned_state(preds, one_hot(target, num_classes), thresholds)
         return multi_roc_compute(state, num_classes, thresholds)
     return multi_roc_compute((preds, target), num_classes)
 
 
-def multilabel_roc(preds, target, num_labels: int, thresholds=None,
-                   ignore_index: int | None = None, validate_args: bool = True):
+def multilabel_roc(
+    preds,
+    target,
+    num_labels: int,
+    thresholds=None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """ROC curve of every label (lists when exact, ``(L, T)`` tensors when binned)."""
-    preds, target, thresholds = multilabel_format(preds, target, num_labels, thresholds,
-                                                      ignore_index, None, validate_args)
+    preds, target, thresholds = multilabel_format(
+        preds, target, num_labels, thresholds, ignore_index, None, validate_args
+    )
     if thresholds is not None:
         state = binned_state(preds, target, thresholds, ignore_index)
         return multi_roc_compute(state, num_labels, thresholds)
     return multi_roc_compute((preds, target), num_labels, None, ignore_index, multilabel=True)
 
 
-def roc(preds, target, task: str, thresholds=None, num_classes: int | None = None,
-        num_labels: int | None = None, ignore_index: int | None = None,
-        validate_args: bool = True):
+def roc(
+    preds,
+    target,
+    task: str,
+    thresholds=None,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """ROC curve for ``task`` "binary", "multiclass" or "multilabel"."""
     _input.check_task(task)
     if task == "binary":
         return binary_roc(preds, target, thresholds, ignore_index, validate_args)
     if task == "multiclass":
         _input.check_int_arg("num_classes", num_classes)
-        return multiclass_roc(preds, target, num_classes, thresholds, ignore_index,
-                              validate_args)
+        return multiclass_roc(preds, target, num_classes, thresholds, ignore_index, validate_args)
     _input.check_int_arg("num_labels", num_labels)
     return multilabel_roc(preds, target, num_labels, thresholds, ignore_index, validate_args)

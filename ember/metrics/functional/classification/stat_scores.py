@@ -35,8 +35,9 @@ def binary_stats(preds, target, threshold=0.5, multidim_average="global", ignore
     return _counts(pred, pos, neg, dim)
 
 
-def multilabel_stats(preds, target, num_labels, threshold=0.5, multidim_average="global",
-                     ignore_index=None):
+def multilabel_stats(
+    preds, target, num_labels, threshold=0.5, multidim_average="global", ignore_index=None
+):
     """(tp, fp, tn, fn) per label, shape ``(L,)`` or ``(N, L)`` (no validation)."""
     n = preds.shape[0]
     pred = _input.threshold_labels(preds, threshold).reshape(n, num_labels, -1)
@@ -44,8 +45,9 @@ def multilabel_stats(preds, target, num_labels, threshold=0.5, multidim_average=
     return _counts(pred, pos, neg, (0, 2) if multidim_average == "global" else 2)
 
 
-def multiclass_stats(preds, target, num_classes, top_k=1, multidim_average="global",
-                     ignore_index=None):
+def multiclass_stats(
+    preds, target, num_classes, top_k=1, multidim_average="global", ignore_index=None
+):
     """(tp, fp, tn, fn) per class, shape ``(C,)`` or ``(N, C)`` (no validation).
 
     With ``top_k == 1`` the counts come from a (per-sample) confusion matrix built by one
@@ -89,8 +91,9 @@ def multiclass_stats(preds, target, num_classes, top_k=1, multidim_average="glob
 
 
 # ---------------------------------------------------------------------------- validated updates
-def binary_update(preds, target, threshold=0.5, multidim_average="global", ignore_index=None,
-                  validate_args=True):
+def binary_update(
+    preds, target, threshold=0.5, multidim_average="global", ignore_index=None, validate_args=True
+):
     """Validate (optionally) and count the binary statistics."""
     if validate_args:
         _input.binary_args(threshold, multidim_average, ignore_index)
@@ -98,18 +101,33 @@ def binary_update(preds, target, threshold=0.5, multidim_average="global", ignor
     return binary_stats(preds, target, threshold, multidim_average, ignore_index)
 
 
-def multiclass_update(preds, target, num_classes, average="macro", top_k=1,
-                      multidim_average="global", ignore_index=None, validate_args=True):
+def multiclass_update(
+    preds,
+    target,
+    num_classes,
+    average="macro",
+    top_k=1,
+    multidim_average="global",
+    ignore_index=None,
+    validate_args=True,
+):
     """Validate (optionally) and count the per-class statistics."""
     if validate_args:
         _input.multiclass_args(num_classes, top_k, average, multidim_average, ignore_index)
-        _input.multiclass_tensors(preds, target, num_classes, multidim_average, ignore_index,
-                                  top_k)
+        _input.multiclass_tensors(preds, target, num_classes, multidim_average, ignore_index, top_k)
     return multiclass_stats(preds, target, num_classes, top_k, multidim_average, ignore_index)
 
 
-def multilabel_update(preds, target, num_labels, threshold=0.5, average="macro",
-                      multidim_average="global", ignore_index=None, validate_args=True):
+def multilabel_update(
+    preds,
+    target,
+    num_labels,
+    threshold=0.5,
+    average="macro",
+    multidim_average="global",
+    ignore_index=None,
+    validate_args=True,
+):
     """Validate (optionally) and count the per-label statistics."""
     if validate_args:
         _input.multilabel_args(num_labels, threshold, average, multidim_average, ignore_index)
@@ -130,24 +148,53 @@ def stat_scores_reduce(tp, fp, tn, fn, average="binary"):
     return (res * safe_divide(weights, weights.sum(-1, keepdim=True)).unsqueeze(-1)).sum(-2)
 
 
-def task_dispatch(binary, multiclass, multilabel, preds, target, task, threshold, num_classes,
-              num_labels, average, multidim_average, top_k, ignore_index, validate_args):
+def task_dispatch(
+    binary,
+    multiclass,
+    multilabel,
+    preds,
+    target,
+    task,
+    threshold,
+    num_classes,
+    num_labels,
+    average,
+    multidim_average,
+    top_k,
+    ignore_index,
+    validate_args,
+):
     """Call the binary, multiclass or multilabel variant of a score for ``task``."""
     _input.check_task(task)
     if task == "binary":
         return binary(preds, target, threshold, multidim_average, ignore_index, validate_args)
     if task == "multiclass":
         _input.check_int_arg("num_classes", num_classes)
-        return multiclass(preds, target, num_classes, average, top_k, multidim_average,
-                          ignore_index, validate_args)
+        return multiclass(
+            preds,
+            target,
+            num_classes,
+            average,
+            top_k,
+            multidim_average,
+            ignore_index,
+            validate_args,
+        )
     _input.check_int_arg("num_labels", num_labels)
-    return multilabel(preds, target, num_labels, threshold, average, multidim_average,
-                      ignore_index, validate_args)
+    return multilabel(
+        preds, target, num_labels, threshold, average, multidim_average, ignore_index, validate_args
+    )
 
 
 # ---------------------------------------------------------------------------- public functions
-def binary_stat_scores(preds, target, threshold: float = 0.5, multidim_average: str = "global",
-                       ignore_index: int | None = None, validate_args: bool = True):
+def binary_stat_scores(
+    preds,
+    target,
+    threshold: float = 0.5,
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """``[tp, fp, tn, fn, support]`` of a binary task: shape ``(5,)``, or ``(N, 5)`` samplewise.
 
     Example:
@@ -159,9 +206,16 @@ def binary_stat_scores(preds, target, threshold: float = 0.5, multidim_average: 
     return stat_scores_reduce(*stats)
 
 
-def multiclass_stat_scores(preds, target, num_classes: int, average: str | None = "macro",
-                           top_k: int = 1, multidim_average: str = "global",
-                           ignore_index: int | None = None, validate_args: bool = True):
+def multiclass_stat_scores(
+    preds,
+    target,
+    num_classes: int,
+    average: str | None = "macro",
+    top_k: int = 1,
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """``[tp, fp, tn, fn, support]`` of a multiclass task, reduced over classes by ``average``
     (``None``/"none" keeps a ``(C, 5)`` table).
 
@@ -171,25 +225,56 @@ def multiclass_stat_scores(preds, target, num_classes: int, average: str | None 
         ...                        average="micro")
         tensor([3, 1, 7, 1, 4])
     """
-    stats = multiclass_update(preds, target, num_classes, average, top_k, multidim_average,
-                              ignore_index, validate_args)
+    stats = multiclass_update(
+        preds, target, num_classes, average, top_k, multidim_average, ignore_index, validate_args
+    )
     return stat_scores_reduce(*stats, average=average)
 
 
-def multilabel_stat_scores(preds, target, num_labels: int, threshold: float = 0.5,
-                           average: str | None = "macro", multidim_average: str = "global",
-                           ignore_index: int | None = None, validate_args: bool = True):
+def multilabel_stat_scores(
+    preds,
+    target,
+    num_labels: int,
+    threshold: float = 0.5,
+    average: str | None = "macro",
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """``[tp, fp, tn, fn, support]`` of a multilabel task, reduced over labels by ``average``."""
-    stats = multilabel_update(preds, target, num_labels, threshold, average, multidim_average,
-                              ignore_index, validate_args)
+    stats = multilabel_update(
+        preds, target, num_labels, threshold, average, multidim_average, ignore_index, validate_args
+    )
     return stat_scores_reduce(*stats, average=average)
 
 
-def stat_scores(preds, target, task: str, threshold: float = 0.5, num_classes: int | None = None,
-                num_labels: int | None = None, average: str | None = "micro",
-                multidim_average: str = "global", top_k: int = 1,
-                ignore_index: int | None = None, validate_args: bool = True):
+def stat_scores(
+    preds,
+    target,
+    task: str,
+    threshold: float = 0.5,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    average: str | None = "micro",
+    multidim_average: str = "global",
+    top_k: int = 1,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+):
     """``[tp, fp, tn, fn, support]`` for ``task`` "binary", "multiclass" or "multilabel"."""
-    return task_dispatch(binary_stat_scores, multiclass_stat_scores, multilabel_stat_scores,
-                         preds, target, task, threshold, num_classes, num_labels, average,
-                         multidim_average, top_k, ignore_index, validate_args)
+    return task_dispatch(
+        binary_stat_scores,
+        multiclass_stat_scores,
+        multilabel_stat_scores,
+        preds,
+        target,
+        task,
+        threshold,
+        num_classes,
+        num_labels,
+        average,
+        multidim_average,
+        top_k,
+        ignore_index,
+        validate_args,
+    )
