@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from . import _dtype
+from ._backend import to_device
 from ._device import as_device, device
 from ._tensor import Tensor, _wrap
 from .autograd.function import Function
 from .autograd.grad_mode import STATE
-from .backend import to_device
 
 
 def _parse_to(args, kwargs):

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import _dtype
+from ._backend import backend_for, is_array, to_device
 from ._device import as_device
 from ._random import generator_or_default
 from ._tensor import Tensor, _wrap
-from .backend import backend_for, is_array, to_device
 
 __all__ = [
     "tensor",

@@ -10,8 +10,8 @@ flat positions of the view's elements inside its (contiguous) base, read off the
 
 from __future__ import annotations
 
+from ._backend import _BY_ARRAY_TYPE
 from ._tensor import _wrap
-from .backend import _BY_ARRAY_TYPE
 
 
 def _flat_positions(view, base):

@@ -9,9 +9,9 @@ from __future__ import annotations
 import weakref
 
 from . import _dtype
+from ._backend import _BY_ARRAY_TYPE, backend_for, device_of, to_device
 from ._size import Size
 from .autograd.graph import Version
-from .backend import _BY_ARRAY_TYPE, backend_for, device_of, to_device
 
 _warned_T: list = []  # PyTorch warns once per process
 

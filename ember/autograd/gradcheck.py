@@ -27,7 +27,7 @@ def _outputs(func, inputs):
 
 def _numerical(func, inputs, diff_idx, eps):
     """Jacobians d out_k / d input_i by central differences, as float64 NumPy arrays."""
-    from ..backend.cpu import CPU_BACKEND
+    from .._backend.cpu import CPU_BACKEND
 
     np = CPU_BACKEND.xp
 
@@ -60,7 +60,7 @@ def _numerical(func, inputs, diff_idx, eps):
 
 
 def _analytic(func, inputs, diff_idx):
-    from ..backend.cpu import CPU_BACKEND
+    from .._backend.cpu import CPU_BACKEND
 
     np = CPU_BACKEND.xp
 
@@ -104,7 +104,7 @@ def gradcheck(
     """Check analytic gradients of ``func`` at ``inputs`` against finite differences."""
     import warnings
 
-    from ..backend.cpu import CPU_BACKEND
+    from .._backend.cpu import CPU_BACKEND
 
     np = CPU_BACKEND.xp
 

@@ -485,7 +485,7 @@ def _class_index_targets(input, target, weight, ignore_index):
 
 
 def _xp(t: Tensor):
-    from ..backend import backend_of
+    from .._backend import backend_of
 
     return backend_of(t._data).xp
 

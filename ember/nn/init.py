@@ -65,7 +65,7 @@ def _fan(tensor, mode):
 
 
 def _write(tensor, values: np.ndarray):
-    from ..backend import backend_for
+    from .._backend import backend_for
 
     with no_grad():
         tensor._data[...] = backend_for(tensor.device).from_host(
@@ -89,7 +89,7 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     """Fill with N(mean, std**2) truncated to [a, b] (inverse-CDF sampling, as PyTorch)."""
-    from ..backend._special import _erfinv
+    from .._backend._special import _erfinv
 
     def norm_cdf(x):
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from .. import _dtype
+from .._backend import _BY_ARRAY_TYPE
 from .._tensor import Tensor, _wrap
-from ..backend import _BY_ARRAY_TYPE
 
 FLOAT_NP = frozenset(
     d.np for d in (_dtype.float16, _dtype.bfloat16, _dtype.float32, _dtype.float64)

@@ -10,10 +10,10 @@ public functions before an op is called, so an op receives tensors already of th
 
 from __future__ import annotations
 
+from .._backend import _BY_ARRAY_TYPE
 from .._tensor import Tensor, _wrap, device_mismatch
 from ..autograd.grad_mode import STATE
 from ..autograd.graph import OpNode, Version
-from ..backend import _BY_ARRAY_TYPE
 
 
 def refresh_view(t):

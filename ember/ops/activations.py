@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 
 from .. import _dtype
-from ..backend import special_of
+from .._backend import special_of
 from ._promote import FLOAT_NP
 from ._registry import defop, inplace
 from .prims import pointwise as E

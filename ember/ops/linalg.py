@@ -6,9 +6,9 @@ re-exports the ``torch.linalg`` names."""
 from __future__ import annotations
 
 from .. import _dtype, _factories, return_types
+from .._backend import _BY_ARRAY_TYPE
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import no_grad
-from ..backend import _BY_ARRAY_TYPE
 from . import pointwise as P
 from . import products
 from ._promote import broadcast_shapes, cast, scalar_like, wrap_dim

@@ -18,7 +18,7 @@ def _fill(self: Tensor, values) -> Tensor:
         raise RuntimeError(
             "a leaf Variable that requires grad is being used in an in-place operation."
         )
-    from ..backend import backend_for
+    from .._backend import backend_for
 
     self._data[...] = backend_for(self.device).from_host(values.astype(self.dtype.np), self.device)
     self._version_counter.v += 1

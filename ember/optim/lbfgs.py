@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._backend import backend_of, is_array
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import enable_grad, no_grad
-from ..backend import backend_of, is_array
 from .optimizer import Optimizer, _add_, _check_lr, _value
 
 __all__ = ["LBFGS"]

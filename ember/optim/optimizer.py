@@ -21,10 +21,10 @@ from typing import Any
 import numpy as np
 
 from .. import _dtype
+from .._backend import backend_of
 from .._factories import full_like, tensor, zeros_like
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad, no_grad
-from ..backend import backend_of
 from ..utils_hooks import RemovableHandle
 
 __all__ = ["Optimizer", "register_optimizer_step_pre_hook", "register_optimizer_step_post_hook"]

@@ -18,7 +18,7 @@ import sys
 
 import numpy as np
 
-from ..backend import backend_of
+from .._backend import backend_of
 from ._storage import LoadedStorage
 from ._unpickler import Unpickler
 

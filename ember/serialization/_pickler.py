@@ -25,11 +25,11 @@ import collections
 import io
 import pickle
 
+from .._backend import backend_of
 from .._device import device as device_cls
 from .._dtype import dtype as dtype_cls
 from .._size import Size
 from .._tensor import Tensor
-from ..backend import backend_of
 from ..nn.parameter import Parameter
 from ._storage import STORAGE_NAMES
 

@@ -10,7 +10,7 @@ import secrets
 import stat
 import sys
 
-from ..backend import backend_of
+from .._backend import backend_of
 from ._pickler import dump
 from ._zip_format import ZipWriter
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype
+from .._backend import backend_for, backend_of, device_of
 from .._device import device as device_cls
-from ..backend import backend_for, backend_of, device_of
 
 # PyTorch's legacy storage class of each dtype (the names pickles refer to).
 STORAGE_NAMES = {

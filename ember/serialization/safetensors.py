@@ -16,8 +16,8 @@ import struct
 import numpy as np
 
 from .. import _dtype
+from .._backend import backend_of
 from .._tensor import Tensor, _wrap
-from ..backend import backend_of
 from ._save import atomic_write
 
 __all__ = ["SafetensorError", "load", "load_file", "safe_open", "save", "save_file"]

@@ -11,9 +11,9 @@ from __future__ import annotations
 import warnings
 
 from ... import _dtype
+from ..._backend import backend_of
 from ..._tensor import Tensor, _wrap, type_name
 from ...autograd.grad_mode import no_grad
-from ...backend import backend_of
 from ...ops.indexing import scatter_reduce
 from ...ops.prims.indexing import _index_add, _index_select
 from ...ops.prims.normalization import _embedding, embedding_renorm_

@@ -12,8 +12,8 @@ import math
 import warnings
 
 from ... import _dtype, _factories
+from ..._backend import backend_of
 from ..._tensor import Tensor, _wrap
-from ...backend import backend_of
 from ...ops import activations as A
 from ...ops import pointwise as P
 from ...ops.prims.loss import _ctc_loss

@@ -9,8 +9,8 @@ index_add, diagonal and diagonal_scatter, unfold and its backward.
 
 from __future__ import annotations
 
+from ..._backend import _BY_ARRAY_TYPE
 from ..._tensor import _wrap
-from ...backend import _BY_ARRAY_TYPE
 from .._registry import defop
 from . import shape as S
 

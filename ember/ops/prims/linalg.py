@@ -23,9 +23,9 @@ absent, which gives PyTorch's result in exactly the cases where it is finite.
 from __future__ import annotations
 
 from ... import _factories
+from ..._backend import _BY_ARRAY_TYPE
 from ..._tensor import _wrap
 from ...autograd.grad_mode import STATE
-from ...backend import _BY_ARRAY_TYPE
 from .._registry import defop
 
 

@@ -8,8 +8,8 @@ input (class dim last) and ``(M,)`` class indices or ``(M, C)`` class probabilit
 
 from __future__ import annotations
 
+from ..._backend import backend_of
 from ..._tensor import _wrap
-from ...backend import backend_of
 from .._registry import defop
 
 

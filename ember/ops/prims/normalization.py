@@ -23,9 +23,9 @@ compare both paths with torch).
 
 from __future__ import annotations
 
+from ..._backend import _BY_ARRAY_TYPE
 from ..._tensor import _wrap
 from ...autograd.grad_mode import STATE
-from ...backend import _BY_ARRAY_TYPE
 from .._registry import defop
 from .reduction import blas_sum
 from .shape import ufunc_at

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from ...backend import special_of
+from ..._backend import special_of
 from .._registry import defop
 
 # ---------------------------------------------------------------------------- dtype cast

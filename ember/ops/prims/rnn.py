@@ -33,9 +33,9 @@ for (35 steps, batch 20, hidden 256). Under ``create_graph`` each step returns i
 
 from __future__ import annotations
 
+from ..._backend import _BY_ARRAY_TYPE
 from ..._tensor import _wrap
 from ...autograd.grad_mode import STATE
-from ...backend import _BY_ARRAY_TYPE
 from .._registry import Op, defop
 from .shape import _cat
 
