@@ -11,6 +11,14 @@ from ._promote import FLOAT_NP, cast, wrap_dim
 from .prims import cumulative as C
 from .prims.sorting import _take_along
 
+__all__ = [
+    "cumsum",
+    "cumprod",
+    "logcumsumexp",
+    "cummax",
+    "cummin",
+]
+
 
 def _as_vector(input):
     return input.reshape(1) if input.ndim == 0 else input

@@ -12,6 +12,53 @@ from ._promote import broadcast_shapes, cast, wrap_dim
 from ._registry import inplace
 from .prims import shape as S
 
+# view, view_as, reshape_as, contiguous, expand, expand_as, repeat, getitem and setitem are
+# Tensor methods only: torch has no module-level function of those names.
+__all__ = [
+    "reshape",
+    "clone",
+    "flatten",
+    "unflatten",
+    "squeeze",
+    "unsqueeze",
+    "permute",
+    "transpose",
+    "swapaxes",
+    "swapdims",
+    "t",
+    "adjoint",
+    "movedim",
+    "moveaxis",
+    "broadcast_to",
+    "broadcast_tensors",
+    "cat",
+    "concat",
+    "concatenate",
+    "stack",
+    "hstack",
+    "vstack",
+    "row_stack",
+    "dstack",
+    "column_stack",
+    "atleast_1d",
+    "atleast_2d",
+    "atleast_3d",
+    "narrow",
+    "select",
+    "split",
+    "chunk",
+    "tensor_split",
+    "unbind",
+    "flip",
+    "fliplr",
+    "flipud",
+    "roll",
+    "rot90",
+    "tile",
+    "index_put",
+    "index_put_",
+]
+
 
 def _shape_arg(shape) -> tuple:
     if len(shape) == 1 and isinstance(shape[0], (Sequence, Tensor)):
