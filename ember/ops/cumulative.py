@@ -9,7 +9,7 @@ from __future__ import annotations
 from .. import _dtype, return_types
 from ._promote import FLOAT_NP, cast, wrap_dim
 from .prims import cumulative as C
-from .prims.sorting import _take_along
+from .prims.indexing import _gather
 
 __all__ = [
     "cumsum",
@@ -67,7 +67,7 @@ def _cum_extreme(input, dim, finder, rtype):
     d = wrap_dim(dim, input.ndim)
     x = _as_vector(input)
     idx = finder(x, dim=d)
-    values = _take_along(x, idx=idx._data, dim=d, accumulate=True)
+    values = _gather(x, index=idx._data, dim=d)
     if input.ndim == 0:
         return rtype(values.reshape(()), idx.reshape(()))
     return rtype(values, idx)

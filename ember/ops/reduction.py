@@ -11,7 +11,7 @@ from .._tensor import Tensor
 from ._promote import FLOAT_NP, cast, to_float, wrap_dim, wrap_dims
 from .cumulative import cummax, cummin, cumprod, cumsum, logcumsumexp
 from .prims import reduction as R
-from .prims.sorting import _take_along
+from .prims.indexing import _gather
 
 __all__ = [
     "sum",
@@ -157,7 +157,7 @@ def _select_along(input, dim, keepdim, finder, name, rtype):
     if x.shape[d] == 0:
         raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     idx = finder(x, d)
-    values = _take_along(x, idx=idx._data, dim=d, accumulate=False)
+    values = _gather(x, index=idx._data, dim=d)
     if input.ndim == 0:
         return rtype(values.reshape(()), idx.reshape(()))
     if not keepdim:

@@ -1,7 +1,7 @@
 """Public sorting and selection: sort, argsort, topk, kthvalue, median, mode, quantile, unique, ...
 
 Selections find int64 indices with a primitive of :mod:`ember.ops.prims.sorting` and gather the
-values with ``_take_along`` (see NOTE [ Selection by indices ] there), so values are
+values with the ``gather`` primitive (see NOTE [ Selection by indices ] there), so values are
 differentiable and the gradient flows to the selected elements, as in PyTorch.
 """
 
@@ -12,6 +12,7 @@ from .._tensor import Tensor
 from . import reduction as reducing
 from ._promote import FLOAT_NP, scalar_like, wrap_dim
 from .prims import sorting as S
+from .prims.indexing import _gather
 from .reduction import _select_along
 
 __all__ = [
@@ -44,7 +45,7 @@ def sort(input, dim=-1, descending=False, stable=False, *, out=None):  # noqa: A
     d = wrap_dim(dim, input.ndim)
     x = _vector(input)
     idx = S._argsort(x, dim=d, descending=descending)
-    values = S._take_along(x, idx=idx._data, dim=d, accumulate=False)
+    values = _gather(x, index=idx._data, dim=d)
     if input.ndim == 0:
         return return_types.sort(values.reshape(()), idx.reshape(()))
     return return_types.sort(values, idx)
@@ -69,7 +70,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A00
     if not 0 <= k <= x.shape[d]:
         raise RuntimeError("selected index k out of range")
     idx = S._topk_indices(x, k=k, dim=d, largest=largest)
-    values = S._take_along(x, idx=idx._data, dim=d, accumulate=False)
+    values = _gather(x, index=idx._data, dim=d)
     if input.ndim == 0:
         return return_types.topk(values.reshape(()), idx.reshape(()))
     return return_types.topk(values, idx)
@@ -102,7 +103,7 @@ def _median(input, dim, keepdim, ignore_nan, name, rtype):
             return S._select_value(input, scalar_like(float("nan"), input.dtype, input))
         flat = input.reshape(-1)
         idx = S._median_indices(flat, dim=0, ignore_nan=ignore_nan)
-        value = S._take_along(flat.detach(), idx=idx._data, dim=0, accumulate=False)
+        value = _gather(flat.detach(), index=idx._data, dim=0)
         return S._select_value(input, value.reshape(()))
     return _select_along(
         input,
@@ -184,10 +185,10 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
     elif interpolation == "nearest":
         ranks = ranks.round()
     below = ranks.long()
-    result = S._take_along(values, idx=below._data, dim=last, accumulate=True)
+    result = _gather(values, index=below._data, dim=last)
     if interpolation in ("linear", "midpoint"):
         weights = ranks - below if interpolation == "linear" else ranks * 0 + 0.5
-        above = S._take_along(values, idx=ranks.ceil().long()._data, dim=last, accumulate=True)
+        above = _gather(values, index=ranks.ceil().long()._data, dim=last)
         result = result.lerp(above, weights)
     result = result.movedim(-1, 0)  # (Q, *rest)
     if qt.ndim == 0:

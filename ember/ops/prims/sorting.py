@@ -2,62 +2,17 @@
 
 NOTE [ Selection by indices ]
 Ops that pick elements (sort, topk, kthvalue, median/mode with a dim, max/min with a dim,
-cummax/cummin) are two steps: a primitive without gradient finds the int64 indices along a dim,
-then :func:`_take_along` gathers the values. ``_take_along``'s backward scatters the gradient back
-to those indices with :func:`_put_along`, whose backward is ``_take_along`` again, so the values
-of every selection op are differentiable to any order. The indices travel as a raw array param.
+cummax/cummin, quantile) are two steps: a primitive without gradient (below) finds the int64
+indices along a dim, then the ``gather`` primitive of :mod:`ember.ops.prims.indexing` picks the
+values. ``gather``'s backward scatters the gradient back to those indices with ``scatter_add``,
+whose backward is ``gather`` again, so the values of every selection op are differentiable to any
+order. The indices travel as a raw array param.
 """
 
 from __future__ import annotations
 
 from .._registry import defop
 from .cumulative import accumulate
-
-# ---------------------------------------------------------------------------- gather / scatter
-
-
-def _along_key(xp, idx, dim):
-    """The advanced-index key that addresses ``idx`` along ``dim`` (every other dim in order)."""
-    key = []
-    for a in range(idx.ndim):
-        if a == dim:
-            key.append(idx)
-        else:
-            shape = [1] * idx.ndim
-            shape[a] = idx.shape[a]
-            key.append(xp.arange(idx.shape[a]).reshape(shape))
-    return tuple(key)
-
-
-@defop("gather")
-def _take_along(xp, x, idx, dim, accumulate):
-    return xp.take_along_axis(x, idx, axis=dim)
-
-
-@_take_along.vjp()
-def _take_along_backward(ctx, g):
-    p = ctx.params
-    return _put_along(
-        g, idx=p["idx"], dim=p["dim"], shape=ctx.in_meta[0][0], accumulate=p["accumulate"]
-    )
-
-
-@defop("scatter_add")
-def _put_along(xp, g, idx, dim, shape, accumulate):
-    out = xp.zeros(shape, dtype=g.dtype)
-    key = _along_key(xp, idx, dim)
-    if accumulate:
-        xp.add.at(out, key, g)
-    else:
-        out[key] = g
-    return out
-
-
-@_put_along.vjp()
-def _put_along_backward(ctx, gg):
-    p = ctx.params
-    return _take_along(gg, idx=p["idx"], dim=p["dim"], accumulate=p["accumulate"])
-
 
 # ---------------------------------------------------------------------------- index finders
 
