@@ -9,6 +9,7 @@ from .._tensor import Tensor
 from . import reduction as reducing
 from ._promote import FLOAT_NP, cast, wrap_dim, wrap_dims
 from .prims import norms as N
+from .prims.linalg import _svdvals
 
 __all__ = ["norm"]
 
@@ -70,7 +71,7 @@ def _matrix_dims(A, dim):
 
 
 def _singular_value_norm(A, ord, d0, d1, keepdim):
-    s = N._svdvals(A.movedim((d0, d1), (-2, -1)))
+    s = _svdvals(A.movedim((d0, d1), (-2, -1)))
     if ord == "nuc":
         out = reducing.sum(s, -1)
     elif ord > 0:

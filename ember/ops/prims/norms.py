@@ -1,4 +1,5 @@
-"""Norm primitives: the vector p-norm over dims and the singular values of matrices.
+"""Norm primitives: the vector p-norm over dims (matrix norms built on singular values use
+``linalg_svdvals`` of :mod:`ember.ops.prims.linalg`).
 
 The backward formulas follow PyTorch's ``linalg_vector_norm_backward``: at a zero norm the
 gradient is zero (not NaN), and for the max/min norms it is split evenly among ties.
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import math
 
-from ..._tensor import _wrap
 from .._registry import defop
 from .reduction import _sum, _unsqueezed
 
@@ -50,17 +50,3 @@ def _vector_norm_backward(ctx, g):
         return scaled * g * norm.pow(1 - ord)
     scaled = x.sign() * x.abs().pow(ord - 1) if ord < 2 else x * x.abs().pow(ord - 2)
     return scaled * (g / norm.pow(ord - 1)).masked_fill(norm == 0, 0.0)
-
-
-@defop("linalg_svdvals", aux=True)
-def _svdvals(xp, a):
-    u, s, vh = xp.linalg.svd(a, full_matrices=False)
-    return s, (u, vh)
-
-
-@_svdvals.vjp()
-def _svdvals_backward(ctx, g):
-    # d(sigma_i) = u_i^T dA v_i. NOTE: U and V enter as constants, so this backward is exact
-    # but its own gradient (double backward) misses the terms from d(U) and d(V).
-    u, vh = ctx.aux
-    return (_wrap(u) * g.unsqueeze(-2)) @ _wrap(vh)

@@ -590,12 +590,10 @@ register(
             Sample((arr(3, 2, dtype=np.float64),), {"ord": o}) for o in ("fro", INF, -INF, 1, -1)
         ],
     ),
-    # ember's svdvals backward treats U and V as constants: first derivatives only
     OpInfo(
         "matrix_norm_svd_gradcheck",
         _mnorm,
         lambda: [Sample((arr(3, 2, dtype=np.float64),), {"ord": o}) for o in ("nuc", 2, -2)],
-        gradgrad=False,
     ),
     OpInfo(
         "linalg_norm",
