@@ -20,6 +20,7 @@ from ._promote import FLOAT_NP
 from ._registry import defop, inplace
 from .prims import pointwise as E
 from .prims.nn import _log_softmax, _softmax, lift_0d
+from .prims.pointwise import sigmoid_kernel
 
 __all__ = [
     "softmax",
@@ -71,13 +72,6 @@ def _activation(name, forward, grad, grad2=None, save_output=False):
     bwd.vjp(save_inputs=True)(bwd_backward)
     op.vjp(save_inputs=not save_output, save_output=save_output)(backward)
     return op
-
-
-def _sigmoid(xp, x):
-    """``1 / (1 + exp(-x))``: exp overflows to inf for very negative x, giving exactly 0."""
-    e = xp.exp(-x)
-    e += 1
-    return xp.reciprocal(e, out=e)
 
 
 # ---------------------------------------------------------------------------- piecewise linear
@@ -254,7 +248,7 @@ _gelu = _activation("gelu", _gelu_forward, _gelu_grad, _gelu_grad2)
 
 
 def _silu_grad(xp, g, x):
-    s = _sigmoid(xp, x)
+    s = sigmoid_kernel(xp, x)
     out = 1 - s
     out *= x
     out += 1
@@ -268,7 +262,7 @@ def _silu_grad2(h, x):
     return h * s * (1 - s) * (2 + x * (1 - 2 * s))
 
 
-_silu = _activation("silu", lambda xp, x: x * _sigmoid(xp, x), _silu_grad, _silu_grad2)
+_silu = _activation("silu", lambda xp, x: x * sigmoid_kernel(xp, x), _silu_grad, _silu_grad2)
 
 
 def _softplus_raw(xp, x):
@@ -281,7 +275,7 @@ def _softplus_raw(xp, x):
 def _mish_grad(xp, g, x):
     t = xp.tanh(_softplus_raw(xp, x))
     out = x * (1 - t * t)
-    out *= _sigmoid(xp, x)
+    out *= sigmoid_kernel(xp, x)
     out += t
     out *= g
     return out
@@ -305,7 +299,7 @@ def _softplus_forward(xp, x, beta, threshold):
 
 def _softplus_grad(xp, g, x, beta, threshold):
     bx = x * beta
-    return xp.where(bx > threshold, g, g * _sigmoid(xp, bx))
+    return xp.where(bx > threshold, g, g * sigmoid_kernel(xp, bx))
 
 
 def _softplus_grad2(h, x, beta, threshold):
@@ -326,7 +320,10 @@ def _log_sigmoid_grad2(h, x):
 
 
 _log_sigmoid = _activation(
-    "log_sigmoid", _log_sigmoid_forward, lambda xp, g, x: g * _sigmoid(xp, -x), _log_sigmoid_grad2
+    "log_sigmoid",
+    _log_sigmoid_forward,
+    lambda xp, g, x: g * sigmoid_kernel(xp, -x),
+    _log_sigmoid_grad2,
 )
 
 

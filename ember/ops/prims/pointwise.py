@@ -304,13 +304,21 @@ _atanh = _unary(
 )
 
 
-def _sigmoid_fwd(xp, x):
-    # exp of a non-positive number never overflows
-    e = xp.exp(-xp.abs(x))
-    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+def sigmoid_kernel(xp, x):
+    """``1 / (1 + exp(-x))`` on an array: the one sigmoid kernel (the sigmoid op, and silu, mish,
+    softplus and logsigmoid in :mod:`ember.ops.prims.activations`, compute with it).
+
+    As PyTorch's CPU kernel: for very negative x, ``exp(-x)`` overflows to inf and the result is
+    exactly 0; half precision is computed in float32.
+    """
+    if x.dtype.itemsize < 4:
+        return sigmoid_kernel(xp, x.astype(xp.float32)).astype(x.dtype)
+    e = xp.exp(-x)
+    e += 1
+    return xp.reciprocal(e, out=e) if e.ndim else 1 / e
 
 
-_sigmoid = _unary("sigmoid", _sigmoid_fwd, lambda x, o, g: g * o * (1 - o), save_output=True)
+_sigmoid = _unary("sigmoid", sigmoid_kernel, lambda x, o, g: g * o * (1 - o), save_output=True)
 _erf = _unary(
     "erf",
     lambda xp, x: special_of(xp).erf(x),
