@@ -10,13 +10,13 @@ flat positions of the view's elements inside its (contiguous) base, read off the
 
 from __future__ import annotations
 
-from ._backend import _BY_ARRAY_TYPE
+from ._backend import backend_of
 from ._tensor import _wrap
 
 
 def _flat_positions(view, base):
     """The flat index in ``base`` of every element of ``view`` (same shape as ``view``)."""
-    backend = _BY_ARRAY_TYPE[type(base._data)]
+    backend = backend_of(base._data)
     xp = backend.xp
     b, v = base._data, view._data
     if not b.flags.c_contiguous:

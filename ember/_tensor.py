@@ -9,7 +9,7 @@ from __future__ import annotations
 import weakref
 
 from . import _dtype
-from ._backend import _BY_ARRAY_TYPE, backend_for, device_of, to_device
+from ._backend import backend_for, backend_of, device_of, to_device
 from ._size import Size
 from .autograd.graph import Version
 
@@ -176,14 +176,14 @@ class Tensor:
 
     def data_ptr(self) -> int:
         """Address of the first element."""
-        return _BY_ARRAY_TYPE[type(self._data)].data_ptr(self._data)
+        return backend_of(self._data).data_ptr(self._data)
 
     def storage_offset(self) -> int:
         """Offset, in elements, from the start of the underlying storage."""
         root = self._data
         while getattr(root, "base", None) is not None and hasattr(root.base, "dtype"):
             root = root.base
-        backend = _BY_ARRAY_TYPE[type(self._data)]
+        backend = backend_of(self._data)
         root_ptr = backend.data_ptr(root) if type(root) is type(self._data) else self.data_ptr()
         return (self.data_ptr() - root_ptr) // self._data.itemsize
 
@@ -256,7 +256,7 @@ class Tensor:
 
     # ------------------------------------------------------------------ conversion
     def _host_array(self):
-        return _BY_ARRAY_TYPE[type(self._data)].to_host(self._data)
+        return backend_of(self._data).to_host(self._data)
 
     def numpy(self, *, force: bool = False):
         """The NumPy array sharing this tensor's memory (CPU tensors that need no grad)."""

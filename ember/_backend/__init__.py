@@ -1,15 +1,45 @@
 """The seam between ember and the array libraries: NumPy on the CPU, CuPy on CUDA devices.
 
+What a backend provides is written down once, in :class:`~ember._backend.base.Backend` (the
+checklist for a new one). Outside this package, only the functions below are used:
+
+- :func:`backend_for` (a device) and :func:`backend_of` (an array) give the backend, whose
+  ``xp`` is the array namespace, ``special`` the special functions, ``to_host``/``from_host``
+  the device moves and ``data_ptr`` an array's address;
+- :func:`device_of`, :func:`to_device`, :func:`is_array`, :func:`special_of` for one step;
+- :func:`cache_of` and :func:`workspace_of`: per-device caches and per-thread workspaces;
+- :func:`generator_for`: the random generator that serves a device;
+- ``backend_by_type``: a read-only ``{array type: backend}`` view for the op wrapper's hot path
+  (``ops/_registry.py``), where one subscript is cheaper than a call of :func:`backend_of`.
+
 Ops never name a library: they receive ``xp`` (the array namespace of their inputs) from the
-op wrapper, which finds it with :func:`backend_of`. A backend also moves arrays between devices.
+op wrapper.
 """
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from .._device import as_device, device
+from .base import Backend
 from .cpu import CPU_BACKEND
 
-_BY_ARRAY_TYPE = {CPU_BACKEND.array_type: CPU_BACKEND}
+__all__ = [
+    "Backend",
+    "backend_by_type",
+    "backend_for",
+    "backend_of",
+    "cache_of",
+    "device_of",
+    "generator_for",
+    "is_array",
+    "special_of",
+    "to_device",
+    "workspace_of",
+]
+
+_BY_ARRAY_TYPE: dict[type, Backend] = {CPU_BACKEND.array_type: CPU_BACKEND}
+backend_by_type = MappingProxyType(_BY_ARRAY_TYPE)
 _cuda_backend = None
 
 
@@ -23,7 +53,7 @@ def _cuda():
     return _cuda_backend
 
 
-def backend_for(dev) -> object:
+def backend_for(dev) -> Backend:
     """The backend that serves device ``dev`` (a :class:`device`, str or None)."""
     dev = as_device(dev)
     if dev.type == "cpu":
@@ -31,7 +61,7 @@ def backend_for(dev) -> object:
     return _cuda()
 
 
-def backend_of(array) -> object:
+def backend_of(array) -> Backend:
     """The backend that owns ``array`` (by its type: numpy.ndarray or cupy.ndarray)."""
     return _BY_ARRAY_TYPE[type(array)]
 
@@ -60,3 +90,22 @@ def special_of(xp):
     if xp is CPU_BACKEND.xp:
         return CPU_BACKEND.special
     return _cuda().special
+
+
+def cache_of(array, key: str) -> dict:
+    """The shared cache named ``key`` of the device ``array`` lives on (:meth:`Backend.cache`)."""
+    backend = _BY_ARRAY_TYPE[type(array)]
+    return backend.cache(backend.device_of(array), key)
+
+
+def workspace_of(array, key: str) -> dict:
+    """The calling thread's workspace named ``key`` on the device ``array`` lives on
+    (:meth:`Backend.workspace`)."""
+    backend = _BY_ARRAY_TYPE[type(array)]
+    return backend.workspace(backend.device_of(array), key)
+
+
+def generator_for(dev):
+    """The default :class:`ember.Generator` for device ``dev`` (:meth:`Backend.generator`)."""
+    dev = as_device(dev)
+    return backend_for(dev).generator(dev)

@@ -6,33 +6,30 @@ import numpy as np
 
 from .._device import CPU
 from ._special import CpuSpecial
+from .base import Backend
 
 # PyTorch computes 1/0 = inf and 0/0 = nan silently; so does ember.
 np.seterr(all="ignore")
 
 
-class CpuBackend:
-    """Array namespace and device moves for NumPy."""
+class CpuBackend(Backend):
+    """NumPy arrays in host memory (see :class:`Backend` for the contract)."""
 
     xp = np
     special = CpuSpecial()
     array_type = np.ndarray
     name = "cpu"
 
-    @staticmethod
-    def device_of(array):
+    def device_of(self, array):
         return CPU
 
-    @staticmethod
-    def to_host(array):
+    def to_host(self, array):
         return array
 
-    @staticmethod
-    def from_host(array, dev):
+    def from_host(self, array, dev):
         return np.asarray(array)
 
-    @staticmethod
-    def data_ptr(array) -> int:
+    def data_ptr(self, array) -> int:
         return array.__array_interface__["data"][0]
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from .._device import device
+from .base import Backend
 
 
-class CudaBackend:
-    """Array namespace and device moves for CuPy."""
+class CudaBackend(Backend):
+    """CuPy arrays on NVIDIA GPUs (see :class:`Backend` for the contract)."""
 
     name = "cuda"
 
     def __init__(self):
+        super().__init__()
         try:
             import cupy
         except ImportError as e:  # pragma: no cover - depends on the machine
@@ -24,8 +26,7 @@ class CudaBackend:
         self.special = CudaSpecial(cupy, cupyx.scipy.special)
         self.array_type = cupy.ndarray
 
-    @staticmethod
-    def device_of(array):
+    def device_of(self, array):
         return device("cuda", array.device.id)
 
     def to_host(self, array):
@@ -35,8 +36,7 @@ class CudaBackend:
         with self.xp.cuda.Device(dev.index or 0):
             return self.xp.asarray(array)
 
-    @staticmethod
-    def data_ptr(array) -> int:
+    def data_ptr(self, array) -> int:
         return array.data.ptr
 
 

@@ -27,9 +27,9 @@ def _outputs(func, inputs):
 
 def _numerical(func, inputs, diff_idx, eps):
     """Jacobians d out_k / d input_i by central differences, as float64 NumPy arrays."""
-    from .._backend.cpu import CPU_BACKEND
+    from .._backend import backend_for
 
-    np = CPU_BACKEND.xp
+    np = backend_for("cpu").xp
 
     # inputs are perturbed through their arrays: no version bump, no change to the graph
     base = _outputs(func, inputs)
@@ -60,9 +60,9 @@ def _numerical(func, inputs, diff_idx, eps):
 
 
 def _analytic(func, inputs, diff_idx):
-    from .._backend.cpu import CPU_BACKEND
+    from .._backend import backend_for
 
-    np = CPU_BACKEND.xp
+    np = backend_for("cpu").xp
 
     from .. import _factories
     from . import grad
@@ -104,9 +104,9 @@ def gradcheck(
     """Check analytic gradients of ``func`` at ``inputs`` against finite differences."""
     import warnings
 
-    from .._backend.cpu import CPU_BACKEND
+    from .._backend import backend_for
 
-    np = CPU_BACKEND.xp
+    np = backend_for("cpu").xp
 
     inputs = _tensors(inputs) if not isinstance(inputs, tuple) else inputs
     diff_idx = [i for i, x in enumerate(inputs) if hasattr(x, "requires_grad") and x.requires_grad]

@@ -89,7 +89,7 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     """Fill with N(mean, std**2) truncated to [a, b] (inverse-CDF sampling, as PyTorch)."""
-    from .._backend._special import _erfinv
+    from .._backend import backend_for
 
     def norm_cdf(x):
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
@@ -102,7 +102,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
         )
     lo, hi = norm_cdf((a - mean) / std), norm_cdf((b - mean) / std)
     u = _random.generator_or_default(generator).uniform(2 * lo - 1, 2 * hi - 1, tensor.shape)
-    vals = _erfinv(u) * std * math.sqrt(2.0) + mean
+    vals = backend_for("cpu").special.erfinv(u) * std * math.sqrt(2.0) + mean
     return _write(tensor, np.clip(vals, a, b))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import _dtype
-from .._backend import _BY_ARRAY_TYPE
+from .._backend import backend_by_type
 from .._tensor import Tensor, _wrap
 
 FLOAT_NP = frozenset(
@@ -13,7 +13,7 @@ FLOAT_NP = frozenset(
 
 def scalar_like(value, dtype: _dtype.dtype, ref: Tensor) -> Tensor:
     """A 0-d tensor holding ``value`` with ``dtype`` on ``ref``'s device."""
-    xp = _BY_ARRAY_TYPE[type(ref._data)].xp
+    xp = backend_by_type[type(ref._data)].xp  # per-op path: a subscript, not a call
     return _wrap(xp.asarray(value, dtype=dtype.np))
 
 

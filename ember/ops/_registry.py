@@ -10,7 +10,7 @@ public functions before an op is called, so an op receives tensors already of th
 
 from __future__ import annotations
 
-from .._backend import _BY_ARRAY_TYPE
+from .._backend import backend_by_type
 from .._tensor import Tensor, _wrap, device_mismatch
 from ..autograd.grad_mode import STATE
 from ..autograd.graph import OpNode, Version
@@ -74,7 +74,7 @@ class Op:
         for d in data:
             if type(d) is not t0:
                 raise device_mismatch(inputs)
-        backend = _BY_ARRAY_TYPE[t0]
+        backend = backend_by_type[t0]
         out = self.forward(backend.xp, *data, **params)
         if self.has_aux:
             out, aux = out
@@ -194,7 +194,7 @@ def inplace(op, target, *others, **params):
     for d in data:
         if type(d) is not t0:
             raise device_mismatch(inputs)
-    xp = _BY_ARRAY_TYPE[t0].xp
+    xp = backend_by_type[t0].xp
     out = op.forward(xp, *data, **params)
     if op.has_aux:
         out, aux = out

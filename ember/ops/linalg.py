@@ -6,7 +6,7 @@ re-exports the ``torch.linalg`` names."""
 from __future__ import annotations
 
 from .. import _dtype, _factories, return_types
-from .._backend import _BY_ARRAY_TYPE
+from .._backend import backend_of
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import no_grad
 from . import pointwise as P
@@ -363,7 +363,7 @@ def _count_above(values, atol, rtol):
     """How many of ``values`` (last dim) exceed ``max(atol, rtol * max(values))``, as int64.
 
     ``atol`` and ``rtol`` are floats or arrays of shape (*batch, 1)."""
-    xp = _BY_ARRAY_TYPE[type(values._data)].xp
+    xp = backend_of(values._data).xp
     v = values._data
     if v.shape[-1]:
         biggest = xp.max(v, axis=-1, keepdims=True)

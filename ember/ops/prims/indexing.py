@@ -9,14 +9,14 @@ index_add, diagonal and diagonal_scatter, unfold and its backward.
 
 from __future__ import annotations
 
-from ..._backend import _BY_ARRAY_TYPE
+from ..._backend import backend_of
 from ..._tensor import _wrap
 from .._registry import defop
 from . import shape as S
 
 
 def _xp(t):
-    return _BY_ARRAY_TYPE[type(t._data)].xp
+    return backend_of(t._data).xp
 
 
 def _along(xp, index, dim):

@@ -23,7 +23,7 @@ absent, which gives PyTorch's result in exactly the cases where it is finite.
 from __future__ import annotations
 
 from ... import _factories
-from ..._backend import _BY_ARRAY_TYPE
+from ..._backend import backend_of
 from ..._tensor import _wrap
 from ...autograd.grad_mode import STATE
 from .._registry import defop
@@ -220,7 +220,7 @@ def _cofactors(a):
     ``a = U diag(S) Vh`` gives ``cof(a) = det(U) det(Vh) U diag(prod_{j != i} S_j) Vh``, which
     stays finite where ``det(a) = 0``. Only first derivatives are exact on this path.
     """
-    xp = _BY_ARRAY_TYPE[type(a._data)].xp
+    xp = backend_of(a._data).xp
     u, s, vh = xp.linalg.svd(a._data)
     alpha = xp.linalg.det(u) * xp.linalg.det(vh)
     n = s.shape[-1]

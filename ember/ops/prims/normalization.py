@@ -23,7 +23,7 @@ compare both paths with torch).
 
 from __future__ import annotations
 
-from ..._backend import _BY_ARRAY_TYPE
+from ..._backend import backend_of
 from ..._tensor import _wrap
 from ...autograd.grad_mode import STATE
 from .._registry import defop
@@ -112,7 +112,7 @@ def _native_norm_backward(ctx, g, _g_mean, _g_var):
     x = ctx.inputs[0]
     w = ctx.inputs[1]._data if p["has_weight"] else None
     b_shape = ctx.inputs[-1].shape if p["has_bias"] else None
-    xp = _BY_ARRAY_TYPE[type(x._data)].xp
+    xp = backend_of(x._data).xp
     grads = _norm_backward_arrays(
         xp, g._data, x._data, w, b_shape, *ctx.aux, p["eps"], p["axes"], ctx.needs_input_grad
     )
@@ -247,7 +247,7 @@ def _embedding_backward_vjp(ctx, gg):
 def embedding_renorm_(weight, indices, max_norm, norm_type):
     """Rescale in place the rows of ``weight`` named in ``indices`` whose ``norm_type``-norm
     exceeds ``max_norm`` to norm ``max_norm`` (``torch.embedding_renorm_``; no gradient)."""
-    xp = _BY_ARRAY_TYPE[type(weight._data)].xp
+    xp = backend_of(weight._data).xp
     rows = xp.unique(indices.reshape(-1))
     w = weight._data
     norms = xp.linalg.norm(w[rows], ord=norm_type, axis=1)

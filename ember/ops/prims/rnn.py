@@ -33,7 +33,7 @@ for (35 steps, batch 20, hidden 256). Under ``create_graph`` each step returns i
 
 from __future__ import annotations
 
-from ..._backend import _BY_ARRAY_TYPE
+from ..._backend import backend_of
 from ..._tensor import _wrap
 from ...autograd.grad_mode import STATE
 from .._registry import Op, defop
@@ -176,7 +176,7 @@ def _gru_cell_backward(ctx, g):
     hx = ctx.inputs[2]._data
     h = hx.shape[-1]
     g = g._data
-    xp = _BY_ARRAY_TYPE[type(g)].xp
+    xp = backend_of(g).xp
     r, z = rz[..., :h], rz[..., h:]
     d = xp.empty((*rz.shape[:-1], 3 * h), dtype=rz.dtype)
     dr, dz, dn = d[..., :h], d[..., h : 2 * h], d[..., 2 * h :]
@@ -284,7 +284,7 @@ def _recurrent_mm_backward(ctx, g):
     if STATE.enabled:
         return g @ w if need[0] else None, g.mT @ h if need[1] else None
     gd = g._data
-    xp = _BY_ARRAY_TYPE[type(gd)].xp
+    xp = backend_of(gd).xp
     gh = _wrap(xp.matmul(gd, w._data)) if need[0] else None
     if not need[1]:
         return gh, None
