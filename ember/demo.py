@@ -16,6 +16,8 @@ import ember as torch
 from ember import nn
 from ember.utils.data import DataLoader, TensorDataset, random_split
 
+__all__ = ["load_digits", "DigitNet", "evaluate", "main"]
+
 DATA = Path(__file__).resolve().parent / "data" / "digits.csv.gz"
 
 

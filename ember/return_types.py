@@ -4,6 +4,25 @@ from __future__ import annotations
 
 from collections import namedtuple
 
+__all__ = [
+    "max",
+    "min",
+    "aminmax",
+    "sort",
+    "topk",
+    "kthvalue",
+    "median",
+    "nanmedian",
+    "mode",
+    "cummax",
+    "cummin",
+    "slogdet",
+    "qr",
+    "svd",
+    "eigh",
+    "lstsq",
+]
+
 
 def _make(name, fields):
     cls = namedtuple(name, fields)

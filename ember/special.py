@@ -7,7 +7,8 @@ import math
 from .ops import activations, composite
 from .ops import pointwise as P
 from .ops import reduction as reducing
-from .ops._promote import promote2, to_float
+from .ops._promote import promote2 as _promote2
+from .ops._promote import to_float as _to_float
 
 __all__ = [
     "erf",
@@ -109,8 +110,8 @@ def xlogy(input, other, *, out=None):  # noqa: A002
 
 def xlog1py(input, other, *, out=None):  # noqa: A002
     """``input * log1p(other)``, with 0 where ``input`` is 0 (unless ``other`` is NaN)."""
-    x, y = promote2(input, other)
-    x, y = to_float(x), to_float(y)
+    x, y = _promote2(input, other)
+    x, y = _to_float(x), _to_float(y)
     bad = P.logical_or(P.le(y, -1.0), P.eq(y, math.inf))
     safe = P.where(P.logical_and(P.eq(x, 0), bad), 0.0, y)
     return P.mul(x, P.log1p(safe))
@@ -118,7 +119,7 @@ def xlog1py(input, other, *, out=None):  # noqa: A002
 
 def entr(input, *, out=None):  # noqa: A002
     """Elementwise entropy ``-x * log(x)``: 0 at 0, ``-inf`` for negative x."""
-    x = to_float(input)
+    x = _to_float(input)
     safe = P.where(P.gt(x, 0), x, 1.0)
     val = P.neg(P.mul(x, P.log(safe)))
     return P.where(P.lt(x, 0), -math.inf, P.where(P.eq(x, 0), 0.0, val))
@@ -151,18 +152,18 @@ def logsumexp(input, dim, keepdim=False, *, out=None):  # noqa: A002
 
 def ndtr(input, *, out=None):  # noqa: A002
     """The standard normal CDF ``0.5 * erfc(-x / sqrt(2))``."""
-    return P.mul(P.erfc(P.mul(to_float(input), -_SQRT1_2)), 0.5)
+    return P.mul(P.erfc(P.mul(_to_float(input), -_SQRT1_2)), 0.5)
 
 
 def ndtri(input, *, out=None):  # noqa: A002
     """The inverse of ``ndtr``: ``sqrt(2) * erfinv(2p - 1)``."""
-    p = to_float(input)
+    p = _to_float(input)
     return P.mul(P.erfinv(P.sub(P.mul(p, 2.0), 1.0)), math.sqrt(2.0))
 
 
 def log_ndtr(input, *, out=None):  # noqa: A002
     """``log(ndtr(x))``: ``log1p(-ndtr(-x))`` for x > 0, ``log(ndtr(x))`` otherwise."""
-    x = to_float(input)
+    x = _to_float(input)
     pos = P.gt(x, 0)
     upper = P.log1p(P.neg(ndtr(P.neg(P.where(pos, x, 1.0)))))
     lower = P.log(ndtr(P.where(pos, -1.0, x)))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 
+__all__ = ["RemovableHandle"]
+
 _ids = itertools.count()
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 from .grad_mode import STATE
 from .graph import Node, version_error  # noqa: F401 - re-exported
 
+__all__ = ["run_backward"]
+
 
 def _root_edge(t, i):
     if t._base is not None and t.requires_grad and t._view_version != t._version_counter.v:

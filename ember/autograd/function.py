@@ -6,6 +6,8 @@ from __future__ import annotations
 from .grad_mode import STATE
 from .graph import FREED_MESSAGE, Node
 
+__all__ = ["FunctionCtx", "Function", "once_differentiable", "BackwardCFunction"]
+
 
 class FunctionCtx(Node):
     """The ``ctx`` of a custom Function; it is also the graph node of its outputs."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["jacobian", "hessian", "vjp"]
+
 
 def _tuple(x):
     return (tuple(x), True) if isinstance(x, (tuple, list)) else ((x,), False)

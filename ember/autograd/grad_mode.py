@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 
+__all__ = ["is_grad_enabled", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode"]
+
 
 class _GradState:
     enabled = True

@@ -6,6 +6,8 @@ The analytic Jacobian (one backward per output element, or one random projection
 
 from __future__ import annotations
 
+__all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
+
 
 class GradcheckError(RuntimeError):
     """Raised when analytic and numerical gradients disagree."""

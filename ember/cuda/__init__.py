@@ -5,6 +5,21 @@ from __future__ import annotations
 
 import functools
 
+__all__ = [
+    "is_available",
+    "device_count",
+    "current_device",
+    "set_device",
+    "synchronize",
+    "get_device_name",
+    "memory_allocated",
+    "memory_reserved",
+    "max_memory_allocated",
+    "empty_cache",
+    "manual_seed",
+    "manual_seed_all",
+]
+
 
 @functools.lru_cache(maxsize=1)
 def _cupy():

@@ -11,6 +11,8 @@ import ember
 
 from .metric import Metric, dim_zero_cat
 
+__all__ = ["BaseAggregator", "SumMetric", "MaxMetric", "MinMetric", "CatMetric", "MeanMetric"]
+
 _NAN_STRATEGIES = ("error", "warn", "ignore", "disable")
 
 

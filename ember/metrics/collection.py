@@ -12,6 +12,8 @@ from ember.nn import ModuleDict
 
 from .metric import Metric
 
+__all__ = ["MetricCollection"]
+
 
 def _check_affix(arg, name: str):
     if arg is None or isinstance(arg, str):

@@ -23,6 +23,8 @@ import warnings
 import ember
 from ember.nn import Module
 
+__all__ = ["Metric", "dim_zero_cat"]
+
 _REDUCTIONS = ("sum", "mean", "cat", "min", "max", None)
 
 

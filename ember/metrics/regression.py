@@ -7,6 +7,8 @@ import ember
 from .functional import regression as fn
 from .metric import Metric
 
+__all__ = ["MeanSquaredError", "MeanAbsoluteError", "R2Score"]
+
 
 def _check_num_outputs(num_outputs) -> None:
     if not isinstance(num_outputs, int) or num_outputs < 1:

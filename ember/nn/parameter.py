@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from .._tensor import Tensor, _init
 
+__all__ = ["Parameter", "Buffer", "UninitializedParameter", "is_lazy"]
+
 
 class Parameter(Tensor):
     """A Tensor that is a module parameter: assigning it to a Module attribute registers it.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = ["assert_close", "assert_allclose"]
+
 _TOLS = {
     "float16": (1e-3, 1e-5),
     "bfloat16": (1.6e-2, 1e-5),

@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 import ember
-from ember.utils.data import DataLoader, Dataset, IterableDataset, WorkerInfo, get_worker_info
+from ember.utils.data import DataLoader, Dataset, IterableDataset, get_worker_info
+from ember.utils.data._worker import WorkerInfo  # torch keeps it private too (data._utils.worker)
 
 
 class Probe(Dataset):

@@ -11,6 +11,8 @@ from .stat_scores import (
     build_stat_metric,
 )
 
+__all__ = ["BinaryAccuracy", "MulticlassAccuracy", "MultilabelAccuracy", "Accuracy"]
+
 
 class BinaryAccuracy(BinaryStatScores):
     """Accuracy of a binary task, accumulated over batches (arguments as

@@ -14,6 +14,13 @@ from .precision_recall_curve import (
     MultilabelPrecisionRecallCurve,
 )
 
+__all__ = [
+    "BinaryAveragePrecision",
+    "MulticlassAveragePrecision",
+    "MultilabelAveragePrecision",
+    "AveragePrecision",
+]
+
 
 class BinaryAveragePrecision(BinaryPrecisionRecallCurve):
     """Average precision of a binary task (arguments as :class:`BinaryPrecisionRecallCurve`).

@@ -17,6 +17,20 @@ from ..functional.classification.matthews_corrcoef import matthews_corrcoef_redu
 from ..metric import Metric
 from ._base import ClassificationTaskWrapper, build_task_metric
 
+__all__ = [
+    "BinaryConfusionMatrix",
+    "MulticlassConfusionMatrix",
+    "MultilabelConfusionMatrix",
+    "ConfusionMatrix",
+    "BinaryMatthewsCorrCoef",
+    "MulticlassMatthewsCorrCoef",
+    "MultilabelMatthewsCorrCoef",
+    "MatthewsCorrCoef",
+    "BinaryCohenKappa",
+    "MulticlassCohenKappa",
+    "CohenKappa",
+]
+
 
 class BinaryConfusionMatrix(Metric):
     """``[[tn, fp], [fn, tp]]`` of a binary task, accumulated over batches.

@@ -12,6 +12,17 @@ from .stat_scores import (
     build_stat_metric,
 )
 
+__all__ = [
+    "BinaryFBetaScore",
+    "MulticlassFBetaScore",
+    "MultilabelFBetaScore",
+    "BinaryF1Score",
+    "MulticlassF1Score",
+    "MultilabelF1Score",
+    "FBetaScore",
+    "F1Score",
+]
+
 
 class BinaryFBetaScore(BinaryStatScores):
     """F-beta score of a binary task; ``beta`` weighs recall ``beta`` times as much as

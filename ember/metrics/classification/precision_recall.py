@@ -11,6 +11,17 @@ from .stat_scores import (
     build_stat_metric,
 )
 
+__all__ = [
+    "BinaryPrecision",
+    "MulticlassPrecision",
+    "MultilabelPrecision",
+    "BinaryRecall",
+    "MulticlassRecall",
+    "MultilabelRecall",
+    "Precision",
+    "Recall",
+]
+
 
 class BinaryPrecision(BinaryStatScores):
     """Precision ``tp / (tp + fp)`` of a binary task (arguments as :class:`BinaryStatScores`)."""

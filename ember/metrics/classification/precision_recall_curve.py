@@ -21,6 +21,13 @@ from ..functional.classification.precision_recall_curve import (
 from ..metric import Metric, dim_zero_cat
 from ._base import ClassificationTaskWrapper, build_task_metric
 
+__all__ = [
+    "BinaryPrecisionRecallCurve",
+    "MulticlassPrecisionRecallCurve",
+    "MultilabelPrecisionRecallCurve",
+    "PrecisionRecallCurve",
+]
+
 
 class _RankingMetric(Metric):
     """Score/target lists (exact) or a per-threshold confusion-matrix state."""

@@ -16,6 +16,17 @@ from .precision_recall_curve import (
     MultilabelPrecisionRecallCurve,
 )
 
+__all__ = [
+    "BinaryROC",
+    "MulticlassROC",
+    "MultilabelROC",
+    "ROC",
+    "BinaryAUROC",
+    "MulticlassAUROC",
+    "MultilabelAUROC",
+    "AUROC",
+]
+
 
 class BinaryROC(BinaryPrecisionRecallCurve):
     """ROC curve of a binary task: ``(fpr, tpr, thresholds)`` (arguments as

@@ -11,6 +11,8 @@ from .stat_scores import (
     build_stat_metric,
 )
 
+__all__ = ["BinarySpecificity", "MulticlassSpecificity", "MultilabelSpecificity", "Specificity"]
+
 
 class BinarySpecificity(BinaryStatScores):
     """Specificity ``tn / (tn + fp)`` of a binary task (arguments as :class:`BinaryStatScores`)."""

@@ -15,6 +15,8 @@ from ..functional.classification.stat_scores import (
 from ..metric import Metric, dim_zero_cat
 from ._base import ClassificationTaskWrapper, build_task_metric
 
+__all__ = ["BinaryStatScores", "MulticlassStatScores", "MultilabelStatScores", "StatScores"]
+
 _STATS = ("tp", "fp", "tn", "fn")
 
 

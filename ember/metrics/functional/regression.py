@@ -8,6 +8,8 @@ import ember
 
 from .classification._input import check_same_shape
 
+__all__ = ["mean_squared_error", "mean_absolute_error", "r2_score"]
+
 MULTIOUTPUTS = ("raw_values", "uniform_average", "variance_weighted")
 
 

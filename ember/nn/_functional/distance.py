@@ -1,5 +1,6 @@
 """Distances, similarities and encodings of ``torch.nn.functional``: one_hot, normalize,
-cosine_similarity, pairwise_distance, pdist, cdist (also ``ember.cdist``) and gumbel_softmax.
+cosine_similarity, pairwise_distance, pdist and gumbel_softmax; also ``ember.cdist``, which torch
+exports only at the top level.
 
 All are compositions of ember ops, so their gradients (and double backward) come from the
 primitives they are built from; the formulas are PyTorch's, step for step, so values and
@@ -22,7 +23,6 @@ __all__ = [
     "cosine_similarity",
     "pairwise_distance",
     "pdist",
-    "cdist",
     "gumbel_softmax",
 ]
 

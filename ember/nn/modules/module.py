@@ -11,6 +11,8 @@ from ...autograd.grad_mode import no_grad
 from ...utils_hooks import RemovableHandle
 from ..parameter import Buffer, Parameter
 
+__all__ = ["Module"]
+
 _IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
 

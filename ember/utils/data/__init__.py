@@ -1,7 +1,7 @@
 """Data loading (``torch.utils.data``): datasets, samplers, collation and the DataLoader."""
 
 from ._collate import default_collate, default_convert
-from ._worker import WorkerInfo, get_worker_info
+from ._worker import get_worker_info
 from .dataloader import DataLoader
 from .dataset import (
     ChainDataset,

@@ -15,6 +15,8 @@ from .precision_recall_curve import (
 )
 from .roc import binary_roc_compute, multi_roc_compute
 
+__all__ = ["binary_auroc", "multiclass_auroc", "multilabel_auroc", "auroc"]
+
 
 def check_max_fpr(max_fpr) -> None:
     """``max_fpr`` must be None or a float in (0, 1]."""

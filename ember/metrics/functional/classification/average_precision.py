@@ -18,6 +18,13 @@ from .precision_recall_curve import (
     one_hot,
 )
 
+__all__ = [
+    "binary_average_precision",
+    "multiclass_average_precision",
+    "multilabel_average_precision",
+    "average_precision",
+]
+
 
 def _step_area(precision, recall):
     return -((recall[..., 1:] - recall[..., :-1]) * precision[..., :-1]).sum(-1)

@@ -7,6 +7,8 @@ import ember
 from . import _input
 from .confusion_matrix import binary_confmat_update, multiclass_confmat_update
 
+__all__ = ["binary_cohen_kappa", "multiclass_cohen_kappa", "cohen_kappa"]
+
 
 def check_weights(weights) -> None:
     """``weights`` must be "linear", "quadratic", "none" or None."""

@@ -10,6 +10,13 @@ import ember
 
 from . import _input
 
+__all__ = [
+    "binary_confusion_matrix",
+    "multiclass_confusion_matrix",
+    "multilabel_confusion_matrix",
+    "confusion_matrix",
+]
+
 
 def confusion_matrix_reduce(confmat, normalize=None):
     """Normalise counts over targets ("true", rows), predictions ("pred", columns) or "all";

@@ -6,6 +6,17 @@ from . import _input
 from ._compute import safe_divide, weighted_average
 from .stat_scores import binary_update, multiclass_update, multilabel_update, task_dispatch
 
+__all__ = [
+    "binary_fbeta_score",
+    "multiclass_fbeta_score",
+    "multilabel_fbeta_score",
+    "binary_f1_score",
+    "multiclass_f1_score",
+    "multilabel_f1_score",
+    "fbeta_score",
+    "f1_score",
+]
+
 
 def check_beta(beta) -> None:
     """``beta`` must be a float larger than 0."""

@@ -11,6 +11,13 @@ from .confusion_matrix import (
     multilabel_confmat_update,
 )
 
+__all__ = [
+    "binary_matthews_corrcoef",
+    "multiclass_matthews_corrcoef",
+    "multilabel_matthews_corrcoef",
+    "matthews_corrcoef",
+]
+
 
 def matthews_corrcoef_reduce(confmat):
     """MCC of a ``(C, C)`` confusion matrix (``(L, 2, 2)`` multilabel matrices are summed).

@@ -5,6 +5,17 @@ from __future__ import annotations
 from ._compute import safe_divide, weighted_average
 from .stat_scores import binary_update, multiclass_update, multilabel_update, task_dispatch
 
+__all__ = [
+    "binary_precision",
+    "multiclass_precision",
+    "multilabel_precision",
+    "binary_recall",
+    "multiclass_recall",
+    "multilabel_recall",
+    "precision",
+    "recall",
+]
+
 
 def precision_recall_reduce(stat, tp, fp, tn, fn, average, multilabel=False, top_k=1):
     """Precision (``stat="precision"``) or recall from the counts, reduced by ``average``."""

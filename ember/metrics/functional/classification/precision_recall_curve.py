@@ -15,6 +15,13 @@ import ember
 from . import _input
 from ._compute import safe_divide
 
+__all__ = [
+    "binary_precision_recall_curve",
+    "multiclass_precision_recall_curve",
+    "multilabel_precision_recall_curve",
+    "precision_recall_curve",
+]
+
 # ---------------------------------------------------------------------------- arguments
 
 

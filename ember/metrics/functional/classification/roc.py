@@ -18,6 +18,8 @@ from .precision_recall_curve import (
     per_class,
 )
 
+__all__ = ["binary_roc", "multiclass_roc", "multilabel_roc", "roc"]
+
 
 def _rate(counts, what: str):
     """``counts / counts[-1]``, or zeros with torchmetrics' warning when there are none."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from ._compute import safe_divide, weighted_average
 from .stat_scores import binary_update, multiclass_update, multilabel_update, task_dispatch
 
+__all__ = ["binary_specificity", "multiclass_specificity", "multilabel_specificity", "specificity"]
+
 
 def specificity_reduce(tp, fp, tn, fn, average, multilabel=False, top_k=1):
     """Specificity from the counts, reduced by ``average``."""

@@ -13,6 +13,8 @@ import ember
 from . import _input
 from ._compute import safe_divide
 
+__all__ = ["binary_stat_scores", "multiclass_stat_scores", "multilabel_stat_scores", "stat_scores"]
+
 
 def _counts(pred, pos, neg, dim):
     """(tp, fp, tn, fn) from boolean predictions and positive/negative target masks."""
