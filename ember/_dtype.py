@@ -35,12 +35,17 @@ _BOOL, _INT, _FLOAT = 0, 1, 2
 
 
 class dtype:
-    """A tensor element type, like ``torch.dtype``; ``.np`` is the matching NumPy dtype."""
+    """A tensor element type, like ``torch.dtype``; ``.np`` is the matching NumPy dtype.
 
-    __slots__ = ("name", "np", "category", "itemsize", "is_signed")
+    ``legacy_name`` is PyTorch's scalar-type name (``Float``, ``Long``, ...), the one its error
+    messages and legacy tensor types (``torch.FloatTensor``) use; this is its only table.
+    """
 
-    def __init__(self, name: str, np_dtype, category: int):
+    __slots__ = ("name", "np", "category", "itemsize", "is_signed", "legacy_name")
+
+    def __init__(self, name: str, np_dtype, category: int, legacy_name: str):
         self.name = name
+        self.legacy_name = legacy_name
         self.np = np.dtype(np_dtype)
         self.category = category
         self.itemsize = self.np.itemsize
@@ -64,16 +69,16 @@ class dtype:
         return (_dtype_by_name, (self.name,))
 
 
-float16 = dtype("float16", np.float16, _FLOAT)
-bfloat16 = dtype("bfloat16", ml_dtypes.bfloat16, _FLOAT)
-float32 = dtype("float32", np.float32, _FLOAT)
-float64 = dtype("float64", np.float64, _FLOAT)
-int8 = dtype("int8", np.int8, _INT)
-int16 = dtype("int16", np.int16, _INT)
-int32 = dtype("int32", np.int32, _INT)
-int64 = dtype("int64", np.int64, _INT)
-uint8 = dtype("uint8", np.uint8, _INT)
-bool = dtype("bool", np.bool_, _BOOL)  # noqa: A001 - PyTorch's public name
+float16 = dtype("float16", np.float16, _FLOAT, "Half")
+bfloat16 = dtype("bfloat16", ml_dtypes.bfloat16, _FLOAT, "BFloat16")
+float32 = dtype("float32", np.float32, _FLOAT, "Float")
+float64 = dtype("float64", np.float64, _FLOAT, "Double")
+int8 = dtype("int8", np.int8, _INT, "Char")
+int16 = dtype("int16", np.int16, _INT, "Short")
+int32 = dtype("int32", np.int32, _INT, "Int")
+int64 = dtype("int64", np.int64, _INT, "Long")
+uint8 = dtype("uint8", np.uint8, _INT, "Byte")
+bool = dtype("bool", np.bool_, _BOOL, "Bool")  # noqa: A001 - PyTorch's public name
 half, float, double = float16, float32, float64  # noqa: A001
 short, int, long = int16, int32, int64  # noqa: A001
 
