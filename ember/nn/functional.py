@@ -1,7 +1,8 @@
 """``ember.nn.functional``: activations, losses and padding in PyTorch's terms.
 
 Thin functions: they check arguments and raise PyTorch's exceptions, then call the fused
-primitives of :mod:`ember.ops.activations` and :mod:`ember.ops.prims.nn`.
+primitives of :mod:`ember.ops.prims.activations`, :mod:`ember.ops.prims.loss` and
+:mod:`ember.ops.prims.vision` (padding).
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from ..ops.activations import (  # noqa: F401 - re-exported as F.<name>, like to
     selu_,
     threshold_,
 )
-from ..ops.prims import nn as N
+from ..ops.prims import activations as PA
+from ..ops.prims import loss as PL
+from ..ops.prims import vision as PV
 
 __all__ = [
     "relu",
@@ -90,7 +93,7 @@ def hardtanh(
         raise ValueError("min_val cannot be greater than max_val")
     if input.dtype is _dtype.bool:
         raise RuntimeError("Bool inputs not supported for hardtanh")
-    return apply(A._hardtanh, input, inplace, min_val=min_val, max_val=max_val)
+    return apply(PA._hardtanh, input, inplace, min_val=min_val, max_val=max_val)
 
 
 def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:  # noqa: A002
@@ -108,25 +111,25 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     check_float(input, "GeluKernelImpl")
-    return A._gelu(input, approximate=approximate)
+    return PA._gelu(input, approximate=approximate)
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """``x * sigmoid(x)`` (swish)."""
     check_float(input, "silu_cpu")
-    return apply(A._silu, input, inplace)
+    return apply(PA._silu, input, inplace)
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """``x * tanh(softplus(x))``."""
     check_float(input, "mish_cpu")
-    return apply(A._mish, input, inplace)
+    return apply(PA._mish, input, inplace)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
     """``x`` if ``x > 0`` else ``alpha * (exp(x) - 1)``."""
     check_float(input, "elu_cpu")
-    return apply(A._elu, input, inplace, alpha=float(alpha), scale=1.0, input_scale=1.0)
+    return apply(PA._elu, input, inplace, alpha=float(alpha), scale=1.0, input_scale=1.0)
 
 
 def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:  # noqa: A002
@@ -151,7 +154,7 @@ def leaky_relu(
 ) -> Tensor:
     """``x`` if ``x > 0`` else ``negative_slope * x``."""
     check_float(input, "leaky_relu_cpu")
-    return apply(A._leaky_relu, input, inplace, negative_slope=negative_slope)
+    return apply(PA._leaky_relu, input, inplace, negative_slope=negative_slope)
 
 
 def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:  # noqa: A002
@@ -183,25 +186,25 @@ def rrelu_(
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # noqa: A002
     """``log(1 + exp(beta * x)) / beta``, linear where ``beta * x > threshold``."""
     check_float(input, "softplus_cpu")
-    return A._softplus(input, beta=beta, threshold=threshold)
+    return PA._softplus(input, beta=beta, threshold=threshold)
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """``clamp(x + 3, 0, 6) / 6``."""
     check_float(input, "hardsigmoid_cpu")
-    return apply(A._hardsigmoid, input, inplace)
+    return apply(PA._hardsigmoid, input, inplace)
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """``x * clamp(x + 3, 0, 6) / 6``."""
     check_float(input, "hardswish_cpu")
-    return apply(A._hardswish, input, inplace)
+    return apply(PA._hardswish, input, inplace)
 
 
 def logsigmoid(input: Tensor) -> Tensor:  # noqa: A002
     """``log(sigmoid(x))``, computed without overflow."""
     check_float(input, "log_sigmoid_cpu")
-    return A._log_sigmoid(input)
+    return PA._log_sigmoid(input)
 
 
 def softsign(input: Tensor) -> Tensor:  # noqa: A002
@@ -222,7 +225,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
             "lambda must be in range [0, 3.40282e+38] for input dtype "
             f"{A._cname(input.dtype)}, but found {lambd:g}"
         )
-    return A._softshrink(input, lambd=lambd)
+    return PA._softshrink(input, lambd=lambd)
 
 
 def threshold(
@@ -348,7 +351,7 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
     if mode == "constant":
         if min(out, default=0) < 0:
             raise RuntimeError("narrow(): length must be non-negative.")
-        return N._constant_pad(input, pad=tuple(full), value=0 if value is None else value)
+        return PV._constant_pad(input, pad=tuple(full), value=0 if value is None else value)
     if value is not None and value != 0:
         raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
     if k not in (1, 2, 3) or ndim not in (k + 1, k + 2):
@@ -361,7 +364,7 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
                 raise RuntimeError("Padding value causes wrapping around more than once.")
             if o < 0:
                 raise RuntimeError("Negative padding value is resulting in an empty dimension")
-        return N._index_pad(input, pad=tuple(full), mode=mode)
+        return PV._index_pad(input, pad=tuple(full), mode=mode)
     if input.dtype is _dtype.bool:
         kernel = "reflection" if mode == "reflect" else "replication"
         raise NotImplementedError(f"\"{kernel}_pad{k}d\" not implemented for 'Bool'")
@@ -385,7 +388,7 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
         sizes = ", ".join(f"{c}: {n}" for c, n in zip(names, shape[-k:]))
         outs = ", ".join(f"{c}: {n}" for c, n in zip(names, out[-k:]))
         raise RuntimeError(f"input ({sizes}) is too small. Calculated output {outs}")
-    return N._index_pad(input, pad=tuple(full), mode=mode)
+    return PV._index_pad(input, pad=tuple(full), mode=mode)
 
 
 # ---------------------------------------------------------------------------- losses
@@ -478,7 +481,7 @@ def _class_index_targets(input, target, weight, ignore_index):
         )
     x = _classes_last(input)
     w = None if weight is None else weight.to(input.device)._data
-    safe, wy, valid, denom = N.class_targets(
+    safe, wy, valid, denom = PL.class_targets(
         _xp(x), target._data.reshape(-1), n_classes, ignore_index, w, x._data.dtype
     )
     return x, dict(w=w, safe=safe, wy=wy, valid=valid, denom=denom), out_shape
@@ -514,7 +517,7 @@ def cross_entropy(
     last = "lastdim_" if class_dim == input.ndim - 1 else ""
     check_float(input, f"log_softmax_{last}kernel_impl")
     x, par, out_shape = _class_index_targets(input, target, weight, ignore_index)
-    out = N._cross_entropy(x, reduction=reduction, smoothing=max(label_smoothing, 0.0), **par)
+    out = PL._cross_entropy(x, reduction=reduction, smoothing=max(label_smoothing, 0.0), **par)
     return out.reshape(out_shape) if reduction == "none" else out
 
 
@@ -536,7 +539,7 @@ def _cross_entropy_probs(input, target, weight, ignore_index, reduction, label_s
     x, t = _classes_last(cast(input, dt)), _classes_last(cast(target, dt))
     w = None if weight is None else cast(weight, dt)._data
     denom = _xp(x).asarray(x.shape[0], dtype=x._data.dtype)
-    out = N._cross_entropy(
+    out = PL._cross_entropy(
         x,
         t,
         w=w,
@@ -564,7 +567,7 @@ def nll_loss(
     """Negative log likelihood of log-probabilities ``input`` (class dim 1) at ``target``."""
     reduction = _reduction(size_average, reduce, reduction)
     x, par, out_shape = _class_index_targets(input, target, weight, ignore_index)
-    out = N._nll_loss(x, safe=par["safe"], wy=par["wy"], denom=par["denom"], reduction=reduction)
+    out = PL._nll_loss(x, safe=par["safe"], wy=par["wy"], denom=par["denom"], reduction=reduction)
     return out.reshape(out_shape) if reduction == "none" else out
 
 
@@ -687,7 +690,7 @@ def binary_cross_entropy(
         raise RuntimeError("all elements of input should be between 0 and 1")
     if bool(((target < 0) | (target > 1)).any()):
         raise RuntimeError("all elements of target should be between 0 and 1")
-    loss = N._binary_cross_entropy(input, cast(target, input.dtype))
+    loss = PL._binary_cross_entropy(input, cast(target, input.dtype))
     if weight is not None:
         loss = loss * weight.expand(loss.shape)
     return _reduce(loss, reduction)
@@ -708,7 +711,7 @@ def binary_cross_entropy_with_logits(
         raise ValueError(
             f"Target size ({target.size()}) must be the same as input size ({input.size()})"
         )
-    log_sig = A._log_sigmoid(input) if input.is_floating_point() else logsigmoid(input)
+    log_sig = PA._log_sigmoid(input) if input.is_floating_point() else logsigmoid(input)
     if pos_weight is not None:
         log_sig = log_sig * ((pos_weight - 1) * target + 1)
     loss = (1 - target) * input - log_sig

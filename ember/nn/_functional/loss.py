@@ -16,6 +16,7 @@ from ..._backend import backend_of
 from ..._tensor import Tensor, _wrap
 from ...ops import activations as A
 from ...ops import pointwise as P
+from ...ops.prims import activations as PA
 from ...ops.prims.loss import _ctc_loss
 from .distance import pairwise_distance
 
@@ -279,7 +280,7 @@ def multilabel_soft_margin_loss(
     if size_average is not None or reduce is not None:
         reduction = legacy_reduction(size_average, reduce)
     _require_float(input, "log_sigmoid_cpu")
-    loss = -(target * A._log_sigmoid(input) + (1 - target) * A._log_sigmoid(-input))
+    loss = -(target * PA._log_sigmoid(input) + (1 - target) * PA._log_sigmoid(-input))
     if weight is not None:
         loss = loss * weight
     class_dim = input.ndim - 1

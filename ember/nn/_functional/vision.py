@@ -2,7 +2,7 @@
 F.grid_sample and F.affine_grid.
 
 Thin functions: they check arguments with PyTorch's exceptions and messages, then call the
-separable resampling primitive of :mod:`ember.ops.prims.resample` (see NOTE [ Separable resampling
+separable resampling primitive of :mod:`ember.ops.prims.vision` (see NOTE [ Separable resampling
 tables ] there) once per spatial dim, or its grid-sampling composite. 'area' interpolation is
 adaptive average pooling, exactly as in PyTorch. The shuffles are reshape / permute views.
 """
@@ -17,7 +17,7 @@ from ... import _dtype
 from ..._factories import linspace, ones
 from ..._tensor import Tensor
 from ...ops.activations import _cname
-from ...ops.prims import resample as R
+from ...ops.prims import vision as R
 from ...ops.shape import stack
 from . import pooling as P
 

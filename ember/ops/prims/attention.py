@@ -30,7 +30,7 @@ from __future__ import annotations
 from ..._tensor import _wrap
 from ...autograd.grad_mode import STATE
 from .._registry import defop
-from .nn import _softmax, _softmax_backward
+from .activations import _softmax, _softmax_backward
 
 __all__: list[str] = []
 

@@ -1,4 +1,6 @@
-"""Resampling primitives: separable 1-D interpolation along one axis (``F.interpolate``).
+"""Vision primitives: padding (``F.pad``) and resampling, separable 1-D interpolation along one
+axis (``F.interpolate``); ``grid_sample`` is composed from ember ops. The public functions are in
+:mod:`ember.nn._functional.vision` and :mod:`ember.nn.functional`.
 
 NOTE [ Separable resampling tables ]
 Every interpolation mode of ``F.interpolate`` except 'area' is separable: along one axis, output
@@ -386,3 +388,63 @@ def grid_sample_nd(input, grid, mode: str, padding_mode: str, align_corners: boo
                 term = values * w.unsqueeze(1)
                 out = term if out is None else out + term
     return out.reshape((n, c) + out_shape)
+
+
+# ---------------------------------------------------------------------------- padding
+# ``pad`` holds one (before, after) pair per dimension, first dimension first; negative
+# amounts crop. Constant padding by p and cropping by p are adjoint, so the backward of one is
+# the other. Reflect / replicate / circular gather along each padded dim with an index vector;
+# their backward sums the gathered gradient back through the same index (a 0/1 matrix product).
+
+
+@defop("constant_pad_nd")
+def _constant_pad(xp, x, pad, value):
+    shape = tuple(n + a + b for n, (a, b) in zip(x.shape, pad))
+    out = xp.full(shape, value, dtype=x.dtype)
+    src = tuple(slice(max(-a, 0), n - max(-b, 0)) for n, (a, b) in zip(x.shape, pad))
+    dst = tuple(slice(max(a, 0), n - max(b, 0)) for n, (a, b) in zip(shape, pad))
+    out[dst] = x[src]
+    return out
+
+
+@_constant_pad.vjp()
+def _constant_pad_vjp(ctx, g):
+    return _constant_pad(g, pad=tuple((-a, -b) for a, b in ctx.params["pad"]), value=0)
+
+
+def _gather_index(xp, n, before, after, mode):
+    j = xp.arange(-before, n + after)
+    if mode == "reflect":
+        return (n - 1) - xp.abs((n - 1) - xp.abs(j))
+    if mode == "replicate":
+        return xp.clip(j, 0, n - 1)
+    return j % n
+
+
+@defop("index_pad")
+def _index_pad(xp, x, pad, mode):
+    for d, (a, b) in enumerate(pad):
+        if a or b:
+            x = xp.take(x, _gather_index(xp, x.shape[d], a, b, mode), axis=d)
+    return x
+
+
+@_index_pad.vjp()
+def _index_pad_vjp(ctx, g):
+    return _index_pad_backward(g, **ctx.params)
+
+
+@defop("index_pad_backward")
+def _index_pad_backward(xp, g, pad, mode):
+    for d, (a, b) in enumerate(pad):
+        if a or b:
+            n = g.shape[d] - a - b
+            idx = _gather_index(xp, n, a, b, mode)
+            onehot = (idx[:, None] == xp.arange(n)[None, :]).astype(g.dtype)
+            g = xp.moveaxis(xp.matmul(xp.moveaxis(g, d, -1), onehot), -1, d)
+    return g
+
+
+@_index_pad_backward.vjp()
+def _index_pad_backward_vjp(ctx, gg):
+    return _index_pad(gg, **ctx.params)
