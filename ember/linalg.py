@@ -1,6 +1,6 @@
 """``ember.linalg``: PyTorch's ``torch.linalg`` namespace (re-exports only).
 
-The functions live in :mod:`ember.ops.prims.linalg`, :mod:`ember.ops.products` and
+The functions live in :mod:`ember.ops.linalg`, :mod:`ember.ops.products` and
 :mod:`ember.ops.norms`; the norms are looked up on first use, so this namespace imports even
 while that module is incomplete.
 """

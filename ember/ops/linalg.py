@@ -14,6 +14,7 @@ from . import products
 from ._promote import broadcast_shapes, cast, scalar_like, wrap_dim
 from .prims import linalg as L
 from .prims.linalg import LinAlgError
+from .prims.products import _matmul
 from .products import tname, write_out
 
 __all__ = [
@@ -411,10 +412,10 @@ def matrix_power(A, n, *, out=None):  # noqa: N803
     result = None
     while n:
         if n & 1:
-            result = base if result is None else L._matmul(result, base)
+            result = base if result is None else _matmul(result, base)
         n >>= 1
         if n:
-            base = L._matmul(base, base)
+            base = _matmul(base, base)
     return write_out(result, out)
 
 

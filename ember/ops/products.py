@@ -1,5 +1,5 @@
 """Public products (matmul, mm, bmm, einsum, tensordot, addmm, kron, ...) with PyTorch's shape
-checks and messages. Each is one primitive of :mod:`ember.ops.prims.linalg` or a short
+checks and messages. Each is one primitive of :mod:`ember.ops.prims.products` or a short
 composition."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from . import pointwise as P
 from ._promote import broadcast_shapes, scalar_like, wrap_dim
-from .prims import linalg as L
+from .prims import products as PR
 
 __all__ = [
     "matmul",
@@ -110,7 +110,7 @@ def matmul(input, other, *, out=None):  # noqa: A002
         raise _matmul_size_error(a, b, ka, kb)
     if a.ndim > 2 and b.ndim > 2:
         broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    return write_out(L._matmul(a, b), out)
+    return write_out(PR._matmul(a, b), out)
 
 
 def _matmul_dtype_error(a, b):
@@ -273,7 +273,7 @@ def tensordot(a, b, dims=2, out=None):
     k = _prod(a.shape[d] for d in ca)
     left = a.permute(*free_a, *ca).reshape(_prod(shape_a), k)
     right = b.permute(*cb, *free_b).reshape(k, _prod(shape_b))
-    return write_out(L._matmul(left, right).reshape(shape_a + shape_b), out)
+    return write_out(PR._matmul(left, right).reshape(shape_a + shape_b), out)
 
 
 # ---------------------------------------------------------------- einsum
@@ -302,7 +302,7 @@ def einsum(*args):
             raise RuntimeError(
                 f"expected scalar type {tname(operands[0].dtype)} but found {tname(t.dtype)}"
             )
-    return L._einsum(*operands, equation=_explicit_equation(equation, operands))
+    return PR._einsum(*operands, equation=_explicit_equation(equation, operands))
 
 
 def _sublist_equation(args):
@@ -340,7 +340,7 @@ def _parse_term(term, i, ndim):
             raise RuntimeError(
                 f"einsum(): found '.' for operand {i} that is not part of any ellipsis"
             )
-        elif c not in L._LETTERS:
+        elif c not in PR._LETTERS:
             raise RuntimeError(
                 "einsum(): invalid subscript given at index "
                 f"{term.index(c)} in the equation string, subscripts must be "
@@ -374,7 +374,7 @@ def _explicit_equation(equation, operands):
         raise RuntimeError("einsum(): more operands were provided than specified in the equation")
     parsed = [_parse_term(t, i, op.ndim) for i, (t, op) in enumerate(zip(terms, operands))]
     n_ell = max((op.ndim - len(p) + 1 for p, op in zip(parsed, operands) if None in p), default=0)
-    spare = [c for c in L._LETTERS if c not in eq]
+    spare = [c for c in PR._LETTERS if c not in eq]
     ell = spare[:n_ell]
     sizes, ell_sizes = {}, [1] * n_ell
     explicit, counts = [], {}
@@ -432,7 +432,7 @@ def _output_labels(rhs, ell, counts):
             out.extend(ell)
         elif c == ".":
             raise RuntimeError("einsum(): found '.' for output that is not part of any ellipsis")
-        elif c not in L._LETTERS:
+        elif c not in PR._LETTERS:
             raise RuntimeError(
                 f"einsum(): invalid subscript given at index {rhs.index(c)} in "
                 "the equation string, subscripts must be in [a-zA-Z]"
@@ -643,7 +643,7 @@ def _chain(mats, split, i, j):
     if i == j:
         return mats[i]
     k = split[i][j]
-    return L._matmul(_chain(mats, split, i, k), _chain(mats, split, k + 1, j))
+    return PR._matmul(_chain(mats, split, i, k), _chain(mats, split, k + 1, j))
 
 
 def kron(input, other, *, out=None):  # noqa: A002
