@@ -48,7 +48,7 @@ SELU_SCALE = 1.0507009873554804934193349852946
 def check_float(x, kernel: str):
     """PyTorch's NotImplementedError for a kernel that has no integer or bool version."""
     if x._data.dtype not in FLOAT_NP:
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_cname(x.dtype)}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{x.dtype.legacy_name}'")
 
 
 def _cname(d) -> str:
@@ -157,8 +157,8 @@ def prelu(input, weight):  # noqa: A002
         )
     if input.dtype is not weight.dtype:
         raise RuntimeError(
-            f"prelu: Type promoting not supported. Got {_cname(input.dtype)} and "
-            f"{_cname(weight.dtype)}"
+            f"prelu: Type promoting not supported. Got {input.dtype.legacy_name} and "
+            f"{weight.dtype.legacy_name}"
         )
     n = weight.numel()
     channels = input.shape[1] if input.ndim >= 2 else 1
@@ -214,7 +214,7 @@ def _softmax_common(input, dim, dtype, kernel):
     if input._data.dtype not in FLOAT_NP:
         last = "lastdim_" if d == input.ndim - 1 or input.ndim == 0 else ""
         raise NotImplementedError(
-            f"\"{kernel}_{last}kernel_impl\" not implemented for '{_cname(input.dtype)}'"
+            f"\"{kernel}_{last}kernel_impl\" not implemented for '{input.dtype.legacy_name}'"
         )
     return input, d
 

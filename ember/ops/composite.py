@@ -34,21 +34,6 @@ def _shape_str(shape):
     return "[" + ", ".join(map(str, shape)) + "]"
 
 
-def _cname(d):
-    return {
-        "float32": "Float",
-        "float64": "Double",
-        "int64": "Long",
-        "int32": "Int",
-        "bool": "Bool",
-        "float16": "Half",
-        "bfloat16": "BFloat16",
-        "uint8": "Byte",
-        "int8": "Char",
-        "int16": "Short",
-    }.get(d.name, d.name)
-
-
 def _check_pend(input, other, dim):  # noqa: A002
     if other.ndim != input.ndim:
         raise RuntimeError("diff expects prepend or append to be the same dimension as input")
@@ -98,12 +83,12 @@ def _check_weights(name, w, n_obs, integral):
     if integral and (is_float or w.dtype is _dtype.bool):
         raise RuntimeError(
             f"cov(): expected {name} to have integral dtype but got {name} "
-            f"with {_cname(w.dtype)} dtype"
+            f"with {w.dtype.legacy_name} dtype"
         )
     if not integral and not is_float:
         raise RuntimeError(
             f"cov(): expected {name} to have floating point dtype but got "
-            f"{name} with {_cname(w.dtype)} dtype"
+            f"{name} with {w.dtype.legacy_name} dtype"
         )
     if w.numel() != n_obs:
         raise RuntimeError(

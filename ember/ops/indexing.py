@@ -47,22 +47,6 @@ __all__ = [
 ]
 
 _INDEX_DTYPES = (_dtype.int64, _dtype.int32)
-_CNAME = {
-    "float32": "Float",
-    "float64": "Double",
-    "float16": "Half",
-    "bfloat16": "BFloat16",
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "bool": "Bool",
-}
-
-
-def _cname(t):
-    return _CNAME[t.dtype.name]
 
 
 def _shape(t):
@@ -220,7 +204,7 @@ def _index_vector(index, name):
     if index.ndim > 1:
         raise IndexError(
             f"{name}(): Index is supposed to be a vector, but got dim: {index.ndim} "
-            f"with type: {_cname(index)} and size: {_shape(index)}"
+            f"with type: {index.dtype.legacy_name} and size: {_shape(index)}"
         )
     return index._data.reshape(-1)
 
@@ -249,12 +233,12 @@ def _index_source_checks(name, input, d, idx, source):  # noqa: A002
     if source.dtype is not input.dtype:
         if name == "index_add_":
             raise RuntimeError(
-                f"index_add_(): self ({_cname(input)}) and source "
-                f"({_cname(source)}) must have the same scalar type"
+                f"index_add_(): self ({input.dtype.legacy_name}) and source "
+                f"({source.dtype.legacy_name}) must have the same scalar type"
             )
         raise RuntimeError(
             f"index_copy_(): self and source expected to have the same dtype, but "
-            f"got (self) {_cname(input)} and (source) {_cname(source)}"
+            f"got (self) {input.dtype.legacy_name} and (source) {source.dtype.legacy_name}"
         )
     n = source.shape[d] if source.ndim else 1
     if idx.size != n:
@@ -295,7 +279,7 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):  # noqa: A002
     """``input`` with ``alpha * source`` added at ``index`` along ``dim`` (duplicates add up)."""
     if index.dtype not in _INDEX_DTYPES:
         raise RuntimeError(
-            f"index_add_(): Expected dtype int32/int64 for index but got: {_cname(index)}"
+            f"index_add_(): Expected dtype int32/int64 for index but got: {index.dtype.legacy_name}"
         )
     idx = _index_vector(index, "index_add_")
     _same_device(input, index, source)
@@ -313,7 +297,7 @@ def index_copy(input, dim, index, source):  # noqa: A002
     """``input`` with the slices at ``index`` along ``dim`` replaced by those of ``source``."""
     if index.dtype is not _dtype.int64:
         raise RuntimeError(
-            f"index_copy_(): Expected a long tensor for index, but got {_cname(index)}"
+            f"index_copy_(): Expected a long tensor for index, but got {index.dtype.legacy_name}"
         )
     if index.ndim > 1:
         raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {index.ndim})")
@@ -367,12 +351,13 @@ def masked_scatter(input, mask, source):  # noqa: A002
     """``input`` with the positions where ``mask`` is True filled, in order, from ``source``."""
     if mask.dtype is not _dtype.bool:
         raise RuntimeError(
-            f"masked_scatter_ only supports boolean masks, but got mask with dtype {_cname(mask)}"
+            "masked_scatter_ only supports boolean masks, but got mask with dtype "
+            f"{mask.dtype.legacy_name}"
         )
     if source.dtype is not input.dtype:
         raise RuntimeError(
             f"masked_scatter: expected self and source to have same dtypes but got"
-            f"{_cname(input)} and {_cname(source)}"
+            f"{input.dtype.legacy_name} and {source.dtype.legacy_name}"
         )
     _same_device(input, mask, source)
     shape = broadcast_shapes(input.shape, mask.shape)
@@ -385,7 +370,9 @@ def masked_scatter(input, mask, source):  # noqa: A002
 
 def _flat_index(index, numel, name):
     if index.dtype is not _dtype.int64:
-        raise RuntimeError(f"{name}(): Expected a long tensor for index, but got {_cname(index)}")
+        raise RuntimeError(
+            f"{name}(): Expected a long tensor for index, but got {index.dtype.legacy_name}"
+        )
     _bounds(
         index,
         numel,
@@ -407,7 +394,8 @@ def take_along_dim(input, indices, dim=None, *, out=None):  # noqa: A002
     """``gather`` with ``indices`` broadcast against ``input`` (or on the flattened input)."""
     if indices.dtype is not _dtype.int64:
         raise RuntimeError(
-            f"torch.take_along_dim(): dtype of indices should be Long but got {_cname(indices)}"
+            "torch.take_along_dim(): dtype of indices should be Long but got "
+            f"{indices.dtype.legacy_name}"
         )
     if dim is None:
         return gather(shaping.reshape(input, (-1,)), 0, shaping.reshape(indices, (-1,)))
@@ -431,7 +419,7 @@ def put(input, index, source, accumulate=False):  # noqa: A002
     if source.dtype is not input.dtype:
         raise RuntimeError(
             f"put_(): self and source expected to have the same dtype, but got "
-            f"self.dtype = {_cname(input)} and source.dtype = {_cname(source)}"
+            f"self.dtype = {input.dtype.legacy_name} and source.dtype = {source.dtype.legacy_name}"
         )
     if source.numel() != index.numel():
         raise IndexError(
@@ -510,7 +498,7 @@ def searchsorted(
         if sorter.dtype is not _dtype.int64:
             raise RuntimeError(
                 f"torch.searchsorted(): sorter must be a tensor of long dtype but "
-                f"got dtype {_cname(sorter)}"
+                f"got dtype {sorter.dtype.legacy_name}"
             )
         if sorter.shape != seq.shape:
             raise RuntimeError(
@@ -625,7 +613,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):  # no
     if isinstance(reps, Tensor):
         if reps.dtype.category != 1:
             raise NotImplementedError(
-                f"\"repeat_interleave_cpu\" not implemented for '{_cname(reps)}'"
+                f"\"repeat_interleave_cpu\" not implemented for '{reps.dtype.legacy_name}'"
             )
         if reps.numel() and int(reps._data.min()) < 0:
             raise RuntimeError("repeats can not be negative")

@@ -15,7 +15,7 @@ from ._promote import broadcast_shapes, cast, scalar_like, wrap_dim
 from .prims import linalg as L
 from .prims.linalg import LinAlgError
 from .prims.products import _matmul
-from .products import tname, write_out
+from .products import write_out
 
 __all__ = [
     "cross",
@@ -42,10 +42,13 @@ def _float_input(A, fname):  # noqa: N803 - PyTorch's argument name
             f"{fname}(): argument 'A' (position 1) must be Tensor, not {type(A).__name__}"
         )
     if A.dtype in (_dtype.float16, _dtype.bfloat16):
-        raise RuntimeError(f"{fname}: Low precision dtypes not supported. Got {tname(A.dtype)}")
+        raise RuntimeError(
+            f"{fname}: Low precision dtypes not supported. Got {A.dtype.legacy_name}"
+        )
     if not A.dtype.is_floating_point:
         raise RuntimeError(
-            f"{fname}: Expected a floating point or complex tensor as input. Got {tname(A.dtype)}"
+            f"{fname}: Expected a floating point or complex tensor as input. "
+            f"Got {A.dtype.legacy_name}"
         )
 
 
@@ -68,7 +71,7 @@ def _same_dtype(A, B, fname):  # noqa: N803
     if A.dtype is not B.dtype:
         raise RuntimeError(
             f"{fname}: Expected A and B to have the same dtype, but found A of "
-            f"type {tname(A.dtype)} and B of type {tname(B.dtype)} instead"
+            f"type {A.dtype.legacy_name} and B of type {B.dtype.legacy_name} instead"
         )
 
 
@@ -175,8 +178,8 @@ def lstsq(A, B, rcond=None, *, driver=None):  # noqa: N803
     if A.dtype is not B.dtype:
         raise RuntimeError(
             f"torch.linalg.lstsq: Expected input and other to have the same "
-            f"dtype, but got input's dtype {tname(A.dtype)} and other's dtype "
-            f"{tname(B.dtype)}"
+            f"dtype, but got input's dtype {A.dtype.legacy_name} and other's dtype "
+            f"{B.dtype.legacy_name}"
         )
     if A.dtype not in (_dtype.float32, _dtype.float64):
         raise RuntimeError("This function doesn't handle types other than float and double")
@@ -297,7 +300,9 @@ def _uplo(UPLO):  # noqa: N803
 
 def _eigh_input(A, fname):  # noqa: N803
     if isinstance(A, Tensor) and not A.dtype.is_floating_point:
-        raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{tname(A.dtype)}'")
+        raise NotImplementedError(
+            f"\"linalg_eigh_cpu\" not implemented for '{A.dtype.legacy_name}'"
+        )
     _square(A, fname)
 
 
@@ -339,7 +344,7 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None, rcond=None):  # 
     """Moore-Penrose pseudo-inverse; singular values at most ``max(atol, rtol * max(S))`` are
     treated as zero (``rcond`` is the older name of ``rtol``)."""
     if not isinstance(A, Tensor) or A.ndim < 2 or A.dtype not in (_dtype.float32, _dtype.float64):
-        what = f"{tname(A.dtype)}{{{list(A.shape)}}}" if isinstance(A, Tensor) else type(A)
+        what = f"{A.dtype.legacy_name}{{{list(A.shape)}}}" if isinstance(A, Tensor) else type(A)
         raise RuntimeError(
             f"linalg.pinv({what}): expected a tensor with 2 or more dimensions "
             "of float, double, cfloat or cdouble types"
@@ -424,12 +429,12 @@ def vecdot(x, y, *, dim=-1, out=None):
     if x.dtype is not y.dtype:
         raise RuntimeError(
             f"linalg.vecdot: Expected x and y to have the same dtype, but found "
-            f"x of type {tname(x.dtype)} and y of type {tname(y.dtype)} instead"
+            f"x of type {x.dtype.legacy_name} and y of type {y.dtype.legacy_name} instead"
         )
     if not x.dtype.is_floating_point:
         raise RuntimeError(
             f"linalg.vecdot: Expected a floating point or complex tensor as "
-            f"input. Got {tname(x.dtype)}"
+            f"input. Got {x.dtype.legacy_name}"
         )
     return write_out(P.mul(x, y).sum(dim), out)
 
@@ -440,7 +445,7 @@ def linalg_cross(input, other, *, dim=-1, out=None):  # noqa: A002
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     if input.dtype is not other.dtype:
         raise RuntimeError(
-            f"expected scalar type {tname(input.dtype)} but found {tname(other.dtype)}"
+            f"expected scalar type {input.dtype.legacy_name} but found {other.dtype.legacy_name}"
         )
     d = wrap_dim(dim, input.ndim)
     if input.shape[d] != 3 or other.shape[d] != 3:

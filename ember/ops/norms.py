@@ -14,21 +14,11 @@ from .prims.linalg import _svdvals
 __all__ = ["norm"]
 
 
-def _cname(d):
-    return {
-        "int64": "Long",
-        "int32": "Int",
-        "int16": "Short",
-        "int8": "Char",
-        "uint8": "Byte",
-        "bool": "Bool",
-    }.get(d.name, d.name)
-
-
 def _check_float(name, x):
     if x._data.dtype not in FLOAT_NP:
         raise RuntimeError(
-            f"{name}: Expected a floating point or complex tensor as input. Got {_cname(x.dtype)}"
+            f"{name}: Expected a floating point or complex tensor as input. "
+            f"Got {x.dtype.legacy_name}"
         )
 
 

@@ -33,24 +33,6 @@ __all__ = [
     "kron",
 ]
 
-_TYPE_NAMES = {
-    "float32": "Float",
-    "float64": "Double",
-    "float16": "Half",
-    "bfloat16": "BFloat16",
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "bool": "Bool",
-}
-
-
-def tname(d) -> str:
-    """PyTorch's scalar type name of an ember dtype (Float, Double, Long, ...)."""
-    return _TYPE_NAMES.get(d.name, d.name)
-
 
 def _c_name(d):
     return {
@@ -118,19 +100,21 @@ def _matmul_dtype_error(a, b):
     if a.ndim == 1 and b.ndim == 1:
         return RuntimeError(
             f"dot : expected both vectors to have same dtype, but found "
-            f"{tname(a.dtype)} and {tname(b.dtype)}"
+            f"{a.dtype.legacy_name} and {b.dtype.legacy_name}"
         )
     if b.ndim == 1:
         return RuntimeError(
             f"addmv input tensors must have the same dtype, but got "
-            f"{tname(b.dtype)}, {tname(a.dtype)}, and {tname(b.dtype)}"
+            f"{b.dtype.legacy_name}, {a.dtype.legacy_name}, and {b.dtype.legacy_name}"
         )
     if b.ndim == 2 or (a.ndim == 2 and b.ndim <= 2):
         return RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: "
             f"{_c_name(a.dtype)} != {_c_name(b.dtype)}"
         )
-    return RuntimeError(f"expected scalar type {tname(a.dtype)} but found {tname(b.dtype)}")
+    return RuntimeError(
+        f"expected scalar type {a.dtype.legacy_name} but found {b.dtype.legacy_name}"
+    )
 
 
 def _matmul_size_error(a, b, ka, kb):
@@ -180,7 +164,7 @@ def bmm(input, mat2, *, out=None):  # noqa: A002
         raise RuntimeError("batch2 must be a 3D tensor")
     if input.dtype is not mat2.dtype:
         raise RuntimeError(
-            f"expected scalar type {tname(input.dtype)} but found {tname(mat2.dtype)}"
+            f"expected scalar type {input.dtype.legacy_name} but found {mat2.dtype.legacy_name}"
         )
     if input.shape[0] != mat2.shape[0] or input.shape[2] != mat2.shape[1]:
         raise RuntimeError(
@@ -205,7 +189,7 @@ def dot(input, other, *, out=None):  # noqa: A002
     if input.dtype is not other.dtype:
         raise RuntimeError(
             f"dot : expected both vectors to have same dtype, but found "
-            f"{tname(input.dtype)} and {tname(other.dtype)}"
+            f"{input.dtype.legacy_name} and {other.dtype.legacy_name}"
         )
     return matmul(input, other, out=out)
 
@@ -300,7 +284,8 @@ def einsum(*args):
     for t in operands[1:]:
         if t.dtype is not operands[0].dtype:
             raise RuntimeError(
-                f"expected scalar type {tname(operands[0].dtype)} but found {tname(t.dtype)}"
+                f"expected scalar type {operands[0].dtype.legacy_name} "
+                f"but found {t.dtype.legacy_name}"
             )
     return PR._einsum(*operands, equation=_explicit_equation(equation, operands))
 
@@ -458,7 +443,7 @@ def _scaled_sum(input, product, beta, alpha, name):  # noqa: A002
     if input.dtype is not product.dtype:
         raise RuntimeError(
             f"{name}: expected self and mat2 to have the same dtype, but got "
-            f"{tname(input.dtype)} and {tname(product.dtype)}"
+            f"{input.dtype.legacy_name} and {product.dtype.legacy_name}"
         )
     try:
         if broadcast_shapes(input.shape, product.shape) != tuple(product.shape):
@@ -496,7 +481,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):  # noqa: A002
     if input.dtype is not mat2.dtype:
         raise RuntimeError(
             f"self and mat2 must have the same dtype, but got "
-            f"{tname(input.dtype)} and {tname(mat2.dtype)}"
+            f"{input.dtype.legacy_name} and {mat2.dtype.legacy_name}"
         )
     return write_out(_scaled_sum(input, mm(mat1, mat2), beta, alpha, "addmm"), out)
 
@@ -510,7 +495,7 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):  # noqa: A002
     if len({input.dtype, mat.dtype, vec.dtype}) > 1:
         raise RuntimeError(
             f"addmv input tensors must have the same dtype, but got "
-            f"{tname(input.dtype)}, {tname(mat.dtype)}, and {tname(vec.dtype)}"
+            f"{input.dtype.legacy_name}, {mat.dtype.legacy_name}, and {vec.dtype.legacy_name}"
         )
     return write_out(_scaled_sum(input, mv(mat, vec), beta, alpha, "addmv"), out)
 
@@ -599,8 +584,8 @@ def multi_dot(tensors, *, out=None):
         if t.dtype is not tensors[0].dtype:
             raise RuntimeError(
                 f"multi_dot(): all tensors must have be the same dtype but tensor "
-                f"0 is {tname(tensors[0].dtype)} and tensor {i} "
-                f"{tname(t.dtype)}"
+                f"0 is {tensors[0].dtype.legacy_name} and tensor {i} "
+                f"{t.dtype.legacy_name}"
             )
     mats = list(tensors)
     if mats[0].ndim == 1:

@@ -59,17 +59,6 @@ def _int_to_long(input, dtype):
     return input
 
 
-def _cname(d):
-    return {
-        "int64": "Long",
-        "int32": "Int",
-        "int16": "Short",
-        "int8": "Char",
-        "uint8": "Byte",
-        "bool": "Bool",
-    }.get(d.name, d.name.capitalize())
-
-
 def _check_nonempty(input, dims, name, dim_given):
     """PyTorch's errors for reductions without identity (max, amin, ...) over size 0."""
     if input.numel() != 0:
@@ -108,7 +97,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002
     if input._data.dtype not in FLOAT_NP:
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a "
-            f"floating point or complex dtype. Got: {_cname(input.dtype)}"
+            f"floating point or complex dtype. Got: {input.dtype.legacy_name}"
         )
     return R._mean(input, dims=_dims(dim, input.ndim), keepdim=keepdim)
 
@@ -120,7 +109,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A
     if input._data.dtype not in FLOAT_NP:
         raise RuntimeError(
             "nanmean(): expected input to have floating point or complex dtype "
-            f"but got {_cname(input.dtype)}"
+            f"but got {input.dtype.legacy_name}"
         )
     dims = _dims(dim, input.ndim)
     count = R._sum(~input.isnan(), dims=dims, keepdim=keepdim, dtype=None)

@@ -254,25 +254,12 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
     return _unique_result(values, inverse, counts, return_inverse, return_counts)
 
 
-def _cname(d):
-    return {
-        "float32": "Float",
-        "float64": "Double",
-        "float16": "Half",
-        "bfloat16": "BFloat16",
-        "bool": "Bool",
-        "int64": "Long",
-        "int32": "Int",
-        "int16": "Short",
-        "int8": "Char",
-        "uint8": "Byte",
-    }[d.name]
-
-
 def bincount(input, weights=None, minlength=0):  # noqa: A002
     """Count of each non-negative integer in a 1-D tensor (sums of ``weights`` if given)."""
     if input.dtype.category != 1:
-        raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{_cname(input.dtype)}'")
+        raise NotImplementedError(
+            f"\"bincount_cpu\" not implemented for '{input.dtype.legacy_name}'"
+        )
     if input.ndim != 1 or (input.numel() and int(input.min()) < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if minlength < 0:
@@ -288,7 +275,9 @@ def bincount(input, weights=None, minlength=0):  # noqa: A002
 def histc(input, bins=100, min=0, max=0, *, out=None):  # noqa: A002
     """Histogram with ``bins`` equal bins over [min, max] (the data range when both are 0)."""
     if input._data.dtype not in FLOAT_NP:
-        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{_cname(input.dtype)}'")
+        raise NotImplementedError(
+            f"\"histogram_cpu\" not implemented for '{input.dtype.legacy_name}'"
+        )
     if bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
     lo, hi = float(min), float(max)

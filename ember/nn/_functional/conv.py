@@ -8,7 +8,6 @@ GEMM ] there). The bias is a separate broadcast add, so the engine derives its g
 from __future__ import annotations
 
 from ..._tensor import Tensor
-from ...ops.activations import _cname
 from ...ops.prims import conv as C
 
 __all__ = [
@@ -48,7 +47,7 @@ def _expand(value, nd: int, name: str) -> tuple:
 
 
 def _lower(dtype) -> str:
-    name = _cname(dtype)
+    name = dtype.legacy_name
     return "c10::Half" if name == "Half" else name.lower()
 
 
@@ -100,7 +99,7 @@ def _check_common(input, weight, bias, stride, padding, dilation, groups, transp
         )
     if weight.dtype is not input.dtype:
         raise RuntimeError(
-            f"expected scalar type {_cname(input.dtype)} but found {_cname(weight.dtype)}"
+            f"expected scalar type {input.dtype.legacy_name} but found {weight.dtype.legacy_name}"
         )
     if bias is not None and bias.dtype is not input.dtype:
         raise RuntimeError(

@@ -13,7 +13,6 @@ import warnings
 
 from ... import _dtype, _factories
 from ..._tensor import Tensor
-from ...ops import activations as A
 from ...ops import shape as shaping
 from ...ops._promote import cast
 
@@ -79,7 +78,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     common = _dtype.result_type(x1, x2)
     if not common.is_floating_point:
         raise RuntimeError(
-            f"expected common dtype to be floating point, yet common dtype is {A._cname(common)}"
+            f"expected common dtype to be floating point, yet common dtype is {common.legacy_name}"
         )
     if not x1.is_floating_point():
         x1 = cast(x1, common)
@@ -98,7 +97,7 @@ def pairwise_distance(
 
 
 def _float_name(t: Tensor) -> str:
-    return A._cname(t.dtype)
+    return t.dtype.legacy_name
 
 
 def pdist(input: Tensor, p: float = 2) -> Tensor:  # noqa: A002

@@ -13,7 +13,6 @@ import warnings
 
 from ..._factories import rand, zeros
 from ..._tensor import Tensor
-from ...ops.activations import _cname
 
 __all__ = [
     "dropout",
@@ -56,7 +55,7 @@ def _dropout_impl(
         return input.mul_(zero) if inplace else input * zero
     if not input.is_floating_point():
         raise RuntimeError(
-            f"result type Float can't be cast to the desired output type {_cname(input.dtype)}"
+            f"result type Float can't be cast to the desired output type {input.dtype.legacy_name}"
         )
     shape = tuple(input.shape) if mask_shape is None else mask_shape
     keep = (rand(shape, device=input.device) < 1 - p).to(input.dtype)

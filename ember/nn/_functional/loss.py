@@ -304,7 +304,7 @@ def _margin_shape_check(input: Tensor) -> tuple[int, int]:
 
 def _check_long(t: Tensor) -> None:
     if t.dtype is not _dtype.int64:
-        raise RuntimeError(f"expected scalar type Long but found {A._cname(t.dtype)}")
+        raise RuntimeError(f"expected scalar type Long but found {t.dtype.legacy_name}")
 
 
 def multilabel_margin_loss(
@@ -377,7 +377,7 @@ def multi_margin_loss(
     _check_long(target)
     if weight is not None and weight.dtype is not input.dtype:
         raise RuntimeError(
-            f"expected scalar type {A._cname(input.dtype)} but found {A._cname(weight.dtype)}"
+            f"expected scalar type {input.dtype.legacy_name} but found {weight.dtype.legacy_name}"
         )
     y = target.reshape(nframe, 1)
     if nframe and bool(((y < 0) | (y >= dim)).any()):

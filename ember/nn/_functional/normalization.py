@@ -13,7 +13,7 @@ from ... import _dtype
 from ..._factories import zeros
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
-from ...ops.activations import _cname, check_float
+from ...ops.activations import check_float
 from ...ops.prims.normalization import _native_norm
 from ...ops.shape import cat
 
@@ -317,7 +317,7 @@ def local_response_norm(
     if input.numel() == 0:
         return input
     if not input.is_floating_point():
-        raise RuntimeError(f"\"avg_pool2d\" not implemented for '{_cname(input.dtype)}'")
+        raise RuntimeError(f"\"avg_pool2d\" not implemented for '{input.dtype.legacy_name}'")
     sq = input * input
     rest = tuple(input.shape[2:])
     n = input.shape[0]

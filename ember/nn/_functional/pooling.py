@@ -14,7 +14,6 @@ import numpy as np
 from ... import _dtype
 from ..._factories import tensor
 from ..._tensor import Tensor
-from ...ops.activations import _cname
 from ...ops.prims import pooling as P
 
 __all__ = [
@@ -358,7 +357,7 @@ def _adaptive_size(input, output_size, nd, name):
             f"but received {{{', '.join(str(s) for s in size)}}}"
         )
     if not input.is_floating_point():
-        raise NotImplementedError(f"\"{name}\" not implemented for '{_cname(input.dtype)}'")
+        raise NotImplementedError(f"\"{name}\" not implemented for '{input.dtype.legacy_name}'")
     return size
 
 
@@ -496,7 +495,7 @@ def _max_unpool(input, indices, kernel_size, stride, padding, output_size, nd):
         )
     if indices.dtype is not _dtype.int64:
         raise RuntimeError(
-            f"elements in indices should be type int64 but got: {_cname(indices.dtype)}"
+            f"elements in indices should be type int64 but got: {indices.dtype.legacy_name}"
         )
     if tuple(indices.shape) != tuple(input.shape):
         extra = [1] if nd == 1 else []  # 1-d unpooling runs as a 2-d one in ATen

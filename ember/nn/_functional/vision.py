@@ -16,7 +16,6 @@ import warnings
 from ... import _dtype
 from ..._factories import linspace, ones
 from ..._tensor import Tensor
-from ...ops.activations import _cname
 from ...ops.prims import vision as R
 from ...ops.shape import stack
 from . import pooling as P
@@ -128,7 +127,7 @@ def _check_dtype(input, mode):
     if dt is _dtype.uint8 and mode in ("nearest", "nearest-exact", "bilinear", "bicubic"):
         return
     raise NotImplementedError(
-        f"\"compute_indices_weights_{kernel}\" not implemented for '{_cname(dt)}'"
+        f"\"compute_indices_weights_{kernel}\" not implemented for '{dt.legacy_name}'"
     )
 
 
@@ -407,11 +406,11 @@ def grid_sample(
     if not input.is_floating_point():
         raise NotImplementedError(
             f'"grid_sampler_{want - 2}d_cpu_kernel_impl" not implemented '
-            f"for '{_cname(input.dtype)}'"
+            f"for '{input.dtype.legacy_name}'"
         )
     if grid.dtype is not input.dtype:
         raise RuntimeError(
-            f"expected scalar type {_cname(input.dtype)} but found {_cname(grid.dtype)}"
+            f"expected scalar type {input.dtype.legacy_name} but found {grid.dtype.legacy_name}"
         )
     return R.grid_sample_nd(input, grid, mode, padding_mode, align_corners)
 
