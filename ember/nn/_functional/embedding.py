@@ -15,8 +15,8 @@ from ..._backend import backend_of
 from ..._tensor import Tensor, _wrap, type_name
 from ...autograd.grad_mode import no_grad
 from ...ops.indexing import scatter_reduce
+from ...ops.prims.embedding import _embedding, embedding_renorm_
 from ...ops.prims.indexing import _index_add, _index_select
-from ...ops.prims.normalization import _embedding, embedding_renorm_
 
 __all__ = ["embedding", "embedding_bag"]
 
