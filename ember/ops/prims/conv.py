@@ -33,11 +33,9 @@ from __future__ import annotations
 
 import itertools
 import math
-import threading
 
+from ..._backend import workspace_of
 from .._registry import defop
-
-_WORKSPACE = threading.local()
 
 # ---------------------------------------------------------------------------- array helpers
 
@@ -101,13 +99,14 @@ def col2im(xp, cols, in_shape, stride, padding, dilation):
     return xp.ascontiguousarray(buf[(slice(None), slice(None), *crop)])
 
 
-def _scratch(xp, shape, dtype):
-    """A reusable per-thread buffer for im2col columns (see NOTE [ im2col workspace ])."""
+def _scratch(xp, x, shape, dtype):
+    """A reusable per-thread buffer on ``x``'s device for im2col columns (see NOTE [ im2col
+    workspace ])."""
     nbytes = math.prod(shape) * xp.dtype(dtype).itemsize
-    pool = _WORKSPACE.__dict__
-    buf = pool.get(xp.__name__)
+    pool = workspace_of(x, "conv.im2col")
+    buf = pool.get("columns")
     if buf is None or buf.nbytes < nbytes:
-        buf = pool[xp.__name__] = xp.empty(nbytes, dtype=xp.uint8)
+        buf = pool["columns"] = xp.empty(nbytes, dtype=xp.uint8)
     return buf[:nbytes].view(dtype).reshape(shape)
 
 
@@ -115,7 +114,7 @@ def _columns(xp, x, kernel, stride, padding, dilation, groups, out_shape):
     """im2col into the workspace: (N, G, C/G * |K|, |So|), valid until the next call."""
     n, c = x.shape[:2]
     view = windows(xp, x, kernel, stride, padding, dilation, out_shape)
-    cols = _scratch(xp, view.shape, x.dtype)
+    cols = _scratch(xp, x, view.shape, x.dtype)
     xp.copyto(cols, view)
     return cols.reshape(n, groups, c // groups * math.prod(kernel), math.prod(out_shape))
 

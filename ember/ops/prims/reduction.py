@@ -8,6 +8,7 @@ backward works.
 
 from __future__ import annotations
 
+from ..._backend import cache_of
 from .._registry import defop
 
 
@@ -36,16 +37,15 @@ def _count(shape, dims):
 # ---------------------------------------------------------------------------- sums and means
 
 
-_ONES: dict = {}
-
-
-def _ones(xp, dtype, n):
-    key = (xp.__name__, dtype, n)
-    ones = _ONES.get(key)
+def _ones(xp, x, n):
+    """``n`` ones of ``x``'s dtype, cached on ``x``'s device."""
+    cache = cache_of(x, "reduction.ones")
+    key = (x.dtype, n)
+    ones = cache.get(key)
     if ones is None:
-        if len(_ONES) > 32:
-            _ONES.clear()
-        ones = _ONES[key] = xp.ones(n, dtype=dtype)
+        if len(cache) > 32:
+            cache.clear()
+        ones = cache[key] = xp.ones(n, dtype=x.dtype)
     return ones
 
 
@@ -67,18 +67,18 @@ def blas_sum(xp, x, dims, keepdim):
         kept = x.shape[: nd - k]
         n = x.size // max(1, _numel(kept)) if kept else x.size
         if kept:
-            out = x.reshape(-1, n) @ _ones(xp, x.dtype, n)
+            out = x.reshape(-1, n) @ _ones(xp, x, n)
         else:
             # a whole-tensor sum as rows of 1024 (one pass over x, no full-size ones vector)
             flat = x.reshape(-1)
             m = n // 1024
-            out = (flat[: m * 1024].reshape(m, 1024) @ _ones(xp, x.dtype, 1024)).sum()
+            out = (flat[: m * 1024].reshape(m, 1024) @ _ones(xp, x, 1024)).sum()
             if m * 1024 < n:
                 out = out + flat[m * 1024 :].sum()
     elif dims == tuple(range(k)):
         kept = x.shape[k:]
         m = _numel(x.shape[:k])
-        out = _ones(xp, x.dtype, m) @ x.reshape(m, -1)
+        out = _ones(xp, x, m) @ x.reshape(m, -1)
     else:
         return None
     out = xp.asarray(out).reshape(kept)

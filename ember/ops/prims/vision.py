@@ -21,10 +21,10 @@ clamped border taps.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 
+from ..._backend import cache_of
 from .._registry import defop
 
 # ---------------------------------------------------------------------------- coordinates
@@ -162,12 +162,22 @@ def _transpose(xp, index, weight, n_in):
     return t_index, t_weight
 
 
-@functools.lru_cache(maxsize=512)
-def _table(xp, spec):
-    """``(index, weight)`` arrays of shape (out, taps) for ``spec`` (see :func:`resample`)."""
+def _table(xp, x, spec):
+    """``(index, weight)`` arrays of shape (out, taps) for ``spec`` (see :func:`resample`),
+    cached on the device of ``x``."""
+    cache = cache_of(x, "vision.resample_tables")
+    found = cache.get(spec)
+    if found is None:
+        if len(cache) >= 512:
+            cache.clear()
+        found = cache[spec] = _build_table(xp, x, spec)
+    return found
+
+
+def _build_table(xp, x, spec):
     mode, n_in, n_out, scale, align_corners, dtype_name, transposed = spec
     if transposed:
-        index, weight = _table(xp, (mode, n_in, n_out, scale, align_corners, dtype_name, False))
+        index, weight = _table(xp, x, (mode, n_in, n_out, scale, align_corners, dtype_name, False))
         return _transpose(xp, index, weight, n_in)
     dt = _math_dtype(xp, dtype_name)
     if mode in ("nearest", "nearest-exact"):
@@ -184,7 +194,7 @@ def _table(xp, spec):
 
 @defop("upsample_axis")
 def _resample(xp, x, axis, spec):
-    index, weight = _table(xp, spec)
+    index, weight = _table(xp, x, spec)
     if weight.shape[1] == 1 and spec[0] in ("nearest", "nearest-exact") and not spec[-1]:
         return xp.take(x, index[:, 0], axis=axis)
     shape = [1] * x.ndim
