@@ -7,7 +7,8 @@ in :mod:`ember.ops.prims.cumulative`. A 0-d input is scanned as a 1-element vect
 from __future__ import annotations
 
 from .. import _dtype, return_types
-from ._promote import FLOAT_NP, cast, wrap_dim
+from .._size import wrap_dim
+from ._promote import FLOAT_NP, cast
 from .prims import cumulative as C
 from .prims.indexing import _gather
 
@@ -51,15 +52,9 @@ def cumprod(input, dim, *, dtype=None, out=None):  # noqa: A002
 def logcumsumexp(input, dim, *, out=None):  # noqa: A002
     """``log(cumsum(exp(input)))`` along ``dim``, computed stably."""
     if input._data.dtype not in FLOAT_NP:
-        name = {
-            "int64": "Long",
-            "int32": "Int",
-            "int16": "Short",
-            "int8": "Char",
-            "uint8": "Byte",
-            "bool": "Bool",
-        }[input.dtype.name]
-        raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for '{name}'")
+        raise NotImplementedError(
+            f"\"logcumsumexp_out_cpu\" not implemented for '{input.dtype.legacy_name}'"
+        )
     return _scan(C._logcumsumexp, input, dim)
 
 

@@ -13,18 +13,7 @@ from .._backend import backend_for, backend_of, device_of
 from .._device import device as device_cls
 
 # PyTorch's legacy storage class of each dtype (the names pickles refer to).
-STORAGE_NAMES = {
-    _dtype.float32: "FloatStorage",
-    _dtype.float64: "DoubleStorage",
-    _dtype.float16: "HalfStorage",
-    _dtype.bfloat16: "BFloat16Storage",
-    _dtype.int64: "LongStorage",
-    _dtype.int32: "IntStorage",
-    _dtype.int16: "ShortStorage",
-    _dtype.int8: "CharStorage",
-    _dtype.uint8: "ByteStorage",
-    _dtype.bool: "BoolStorage",
-}
+STORAGE_NAMES = {d: f"{d.legacy_name}Storage" for d in _dtype.ALL_DTYPES}
 DTYPE_OF_STORAGE = {name: dt for dt, name in STORAGE_NAMES.items()}
 # torch storage classes whose dtype ember lacks: named in errors instead of silently misread
 FOREIGN_STORAGES = {
