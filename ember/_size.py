@@ -1,6 +1,40 @@
-"""``ember.Size``: the tuple subclass that ``.shape`` and ``.size()`` return."""
+"""``ember.Size``: the tuple subclass that ``.shape`` and ``.size()`` return; and ``wrap_dim``,
+the one place a possibly negative dim is checked against a rank (with PyTorch's message)."""
 
 from __future__ import annotations
+
+__all__ = ["Size", "wrap_dim", "wrap_dims"]
+
+
+def wrap_dim(dim: int, ndim: int) -> int:
+    """A possibly negative ``dim`` as an index in ``range(ndim)``, with PyTorch's error.
+
+    A 0-d tensor accepts dims -1 and 0, as in PyTorch.
+
+    >>> wrap_dim(-1, 3)
+    2
+    >>> wrap_dim(3, 3)
+    Traceback (most recent call last):
+    IndexError: Dimension out of range (expected to be in range of [-3, 2], but got 3)
+    """
+    n = ndim if ndim > 0 else 1
+    if not -n <= dim < n:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
+    return dim + n if dim < 0 else dim
+
+
+def wrap_dims(dim, ndim: int) -> tuple:
+    """``dim`` (None, an int or a sequence) as a sorted tuple of non-negative dims."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, int):
+        return (wrap_dim(dim, ndim),)
+    dims = tuple(wrap_dim(d, ndim) for d in dim)
+    if len(set(dims)) != len(dims):
+        raise RuntimeError(f"dim {dims} appears multiple times in the list of dims")
+    return tuple(sorted(dims))
 
 
 class Size(tuple):

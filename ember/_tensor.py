@@ -10,7 +10,7 @@ import weakref
 
 from . import _dtype
 from ._backend import backend_for, backend_of, device_of, to_device
-from ._size import Size
+from ._size import Size, wrap_dim
 from .autograd.graph import Version
 
 _warned_T: list = []  # PyTorch warns once per process
@@ -103,7 +103,7 @@ class Tensor:
         """The shape as an ``ember.Size``, or the size of one dimension."""
         if dim is None:
             return Size(self._data.shape)
-        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+        return self._data.shape[wrap_dim(dim, self._data.ndim)]
 
     def dim(self) -> int:
         """Number of dimensions."""
@@ -168,7 +168,7 @@ class Tensor:
         st = tuple(s // item for s in self._data.strides)
         if dim is None:
             return st
-        return st[_wrap_dim(dim, self._data.ndim)]
+        return st[wrap_dim(dim, self._data.ndim)]
 
     def is_contiguous(self, memory_format=None) -> bool:
         """Whether the tensor is C-contiguous."""
@@ -518,12 +518,3 @@ def _rebuild(array, device, requires_grad):
     )
     t.requires_grad = requires_grad
     return t
-
-
-def _wrap_dim(dim, ndim):
-    n = ndim if ndim > 0 else 1
-    if not -n <= dim < n:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
-        )
-    return dim % n

@@ -10,9 +10,10 @@ from __future__ import annotations
 import warnings
 
 from .. import _dtype
+from .._size import wrap_dim
 from .._tensor import Tensor
 from ..ops import activations as A
-from ..ops._promote import cast, wrap_dim
+from ..ops._promote import cast
 from ..ops.activations import (  # noqa: F401 - re-exported as F.<name>, like torch
     apply,
     celu_,

@@ -106,25 +106,3 @@ def broadcast_shapes(*shapes) -> tuple:
             else:
                 raise broadcast_error(tuple(out), s)
     return tuple(out)
-
-
-def wrap_dim(dim: int, ndim: int) -> int:
-    """A possibly negative ``dim`` as an index in ``range(ndim)``, with PyTorch's error."""
-    n = ndim if ndim > 0 else 1
-    if not -n <= dim < n:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
-        )
-    return dim + n if dim < 0 else dim
-
-
-def wrap_dims(dim, ndim: int) -> tuple:
-    """``dim`` (None, an int or a sequence) as a sorted tuple of non-negative dims."""
-    if dim is None:
-        return tuple(range(ndim))
-    if isinstance(dim, int):
-        return (wrap_dim(dim, ndim),)
-    dims = tuple(wrap_dim(d, ndim) for d in dim)
-    if len(set(dims)) != len(dims):
-        raise RuntimeError(f"dim {dims} appears multiple times in the list of dims")
-    return tuple(sorted(dims))

@@ -199,8 +199,9 @@ def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
 
 
 def _softmax_common(input, dim, dtype, kernel):
+    from .._size import wrap_dim
     from .._tensor import Tensor
-    from ._promote import cast, wrap_dim
+    from ._promote import cast
 
     if not isinstance(dim, int) or isinstance(dim, bool):
         raise TypeError(f"{kernel}(): argument 'dim' must be int, not {type(dim).__name__}")

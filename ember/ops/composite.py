@@ -9,13 +9,14 @@ import math
 import warnings
 
 from .. import _dtype, _factories
+from .._size import wrap_dim
 from .._tensor import Tensor
 from . import indexing as indexing_api
 from . import pointwise as P
 from . import products
 from . import reduction as reducing
 from . import shape as shaping
-from ._promote import FLOAT_NP, cast, promote2, to_float, wrap_dim
+from ._promote import FLOAT_NP, cast, promote2, to_float
 
 __all__ = [
     "diff",

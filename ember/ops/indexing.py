@@ -11,9 +11,10 @@ from __future__ import annotations
 import warnings
 
 from .. import _dtype
+from .._size import wrap_dim
 from .._tensor import Tensor, _wrap, device_mismatch
 from . import shape as shaping
-from ._promote import broadcast_shapes, cast, scalar_like, wrap_dim
+from ._promote import broadcast_shapes, cast, scalar_like
 from .prims import indexing as I
 from .prims import shape as S
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from .. import _dtype, _factories, return_types
 from .._backend import backend_of
+from .._size import wrap_dim
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import no_grad
 from . import pointwise as P
 from . import products
-from ._promote import broadcast_shapes, cast, scalar_like, wrap_dim
+from ._promote import broadcast_shapes, cast, scalar_like
 from .prims import linalg as L
 from .prims.linalg import LinAlgError
 from .prims.products import _matmul

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import math
 
+from .._size import wrap_dim, wrap_dims
 from .._tensor import Tensor
 from . import reduction as reducing
-from ._promote import FLOAT_NP, cast, wrap_dim, wrap_dims
+from ._promote import FLOAT_NP, cast
 from .prims import norms as N
 from .prims.linalg import _svdvals
 

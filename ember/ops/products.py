@@ -7,9 +7,10 @@ from __future__ import annotations
 import warnings
 
 from .. import _dtype
+from .._size import wrap_dim
 from .._tensor import Tensor
 from . import pointwise as P
-from ._promote import broadcast_shapes, scalar_like, wrap_dim
+from ._promote import broadcast_shapes, scalar_like
 from .prims import products as PR
 
 __all__ = [

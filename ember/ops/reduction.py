@@ -7,8 +7,9 @@ from __future__ import annotations
 import warnings
 
 from .. import _dtype, return_types
+from .._size import wrap_dim, wrap_dims
 from .._tensor import Tensor
-from ._promote import FLOAT_NP, cast, to_float, wrap_dim, wrap_dims
+from ._promote import FLOAT_NP, cast, to_float
 from .cumulative import cummax, cummin, cumprod, cumsum, logcumsumexp
 from .prims import reduction as R
 from .prims.indexing import _gather

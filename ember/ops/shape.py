@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from numbers import Integral
 
 from .. import _dtype
+from .._size import wrap_dim
 from .._tensor import Tensor
 from ..autograd.grad_mode import STATE
-from ._promote import broadcast_shapes, cast, wrap_dim
+from ._promote import broadcast_shapes, cast
 from ._registry import inplace
 from .prims import shape as S
 

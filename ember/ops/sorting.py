@@ -8,9 +8,10 @@ differentiable and the gradient flows to the selected elements, as in PyTorch.
 from __future__ import annotations
 
 from .. import _dtype, return_types
+from .._size import wrap_dim
 from .._tensor import Tensor
 from . import reduction as reducing
-from ._promote import FLOAT_NP, scalar_like, wrap_dim
+from ._promote import FLOAT_NP, scalar_like
 from .prims import sorting as S
 from .prims.indexing import _gather
 from .reduction import _select_along

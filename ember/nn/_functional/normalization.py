@@ -11,6 +11,7 @@ import numbers
 
 from ... import _dtype
 from ..._factories import zeros
+from ..._size import wrap_dim
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
 from ...ops.activations import check_float
@@ -102,11 +103,7 @@ def batch_norm(
         raise TypeError(
             "batch_norm(): argument 'momentum' (position 7) must be float, not NoneType"
         )
-    if input.ndim < 2:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of "
-            f"[{-max(input.ndim, 1)}, {max(input.ndim, 1) - 1}], but got 1)"
-        )
+    wrap_dim(1, input.ndim)  # the channel dim: PyTorch's IndexError when there is none
     check_float(input, "batch_norm")
     channels = input.shape[1]
     for name, t in (
@@ -159,11 +156,7 @@ def instance_norm(
     """
     if use_input_stats:
         _verify_spatial_size(input.size())
-    if input.ndim < 2:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of "
-            f"[{-max(input.ndim, 1)}, {max(input.ndim, 1) - 1}], but got 1)"
-        )
+    wrap_dim(1, input.ndim)  # the channel dim: PyTorch's IndexError when there is none
     check_float(input, "batch_norm")
     n, channels = input.shape[:2]
     for name, t in (

@@ -13,6 +13,7 @@ import numpy as np
 
 from ... import _dtype
 from ..._factories import tensor
+from ..._size import wrap_dim
 from ..._tensor import Tensor
 from ...ops.prims import pooling as P
 
@@ -77,10 +78,7 @@ def _batched(input: Tensor, nd: int, name: str) -> tuple[Tensor, bool]:
     )
     if input.ndim not in (nd + 1, nd + 2):
         if name == "avg_pool2d" and input.ndim < 3:
-            n = max(input.ndim, 1)
-            raise IndexError(
-                f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got -3)"
-            )
+            wrap_dim(-3, input.ndim)  # PyTorch reads the channel dim first, and fails there
         if name in ("max_pool1d", "avg_pool2d"):
             raise RuntimeError(optional)
         raise RuntimeError(

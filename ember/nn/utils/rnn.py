@@ -15,6 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ... import _dtype, _factories
+from ..._size import wrap_dim
 from ..._tensor import Tensor
 from ...ops.prims.rnn import pad_sequences
 from ...ops.shape import cat
@@ -178,10 +179,7 @@ def pack_padded_sequence(
         host = host[order]
         sorted_indices = _index(order, input.device)
         input = input.index_select(0 if batch_first else 1, sorted_indices)  # noqa: A001
-    if input.dim() < 2:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [-1, 0], but got {1})"
-        )
+    wrap_dim(1, input.dim())  # the batch/time dims: PyTorch's IndexError when there is none
     steps, batch = (input.shape[1], input.shape[0]) if batch_first else input.shape[:2]
     if host.shape[0] != batch:
         raise RuntimeError(
