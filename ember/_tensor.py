@@ -416,7 +416,7 @@ class Tensor:
 
     def register_hook(self, hook):
         """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new one."""
-        from .utils_hooks import RemovableHandle
+        from .utils.hooks import RemovableHandle
 
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
@@ -431,7 +431,7 @@ class Tensor:
 
     def register_post_accumulate_grad_hook(self, hook):
         """Call ``hook(tensor)`` after a leaf's ``.grad`` has been accumulated."""
-        from .utils_hooks import RemovableHandle
+        from .utils.hooks import RemovableHandle
 
         if self.grad_fn is not None:
             raise RuntimeError(

@@ -1,6 +1,6 @@
 """ember's demo: train a small CNN on the handwritten digits shipped inside the package.
 
-``python -m ember.demo`` loads ``ember/data/digits.csv.gz`` (1,797 8x8 images), splits it
+``python -m ember.demo`` loads ``ember/_demo_data/digits.csv.gz`` (1,797 8x8 images), splits it
 80/20, and trains a two-layer CNN with Adam and OneCycleLR through a DataLoader, printing the
 loss and the held-out accuracy each epoch, exactly as the same script would with PyTorch.
 """

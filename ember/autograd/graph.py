@@ -67,7 +67,7 @@ class Node:
 
     def register_hook(self, fn):
         """Call ``fn(grad_inputs, grad_outputs)`` after this node's backward runs."""
-        from ..utils_hooks import RemovableHandle
+        from ..utils.hooks import RemovableHandle
 
         if self.post_hooks is None:
             self.post_hooks = {}
@@ -75,7 +75,7 @@ class Node:
 
     def register_prehook(self, fn):
         """Call ``fn(grad_outputs)`` before this node's backward runs; it may return new grads."""
-        from ..utils_hooks import RemovableHandle
+        from ..utils.hooks import RemovableHandle
 
         if self.pre_hooks is None:
             self.pre_hooks = {}

@@ -1,3 +1,3 @@
-"""Utilities (``torch.utils``): data loading (``ember.utils.data``) and ``checkpoint``."""
+"""Utilities (``torch.utils``): ``data`` loading, ``checkpoint`` and ``hooks``."""
 
-from . import checkpoint, data
+from . import checkpoint, data, hooks
