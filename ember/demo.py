@@ -18,7 +18,7 @@ from ember.utils.data import DataLoader, TensorDataset, random_split
 
 __all__ = ["load_digits", "DigitNet", "evaluate", "main"]
 
-DATA = Path(__file__).resolve().parent / "data" / "digits.csv.gz"
+DATA = Path(__file__).resolve().parent / "_demo_data" / "digits.csv.gz"
 
 
 def load_digits():
