@@ -32,7 +32,13 @@ def save(obj, f, pickle_module=None, pickle_protocol: int = 2) -> None:
 
     Example::
 
-        >>> ember.serialization.save({"w": ember.ones(2)}, "ckpt.pt")  # doctest: +SKIP
+        >>> import os, tempfile
+        >>> import ember
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     path = os.path.join(d, "ckpt.pt")
+        ...     ember.serialization.save({"w": ember.ones(2)}, path)
+        ...     ember.load(path)["w"]
+        tensor([1., 1.])
     """
     if pickle_module is not None and pickle_module is not pickle:
         raise ValueError(
