@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from .optimizer import (
-    Optimizer,
-    _add_,
-    _addcmul_,
-    _added,
-    _check_lr,
-    _check_nonnegative,
-    _mul_,
-    _s,
-    _scalar_state,
-    _value,
-    _xp,
-    _zeros_like,
+from ._kernels import (
+    add,
+    add_,
+    add_scalar,
+    addcmul_,
+    array_of,
+    div_,
+    hyperparameter_value,
+    increment_,
+    mul_,
+    mul_scalar_,
+    neg,
+    sqrt_,
 )
+from .optimizer import Optimizer, check_lr, check_nonnegative, scalar_state, zeros_state_like
 
 __all__ = ["Adadelta"]
 
@@ -59,11 +60,11 @@ class Adadelta(Optimizer):
         maximize: bool = False,
         differentiable: bool = False,
     ) -> None:
-        _check_lr(lr)
+        check_lr(lr)
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f"Invalid rho value: {rho}")
-        _check_nonnegative(eps, "epsilon value")
-        _check_nonnegative(weight_decay, "weight_decay value")
+        check_nonnegative(eps, "epsilon value")
+        check_nonnegative(weight_decay, "weight_decay value")
         defaults = {
             "lr": lr,
             "rho": rho,
@@ -77,27 +78,22 @@ class Adadelta(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, p, state, group):
-        state["step"] = _scalar_state(0.0)
-        state["square_avg"] = _zeros_like(p)
-        state["acc_delta"] = _zeros_like(p)
+        state["step"] = scalar_state(0.0)
+        state["square_avg"] = zeros_state_like(p)
+        state["acc_delta"] = zeros_state_like(p)
 
     def _update(self, param, grad, state, group):
         rho, eps = group["rho"], group["eps"]
-        step_t = state["step"]._data
-        step_t += 1
+        increment_(array_of(state["step"]))
         if group["maximize"]:
-            grad = -grad
+            grad = neg(grad)
         if group["weight_decay"] != 0:
-            grad = _added(grad, param, group["weight_decay"])
-        square_avg = state["square_avg"]._data
-        acc_delta = state["acc_delta"]._data
-        xp = _xp(param)
-        _addcmul_(_mul_(square_avg, rho), grad, grad, 1 - rho)
-        std = square_avg + _s(eps, square_avg)
-        xp.sqrt(std, out=std)
-        delta = acc_delta + _s(eps, acc_delta)
-        xp.sqrt(delta, out=delta)
-        delta /= std
-        delta *= grad
-        _addcmul_(_mul_(acc_delta, rho), delta, delta, 1 - rho)
-        _add_(param, delta, -_value(group["lr"]))
+            grad = add(grad, param, group["weight_decay"])
+        square_avg = array_of(state["square_avg"])
+        acc_delta = array_of(state["acc_delta"])
+        addcmul_(mul_scalar_(square_avg, rho), grad, grad, 1 - rho)
+        std = sqrt_(add_scalar(square_avg, eps))
+        delta = sqrt_(add_scalar(acc_delta, eps))
+        mul_(div_(delta, std), grad)
+        addcmul_(mul_scalar_(acc_delta, rho), delta, delta, 1 - rho)
+        add_(param, delta, -hyperparameter_value(group["lr"]))

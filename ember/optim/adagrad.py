@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from .optimizer import (
-    Optimizer,
-    _addcdiv_,
-    _addcmul_,
-    _added,
-    _check_lr,
-    _check_nonnegative,
-    _full_like,
-    _s,
-    _scalar_state,
-    _value,
-    _xp,
+from ._kernels import (
+    add,
+    add_scalar_,
+    addcdiv_,
+    addcmul_,
+    array_of,
+    hyperparameter_value,
+    increment_,
+    neg,
+    sqrt,
 )
+from .optimizer import Optimizer, check_lr, check_nonnegative, full_state_like, scalar_state
 
 __all__ = ["Adagrad"]
 
@@ -56,11 +55,11 @@ class Adagrad(Optimizer):
         differentiable: bool = False,
         fused: bool | None = None,
     ) -> None:
-        _check_lr(lr)
-        _check_nonnegative(lr_decay, "lr_decay value")
-        _check_nonnegative(weight_decay, "weight_decay value")
-        _check_nonnegative(initial_accumulator_value, "initial_accumulator_value value")
-        _check_nonnegative(eps, "epsilon value")
+        check_lr(lr)
+        check_nonnegative(lr_decay, "lr_decay value")
+        check_nonnegative(weight_decay, "weight_decay value")
+        check_nonnegative(initial_accumulator_value, "initial_accumulator_value value")
+        check_nonnegative(eps, "epsilon value")
         defaults = {
             "lr": lr,
             "lr_decay": lr_decay,
@@ -83,8 +82,8 @@ class Adagrad(Optimizer):
                 self._init_state(p, self.state[p], group)
 
     def _init_state(self, p, state, group):
-        state["step"] = _scalar_state(0.0)
-        state["sum"] = _full_like(p, self.defaults["initial_accumulator_value"])
+        state["step"] = scalar_state(0.0)
+        state["sum"] = full_state_like(p, self.defaults["initial_accumulator_value"])
 
     def share_memory(self) -> None:
         """Move the ``sum`` state to shared memory (a no-op for ember's arrays)."""
@@ -93,17 +92,13 @@ class Adagrad(Optimizer):
                 self.state[p]["sum"].share_memory_()
 
     def _update(self, param, grad, state, group):
-        lr = _value(group["lr"])
-        step_t = state["step"]._data
-        step_t += 1
-        step = float(step_t)
+        lr = hyperparameter_value(group["lr"])
+        step = float(increment_(array_of(state["step"])))
         if group["maximize"]:
-            grad = -grad
+            grad = neg(grad)
         if group["weight_decay"] != 0:
-            grad = _added(grad, param, group["weight_decay"])
+            grad = add(grad, param, group["weight_decay"])
         clr = lr / (1 + (step - 1) * group["lr_decay"])
-        state_sum = state["sum"]._data
-        _addcmul_(state_sum, grad, grad)
-        std = _xp(param).sqrt(state_sum)
-        std += _s(group["eps"], std)
-        _addcdiv_(param, grad, std, -clr)
+        state_sum = addcmul_(array_of(state["sum"]), grad, grad)
+        std = add_scalar_(sqrt(state_sum), group["eps"])
+        addcdiv_(param, grad, std, -clr)

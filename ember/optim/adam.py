@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 from .._tensor import Tensor
+from ._kernels import (
+    add,
+    add_scalar_,
+    addcdiv_,
+    addcmul_,
+    array_of,
+    div_scalar_,
+    hyperparameter_value,
+    increment_,
+    lerp_,
+    maximum_,
+    mul_scalar_,
+    neg,
+    sqrt,
+)
 from .optimizer import (
     Optimizer,
-    _addcdiv_,
-    _addcmul_,
-    _added,
-    _check_betas,
-    _check_lr,
-    _check_nonnegative,
-    _lerp_,
-    _mul_,
-    _s,
-    _scalar_state,
-    _value,
-    _xp,
-    _zeros_like,
+    check_betas,
+    check_lr,
+    check_nonnegative,
+    scalar_state,
+    zeros_state_like,
 )
 
 __all__ = ["Adam", "AdamW"]
@@ -104,10 +111,10 @@ class Adam(Optimizer):
             raise ValueError(
                 "lr as a Tensor is not supported for capturable=False and foreach=True"
             )
-        _check_lr(lr)
-        _check_nonnegative(eps, "epsilon value")
-        _check_betas(betas)
-        _check_nonnegative(weight_decay, "weight_decay value")
+        check_lr(lr)
+        check_nonnegative(eps, "epsilon value")
+        check_betas(betas)
+        check_nonnegative(weight_decay, "weight_decay value")
         _check_tensor_betas(betas, foreach, capturable)
         betas = tuple(b.squeeze() if isinstance(b, Tensor) and b.dim() != 0 else b for b in betas)
         defaults = {
@@ -131,45 +138,41 @@ class Adam(Optimizer):
                 raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
 
     def _init_state(self, p, state, group):
-        state["step"] = _scalar_state(0.0)
-        state["exp_avg"] = _zeros_like(p)
-        state["exp_avg_sq"] = _zeros_like(p)
+        state["step"] = scalar_state(0.0)
+        state["exp_avg"] = zeros_state_like(p)
+        state["exp_avg_sq"] = zeros_state_like(p)
         if group["amsgrad"]:
-            state["max_exp_avg_sq"] = _zeros_like(p)
+            state["max_exp_avg_sq"] = zeros_state_like(p)
 
     def _update(self, param, grad, state, group):
-        lr = _value(group["lr"])
-        beta1, beta2 = (_value(b) for b in group["betas"])
+        lr = hyperparameter_value(group["lr"])
+        beta1, beta2 = (hyperparameter_value(b) for b in group["betas"])
         weight_decay = group["weight_decay"]
         if group["maximize"]:
-            grad = -grad
-        step_t = state["step"]._data
-        step_t += 1
+            grad = neg(grad)
+        step_t = increment_(array_of(state["step"]))
         if weight_decay != 0:
             if group["decoupled_weight_decay"]:
-                _mul_(param, 1 - lr * weight_decay)
+                mul_scalar_(param, 1 - lr * weight_decay)
             else:
-                grad = _added(grad, param, weight_decay)
-        exp_avg = state["exp_avg"]._data
-        exp_avg_sq = state["exp_avg_sq"]._data
-        _lerp_(exp_avg, grad, 1 - beta1)
-        _addcmul_(_mul_(exp_avg_sq, beta2), grad, grad, 1 - beta2)
+                grad = add(grad, param, weight_decay)
+        exp_avg = array_of(state["exp_avg"])
+        exp_avg_sq = array_of(state["exp_avg_sq"])
+        lerp_(exp_avg, grad, 1 - beta1)
+        addcmul_(mul_scalar_(exp_avg_sq, beta2), grad, grad, 1 - beta2)
 
         step = float(step_t)
         bias_correction1 = 1 - beta1**step
         bias_correction2 = 1 - beta2**step
         step_size = lr / bias_correction1
         bias_correction2_sqrt = bias_correction2**0.5
-        xp = _xp(param)
         if group["amsgrad"]:
-            max_sq = state["max_exp_avg_sq"]._data
-            xp.maximum(max_sq, exp_avg_sq, out=max_sq)
-            denom = xp.sqrt(max_sq)
+            max_exp_avg_sq = array_of(state["max_exp_avg_sq"])
+            denom = sqrt(maximum_(max_exp_avg_sq, exp_avg_sq))
         else:
-            denom = xp.sqrt(exp_avg_sq)
-        denom /= _s(bias_correction2_sqrt, denom)
-        denom += _s(group["eps"], denom)
-        _addcdiv_(param, exp_avg, denom, -step_size)
+            denom = sqrt(exp_avg_sq)
+        add_scalar_(div_scalar_(denom, bias_correction2_sqrt), group["eps"])
+        addcdiv_(param, exp_avg, denom, -step_size)
 
 
 class AdamW(Adam):

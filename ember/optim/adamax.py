@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from ._kernels import (
+    absolute,
+    add,
+    add_scalar_,
+    addcdiv_,
+    array_of,
+    hyperparameter_value,
+    increment_,
+    lerp_,
+    maximum_,
+    mul_scalar_,
+    neg,
+)
 from .optimizer import (
     Optimizer,
-    _addcdiv_,
-    _added,
-    _check_betas,
-    _check_lr,
-    _check_nonnegative,
-    _lerp_,
-    _mul_,
-    _s,
-    _scalar_state,
-    _value,
-    _xp,
-    _zeros_like,
+    check_betas,
+    check_lr,
+    check_nonnegative,
+    scalar_state,
+    zeros_state_like,
 )
 
 __all__ = ["Adamax"]
@@ -59,10 +65,10 @@ class Adamax(Optimizer):
         differentiable: bool = False,
         capturable: bool = False,
     ) -> None:
-        _check_lr(lr)
-        _check_nonnegative(eps, "epsilon value")
-        _check_betas(betas)
-        _check_nonnegative(weight_decay, "weight_decay value")
+        check_lr(lr)
+        check_nonnegative(eps, "epsilon value")
+        check_betas(betas)
+        check_nonnegative(weight_decay, "weight_decay value")
         defaults = {
             "lr": lr,
             "betas": betas,
@@ -76,25 +82,22 @@ class Adamax(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, p, state, group):
-        state["step"] = _scalar_state(0.0)
-        state["exp_avg"] = _zeros_like(p)
-        state["exp_inf"] = _zeros_like(p)
+        state["step"] = scalar_state(0.0)
+        state["exp_avg"] = zeros_state_like(p)
+        state["exp_inf"] = zeros_state_like(p)
 
     def _update(self, param, grad, state, group):
-        lr = _value(group["lr"])
+        lr = hyperparameter_value(group["lr"])
         beta1, beta2 = group["betas"]
         if group["maximize"]:
-            grad = -grad
-        step_t = state["step"]._data
-        step_t += 1
+            grad = neg(grad)
+        step_t = increment_(array_of(state["step"]))
         if group["weight_decay"] != 0:
-            grad = _added(grad, param, group["weight_decay"])
-        exp_avg = state["exp_avg"]._data
-        exp_inf = state["exp_inf"]._data
-        _lerp_(exp_avg, grad, 1 - beta1)
-        xp = _xp(param)
-        norm = xp.abs(grad)
-        norm += _s(group["eps"], norm)
-        xp.maximum(_mul_(exp_inf, beta2), norm, out=exp_inf)
+            grad = add(grad, param, group["weight_decay"])
+        exp_avg = array_of(state["exp_avg"])
+        exp_inf = array_of(state["exp_inf"])
+        lerp_(exp_avg, grad, 1 - beta1)
+        norm = add_scalar_(absolute(grad), group["eps"])
+        maximum_(mul_scalar_(exp_inf, beta2), norm)
         clr = lr / (1 - beta1 ** float(step_t))
-        _addcdiv_(param, exp_avg, exp_inf, -clr)
+        addcdiv_(param, exp_avg, exp_inf, -clr)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from .optimizer import (
-    Optimizer,
-    _add_,
-    _added,
-    _check_lr,
-    _check_nonnegative,
-    _mul_,
-    _s,
-    _scalar_state,
-    _value,
-    _zeros_like,
+from ._kernels import (
+    add,
+    add_,
+    array_of,
+    copy_,
+    fill_,
+    hyperparameter_value,
+    increment_,
+    mul_scalar_,
+    neg,
+    sub,
 )
+from .optimizer import Optimizer, check_lr, check_nonnegative, scalar_state, zeros_state_like
 
 __all__ = ["ASGD"]
 
@@ -57,8 +58,8 @@ class ASGD(Optimizer):
         differentiable: bool = False,
         capturable: bool = False,
     ) -> None:
-        _check_lr(lr)
-        _check_nonnegative(weight_decay, "weight_decay value")
+        check_lr(lr)
+        check_nonnegative(weight_decay, "weight_decay value")
         defaults = {
             "lr": lr,
             "lambd": lambd,
@@ -73,33 +74,30 @@ class ASGD(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, p, state, group):
-        state["step"] = _scalar_state(0.0)
-        state["eta"] = _scalar_state(_value(group["lr"]))
-        state["mu"] = _scalar_state(1.0)
-        state["ax"] = _zeros_like(p)
+        state["step"] = scalar_state(0.0)
+        state["eta"] = scalar_state(hyperparameter_value(group["lr"]))
+        state["mu"] = scalar_state(1.0)
+        state["ax"] = zeros_state_like(p)
 
     def _update(self, param, grad, state, group):
-        lr = _value(group["lr"])
+        lr = hyperparameter_value(group["lr"])
         lambd, alpha = group["lambd"], group["alpha"]
         if group["maximize"]:
-            grad = -grad
-        step_t = state["step"]._data
-        step_t += 1
+            grad = neg(grad)
+        step_t = increment_(array_of(state["step"]))
         if group["weight_decay"] != 0:
-            grad = _added(grad, param, group["weight_decay"])
-        eta = state["eta"]._data
-        mu = state["mu"]._data
+            grad = add(grad, param, group["weight_decay"])
+        eta = array_of(state["eta"])
+        mu = array_of(state["mu"])
         eta_value = float(eta)
         mu_value = float(mu)
-        _mul_(param, 1 - lambd * eta_value)
-        _add_(param, grad, -eta_value)
-        ax = state["ax"]._data
+        mul_scalar_(param, 1 - lambd * eta_value)
+        add_(param, grad, -eta_value)
+        ax = array_of(state["ax"])
         if mu_value != 1:
-            diff = param - ax
-            diff *= _s(mu_value, diff)
-            ax += diff
+            add_(ax, mul_scalar_(sub(param, ax), mu_value))
         else:
-            ax[...] = param
+            copy_(ax, param)
         step = float(step_t)
-        eta[...] = lr / ((1 + lambd * lr * step) ** alpha)
-        mu[...] = 1 / max(1, step - group["t0"])
+        fill_(eta, lr / ((1 + lambd * lr * step) ** alpha))
+        fill_(mu, 1 / max(1, step - group["t0"]))

@@ -2,32 +2,36 @@
 
 The algorithm works on one flat vector of all parameters. Scalars that PyTorch keeps as 0-d
 tensors (``t``, ``ys``, ``ro``, ``H_diag``, directional derivatives) are NumPy scalars of the
-parameters' dtype here, so they round the same way; see NOTE [ Optimizer arithmetic ].
+parameters' dtype here, so they round the same way; see NOTE [ Optimizer arithmetic ] in
+``_kernels.py``, which also holds the flat-vector kernels used here.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .._backend import backend_of, is_array
-from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import enable_grad, no_grad
-from .optimizer import Optimizer, _add_, _check_lr, _value
+from ._kernels import (
+    add_,
+    add_flat_,
+    arrays_to_tensors,
+    clone,
+    copy_,
+    copy_params,
+    dot,
+    flatten_grads,
+    hyperparameter_value,
+    max_abs,
+    mul_scalar,
+    neg,
+    restore_params_,
+    sub,
+    sum_abs,
+    tensors_to_arrays,
+)
+from .optimizer import Optimizer, check_lr
 
 __all__ = ["LBFGS"]
-
-
-def _host(value):
-    """A reduction's result as a NumPy scalar of its dtype (also for CuPy's 0-d arrays)."""
-    return value.dtype.type(value.item())
-
-
-def _dot(a, b):
-    return _host(a.dot(b))
-
-
-def _max_abs(a):
-    return _host(abs(a).max())
 
 
 def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
@@ -50,18 +54,18 @@ def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
 
 def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-9, max_ls=25):
     """Line search satisfying the strong Wolfe conditions (PyTorch's port of minFunc)."""
-    d_norm = _max_abs(d)
-    g = g.copy()
+    d_norm = max_abs(d)
+    g = clone(g)
     f_new, g_new = obj_func(x, t, d)
     ls_func_evals = 1
-    gtd_new = _dot(g_new, d)
+    gtd_new = dot(g_new, d)
     t_prev, f_prev, g_prev, gtd_prev = 0, f, g, gtd
     done = False
     ls_iter = 0
     while ls_iter < max_ls:
         if f_new > (f + c1 * t * gtd) or (ls_iter > 1 and f_new >= f_prev):
             bracket, bracket_f = [t_prev, t], [f_prev, f_new]
-            bracket_g, bracket_gtd = [g_prev, g_new.copy()], [gtd_prev, gtd_new]
+            bracket_g, bracket_gtd = [g_prev, clone(g_new)], [gtd_prev, gtd_new]
             break
         if abs(gtd_new) <= -c2 * gtd:
             bracket, bracket_f, bracket_g = [t], [f_new], [g_new]
@@ -69,7 +73,7 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
             break
         if gtd_new >= 0:
             bracket, bracket_f = [t_prev, t], [f_prev, f_new]
-            bracket_g, bracket_gtd = [g_prev, g_new.copy()], [gtd_prev, gtd_new]
+            bracket_g, bracket_gtd = [g_prev, clone(g_new)], [gtd_prev, gtd_new]
             break
         # interpolate
         min_step = t + 0.01 * (t - t_prev)
@@ -78,10 +82,10 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
         t = _cubic_interpolate(
             t_prev, f_prev, gtd_prev, t, f_new, gtd_new, bounds=(min_step, max_step)
         )
-        t_prev, f_prev, g_prev, gtd_prev = tmp, f_new, g_new.copy(), gtd_new
+        t_prev, f_prev, g_prev, gtd_prev = tmp, f_new, clone(g_new), gtd_new
         f_new, g_new = obj_func(x, t, d)
         ls_func_evals += 1
-        gtd_new = _dot(g_new, d)
+        gtd_new = dot(g_new, d)
         ls_iter += 1
     if ls_iter == max_ls:
         bracket, bracket_f, bracket_g = [0, t], [f, f_new], [g, g_new]
@@ -110,11 +114,11 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
             insuf_progress = False
         f_new, g_new = obj_func(x, t, d)
         ls_func_evals += 1
-        gtd_new = _dot(g_new, d)
+        gtd_new = dot(g_new, d)
         ls_iter += 1
         if f_new > (f + c1 * t * gtd) or f_new >= bracket_f[low_pos]:
             bracket[high_pos], bracket_f[high_pos] = t, f_new
-            bracket_g[high_pos], bracket_gtd[high_pos] = g_new.copy(), gtd_new
+            bracket_g[high_pos], bracket_gtd[high_pos] = clone(g_new), gtd_new
             low_pos, high_pos = (0, 1) if bracket_f[0] <= bracket_f[1] else (1, 0)
         else:
             if abs(gtd_new) <= -c2 * gtd:
@@ -124,28 +128,8 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
                 bracket_g[high_pos] = bracket_g[low_pos]
                 bracket_gtd[high_pos] = bracket_gtd[low_pos]
             bracket[low_pos], bracket_f[low_pos] = t, f_new
-            bracket_g[low_pos], bracket_gtd[low_pos] = g_new.copy(), gtd_new
+            bracket_g[low_pos], bracket_gtd[low_pos] = clone(g_new), gtd_new
     return bracket_f[low_pos], bracket_g[low_pos], bracket[low_pos], ls_func_evals
-
-
-def _to_state(x):
-    """Arrays and array scalars as Tensors, so ``state_dict`` holds Tensors as in PyTorch."""
-    if isinstance(x, list):
-        return [_to_state(v) for v in x]
-    if is_array(x):
-        return _wrap(x)
-    if isinstance(x, np.generic):
-        return _wrap(np.asarray(x))
-    return x
-
-
-def _from_state(x):
-    if isinstance(x, list):
-        return [_from_state(v) for v in x]
-    if isinstance(x, Tensor):
-        arr = x._data
-        return _host(arr) if arr.ndim == 0 else arr
-    return x
 
 
 _ARRAY_KEYS = ("d", "t", "old_dirs", "old_stps", "ro", "H_diag", "prev_flat_grad", "al")
@@ -182,7 +166,7 @@ class LBFGS(Optimizer):
         history_size: int = 100,
         line_search_fn: str | None = None,
     ) -> None:
-        _check_lr(lr)
+        check_lr(lr)
         if max_eval is None:
             max_eval = max_iter * 5 // 4
         defaults = {
@@ -199,32 +183,11 @@ class LBFGS(Optimizer):
             raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
         self._params = self.param_groups[0]["params"]
 
-    def _gather_flat_grad(self):
-        p0 = self._params[0]._data
-        xp = backend_of(p0).xp
-        views = [
-            p.grad._data.reshape(-1)
-            if p.grad is not None
-            else xp.zeros(p._data.size, dtype=p._data.dtype)
-            for p in self._params
-        ]
-        return xp.concatenate(views)
-
-    def _add_grad(self, step_size, update) -> None:
-        offset = 0
-        for p in self._params:
-            numel = p._data.size
-            _add_(p._data, update[offset : offset + numel].reshape(p._data.shape), step_size)
-            p._version_counter.v += 1
-            offset += numel
-
     def _directional_evaluate(self, closure, x, t, d):
-        self._add_grad(t, d)
+        add_flat_(self._params, d, t)
         loss = float(closure())
-        flat_grad = self._gather_flat_grad()
-        for p, pdata in zip(self._params, x):
-            p._data[...] = pdata
-            p._version_counter.v += 1
+        flat_grad = flatten_grads(self._params)
+        restore_params_(self._params, x)
         return loss, flat_grad
 
     def step(self, closure):
@@ -234,7 +197,7 @@ class LBFGS(Optimizer):
 
     def _step(self, closure):
         group = self.param_groups[0]
-        lr = _value(group["lr"])
+        lr = hyperparameter_value(group["lr"])
         max_iter, max_eval = group["max_iter"], group["max_eval"]
         tolerance_grad = group["tolerance_grad"]
         tolerance_change = group["tolerance_change"]
@@ -252,11 +215,11 @@ class LBFGS(Optimizer):
         loss = float(orig_loss)
         current_evals = 1
         state["func_evals"] += 1
-        flat_grad = self._gather_flat_grad()
-        if _max_abs(flat_grad) <= tolerance_grad:
+        flat_grad = flatten_grads(self._params)
+        if max_abs(flat_grad) <= tolerance_grad:
             return orig_loss
 
-        saved = {key: _from_state(state.get(key)) for key in _ARRAY_KEYS}
+        saved = {key: tensors_to_arrays(state.get(key)) for key in _ARRAY_KEYS}
         d, t = saved["d"], saved["t"]
         old_dirs, old_stps, ro = saved["old_dirs"], saved["old_stps"], saved["ro"]
         H_diag, prev_flat_grad, al = saved["H_diag"], saved["prev_flat_grad"], saved["al"]
@@ -267,14 +230,14 @@ class LBFGS(Optimizer):
             n_iter += 1
             state["n_iter"] += 1
             if state["n_iter"] == 1:
-                d = -flat_grad
+                d = neg(flat_grad)
                 old_dirs, old_stps, ro = [], [], []
                 H_diag = 1
             else:
                 # update the memory with the newest curvature pair
-                y = flat_grad - prev_flat_grad
-                s = d * d.dtype.type(t)
-                ys = _dot(y, s)
+                y = sub(flat_grad, prev_flat_grad)
+                s = mul_scalar(d, t)
+                ys = dot(y, s)
                 if ys > 1e-10:
                     if len(old_dirs) == history_size:
                         old_dirs.pop(0)
@@ -283,29 +246,29 @@ class LBFGS(Optimizer):
                     old_dirs.append(y)
                     old_stps.append(s)
                     ro.append(1.0 / ys)
-                    H_diag = ys / _dot(y, y)
+                    H_diag = ys / dot(y, y)
                 # two-loop recursion for the direction
                 num_old = len(old_dirs)
                 if al is None:
                     al = [None] * history_size
-                q = -flat_grad
+                q = neg(flat_grad)
                 for i in range(num_old - 1, -1, -1):
-                    al[i] = _dot(old_stps[i], q) * ro[i]
-                    _add_(q, old_dirs[i], -al[i])
-                d = r = q * q.dtype.type(H_diag)
+                    al[i] = dot(old_stps[i], q) * ro[i]
+                    add_(q, old_dirs[i], -al[i])
+                d = r = mul_scalar(q, H_diag)
                 for i in range(num_old):
-                    be_i = _dot(old_dirs[i], r) * ro[i]
-                    _add_(r, old_stps[i], al[i] - be_i)
+                    be_i = dot(old_dirs[i], r) * ro[i]
+                    add_(r, old_stps[i], al[i] - be_i)
 
             if prev_flat_grad is None:
-                prev_flat_grad = flat_grad.copy()
+                prev_flat_grad = clone(flat_grad)
             else:
-                prev_flat_grad[...] = flat_grad
+                copy_(prev_flat_grad, flat_grad)
             prev_loss = loss
 
             # the first step is scaled down to at most unit length in the l1 norm
-            t = min(1.0, 1.0 / _host(abs(flat_grad).sum())) * lr if state["n_iter"] == 1 else lr
-            gtd = _dot(flat_grad, d)
+            t = min(1.0, 1.0 / sum_abs(flat_grad)) * lr if state["n_iter"] == 1 else lr
+            gtd = dot(flat_grad, d)
             if gtd > -tolerance_change:
                 break
 
@@ -313,7 +276,7 @@ class LBFGS(Optimizer):
             if line_search_fn is not None:
                 if line_search_fn != "strong_wolfe":
                     raise RuntimeError("only 'strong_wolfe' is supported")
-                x_init = [p._data.copy() for p in self._params]
+                x_init = copy_params(self._params)
 
                 def obj_func(x, t, d):
                     return self._directional_evaluate(evaluate, x, t, d)
@@ -321,21 +284,21 @@ class LBFGS(Optimizer):
                 loss, flat_grad, t, ls_func_evals = _strong_wolfe(
                     obj_func, x_init, t, d, loss, flat_grad, gtd, max_ls=max_eval - current_evals
                 )
-                self._add_grad(t, d)
-                opt_cond = _max_abs(flat_grad) <= tolerance_grad
+                add_flat_(self._params, d, t)
+                opt_cond = max_abs(flat_grad) <= tolerance_grad
             else:
-                self._add_grad(t, d)
+                add_flat_(self._params, d, t)
                 if n_iter != max_iter:
                     loss = float(evaluate())
-                    flat_grad = self._gather_flat_grad()
-                    opt_cond = _max_abs(flat_grad) <= tolerance_grad
+                    flat_grad = flatten_grads(self._params)
+                    opt_cond = max_abs(flat_grad) <= tolerance_grad
                     ls_func_evals = 1
             current_evals += ls_func_evals
             state["func_evals"] += ls_func_evals
 
             if n_iter == max_iter or current_evals >= max_eval or opt_cond:
                 break
-            if _max_abs(d * d.dtype.type(t)) <= tolerance_change:
+            if max_abs(mul_scalar(d, t)) <= tolerance_change:
                 break
             if abs(loss - prev_loss) < tolerance_change:
                 break
@@ -355,6 +318,6 @@ class LBFGS(Optimizer):
             state["al"] = al
         for key in _ARRAY_KEYS:
             if key in state:
-                state[key] = _to_state(state[key])
+                state[key] = arrays_to_tensors(state[key])
         state["prev_loss"] = prev_loss
         return orig_loss

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from ._kernels import (
+    add,
+    add_scalar_,
+    addcdiv_,
+    addcmul_,
+    array_of,
+    div_scalar,
+    hyperparameter_value,
+    increment_,
+    lerp_,
+    mul_scalar_,
+    neg,
+    sqrt_,
+)
 from .optimizer import (
     Optimizer,
-    _addcdiv_,
-    _addcmul_,
-    _added,
-    _check_betas,
-    _check_lr,
-    _check_nonnegative,
-    _lerp_,
-    _mul_,
-    _s,
-    _scalar_state,
-    _value,
-    _xp,
-    _zeros_like,
+    check_betas,
+    check_lr,
+    check_nonnegative,
+    scalar_state,
+    zeros_state_like,
 )
 
 __all__ = ["NAdam"]
@@ -66,11 +72,11 @@ class NAdam(Optimizer):
         capturable: bool = False,
         differentiable: bool = False,
     ) -> None:
-        _check_lr(lr)
-        _check_nonnegative(eps, "epsilon value")
-        _check_betas(betas)
-        _check_nonnegative(weight_decay, "weight_decay value")
-        _check_nonnegative(momentum_decay, "momentum_decay value")
+        check_lr(lr)
+        check_nonnegative(eps, "epsilon value")
+        check_betas(betas)
+        check_nonnegative(weight_decay, "weight_decay value")
+        check_nonnegative(momentum_decay, "momentum_decay value")
         defaults = {
             "lr": lr,
             "betas": betas,
@@ -86,39 +92,35 @@ class NAdam(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, p, state, group):
-        state["step"] = _scalar_state(0.0)
-        state["mu_product"] = _scalar_state(1.0)
-        state["exp_avg"] = _zeros_like(p)
-        state["exp_avg_sq"] = _zeros_like(p)
+        state["step"] = scalar_state(0.0)
+        state["mu_product"] = scalar_state(1.0)
+        state["exp_avg"] = zeros_state_like(p)
+        state["exp_avg_sq"] = zeros_state_like(p)
 
     def _update(self, param, grad, state, group):
-        lr = _value(group["lr"])
+        lr = hyperparameter_value(group["lr"])
         beta1, beta2 = group["betas"]
         weight_decay = group["weight_decay"]
         momentum_decay = group["momentum_decay"]
         if group["maximize"]:
-            grad = -grad
-        step_t = state["step"]._data
-        step_t += 1
-        step = float(step_t)
+            grad = neg(grad)
+        step = float(increment_(array_of(state["step"])))
         bias_correction2 = 1 - beta2**step
         if weight_decay != 0:
             if group["decoupled_weight_decay"]:
-                _mul_(param, 1 - lr * weight_decay)
+                mul_scalar_(param, 1 - lr * weight_decay)
             else:
-                grad = _added(grad, param, weight_decay)
+                grad = add(grad, param, weight_decay)
         mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
         mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
-        mu_product = state["mu_product"]._data
-        mu_product *= _s(mu, mu_product)
-        exp_avg = state["exp_avg"]._data
-        exp_avg_sq = state["exp_avg_sq"]._data
-        _lerp_(exp_avg, grad, 1 - beta1)
-        _addcmul_(_mul_(exp_avg_sq, beta2), grad, grad, 1 - beta2)
-        denom = exp_avg_sq / _s(bias_correction2, exp_avg_sq)
-        denom = _xp(param).sqrt(denom, out=denom)
+        mu_product = mul_scalar_(array_of(state["mu_product"]), mu)
+        exp_avg = array_of(state["exp_avg"])
+        exp_avg_sq = array_of(state["exp_avg_sq"])
+        lerp_(exp_avg, grad, 1 - beta1)
+        addcmul_(mul_scalar_(exp_avg_sq, beta2), grad, grad, 1 - beta2)
+        denom = sqrt_(div_scalar(exp_avg_sq, bias_correction2))
         mu_product_value = float(mu_product)
         mu_product_next = mu_product_value * mu_next
-        denom += _s(group["eps"], denom)
-        _addcdiv_(param, grad, denom, -lr * (1.0 - mu) / (1.0 - mu_product_value))
-        _addcdiv_(param, exp_avg, denom, (-lr * mu_next) / (1.0 - mu_product_next))
+        add_scalar_(denom, group["eps"])
+        addcdiv_(param, grad, denom, -lr * (1.0 - mu) / (1.0 - mu_product_value))
+        addcdiv_(param, exp_avg, denom, (-lr * mu_next) / (1.0 - mu_product_next))

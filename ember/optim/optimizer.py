@@ -1,13 +1,6 @@
 """The optimizer base class (``torch.optim.Optimizer``): parameter groups, per-parameter state,
-PyTorch-layout ``state_dict``, step hooks, and the in-place array kernels the algorithms share.
-
-NOTE [ Optimizer arithmetic ]
-Updates run on the parameters' raw arrays, in place, through the array namespace (NumPy or
-CuPy), never recording a graph. Each algorithm follows the order of operations of PyTorch's
-single-tensor implementation, and Python-float hyperparameters are cast to the array's dtype
-before they meet an array, as PyTorch's CPU kernels do, so float32 trajectories agree with
-PyTorch's to a few ulps per step. A 0-d Tensor hyperparameter (e.g. ``lr``) becomes a NumPy
-scalar of its own dtype (:func:`_value`), so arithmetic on it rounds like PyTorch's 0-d tensors.
+PyTorch-layout ``state_dict``, step hooks, and the validation and state factories that the
+algorithms share. Their array arithmetic lives in ``_kernels.py`` (NOTE [ Optimizer arithmetic ]).
 """
 
 from __future__ import annotations
@@ -18,14 +11,12 @@ from copy import deepcopy
 from itertools import chain
 from typing import Any
 
-import numpy as np
-
 from .. import _dtype
-from .._backend import backend_of
 from .._factories import full_like, tensor, zeros_like
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad, no_grad
 from ..utils.hooks import RemovableHandle
+from ._kernels import array_of, hyperparameter_value, mark_modified
 
 __all__ = ["Optimizer", "register_optimizer_step_pre_hook", "register_optimizer_step_post_hook"]
 
@@ -61,14 +52,7 @@ def _typename(obj) -> str:
     return name if module in ("", "builtins") else f"{module}.{name}"
 
 
-def _value(x):
-    """A hyperparameter ready for array arithmetic: a Tensor becomes a NumPy scalar of its dtype."""
-    if isinstance(x, Tensor):
-        return np.asarray(x._host_array()).reshape(())[()]
-    return x
-
-
-def _check_lr(lr) -> None:
+def check_lr(lr) -> None:
     """PyTorch's validation of ``lr`` (a float or a 1-element Tensor, not negative)."""
     if isinstance(lr, Tensor) and lr.numel() != 1:
         raise ValueError("Tensor lr must be 1-element")
@@ -76,14 +60,16 @@ def _check_lr(lr) -> None:
         raise ValueError(f"Invalid learning rate: {lr}")
 
 
-def _check_betas(betas) -> None:
+def check_betas(betas) -> None:
+    """PyTorch's validation of ``betas``: both in ``[0, 1)``."""
     if not 0.0 <= betas[0] < 1.0:
         raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
     if not 0.0 <= betas[1] < 1.0:
         raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
 
 
-def _check_nonnegative(value, what: str) -> None:
+def check_nonnegative(value, what: str) -> None:
+    """Raise PyTorch's ``ValueError("Invalid <what>: <value>")`` unless ``value >= 0``."""
     if not value >= 0.0:
         raise ValueError(f"Invalid {what}: {value}")
 
@@ -93,77 +79,19 @@ def _step_dtype():
     return _dtype.float64 if _dtype.get_default_dtype() is _dtype.float64 else _dtype.float32
 
 
-def _scalar_state(value: float) -> Tensor:
+def scalar_state(value: float) -> Tensor:
     """A 0-d CPU tensor of :func:`_step_dtype` (PyTorch keeps ``step`` on the CPU)."""
     return tensor(float(value), dtype=_step_dtype())
 
 
-def _zeros_like(p: Tensor) -> Tensor:
+def zeros_state_like(p: Tensor) -> Tensor:
+    """A state tensor of zeros with ``p``'s shape, dtype and device."""
     return zeros_like(p.detach())
 
 
-def _full_like(p: Tensor, value) -> Tensor:
-    return full_like(p.detach(), _value(value))
-
-
-# --- in-place array kernels: see NOTE [ Optimizer arithmetic ] -------------------------------
-
-
-def _s(value, arr):
-    """``value`` as a scalar of ``arr``'s dtype."""
-    return arr.dtype.type(value)
-
-
-def _add_(a, b, alpha=1.0):
-    """``a += alpha * b`` (``Tensor.add_(b, alpha=alpha)``)."""
-    if alpha == 1:
-        a += b
-    else:
-        a += b * _s(alpha, a)
-    return a
-
-
-def _added(a, b, alpha):
-    """``a + alpha * b`` as a new array (``Tensor.add(b, alpha=alpha)``)."""
-    return a + b * _s(alpha, a)
-
-
-def _mul_(a, value):
-    a *= _s(value, a)
-    return a
-
-
-def _lerp_(a, b, weight):
-    """``a.lerp_(b, weight)`` with PyTorch's two-sided formula."""
-    w = _s(weight, a)
-    diff = b - a
-    if abs(w) < 0.5:
-        diff *= w
-        a += diff
-    else:
-        diff *= _s(1, a) - w
-        a[...] = b - diff
-    return a
-
-
-def _addcmul_(a, t1, t2, value=1.0):
-    """``a += value * t1 * t2``."""
-    tmp = t1 * _s(value, a)
-    tmp *= t2
-    a += tmp
-    return a
-
-
-def _addcdiv_(a, t1, t2, value=1.0):
-    """``a += value * t1 / t2``."""
-    tmp = t1 * _s(value, a)
-    tmp /= t2
-    a += tmp
-    return a
-
-
-def _xp(arr):
-    return backend_of(arr).xp
+def full_state_like(p: Tensor, value) -> Tensor:
+    """A state tensor filled with ``value`` (a number or 0-d Tensor) in ``p``'s layout."""
+    return full_like(p.detach(), hyperparameter_value(value))
 
 
 class Optimizer:
@@ -175,7 +103,8 @@ class Optimizer:
             set them.
 
     Subclasses implement ``_init_state(p, state, group)`` (lazy per-parameter state) and
-    ``_update(param, grad, state, group)`` on raw arrays, or override :meth:`step`.
+    ``_update(param, grad, state, group)`` on the arrays of a parameter and its gradient with the
+    kernels of ``ember/optim/_kernels.py``, or override :meth:`step`.
     """
 
     # option -> value set on groups of state dicts saved before the option existed
@@ -233,7 +162,7 @@ class Optimizer:
                 p_state = self.state.get(p, {})
                 for key in self._scalar_state_keys:
                     if key in p_state and not isinstance(p_state[key], Tensor):
-                        p_state[key] = _scalar_state(p_state[key])
+                        p_state[key] = scalar_state(p_state[key])
 
     def __repr__(self) -> str:
         out = self.__class__.__name__ + " ("
@@ -302,14 +231,14 @@ class Optimizer:
                 for p in group["params"]:
                     if p.grad is not None:
                         self._update_param(p, group)
-                        p._version_counter.v += 1
+                        mark_modified(p)
         return loss
 
     def _update_param(self, p: Tensor, group: dict) -> None:
         state = self.state[p]
         if len(state) == 0:
             self._init_state(p, state, group)
-        self._update(p._data, p.grad._data, state, group)
+        self._update(array_of(p), array_of(p.grad), state, group)
 
     def _init_state(self, p: Tensor, state: dict, group: dict) -> None:
         raise NotImplementedError

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from ._kernels import (
+    add,
+    add_scalar_,
+    addcmul_,
+    array_of,
+    div_scalar,
+    hyperparameter_value,
+    increment_,
+    lerp_,
+    mul_,
+    mul_scalar_,
+    neg,
+    reciprocal_,
+    sqrt,
+    sub_,
+)
 from .optimizer import (
     Optimizer,
-    _addcmul_,
-    _added,
-    _check_betas,
-    _check_lr,
-    _check_nonnegative,
-    _lerp_,
-    _mul_,
-    _s,
-    _scalar_state,
-    _value,
-    _xp,
-    _zeros_like,
+    check_betas,
+    check_lr,
+    check_nonnegative,
+    scalar_state,
+    zeros_state_like,
 )
 
 __all__ = ["RAdam"]
@@ -61,10 +70,10 @@ class RAdam(Optimizer):
         capturable: bool = False,
         differentiable: bool = False,
     ) -> None:
-        _check_lr(lr)
-        _check_nonnegative(eps, "epsilon value")
-        _check_betas(betas)
-        _check_nonnegative(weight_decay, "weight_decay value")
+        check_lr(lr)
+        check_nonnegative(eps, "epsilon value")
+        check_betas(betas)
+        check_nonnegative(weight_decay, "weight_decay value")
         defaults = {
             "lr": lr,
             "betas": betas,
@@ -79,44 +88,38 @@ class RAdam(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, p, state, group):
-        state["step"] = _scalar_state(0.0)
-        state["exp_avg"] = _zeros_like(p)
-        state["exp_avg_sq"] = _zeros_like(p)
+        state["step"] = scalar_state(0.0)
+        state["exp_avg"] = zeros_state_like(p)
+        state["exp_avg_sq"] = zeros_state_like(p)
 
     def _update(self, param, grad, state, group):
-        lr = _value(group["lr"])
+        lr = hyperparameter_value(group["lr"])
         beta1, beta2 = group["betas"]
         weight_decay = group["weight_decay"]
         if group["maximize"]:
-            grad = -grad
-        step_t = state["step"]._data
-        step_t += 1
-        step = float(step_t)
+            grad = neg(grad)
+        step = float(increment_(array_of(state["step"])))
         if weight_decay != 0:
             if group["decoupled_weight_decay"]:
-                _mul_(param, 1 - lr * weight_decay)
+                mul_scalar_(param, 1 - lr * weight_decay)
             else:
-                grad = _added(grad, param, weight_decay)
-        exp_avg = state["exp_avg"]._data
-        exp_avg_sq = state["exp_avg_sq"]._data
-        _lerp_(exp_avg, grad, 1 - beta1)
-        _addcmul_(_mul_(exp_avg_sq, beta2), grad, grad, 1 - beta2)
+                grad = add(grad, param, weight_decay)
+        exp_avg = array_of(state["exp_avg"])
+        exp_avg_sq = array_of(state["exp_avg_sq"])
+        lerp_(exp_avg, grad, 1 - beta1)
+        addcmul_(mul_scalar_(exp_avg_sq, beta2), grad, grad, 1 - beta2)
         bias_correction1 = 1 - beta1**step
         bias_correction2 = 1 - beta2**step
-        update = exp_avg / _s(bias_correction1, exp_avg)
-        update *= _s(lr, update)
+        update = mul_scalar_(div_scalar(exp_avg, bias_correction1), lr)
         rho_inf = 2 / (1 - beta2) - 1
         rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
         if rho_t > 5.0:
-            xp = _xp(param)
-            adaptive_lr = xp.sqrt(exp_avg_sq)
-            adaptive_lr += _s(group["eps"], adaptive_lr)
+            adaptive_lr = add_scalar_(sqrt(exp_avg_sq), group["eps"])
             # PyTorch computes ``scalar / tensor`` as ``tensor.reciprocal() * scalar``
-            xp.reciprocal(adaptive_lr, out=adaptive_lr)
-            adaptive_lr *= _s(bias_correction2**0.5, adaptive_lr)
-            update *= adaptive_lr
+            mul_scalar_(reciprocal_(adaptive_lr), bias_correction2**0.5)
+            mul_(update, adaptive_lr)
             rect = (
                 (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
             ) ** 0.5
-            update *= _s(rect, update)
-        param -= update
+            mul_scalar_(update, rect)
+        sub_(param, update)

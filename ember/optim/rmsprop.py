@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from .optimizer import (
-    Optimizer,
-    _add_,
-    _addcdiv_,
-    _addcmul_,
-    _added,
-    _check_lr,
-    _check_nonnegative,
-    _lerp_,
-    _mul_,
-    _s,
-    _scalar_state,
-    _value,
-    _xp,
-    _zeros_like,
+from ._kernels import (
+    add,
+    add_,
+    add_scalar_,
+    addcdiv_,
+    addcmul_,
+    array_of,
+    hyperparameter_value,
+    increment_,
+    lerp_,
+    mul,
+    mul_scalar_,
+    neg,
+    sqrt,
+    sqrt_,
+    sub,
 )
+from .optimizer import Optimizer, check_lr, check_nonnegative, scalar_state, zeros_state_like
 
 __all__ = ["RMSprop"]
 
@@ -67,11 +69,11 @@ class RMSprop(Optimizer):
         maximize: bool = False,
         differentiable: bool = False,
     ) -> None:
-        _check_lr(lr)
-        _check_nonnegative(eps, "epsilon value")
-        _check_nonnegative(momentum, "momentum value")
-        _check_nonnegative(weight_decay, "weight_decay value")
-        _check_nonnegative(alpha, "alpha value")
+        check_lr(lr)
+        check_nonnegative(eps, "epsilon value")
+        check_nonnegative(momentum, "momentum value")
+        check_nonnegative(weight_decay, "weight_decay value")
+        check_nonnegative(alpha, "alpha value")
         defaults = {
             "lr": lr,
             "momentum": momentum,
@@ -87,35 +89,32 @@ class RMSprop(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, p, state, group):
-        state["step"] = _scalar_state(0.0)
-        state["square_avg"] = _zeros_like(p)
+        state["step"] = scalar_state(0.0)
+        state["square_avg"] = zeros_state_like(p)
         if group["momentum"] > 0:
-            state["momentum_buffer"] = _zeros_like(p)
+            state["momentum_buffer"] = zeros_state_like(p)
         if group["centered"]:
-            state["grad_avg"] = _zeros_like(p)
+            state["grad_avg"] = zeros_state_like(p)
 
     def _update(self, param, grad, state, group):
-        lr = _value(group["lr"])
+        lr = hyperparameter_value(group["lr"])
         alpha = group["alpha"]
         if group["maximize"]:
-            grad = -grad
-        step_t = state["step"]._data
-        step_t += 1
+            grad = neg(grad)
+        increment_(array_of(state["step"]))
         if group["weight_decay"] != 0:
-            grad = _added(grad, param, group["weight_decay"])
-        square_avg = state["square_avg"]._data
-        _addcmul_(_mul_(square_avg, alpha), grad, grad, 1 - alpha)
-        xp = _xp(param)
+            grad = add(grad, param, group["weight_decay"])
+        square_avg = array_of(state["square_avg"])
+        addcmul_(mul_scalar_(square_avg, alpha), grad, grad, 1 - alpha)
         if group["centered"]:
-            grad_avg = _lerp_(state["grad_avg"]._data, grad, 1 - alpha)
-            avg = square_avg - grad_avg * grad_avg
-            xp.sqrt(avg, out=avg)
+            grad_avg = lerp_(array_of(state["grad_avg"]), grad, 1 - alpha)
+            avg = sqrt_(sub(square_avg, mul(grad_avg, grad_avg)))
         else:
-            avg = xp.sqrt(square_avg)
-        avg += _s(group["eps"], avg)
+            avg = sqrt(square_avg)
+        add_scalar_(avg, group["eps"])
         if group["momentum"] > 0:
-            buf = state["momentum_buffer"]._data
-            _addcdiv_(_mul_(buf, group["momentum"]), grad, avg)
-            _add_(param, buf, -lr)
+            buf = array_of(state["momentum_buffer"])
+            addcdiv_(mul_scalar_(buf, group["momentum"]), grad, avg)
+            add_(param, buf, -lr)
         else:
-            _addcdiv_(param, grad, avg, -lr)
+            addcdiv_(param, grad, avg, -lr)

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from .optimizer import Optimizer, _check_lr, _full_like, _s, _scalar_state, _value, _xp, _zeros_like
+from ._kernels import (
+    add_,
+    array_of,
+    clamp_,
+    copy_,
+    eq_scalar,
+    increment_,
+    masked_fill,
+    mul,
+    mul_,
+    mul_scalar_,
+    neg,
+    sign,
+    where_sign,
+)
+from .optimizer import Optimizer, check_lr, full_state_like, scalar_state, zeros_state_like
 
 __all__ = ["Rprop"]
 
@@ -42,7 +57,7 @@ class Rprop(Optimizer):
         maximize: bool = False,
         differentiable: bool = False,
     ) -> None:
-        _check_lr(lr)
+        check_lr(lr)
         if not 0.0 < etas[0] < 1.0 < etas[1]:
             raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
         defaults = {
@@ -57,31 +72,21 @@ class Rprop(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, p, state, group):
-        state["step"] = _scalar_state(0.0)
-        state["prev"] = _zeros_like(p)
-        state["step_size"] = _full_like(p.grad, _value(group["lr"]))
+        state["step"] = scalar_state(0.0)
+        state["prev"] = zeros_state_like(p)
+        state["step_size"] = full_state_like(p.grad, group["lr"])
 
     def _update(self, param, grad, state, group):
         etaminus, etaplus = group["etas"]
         step_size_min, step_size_max = group["step_sizes"]
         if group["maximize"]:
-            grad = -grad
-        step_t = state["step"]._data
-        step_t += 1
-        prev = state["prev"]._data
-        step_size = state["step_size"]._data
-        xp = _xp(param)
-        sign = xp.sign(grad * prev)
-        factor = xp.where(
-            sign > 0, _s(etaplus, sign), xp.where(sign < 0, _s(etaminus, sign), _s(1, sign))
-        )
-        step_size *= factor
-        xp.clip(
-            step_size, _s(step_size_min, step_size), _s(step_size_max, step_size), out=step_size
-        )
-        grad = xp.where(factor == _s(etaminus, factor), _s(0, grad), grad)
-        update = xp.sign(grad)
-        update *= _s(-1, update)
-        update *= step_size
-        param += update
-        prev[...] = grad
+            grad = neg(grad)
+        increment_(array_of(state["step"]))
+        prev = array_of(state["prev"])
+        step_size = array_of(state["step_size"])
+        factor = where_sign(sign(mul(grad, prev)), etaplus, etaminus, 1)
+        clamp_(mul_(step_size, factor), step_size_min, step_size_max)
+        # where the gradient's sign flipped, skip this step and forget the gradient
+        grad = masked_fill(grad, eq_scalar(factor, etaminus), 0)
+        add_(param, mul_(mul_scalar_(sign(grad), -1), step_size))
+        copy_(prev, grad)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from .._tensor import Tensor, _wrap
-from .optimizer import Optimizer, _add_, _added, _check_lr, _mul_, _value
+from .._tensor import Tensor
+from ._kernels import add, add_, array_of, clone, hyperparameter_value, mul_scalar_, neg, tensor_of
+from .optimizer import Optimizer, check_lr
 
 __all__ = ["SGD"]
 
@@ -60,7 +61,7 @@ class SGD(Optimizer):
         differentiable: bool = False,
         fused: bool | None = None,
     ) -> None:
-        _check_lr(lr)
+        check_lr(lr)
         if momentum < 0.0:
             raise ValueError(f"Invalid momentum value: {momentum}")
         if weight_decay < 0.0:
@@ -87,21 +88,21 @@ class SGD(Optimizer):
 
     def _update_param(self, p: Tensor, group: dict) -> None:
         # SGD keeps state only with momentum (PyTorch's state_dict has no entry otherwise).
-        param = p._data
-        grad = p.grad._data
+        param = array_of(p)
+        grad = array_of(p.grad)
         if group["maximize"]:
-            grad = -grad
-        weight_decay = _value(group["weight_decay"])
+            grad = neg(grad)
+        weight_decay = hyperparameter_value(group["weight_decay"])
         if weight_decay != 0:
-            grad = _added(grad, param, weight_decay)
+            grad = add(grad, param, weight_decay)
         momentum = group["momentum"]
         if momentum != 0:
             state = self.state[p]
             buf = state.get("momentum_buffer")
             if buf is None:
-                state["momentum_buffer"] = _wrap(grad.copy())
+                state["momentum_buffer"] = tensor_of(clone(grad))
                 buf = grad
             else:
-                buf = _add_(_mul_(buf._data, momentum), grad, 1 - group["dampening"])
-            grad = _added(grad, buf, momentum) if group["nesterov"] else buf
-        _add_(param, grad, -_value(group["lr"]))
+                buf = add_(mul_scalar_(array_of(buf), momentum), grad, 1 - group["dampening"])
+            grad = add(grad, buf, momentum) if group["nesterov"] else buf
+        add_(param, grad, -hyperparameter_value(group["lr"]))

@@ -14,8 +14,8 @@ from .._factories import tensor
 from ..autograd.grad_mode import no_grad
 from ..nn.modules.batchnorm import _BatchNorm
 from ..nn.modules.module import Module
-from .lr_scheduler._base import LRScheduler, _format_param
-from .optimizer import _lerp_
+from ._kernels import array_of, lerp_, mark_modified
+from .lr_scheduler._base import LRScheduler, format_param
 
 __all__ = [
     "AveragedModel",
@@ -30,8 +30,8 @@ __all__ = [
 
 def _lerp_tensors_(targets, sources, weight) -> None:
     for t, s in zip(targets, sources):
-        _lerp_(t._data, s._data, weight)
-        t._version_counter.v += 1
+        lerp_(array_of(t), array_of(s), weight)
+        mark_modified(t)
 
 
 def get_ema_multi_avg_fn(decay=0.999):
@@ -211,7 +211,7 @@ class SWALR(LRScheduler):
     def __init__(
         self, optimizer, swa_lr, anneal_epochs=10, anneal_strategy: str = "cos", last_epoch=-1
     ) -> None:
-        swa_lrs = _format_param("swa_lr", optimizer, swa_lr)
+        swa_lrs = format_param("swa_lr", optimizer, swa_lr)
         for lr, group in zip(swa_lrs, optimizer.param_groups):
             group["swa_lr"] = lr
         if anneal_strategy not in ["cos", "linear"]:

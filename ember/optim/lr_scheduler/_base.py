@@ -19,7 +19,7 @@ EPOCH_DEPRECATION_WARNING = (
 )
 
 
-def _format_param(name: str, optimizer: Optimizer, param) -> list:
+def format_param(name: str, optimizer: Optimizer, param) -> list:
     """One value per parameter group (a scalar is repeated); Tensors are cloned."""
     if isinstance(param, (list, tuple)):
         if len(param) != len(optimizer.param_groups):

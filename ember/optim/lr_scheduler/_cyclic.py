@@ -11,10 +11,10 @@ from ..optimizer import Optimizer
 from ._base import (
     LRScheduler,
     _enable_get_lr_call,
-    _format_param,
     _param_groups_val_list,
     _update_param_group_val,
     _warn_get_lr_called_within_step,
+    format_param,
 )
 
 __all__ = ["CosineAnnealingLR", "CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR"]
@@ -159,8 +159,8 @@ def _init_momentum_cycle(scheduler, optimizer, base_momentum, max_momentum, last
             "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"
         )
     scheduler.use_beta1 = "betas" in optimizer.defaults
-    base_momentums = _format_param("base_momentum", optimizer, base_momentum)
-    max_momentums = _format_param("max_momentum", optimizer, max_momentum)
+    base_momentums = format_param("base_momentum", optimizer, base_momentum)
+    max_momentums = format_param("max_momentum", optimizer, max_momentum)
     if last_epoch == -1:
         _set_momentum(optimizer, scheduler.use_beta1, max_momentums)
         for m_momentum, b_momentum, group in zip(
@@ -209,11 +209,11 @@ class CyclicLR(LRScheduler):
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         self.optimizer = optimizer
-        base_lrs = _format_param("base_lr", optimizer, base_lr)
+        base_lrs = format_param("base_lr", optimizer, base_lr)
         if last_epoch == -1:
             for lr, group in zip(base_lrs, optimizer.param_groups):
                 _update_param_group_val(group, "lr", lr)
-        self.max_lrs = _format_param("max_lr", optimizer, max_lr)
+        self.max_lrs = format_param("max_lr", optimizer, max_lr)
         step_size_up = float(step_size_up)
         step_size_down = float(step_size_down) if step_size_down is not None else step_size_up
         self.total_size = step_size_up + step_size_down
@@ -386,7 +386,7 @@ class OneCycleLR(LRScheduler):
                 f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}"
             )
         self._anneal_func_type = anneal_strategy
-        max_lrs = _format_param("max_lr", self.optimizer, max_lr)
+        max_lrs = format_param("max_lr", self.optimizer, max_lr)
         if last_epoch == -1:
             for idx, group in enumerate(self.optimizer.param_groups):
                 group["initial_lr"] = max_lrs[idx] / div_factor
