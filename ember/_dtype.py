@@ -38,14 +38,16 @@ class dtype:
     """A tensor element type, like ``torch.dtype``; ``.np`` is the matching NumPy dtype.
 
     ``legacy_name`` is PyTorch's scalar-type name (``Float``, ``Long``, ...), the one its error
-    messages and legacy tensor types (``torch.FloatTensor``) use; this is its only table.
+    messages and legacy tensor types (``torch.FloatTensor``) use; ``cpp_name`` is the C++ type
+    name other messages print (``float``, ``long int``). These are their only tables.
     """
 
-    __slots__ = ("name", "np", "category", "itemsize", "is_signed", "legacy_name")
+    __slots__ = ("name", "np", "category", "itemsize", "is_signed", "legacy_name", "cpp_name")
 
-    def __init__(self, name: str, np_dtype, category: int, legacy_name: str):
+    def __init__(self, name: str, np_dtype, category: int, legacy_name: str, cpp_name: str):
         self.name = name
         self.legacy_name = legacy_name
+        self.cpp_name = cpp_name
         self.np = np.dtype(np_dtype)
         self.category = category
         self.itemsize = self.np.itemsize
@@ -69,16 +71,16 @@ class dtype:
         return (_dtype_by_name, (self.name,))
 
 
-float16 = dtype("float16", np.float16, _FLOAT, "Half")
-bfloat16 = dtype("bfloat16", ml_dtypes.bfloat16, _FLOAT, "BFloat16")
-float32 = dtype("float32", np.float32, _FLOAT, "Float")
-float64 = dtype("float64", np.float64, _FLOAT, "Double")
-int8 = dtype("int8", np.int8, _INT, "Char")
-int16 = dtype("int16", np.int16, _INT, "Short")
-int32 = dtype("int32", np.int32, _INT, "Int")
-int64 = dtype("int64", np.int64, _INT, "Long")
-uint8 = dtype("uint8", np.uint8, _INT, "Byte")
-bool = dtype("bool", np.bool_, _BOOL, "Bool")  # noqa: A001 - PyTorch's public name
+float16 = dtype("float16", np.float16, _FLOAT, "Half", "c10::Half")
+bfloat16 = dtype("bfloat16", ml_dtypes.bfloat16, _FLOAT, "BFloat16", "c10::BFloat16")
+float32 = dtype("float32", np.float32, _FLOAT, "Float", "float")
+float64 = dtype("float64", np.float64, _FLOAT, "Double", "double")
+int8 = dtype("int8", np.int8, _INT, "Char", "signed char")
+int16 = dtype("int16", np.int16, _INT, "Short", "short int")
+int32 = dtype("int32", np.int32, _INT, "Int", "int")
+int64 = dtype("int64", np.int64, _INT, "Long", "long int")
+uint8 = dtype("uint8", np.uint8, _INT, "Byte", "unsigned char")
+bool = dtype("bool", np.bool_, _BOOL, "Bool", "bool")  # noqa: A001 - PyTorch's public name
 half, float, double = float16, float32, float64  # noqa: A001
 short, int, long = int16, int32, int64  # noqa: A001
 

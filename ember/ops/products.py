@@ -35,17 +35,6 @@ __all__ = [
 ]
 
 
-def _c_name(d):
-    return {
-        "float32": "float",
-        "float64": "double",
-        "float16": "c10::Half",
-        "bfloat16": "c10::BFloat16",
-        "int64": "long int",
-        "int32": "int",
-    }.get(d.name, d.name)
-
-
 def _prod(shape) -> int:
     n = 1
     for s in shape:
@@ -111,7 +100,7 @@ def _matmul_dtype_error(a, b):
     if b.ndim == 2 or (a.ndim == 2 and b.ndim <= 2):
         return RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: "
-            f"{_c_name(a.dtype)} != {_c_name(b.dtype)}"
+            f"{a.dtype.cpp_name} != {b.dtype.cpp_name}"
         )
     return RuntimeError(
         f"expected scalar type {a.dtype.legacy_name} but found {b.dtype.legacy_name}"

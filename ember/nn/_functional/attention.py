@@ -21,7 +21,6 @@ from ..._factories import rand, zeros
 from ..._tensor import Tensor
 from ...ops._promote import broadcast_shapes
 from ...ops.prims import attention as A
-from ...ops.products import _c_name
 from ...ops.shape import cat
 from .._linear_fn import linear
 
@@ -117,8 +116,8 @@ def _check_sdpa(query, key, value, attn_mask, dropout_p, is_causal):
     if query.dtype is not key.dtype or key.dtype is not value.dtype:
         raise RuntimeError(
             f"Expected query, key, and value to have the same dtype, but got "
-            f"query.dtype: {_c_name(query.dtype)} key.dtype: "
-            f"{_c_name(key.dtype)} and value.dtype: {_c_name(value.dtype)} "
+            f"query.dtype: {query.dtype.cpp_name} key.dtype: "
+            f"{key.dtype.cpp_name} and value.dtype: {value.dtype.cpp_name} "
             "instead."
         )
     if not query.is_floating_point():
@@ -128,8 +127,8 @@ def _check_sdpa(query, key, value, attn_mask, dropout_p, is_causal):
     if attn_mask is not None and attn_mask.dtype not in (_dtype.bool, _dtype.float32, query.dtype):
         raise RuntimeError(
             f"Expected attn_mask dtype to be bool or float or to match query "
-            f"dtype, but got attn_mask.dtype: {_c_name(attn_mask.dtype)} and  "
-            f"query.dtype: {_c_name(query.dtype)} instead."
+            f"dtype, but got attn_mask.dtype: {attn_mask.dtype.cpp_name} and  "
+            f"query.dtype: {query.dtype.cpp_name} instead."
         )
     if is_causal and attn_mask is not None:
         raise RuntimeError(
