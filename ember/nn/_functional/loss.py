@@ -12,12 +12,11 @@ import math
 import warnings
 
 from ... import _dtype, _factories
-from ..._backend import backend_of
-from ..._tensor import Tensor, _wrap
+from ..._tensor import Tensor
 from ...ops import activations as A
+from ...ops import loss as EL
 from ...ops import pointwise as P
 from ...ops.prims import activations as PA
-from ...ops.prims.loss import _ctc_loss
 from .distance import pairwise_distance
 
 __all__ = [
@@ -328,20 +327,7 @@ def multilabel_margin_loss(
         )
     _require_float(input, "multilabel_margin_loss_forward_out_frame")
     _check_long(target)
-    xp = backend_of(target._data).xp
-    t = target._data.reshape(nframe, dim)
-    if bool(((t < -1) | (t >= dim)).any()):
-        raise RuntimeError("argument #2 'target' is out of range")
-    active = xp.cumsum(t < 0, axis=1) == 0  # target positions before the first -1
-    safe = xp.where(active, t, 0)
-    rows = xp.broadcast_to(xp.arange(nframe)[:, None], t.shape)
-    is_target = xp.zeros((nframe, dim), dtype=bool)
-    is_target[rows[active], safe[active]] = True
-    mask = active[:, :, None] & ~is_target[:, None, :]
-    x = input.reshape(nframe, dim)
-    xy = x.gather(1, _wrap(safe))
-    hinge = (1 - xy.unsqueeze(2) + x.unsqueeze(1)).clamp_min(0)
-    loss = (hinge * _wrap(mask.astype(x._data.dtype))).sum((1, 2)) / dim
+    loss = EL.multilabel_margin_loss(input.reshape(nframe, dim), target.reshape(nframe, dim))
     if reduction == "none":
         return loss.reshape(()) if input.ndim <= 1 else loss
     return _reduce(loss, reduction)
@@ -459,8 +445,6 @@ def triplet_margin_with_distance_loss(
 
 # ---------------------------------------------------------------------------- CTC
 
-_CTC_CHECK = " (while checking arguments for ctc_loss_allocate_outputs)"
-
 
 def _lengths(lengths, name: str):
     if isinstance(lengths, Tensor):
@@ -473,47 +457,6 @@ def _lengths(lengths, name: str):
         f"ctc_loss(): argument '{name}' must be tuple of ints or Tensor, not "
         f"{type(lengths).__name__}"
     )
-
-
-def _padded_targets(targets: Tensor, tl: list[int], blank: int, xp):
-    """Targets as a padded int64 ``(N, max(tl))`` array, checked as PyTorch checks them."""
-    n = len(tl)
-    for v in tl:
-        if v < 0:
-            raise RuntimeError(
-                f"Expected target_lengths to have value at least 0, but got value {v}{_CTC_CHECK}"
-            )
-    s = max(tl, default=0)
-    t = xp.asarray(targets._data).astype("int64", copy=False)  # on log_probs' device
-    lengths = xp.asarray(tl, dtype="int64").reshape(n)
-    if targets.ndim == 1:
-        if targets.shape[0] != sum(tl):
-            raise RuntimeError(
-                f"Expected tensor to have size {sum(tl)} at dimension 0, but got "
-                f"size {targets.shape[0]} for argument #2 'targets'{_CTC_CHECK}"
-            )
-        starts = xp.cumsum(lengths) - lengths
-        idx = starts[:, None] + xp.arange(s)[None, :]
-        t = (
-            t[xp.clip(idx, 0, max(t.shape[0] - 1, 0))]
-            if t.shape[0]
-            else xp.zeros((n, s), dtype="int64")
-        )
-    else:
-        if targets.shape[0] != n:
-            raise RuntimeError(
-                f"Expected tensor to have size {n} at dimension 0, but got size "
-                f"{targets.shape[0]} for argument #2 'targets'{_CTC_CHECK}"
-            )
-        if targets.shape[1] < s:
-            raise RuntimeError(
-                f"Expected tensor to have size at least {s} at dimension 1, but "
-                f"got size {targets.shape[1]} for argument #2 'targets'"
-                f"{_CTC_CHECK}"
-            )
-        t = t[:, :s]
-    inside = xp.arange(s)[None, :] < lengths[:, None]
-    return xp.where(inside, t, blank).astype("int64", copy=False), lengths
 
 
 def ctc_loss(
@@ -533,50 +476,16 @@ def ctc_loss(
     gradients by zero. See NOTE [ CTC in log space ] in :mod:`ember.ops.prims.loss`.
     """
     reduction = _check_reduction(reduction)
-    xp = backend_of(log_probs._data).xp
     il = _lengths(input_lengths, "input_lengths")
     tl = _lengths(target_lengths, "target_lengths")
     _require_float(log_probs, "ctc_loss_cpu")
     batched = log_probs.ndim == 3
     lp = log_probs if batched else log_probs.unsqueeze(1)
-    if lp.ndim != 3:
-        raise RuntimeError(
-            f"Expected 3-dimensional tensor, but got {lp.ndim}-dimensional tensor "
-            f"for argument #1 'log_probs'{_CTC_CHECK}"
-        )
-    if lp.numel() == 0:
-        raise RuntimeError("log_probs tensor must not be empty")
-    t_max, n, c = lp.shape
-    if not 0 <= blank < c:
-        raise RuntimeError("blank must be in label range")
-    if len(il) != n:
-        raise RuntimeError("input_lengths must be of size batch_size")
-    if len(tl) != n:
-        raise RuntimeError("target_lengths must be of size batch_size")
-    padded, tl_arr = _padded_targets(targets, tl, blank, xp)
-    for v in il:
-        if v < 0:
-            raise RuntimeError(
-                f"Expected input_lengths to have value at least 0, but got value {v}{_CTC_CHECK}"
-            )
-        if v > t_max:
-            raise RuntimeError(
-                f"Expected input_lengths to have value at most {t_max}, but got "
-                f"value {v}{_CTC_CHECK}"
-            )
-    il_arr = xp.asarray(il, dtype="int64").reshape(n)
-    nll = _ctc_loss(
-        lp,
-        targets=padded,
-        input_lengths=il_arr,
-        target_lengths=tl_arr,
-        blank=blank,
-        zero_infinity=zero_infinity,
-    )
+    nll = EL.ctc_loss(lp, targets, il, tl, blank, zero_infinity)
     if zero_infinity:
         nll = _where0(nll != math.inf, nll)
     if reduction == "mean":
-        divisor = _wrap(tl_arr.astype(nll._data.dtype)).clamp_min(1)
+        divisor = _factories.tensor(tl, dtype=nll.dtype, device=nll.device).clamp_min(1)
         return (nll / divisor).mean()
     if reduction == "sum":
         return nll.sum()
