@@ -81,7 +81,7 @@ class Backend(abc.ABC):
         builds once and reuses (ones vectors, index tables). Callers treat the arrays in it as
         read-only and bound its size. Keyed by device, so an array made for one GPU is never
         handed to another."""
-        k = (dev, key)
+        k = (dev.index or 0, key)  # one device type per backend: the index tells devices apart
         found = self._caches.get(k)
         if found is None:
             found = self._caches.setdefault(k, {})
@@ -91,7 +91,7 @@ class Backend(abc.ABC):
         """The dict named ``key`` for device ``dev`` and the calling thread: scratch buffers an
         op overwrites on its next call (the im2col columns of a convolution)."""
         pools = self._workspaces.__dict__
-        k = (dev, key)
+        k = (dev.index or 0, key)
         found = pools.get(k)
         if found is None:
             found = pools[k] = {}
