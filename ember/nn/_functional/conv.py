@@ -46,11 +46,6 @@ def _expand(value, nd: int, name: str) -> tuple:
     return (int(value),) * nd
 
 
-def _lower(dtype) -> str:
-    name = dtype.legacy_name
-    return "c10::Half" if name == "Half" else name.lower()
-
-
 def _sizes(values) -> str:
     return " x ".join(str(v) for v in values)
 
@@ -103,8 +98,8 @@ def _check_common(input, weight, bias, stride, padding, dilation, groups, transp
         )
     if bias is not None and bias.dtype is not input.dtype:
         raise RuntimeError(
-            f"Input type ({_lower(input.dtype)}) and bias type "
-            f"({_lower(bias.dtype)}) should be the same"
+            f"Input type ({input.dtype.cpp_name}) and bias type "
+            f"({bias.dtype.cpp_name}) should be the same"
         )
     if input.dtype.name == "bool":
         raise NotImplementedError("\"slow_conv2d_cpu\" not implemented for 'Bool'")
