@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .. import _dtype, return_types
 from .._size import wrap_dim
+from ._out import CAST, dtype_from_out, unless, with_out
 from ._promote import FLOAT_NP, cast
 from .prims import cumulative as C
 from .prims.indexing import _gather
@@ -39,18 +40,33 @@ def _widen(input, dtype):
     return input
 
 
+def _scan_dtype(name, out, dtype):
+    """The dtype of a scan into ``out``: ``out``'s (PyTorch has no bool kernel for it)."""
+    dtype = dtype_from_out(out, dtype)
+    if dtype is _dtype.bool:
+        raise NotImplementedError(f"\"{name}_out_cpu\" not implemented for 'Bool'")
+    return dtype
+
+
 def cumsum(input, dim, *, dtype=None, out=None):  # noqa: A002
     """Cumulative sum along ``dim``; ints and bools accumulate in int64."""
+    if out is not None:
+        return with_out(out, CAST, cumsum, input, dim, dtype=_scan_dtype("cumsum", out, dtype))
     return _scan(C._cumsum, _widen(input, dtype), dim)
 
 
 def cumprod(input, dim, *, dtype=None, out=None):  # noqa: A002
     """Cumulative product along ``dim``; the gradient is exact where elements are zero."""
+    if out is not None:
+        return with_out(out, CAST, cumprod, input, dim, dtype=_scan_dtype("cumprod", out, dtype))
     return _scan(C._cumprod, _widen(input, dtype), dim)
 
 
 def logcumsumexp(input, dim, *, out=None):  # noqa: A002
     """``log(cumsum(exp(input)))`` along ``dim``, computed stably."""
+    if out is not None:
+        message = "expected scalar_type {want} but found {got}"
+        return with_out(out, unless("equal", message), logcumsumexp, input, dim)
     if input._data.dtype not in FLOAT_NP:
         raise NotImplementedError(
             f"\"logcumsumexp_out_cpu\" not implemented for '{input.dtype.legacy_name}'"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .. import _dtype
 from .._tensor import Tensor
+from ._out import CAST, COMPOSITE, NONDIFF, SAME, unless, with_out
 from ._promote import FLOAT_NP, broadcast_error, cast, promote2, scalar_like, to_float
 from .prims import pointwise as E
 
@@ -121,6 +122,8 @@ def _binary(op, a, b):
 
 def add(input, other, *, alpha=1, out=None):  # noqa: A002
     """``input + alpha * other``, with broadcasting and type promotion."""
+    if out is not None:
+        return with_out(out, CAST, add, input, other, alpha=alpha)
     if alpha != 1:
         other = mul(other, alpha)
     return _binary(E._add, input, other)
@@ -128,6 +131,8 @@ def add(input, other, *, alpha=1, out=None):  # noqa: A002
 
 def sub(input, other, *, alpha=1, out=None):  # noqa: A002
     """``input - alpha * other``."""
+    if out is not None:
+        return with_out(out, CAST, sub, input, other, alpha=alpha)
     if (
         isinstance(input, Tensor)
         and isinstance(other, Tensor)
@@ -153,6 +158,8 @@ def rsub(input, other, *, alpha=1):  # noqa: A002
 
 def mul(input, other, *, out=None):  # noqa: A002
     """Elementwise product."""
+    if out is not None:
+        return with_out(out, CAST, mul, input, other)
     return _binary(E._mul, input, other)
 
 
@@ -161,6 +168,8 @@ multiply = mul
 
 def div(input, other, *, rounding_mode=None, out=None):  # noqa: A002
     """Elementwise division; ``rounding_mode`` None (true), 'trunc' or 'floor'."""
+    if out is not None:
+        return with_out(out, CAST, div, input, other, rounding_mode=rounding_mode)
     if rounding_mode is None:
         a, b = promote2(input, other)
         if a._data.dtype not in FLOAT_NP:
@@ -199,6 +208,8 @@ def _check_int_zero(b):
 
 def floor_divide(input, other, *, out=None):  # noqa: A002
     """Division rounded towards minus infinity."""
+    if out is not None:
+        return with_out(out, COMPOSITE, floor_divide, input, other)
     a, b = promote2(input, other)
     _check_int_zero(b)
     if a._data.dtype in FLOAT_NP:
@@ -208,6 +219,8 @@ def floor_divide(input, other, *, out=None):  # noqa: A002
 
 def remainder(input, other, *, out=None):  # noqa: A002
     """Python-style modulus: the result has the sign of the divisor."""
+    if out is not None:
+        return with_out(out, CAST, remainder, input, other)
     a, b = promote2(input, other)
     _check_int_zero(b)
     return _binary(E._remainder, a, b)
@@ -215,6 +228,8 @@ def remainder(input, other, *, out=None):  # noqa: A002
 
 def fmod(input, other, *, out=None):  # noqa: A002
     """C-style modulus: the result has the sign of the dividend."""
+    if out is not None:
+        return with_out(out, CAST, fmod, input, other)
     a, b = promote2(input, other)
     _check_int_zero(b)
     return _binary(E._fmod, a, b)
@@ -222,6 +237,8 @@ def fmod(input, other, *, out=None):  # noqa: A002
 
 def pow(input, exponent, *, out=None):  # noqa: A001, A002
     """``input ** exponent`` (tensor or scalar on either side)."""
+    if out is not None:
+        return with_out(out, CAST, pow, input, exponent)
     if isinstance(input, Tensor) and not isinstance(exponent, Tensor):
         if input._data.dtype not in FLOAT_NP and isinstance(exponent, int) and exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -244,6 +261,8 @@ def square(input):  # noqa: A002
 
 def atan2(input, other, *, out=None):  # noqa: A002
     """Elementwise arctangent of ``input / other`` with the quadrant."""
+    if out is not None:
+        return with_out(out, CAST, atan2, input, other)
     return _binary(E._atan2, to_float(input), to_float(other))
 
 
@@ -252,31 +271,44 @@ arctan2 = atan2
 
 def hypot(input, other, *, out=None):  # noqa: A002
     """``sqrt(input**2 + other**2)`` elementwise."""
+    if out is not None:
+        return with_out(out, CAST, hypot, input, other)
     return _binary(E._hypot, input, other)
 
 
 def maximum(input, other, *, out=None):  # noqa: A002
     """Elementwise maximum (propagates NaN)."""
+    if out is not None:
+        return with_out(out, CAST, maximum, input, other)
     return _binary(E._maximum, input, other)
 
 
 def minimum(input, other, *, out=None):  # noqa: A002
     """Elementwise minimum (propagates NaN)."""
+    if out is not None:
+        return with_out(out, CAST, minimum, input, other)
     return _binary(E._minimum, input, other)
 
 
 def fmax(input, other, *, out=None):  # noqa: A002
     """Elementwise maximum that ignores NaN."""
+    if out is not None:
+        return with_out(out, CAST, fmax, input, other)
     return _binary(E._fmax, input, other)
 
 
 def fmin(input, other, *, out=None):  # noqa: A002
     """Elementwise minimum that ignores NaN."""
+    if out is not None:
+        return with_out(out, CAST, fmin, input, other)
     return _binary(E._fmin, input, other)
 
 
 def where(condition, input=None, other=None, *, out=None):  # noqa: A002
     """``input`` where ``condition`` holds, else ``other``; one argument gives ``nonzero``."""
+    if out is not None:
+        message = "Expected out type to be {want} but got {got}"
+        return with_out(out, unless("equal", message), where, condition, input, other)
     if input is None and other is None:
         return condition.nonzero(as_tuple=True)
     if condition.dtype is not _dtype.bool:
@@ -293,6 +325,8 @@ def where(condition, input=None, other=None, *, out=None):  # noqa: A002
 
 def lerp(input, end, weight, *, out=None):  # noqa: A002
     """``input + weight * (end - input)``."""
+    if out is not None:
+        return with_out(out, CAST, lerp, input, end, weight)
     if not isinstance(weight, Tensor):
         weight = scalar_like(weight, input.dtype, input)
     return E._lerp(input, end, weight)
@@ -300,12 +334,16 @@ def lerp(input, end, weight, *, out=None):  # noqa: A002
 
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):  # noqa: A002
     """``input + value * tensor1 * tensor2``."""
+    if out is not None:
+        return with_out(out, CAST, addcmul, input, tensor1, tensor2, value=value)
     prod = mul(tensor1, tensor2)
     return add(input, prod if value == 1 else mul(prod, value))
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):  # noqa: A002
     """``input + value * tensor1 / tensor2``."""
+    if out is not None:
+        return with_out(out, CAST, addcdiv, input, tensor1, tensor2, value=value)
     if tensor1.dtype.category < 2 and tensor2.dtype.category < 2:
         raise RuntimeError(
             "Integer division with addcdiv is no longer supported, and in a "
@@ -323,6 +361,15 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):  # noqa: A002
 
 def clamp(input, min=None, max=None, *, out=None):  # noqa: A002
     """Limit values to ``[min, max]`` (scalars or tensors)."""
+    if out is not None:
+        return with_out(
+            out,
+            CAST if isinstance(min, Tensor) or isinstance(max, Tensor) else SAME,
+            clamp,
+            input,
+            min,
+            max,
+        )
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
@@ -354,6 +401,8 @@ def clamp_max(input, max):  # noqa: A002
 
 def round(input, *, decimals=0, out=None):  # noqa: A001, A002
     """Round half to even, optionally to ``decimals`` places."""
+    if out is not None:
+        return with_out(out, SAME, round, input, decimals=decimals)
     if input._data.dtype not in FLOAT_NP:
         return input.clone()
     return E._round(input, decimals=decimals)
@@ -361,16 +410,23 @@ def round(input, *, decimals=0, out=None):  # noqa: A001, A002
 
 def logit(input, eps=None, *, out=None):  # noqa: A002
     """``log(p / (1 - p))``, with ``p`` clamped to ``[eps, 1 - eps]`` when eps is given."""
+    if out is not None:
+        return with_out(out, CAST, logit, input, eps)
     return E._logit(to_float(input), eps=eps)
 
 
 def polygamma(n, input, *, out=None):  # noqa: A002
     """The n-th derivative of the digamma function."""
+    if out is not None:
+        return with_out(out, CAST, polygamma, n, input)
     return E._polygamma(to_float(input), n=n)
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):  # noqa: A002
     """Replace NaN, +inf and -inf with finite numbers (defaults: 0 and the dtype's limits)."""
+    if out is not None:
+        message = "nan_to_num: dtype of out: {got} should be same as input: {want}"
+        return with_out(out, unless("equal", message), nan_to_num, input, nan, posinf, neginf)
     if input._data.dtype not in FLOAT_NP:
         return input.clone()
     return E._nan_to_num(input, nan=nan, posinf=posinf, neginf=neginf)
@@ -378,6 +434,8 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):  # noqa: 
 
 def _unary_float(op, name, doc):
     def fn(input, *, out=None):  # noqa: A002
+        if out is not None:
+            return with_out(out, CAST, fn, input)
         return op(to_float(input))
 
     fn.__name__ = fn.__qualname__ = name
@@ -387,6 +445,8 @@ def _unary_float(op, name, doc):
 
 def _unary_same(op, name, doc, int_identity=False):
     def fn(input, *, out=None):  # noqa: A002
+        if out is not None:
+            return with_out(out, SAME, fn, input)
         if int_identity and input._data.dtype not in FLOAT_NP:
             return input.clone()
         return op(input)
@@ -441,6 +501,8 @@ digamma = _unary_float(E._digamma, "digamma", "The derivative of lgamma elementw
 
 def _compare(op, name):
     def fn(input, other, *, out=None):  # noqa: A002
+        if out is not None:
+            return with_out(out, NONDIFF, fn, input, other)
         return _binary(op, input, other)
 
     fn.__name__ = fn.__qualname__ = name
@@ -459,6 +521,8 @@ not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
 
 def _logical(op, name):
     def fn(input, other, *, out=None):  # noqa: A002
+        if out is not None:
+            return with_out(out, NONDIFF, fn, input, other)
         a = input if isinstance(input, Tensor) else scalar_like(input, _dtype.bool, other)
         b = other if isinstance(other, Tensor) else scalar_like(other, _dtype.bool, input)
         try:
@@ -478,11 +542,15 @@ logical_xor = _logical(E._logical_xor, "logical_xor")
 
 def logical_not(input, *, out=None):  # noqa: A002
     """Elementwise logical NOT, giving a bool tensor."""
+    if out is not None:
+        return with_out(out, NONDIFF, logical_not, input)
     return E._logical_not(input)
 
 
 def _bitwise(op, name):
     def fn(input, other, *, out=None):  # noqa: A002
+        if out is not None:
+            return with_out(out, CAST, fn, input, other)
         a, b = promote2(input, other)
         if a._data.dtype in FLOAT_NP:
             raise RuntimeError(f"\"{name}_cpu\" not implemented for '{a.dtype.name.capitalize()}'")
@@ -502,6 +570,8 @@ bitwise_right_shift = _bitwise(E._right_shift, "bitwise_right_shift")
 
 def bitwise_not(input, *, out=None):  # noqa: A002
     """Elementwise NOT of an integer or bool tensor."""
+    if out is not None:
+        return with_out(out, SAME, bitwise_not, input)
     if input._data.dtype in FLOAT_NP:
         raise RuntimeError(
             f"\"bitwise_not_cpu\" not implemented for '{input.dtype.name.capitalize()}'"

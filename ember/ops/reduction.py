@@ -9,6 +9,7 @@ import warnings
 from .. import _dtype, return_types
 from .._size import wrap_dim, wrap_dims
 from .._tensor import Tensor
+from ._out import CAST, EXACT, OutRule, dtype_from_out, no_out_overload, unless, with_out
 from ._promote import FLOAT_NP, cast, to_float
 from .cumulative import cummax, cummin, cumprod, cumsum, logcumsumexp
 from .prims import reduction as R
@@ -79,12 +80,22 @@ def _check_nonempty(input, dims, name, dim_given):
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A001, A002
     """Sum over ``dim`` (all dims when None); ints and bools accumulate in int64."""
+    if out is not None:
+        if dim is None:
+            raise no_out_overload("sum", "with a dim")
+        return with_out(out, CAST, sum, input, dim, keepdim, dtype=dtype_from_out(out, dtype))
     input = _int_to_long(input, dtype)
-    return R._sum(input, dims=_dims(dim, input.ndim), keepdim=keepdim, dtype=None)
+    result = R._sum(input, dims=_dims(dim, input.ndim), keepdim=keepdim, dtype=None)
+    return cast(result, _dtype.bool) if dtype is _dtype.bool else result  # a logical or
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002
     """Sum over ``dim`` treating NaN as zero."""
+    if out is not None:
+        dtype = dtype_from_out(out, dtype)
+        if input.dtype.is_floating_point and not dtype.is_floating_point:
+            raise NotImplementedError(f"\"nansum_cpu\" not implemented for '{dtype.legacy_name}'")
+        return with_out(out, CAST, nansum, input, dim, keepdim, dtype=dtype)
     input = _int_to_long(input, dtype)
     if input._data.dtype not in FLOAT_NP:
         return sum(input, dim, keepdim)
@@ -93,6 +104,8 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A0
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002
     """Mean over ``dim`` (all dims when None); needs a floating point input."""
+    if out is not None:
+        return with_out(out, CAST, mean, input, dim, keepdim, dtype=dtype)
     if dtype is not None:
         input = cast(input, dtype)
     if input._data.dtype not in FLOAT_NP:
@@ -105,6 +118,9 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002
     """Mean over ``dim`` of the non-NaN elements (NaN where all are NaN)."""
+    if out is not None:
+        no_int = unless("float", "\"nansum_cpu\" not implemented for '{got}'", NotImplementedError)
+        return with_out(out, OutRule("nansum", no_int), nanmean, input, dim, keepdim, dtype=dtype)
     if dtype is not None:
         input = cast(input, dtype)
     if input._data.dtype not in FLOAT_NP:
@@ -129,10 +145,15 @@ def sum_to_size(input, *size):  # noqa: A002
 
 def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002
     """Product over one ``dim`` (all elements when None); ints and bools give int64."""
+    if out is not None:
+        if dim is None:
+            raise no_out_overload("prod", "with a dim")
+        return with_out(out, CAST, prod, input, dim, keepdim, dtype=dtype_from_out(out, dtype))
     if dim is not None and not isinstance(dim, int):
         raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
     input = _int_to_long(input, dtype)
-    return R._prod(input, dims=_dims(dim, input.ndim), keepdim=keepdim)
+    result = R._prod(input, dims=_dims(dim, input.ndim), keepdim=keepdim)
+    return cast(result, _dtype.bool) if dtype is _dtype.bool else result  # a logical and
 
 
 # ---------------------------------------------------------------------------- extremes
@@ -157,6 +178,19 @@ def _select_along(input, dim, keepdim, finder, name, rtype):
 
 def _minmax(name, reduce_op, arg_op, binary, rtype):
     def fn(input, dim=None, keepdim=False, *, other=None, out=None):  # noqa: A002
+        if out is not None:
+            if isinstance(dim, Tensor) or other is not None:
+                rule = OutRule({"max": "maximum", "min": "minimum"}[name])
+                return with_out(out, rule, fn, input, dim, keepdim, other=other)
+            if dim is None:
+                message = (
+                    "Expected canCast( typeMetaToScalarType(self.dtype()), "
+                    "typeMetaToScalarType(out.dtype())) to be true, but got false.  (Could this "
+                    "error message be improved?  If so, please report an enhancement request "
+                    "to PyTorch.)"
+                )
+                return with_out(out, unless("castable", message), fn, input)
+            return with_out(out, EXACT, fn, input, dim, keepdim)
         if isinstance(dim, Tensor) or other is not None:
             return binary(input, dim if other is None else other)
         if dim is None:
@@ -182,6 +216,12 @@ def _binary_min(a, b):
     return minimum(a, b)
 
 
+_INPUT_DTYPE = (
+    "Expected the dtype for input and out to match, but got {want} for input's dtype and {got} "
+    "for out's dtype."
+)
+
+
 max = _minmax("max", R._amax, R._argmax, _binary_max, return_types.max)  # noqa: A001
 max.__doc__ = (
     "Largest element (0-d), or ``(values, indices)`` along ``dim``; "
@@ -196,6 +236,8 @@ min.__doc__ = (
 
 def amax(input, dim=(), keepdim=False, *, out=None):  # noqa: A002
     """Largest values over ``dim`` (all dims when empty); ties share the gradient evenly."""
+    if out is not None:
+        return with_out(out, unless("equal", _INPUT_DTYPE), amax, input, dim, keepdim)
     dims = _dims(dim, input.ndim)
     _check_nonempty(input, dims, "amax", bool(dim) or dim == 0)
     return R._amax(input, dims=dims, keepdim=keepdim)
@@ -203,6 +245,8 @@ def amax(input, dim=(), keepdim=False, *, out=None):  # noqa: A002
 
 def amin(input, dim=(), keepdim=False, *, out=None):  # noqa: A002
     """Smallest values over ``dim`` (all dims when empty); ties share the gradient evenly."""
+    if out is not None:
+        return with_out(out, unless("equal", _INPUT_DTYPE), amin, input, dim, keepdim)
     dims = _dims(dim, input.ndim)
     _check_nonempty(input, dims, "amin", bool(dim) or dim == 0)
     return R._amin(input, dims=dims, keepdim=keepdim)
@@ -210,6 +254,8 @@ def amin(input, dim=(), keepdim=False, *, out=None):  # noqa: A002
 
 def aminmax(input, *, dim=None, keepdim=False, out=None):  # noqa: A002
     """``(min, max)`` over ``dim`` (all elements when None), as a named tuple."""
+    if out is not None:
+        return with_out(out, EXACT, aminmax, input, dim=dim, keepdim=keepdim)
     dims = _dims(dim, input.ndim)
     if input.numel() == 0:
         if dim is None:
@@ -279,12 +325,16 @@ def _var_args(name, input, dim, unbiased, correction):
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):  # noqa: A002
     """Variance over ``dim`` with Bessel's ``correction`` (1 by default, 0 if not unbiased)."""
+    if out is not None:
+        return with_out(out, CAST, var, input, dim, unbiased, keepdim, correction=correction)
     dims, correction = _var_args("var", input, dim, unbiased, correction)
     return R._var(input, dims=dims, correction=correction, keepdim=keepdim)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):  # noqa: A002
     """Standard deviation over ``dim``; see :func:`var` for ``correction``/``unbiased``."""
+    if out is not None:
+        return with_out(out, CAST, std, input, dim, unbiased, keepdim, correction=correction)
     dims, correction = _var_args("std", input, dim, unbiased, correction)
     return R._std(input, dims=dims, correction=correction, keepdim=keepdim)
 
@@ -309,6 +359,9 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 def logsumexp(input, dim, keepdim=False, *, out=None):  # noqa: A002
     """``log(sum(exp(input)))`` over ``dim``, computed stably; ints give the default float."""
+    if out is not None:
+        message = "logsumexp(): Expected floating point type for result tensor, but got: {got}"
+        return with_out(out, unless("float", message), logsumexp, input, dim, keepdim)
     input = to_float(input)
     return R._logsumexp(input, dims=_dims(dim, input.ndim), keepdim=keepdim)
 
@@ -318,6 +371,9 @@ def logsumexp(input, dim, keepdim=False, *, out=None):  # noqa: A002
 
 def _logical(name, op):
     def fn(input, dim=None, keepdim=False, *, out=None):  # noqa: A002
+        if out is not None:
+            message = name + " only supports bool tensor for result, got: {got}"
+            return with_out(out, unless("equal", message), fn, input, dim, keepdim)
         result = op(input, dims=_dims(dim, input.ndim), keepdim=keepdim)
         return cast(result, _dtype.uint8) if input.dtype is _dtype.uint8 else result
 

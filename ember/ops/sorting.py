@@ -11,6 +11,7 @@ from .. import _dtype, return_types
 from .._size import wrap_dim
 from .._tensor import Tensor
 from . import reduction as reducing
+from ._out import EXACT, OutRule, unless, with_out
 from ._promote import FLOAT_NP, scalar_like
 from .prims import sorting as S
 from .prims.indexing import _gather
@@ -43,6 +44,8 @@ def _vector(input):
 
 def sort(input, dim=-1, descending=False, stable=False, *, out=None):  # noqa: A002
     """``(values, indices)`` sorted along ``dim``; equal elements keep their order, NaN last."""
+    if out is not None:
+        return with_out(out, EXACT, sort, input, dim, descending, stable)
     d = wrap_dim(dim, input.ndim)
     x = _vector(input)
     idx = S._argsort(x, dim=d, descending=descending)
@@ -66,6 +69,8 @@ def msort(input):  # noqa: A002
 
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A002
     """The ``k`` largest (or smallest) elements along ``dim`` as ``(values, indices)``."""
+    if out is not None:
+        return with_out(out, EXACT, topk, input, k, dim, largest, sorted)
     d = wrap_dim(dim, input.ndim)
     x = _vector(input)
     if not 0 <= k <= x.shape[d]:
@@ -79,6 +84,10 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A00
 
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):  # noqa: A002
     """The ``k``-th smallest element along ``dim`` (1-based) as ``(values, indices)``."""
+    if out is not None:
+        values = unless("equal", "output values must be of same type as input")
+        indices = unless("equal", "output indices must be of scalar type Long")
+        return with_out(out, (values, indices), kthvalue, input, k, dim, keepdim)
     d = wrap_dim(dim, input.ndim)
     n = _vector(input).shape[d]
     if n == 0:
@@ -116,18 +125,44 @@ def _median(input, dim, keepdim, ignore_nan, name, rtype):
     )
 
 
+_MEDIAN_OUT = (  # the output dtypes median and nanmedian accept, with PyTorch's messages
+    unless(
+        "equal",
+        "Expected tensor for 'values' to have the same type as tensor for argument #2 'self'; "
+        "but type {got_t} does not equal {want_t} (while checking arguments for median)",
+    ),
+    unless(
+        "equal",
+        "Expected tensor for argument #1 'indices' to have scalar type Long; but got {got_t} "
+        "instead (while checking arguments for median)",
+    ),
+)
+
+
 def median(input, dim=None, keepdim=False, *, out=None):  # noqa: A002
     """Lower median: of all elements (0-d), or ``(values, indices)`` along ``dim``; NaN wins."""
+    if out is not None:
+        if dim is None:
+            raise TypeError('median() missing 1 required positional arguments: "dim"')
+        return with_out(out, _MEDIAN_OUT, median, input, dim, keepdim)
     return _median(input, dim, keepdim, False, "median", return_types.median)
 
 
 def nanmedian(input, dim=None, keepdim=False, *, out=None):  # noqa: A002
     """Like :func:`median`, ignoring NaN (NaN only where every element is NaN)."""
+    if out is not None:
+        if dim is None:
+            raise TypeError('nanmedian() missing 1 required positional arguments: "dim"')
+        return with_out(out, _MEDIAN_OUT, nanmedian, input, dim, keepdim)
     return _median(input, dim, keepdim, True, "nanmedian", return_types.nanmedian)
 
 
 def mode(input, dim=-1, keepdim=False, *, out=None):  # noqa: A002
     """Most frequent value along ``dim`` (the smallest on ties) and its last index."""
+    if out is not None:
+        message = "expected scalar type '{want}' but got '{got}' for %s output"
+        rules = (unless("equal", message % "values"), unless("equal", message % "indices"))
+        return with_out(out, rules, mode, input, dim, keepdim)
     return _select_along(
         input, dim, keepdim, lambda x, d: S._mode_indices(x, dim=d), "mode", return_types.mode
     )
@@ -203,8 +238,18 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
     return result
 
 
+_QUANTILE_OUT = OutRule(
+    check=unless("equal", "quantile() out tensor must be same dtype as the input tensor"),
+    autograd="copy",
+)
+
+
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):  # noqa: A002
     """The ``q``-th quantiles along ``dim`` (all elements when None); NaN if a NaN is present."""
+    if out is not None:
+        return with_out(
+            out, _QUANTILE_OUT, quantile, input, q, dim, keepdim, interpolation=interpolation
+        )
     return _quantile("quantile", input, q, dim, keepdim, interpolation, False)
 
 
@@ -218,6 +263,10 @@ def nanquantile(
     out=None,
 ):
     """Like :func:`quantile`, ignoring NaN."""
+    if out is not None:
+        return with_out(
+            out, _QUANTILE_OUT, nanquantile, input, q, dim, keepdim, interpolation=interpolation
+        )
     return _quantile("nanquantile", input, q, dim, keepdim, interpolation, True)
 
 
@@ -275,6 +324,13 @@ def bincount(input, weights=None, minlength=0):  # noqa: A002
 
 def histc(input, bins=100, min=0, max=0, *, out=None):  # noqa: A002
     """Histogram with ``bins`` equal bins over [min, max] (the data range when both are 0)."""
+    if out is not None:
+        message = (
+            "torch.histogram: input tensor and hist tensor should have the same dtype, but got "
+            "input {want_c} and hist {got_c}"
+        )
+        rule = OutRule(check=unless("equal", message), autograd="none")
+        return with_out(out, rule, histc, input, bins, min, max)
     if input._data.dtype not in FLOAT_NP:
         raise NotImplementedError(
             f"\"histogram_cpu\" not implemented for '{input.dtype.legacy_name}'"
