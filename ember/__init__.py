@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import math as _math
 
-from . import _methods, autograd, testing  # noqa: E402, I001
+from . import autograd, testing
+from ._compile import (  # noqa: E402
+    are_deterministic_algorithms_enabled,
+    compile,  # noqa: A004 - torch.compile (returns the model unchanged)
+    get_float32_matmul_precision,
+    is_deterministic_algorithms_warn_only_enabled,
+    set_float32_matmul_precision,
+    use_deterministic_algorithms,
+)
 from ._device import device
 from ._dtype import (
     bfloat16,
@@ -87,7 +95,10 @@ from ._threads import (
     set_num_interop_threads,
     set_num_threads,
 )
+from .amp import autocast, get_autocast_dtype, is_autocast_enabled  # noqa: E402
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .nn._functional.distance import cdist, cosine_similarity, pairwise_distance, pdist
+from .nn._functional.rnn import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell
 from .ops.activations import *  # noqa: F403
 from .ops.composite import *  # noqa: F403
 from .ops.indexing import *  # noqa: F403
@@ -100,9 +111,8 @@ from .ops.reduction import *  # noqa: F403
 from .ops.shape import *  # noqa: F403
 from .ops.sorting import *  # noqa: F403
 
-_methods.install()
-
-# Sub-packages built on the core: imported after the Tensor methods are installed.
+# isort: split
+# Sub-packages built on the core: imported after the ops have bound the Tensor methods.
 from . import (  # noqa: E402
     amp,
     backends,
@@ -116,17 +126,6 @@ from . import (  # noqa: E402
     special,
     utils,
 )
-from ._compile import (  # noqa: E402
-    are_deterministic_algorithms_enabled,
-    compile,  # noqa: A004 - torch.compile (returns the model unchanged)
-    get_float32_matmul_precision,
-    is_deterministic_algorithms_warn_only_enabled,
-    set_float32_matmul_precision,
-    use_deterministic_algorithms,
-)
-from .amp import autocast, get_autocast_dtype, is_autocast_enabled  # noqa: E402
-from .nn._functional.distance import cdist, cosine_similarity, pairwise_distance, pdist
-from .nn._functional.rnn import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell
 from .serialization import load, save
 
 __version__ = "0.1.0"

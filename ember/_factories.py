@@ -12,6 +12,7 @@ from ._backend import backend_for, is_array, to_device
 from ._device import as_device
 from ._random import generator_or_default
 from ._tensor import Tensor, _wrap
+from .ops._binding import tensor_method
 
 __all__ = [
     "tensor",
@@ -523,3 +524,37 @@ def triu_indices(row, col, offset=0, *, dtype=None, device=None) -> Tensor:
     """The 2 x N coordinates of the upper triangle of a row x col matrix."""
     r, c = np.triu_indices(row, offset, col)
     return _random_result(np.stack([r, c]), dtype or _dtype.int64, device, False)
+
+
+@tensor_method()
+def new_zeros(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
+    """A tensor of zeros with ``self``'s dtype and device unless given."""
+    return zeros(*size, requires_grad=requires_grad, **_like_self(self, dtype, device), **kwargs)
+
+
+@tensor_method()
+def new_ones(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
+    """A tensor of ones with ``self``'s dtype and device unless given."""
+    return ones(*size, requires_grad=requires_grad, **_like_self(self, dtype, device), **kwargs)
+
+
+@tensor_method()
+def new_empty(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
+    """An uninitialised tensor with ``self``'s dtype and device unless given."""
+    return empty(*size, requires_grad=requires_grad, **_like_self(self, dtype, device), **kwargs)
+
+
+@tensor_method()
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    """A tensor filled with ``fill_value``, with ``self``'s dtype and device unless given."""
+    return full(size, fill_value, requires_grad=requires_grad, **_like_self(self, dtype, device))
+
+
+@tensor_method()
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+    """A tensor copied from ``data``, with ``self``'s dtype and device unless given."""
+    return tensor(data, requires_grad=requires_grad, **_like_self(self, dtype, device))
+
+
+def _like_self(self, dtype, device):
+    return {"dtype": dtype or self.dtype, "device": device or self.device}

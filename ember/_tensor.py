@@ -1,7 +1,8 @@
 """The Tensor: an array plus dtype/device, requires_grad, grad, grad_fn and a version counter.
 
-Math methods and operators are attached by ``ember._methods`` from the same public functions
-that ``ember.<name>`` exports, so a method and its function are one implementation.
+Math methods and operators are bound by ``@tensor_method`` (:mod:`ember.ops._binding`) at the
+definition of the public function that ``ember.<name>`` exports, so a method and its function are
+one implementation.
 """
 
 from __future__ import annotations
@@ -447,6 +448,51 @@ class Tensor:
         from ._conversion import tensor_to
 
         return tensor_to(self, *args, **kwargs)
+
+    def type_as(self, other):
+        """``self`` cast to ``other``'s dtype."""
+        return self.to(other.dtype)
+
+    # dtype casts: x.float(), x.long(), ...
+    def float(self, memory_format=None):
+        """``self.to(ember.float32)``."""
+        return self.to(_dtype.float32)
+
+    def double(self, memory_format=None):
+        """``self.to(ember.float64)``."""
+        return self.to(_dtype.float64)
+
+    def half(self, memory_format=None):
+        """``self.to(ember.float16)``."""
+        return self.to(_dtype.float16)
+
+    def bfloat16(self, memory_format=None):
+        """``self.to(ember.bfloat16)``."""
+        return self.to(_dtype.bfloat16)
+
+    def long(self, memory_format=None):
+        """``self.to(ember.int64)``."""
+        return self.to(_dtype.int64)
+
+    def int(self, memory_format=None):
+        """``self.to(ember.int32)``."""
+        return self.to(_dtype.int32)
+
+    def short(self, memory_format=None):
+        """``self.to(ember.int16)``."""
+        return self.to(_dtype.int16)
+
+    def char(self, memory_format=None):
+        """``self.to(ember.int8)``."""
+        return self.to(_dtype.int8)
+
+    def byte(self, memory_format=None):
+        """``self.to(ember.uint8)``."""
+        return self.to(_dtype.uint8)
+
+    def bool(self, memory_format=None):
+        """``self.to(ember.bool)``."""
+        return self.to(_dtype.bool)
 
     def cpu(self):
         """A copy on the CPU (self if already there)."""

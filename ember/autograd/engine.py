@@ -12,21 +12,17 @@ path to them are skipped.
 from __future__ import annotations
 
 from .grad_mode import STATE
-from .graph import Node, version_error  # noqa: F401 - re-exported
+from .graph import Node, edge_to, version_error  # noqa: F401 - re-exported
 
 __all__ = ["run_backward"]
 
 
 def _root_edge(t, i):
-    if t._base is not None and t.requires_grad and t._view_version != t._version_counter.v:
-        from .._inplace_view import refresh_view
-
-        refresh_view(t)
-    if t.grad_fn is not None:
-        return t.grad_fn, t._output_nr
-    if t.requires_grad:
-        return t, 0
-    raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+    if t.grad_fn is None and not t.requires_grad:
+        raise RuntimeError(
+            f"element {i} of tensors does not require grad and does not have a grad_fn"
+        )
+    return edge_to(t)
 
 
 def _topological(starts):

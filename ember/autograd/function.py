@@ -4,7 +4,7 @@ static methods and a ``ctx`` (save_for_backward, needs_input_grad, ...), as in P
 from __future__ import annotations
 
 from .grad_mode import STATE
-from .graph import FREED_MESSAGE, Node
+from .graph import FREED_MESSAGE, Node, connect, new_node, set_history
 
 __all__ = ["FunctionCtx", "Function", "once_differentiable", "BackwardCFunction"]
 
@@ -106,16 +106,13 @@ class Function:
     def apply(cls, *args, **kwargs):
         from .._tensor import Tensor, _wrap
 
-        ctx = FunctionCtx.__new__(FunctionCtx)
+        ctx = new_node(FunctionCtx)
         ctx.fn_cls = cls
         ctx.to_save = ()
         ctx.saved_versions_ = ()
         ctx.non_differentiable = set()
         ctx.dirty = set()
         ctx.materialize = True
-        ctx.pre_hooks = ctx.post_hooks = ctx.retains = None
-        ctx._freed = False
-        ctx.out_meta = None
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
         tensor_positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
         ctx.tensor_positions = tensor_positions
@@ -141,20 +138,7 @@ class Function:
         outs = tuple(fixed)
         ctx.n_outputs_ = len(outs)
         if record:
-            ctx.next_edges = [
-                (
-                    (args[i].grad_fn, args[i]._output_nr)
-                    if args[i].grad_fn is not None
-                    else (args[i], 0)
-                )
-                if args[i].requires_grad
-                else (None, 0)
-                for i in tensor_positions
-            ]
-            ctx.in_meta = [
-                (args[i].shape, args[i].dtype) if args[i].requires_grad else None
-                for i in tensor_positions
-            ]
+            connect(ctx, [args[i] for i in tensor_positions])
             meta = []
             for i, o in enumerate(outs):
                 if (
@@ -162,9 +146,7 @@ class Function:
                     and o.is_floating_point()
                     and id(o) not in ctx.non_differentiable
                 ):
-                    o.requires_grad = True
-                    o.grad_fn = ctx
-                    o._output_nr = i
+                    set_history(o, ctx, i)
                     meta.append((o.shape, o.dtype, o.device))
                 else:
                     meta.append(None)

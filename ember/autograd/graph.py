@@ -85,6 +85,57 @@ class Node:
         return f"<{self.name()} object at {hex(id(self))}>"
 
 
+def edge_to(t):
+    """The edge ``(node, output_nr)`` a gradient for ``t`` flows along: its ``grad_fn``, or the
+    leaf itself (which accumulates into ``.grad``). A view whose base changed in place since
+    its history was made gets a fresh history first."""
+    if t._base is not None and t._view_version != t._version_counter.v:
+        from ..ops._inplace import refresh_view  # the view machinery is built from ops
+
+        refresh_view(t)
+    if t.grad_fn is not None:
+        return t.grad_fn, t._output_nr
+    return t, 0
+
+
+def new_node(cls, inputs=None):
+    """The one node constructor, shared by ops, custom Functions and the engine.
+
+    Makes an empty node of class ``cls`` (no hooks, not freed) and, when ``inputs`` is given,
+    connects it to them (:func:`connect`).
+    """
+    node = cls.__new__(cls)
+    node.pre_hooks = node.post_hooks = node.retains = None
+    node._freed = False
+    node.out_meta = None
+    if inputs is not None:
+        connect(node, inputs)
+    return node
+
+
+def connect(node, inputs) -> None:
+    """Give ``node`` one edge per input (``(None, 0)`` where the input needs no gradient) and
+    the input shapes/dtypes the engine uses to undo broadcasting and casts."""
+    edges = []
+    meta = []
+    for t in inputs:
+        if t is not None and t.requires_grad:
+            edges.append(edge_to(t))
+            meta.append((t._data.shape, t.dtype))
+        else:
+            edges.append((None, 0))
+            meta.append(None)
+    node.next_edges = edges
+    node.in_meta = meta
+
+
+def set_history(t, node, output_nr=0) -> None:
+    """Make ``t`` output ``output_nr`` of ``node``."""
+    t.requires_grad = True
+    t.grad_fn = node
+    t._output_nr = output_nr
+
+
 class _AccumulateGradView:
     """What ``next_functions`` shows for a leaf: PyTorch's AccumulateGrad with ``.variable``."""
 

@@ -13,14 +13,7 @@ from __future__ import annotations
 from .._backend import backend_by_type
 from .._tensor import Tensor, _wrap, device_mismatch
 from ..autograd.grad_mode import STATE
-from ..autograd.graph import OpNode, Version
-
-
-def refresh_view(t):
-    from .._inplace_view import refresh_view as refresh
-
-    refresh(t)
-
+from ..autograd.graph import OpNode, Version, new_node, set_history
 
 REGISTRY: dict[str, Op] = {}
 
@@ -94,52 +87,32 @@ class Op:
                 result._base = base if base._base is None else base._base
                 result._view_version = base._version_counter.v
             if record:
-                node = self._record(inputs, params, aux if self.has_aux else None)
-                result.requires_grad = True
-                result.grad_fn = node
+                node = self.record(inputs, params, aux if self.has_aux else None)
+                set_history(result, node)
                 if self.save_output:
                     node.output = result
                     node.saved_versions = (*node.saved_versions, result._version_counter.v)
             return result
         outs = tuple(_wrap(o if type(o) is t0 else backend.xp.asarray(o)) for o in out)
         if record:
-            node = self._record(inputs, params, aux if self.has_aux else None)
+            node = self.record(inputs, params, aux if self.has_aux else None)
             node.out_meta = tuple(
                 (o.shape, o.dtype, o.device) if o.dtype.is_floating_point else None for o in outs
             )
             for i, o in enumerate(outs):
                 if o.dtype.is_floating_point:
-                    o.requires_grad = True
-                    o.grad_fn = node
-                    o._output_nr = i
+                    set_history(o, node, i)
         return outs
 
-    def _record(self, inputs, params, aux):
-        node = OpNode.__new__(OpNode)
+    def record(self, inputs, params, aux):
+        """The graph node of one call of this op on ``inputs`` (grad mode on, some input
+        requires grad), keeping only what the backward declared."""
+        node = new_node(OpNode, inputs)
         node.op = self
         node.params = params
         node.aux = aux
         node.output = None
-        node.pre_hooks = node.post_hooks = node.retains = None
-        node._freed = False
-        node.out_meta = None
-        edges = []
-        meta = []
-        needs = []
-        for t in inputs:
-            if t.requires_grad:
-                if t._base is not None and t._view_version != t._version_counter.v:
-                    refresh_view(t)
-                edges.append((t.grad_fn, t._output_nr) if t.grad_fn is not None else (t, 0))
-                meta.append((t._data.shape, t.dtype))
-                needs.append(True)
-            else:
-                edges.append((None, 0))
-                meta.append(None)
-                needs.append(False)
-        node.next_edges = edges
-        node.in_meta = meta
-        node.needs_input_grad = needs
+        node.needs_input_grad = [m is not None for m in node.in_meta]
         if self.save_inputs:
             node.inputs = inputs
             node.saved_versions = tuple(t._version_counter.v for t in inputs)
@@ -154,9 +127,16 @@ def defop(name, *, aux=False, n_outputs=1, view=False):
 
     ``aux=True``: the forward returns ``(out, aux)`` and ``aux`` is kept for the backward as
     ``ctx.aux``. ``view=True``: the output shares its input's memory and version counter.
+    Each primitive is defined once: a second ``defop`` of the same name raises ``ValueError``.
     """
 
     def register(fn):
+        first = REGISTRY.get(name)
+        if first is not None:
+            raise ValueError(
+                f"defop: primitive {name!r} is defined twice, in {first.forward.__module__} "
+                f"and in {fn.__module__}; keep one and import it where it is needed"
+            )
         op = Op(name, fn, aux=aux, n_outputs=n_outputs, view=view)
         REGISTRY[name] = op
         return op
@@ -165,67 +145,3 @@ def defop(name, *, aux=False, n_outputs=1, view=False):
 
 
 __all__ = ["Op", "defop", "REGISTRY", "Tensor", "Version"]
-
-
-def inplace(op, target, *others, **params):
-    """Run ``op(target, *others)`` and write the result into ``target``'s memory.
-
-    PyTorch's rules: a leaf that requires grad cannot be modified while grad mode is on; any
-    other tensor takes the op's node as its new ``grad_fn``. The version counter (shared with
-    views) is bumped, so a backward that saved the old value raises instead of using stale data.
-    """
-    inputs = (target, *others)
-    recording = False
-    if STATE.enabled and op.backward is not None:
-        for t in inputs:
-            if t.requires_grad:
-                recording = True
-                break
-    if recording and target.grad_fn is None and target.requires_grad:
-        raise RuntimeError(
-            "a leaf Variable that requires grad is being used in an in-place operation."
-        )
-    if recording and target._base is not None:
-        from .._inplace_view import inplace_on_view
-
-        return inplace_on_view(target, lambda old: op(old, *others, **params))
-    data = [t._data for t in inputs]
-    t0 = type(data[0])
-    for d in data:
-        if type(d) is not t0:
-            raise device_mismatch(inputs)
-    xp = backend_by_type[t0].xp
-    out = op.forward(xp, *data, **params)
-    if op.has_aux:
-        out, aux = out
-    if recording:
-        snapshot = _wrap(target._data.copy() if op.save_inputs else target._data)
-        snapshot.requires_grad = target.requires_grad
-        snapshot.grad_fn = target.grad_fn
-        snapshot._output_nr = target._output_nr
-        node = op._record((snapshot, *others), params, aux if op.has_aux else None)
-    target_arr = target._data
-    if target_arr.ndim == 0 and getattr(out, "shape", ()) != ():
-        raise RuntimeError(
-            f"output with shape [] doesn't match the broadcast shape "
-            f"[{', '.join(map(str, out.shape))}]"
-        )
-    if (
-        getattr(out, "shape", ()) != target_arr.shape
-        and xp.broadcast_shapes(getattr(out, "shape", ()), target_arr.shape) != target_arr.shape
-    ):
-        raise RuntimeError(
-            f"output with shape [{', '.join(map(str, target_arr.shape))}] doesn't "
-            "match the broadcast shape "
-            f"[{', '.join(map(str, out.shape))}]"
-        )
-    target_arr[...] = out
-    target._version_counter.v += 1
-    if recording:
-        target.grad_fn = node
-        target.requires_grad = True
-        target._output_nr = 0
-        if op.save_output:
-            node.output = target
-            node.saved_versions = (*node.saved_versions, target._version_counter.v)
-    return target

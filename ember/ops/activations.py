@@ -7,8 +7,9 @@ backward ]), are in :mod:`ember.ops.prims.activations`.
 from __future__ import annotations
 
 from .. import _dtype
+from ._binding import tensor_method
+from ._inplace import inplace_op
 from ._promote import FLOAT_NP
-from ._registry import inplace
 from .prims import pointwise as E
 from .prims.activations import (
     _elu,
@@ -68,12 +69,13 @@ def _cname(d) -> str:
 
 def apply(op, x, inplace_: bool = False, **params):
     """``op(x, **params)``, or written into ``x`` itself when ``inplace_``."""
-    return inplace(op, x, **params) if inplace_ else op(x, **params)
+    return inplace_op(op, x, **params) if inplace_ else op(x, **params)
 
 
 # ---------------------------------------------------------------------------- public (torch.*)
 
 
+@tensor_method()
 def relu(input):  # noqa: A002
     """``max(input, 0)`` elementwise."""
     if input.dtype is _dtype.bool:
@@ -81,11 +83,12 @@ def relu(input):  # noqa: A002
     return _relu(input)
 
 
+@tensor_method()
 def relu_(input):  # noqa: A002
     """In-place :func:`relu`."""
     if input.dtype is _dtype.bool:
         raise RuntimeError("Boolean inputs not supported for relu")
-    return inplace(_relu, input)
+    return inplace_op(_relu, input)
 
 
 def _elu_params(alpha, scale, input_scale):
@@ -143,12 +146,14 @@ def threshold_(input, threshold, value):  # noqa: A002
     return threshold_impl(input, threshold, value, True)
 
 
+@tensor_method()
 def hardshrink(input, lambd=0.5):  # noqa: A002
     """``input`` where ``|input| > lambd``, else 0."""
     check_float(input, "hardshrink_cpu")
     return _hardshrink(input, lambd=lambd)
 
 
+@tensor_method()
 def prelu(input, weight):  # noqa: A002
     """``max(0, x) + weight * min(0, x)`` with one weight, or one per channel (dim 1)."""
     if weight.ndim > 1:
@@ -185,7 +190,7 @@ def rrelu_impl(input, lower, upper, training, inplace_, generator=None):  # noqa
 
     noise = rand(input.shape, dtype=input.dtype, device=input.device, generator=generator)
     noise = (noise * (upper - lower) + lower).masked_fill(input > 0, 1.0)
-    return inplace(E._mul, input, noise) if inplace_ else E._mul(input, noise)
+    return inplace_op(E._mul, input, noise) if inplace_ else E._mul(input, noise)
 
 
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):  # noqa: A002
@@ -232,23 +237,11 @@ def log_softmax(input, dim, dtype=None):  # noqa: A002
     return _log_softmax(x, dim=d)
 
 
+@tensor_method("softmax")
 def _softmax_method(self, dim, dtype=None):
     return softmax(self, dim, dtype)
 
 
+@tensor_method("log_softmax")
 def _log_softmax_method(self, dim, dtype=None):
     return log_softmax(self, dim, dtype)
-
-
-# Tensor methods bound by ember._methods.install(): name -> function(self, ...)
-METHODS: dict = {
-    "softmax": _softmax_method,
-    "log_softmax": _log_softmax_method,
-    "relu": relu,
-    "relu_": relu_,
-    "hardshrink": hardshrink,
-    "prelu": prelu,
-}
-# names in METHODS that also get an in-place variant `name_` (relu_ is bound directly above:
-# relu saves its output, so writing in place needs no snapshot copy)
-INPLACE: list[str] = []

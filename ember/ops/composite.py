@@ -16,6 +16,7 @@ from . import pointwise as P
 from . import products
 from . import reduction as reducing
 from . import shape as shaping
+from ._binding import tensor_method
 from ._promote import FLOAT_NP, cast, promote2, to_float
 
 __all__ = [
@@ -48,6 +49,7 @@ def _check_pend(input, other, dim):  # noqa: A002
             )
 
 
+@tensor_method()
 def diff(input, n=1, dim=-1, prepend=None, append=None):  # noqa: A002
     """The n-th forward difference along ``dim`` (after concatenating prepend/append)."""
     if input.ndim < 1:
@@ -146,6 +148,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):  # noqa: A002
     return shaping.squeeze(P.true_divide(c, norm))
 
 
+@tensor_method()
 def corrcoef(input):  # noqa: A002
     """Pearson correlation coefficients of the variables in the rows of ``input``."""
     if input.ndim > 2:
@@ -229,6 +232,7 @@ def _special_pair(input, other):  # noqa: A002
     return x, y
 
 
+@tensor_method(inplace=True)
 def xlogy(input, other, *, out=None):  # noqa: A002
     """``input * log(other)``, with 0 where ``input`` is 0 (unless ``other`` is NaN)."""
     x, y = _special_pair(input, other)
@@ -237,6 +241,7 @@ def xlogy(input, other, *, out=None):  # noqa: A002
     return P.mul(x, P.log(safe))
 
 
+@tensor_method(inplace=True)
 def sinc(input, *, out=None):  # noqa: A002
     """The normalized sinc ``sin(pi x) / (pi x)``, 1 at 0."""
     x = to_float(input)
@@ -245,6 +250,7 @@ def sinc(input, *, out=None):  # noqa: A002
     return P.where(zero, 1.0, P.div(P.sin(px), px))
 
 
+@tensor_method(inplace=True)
 def mvlgamma(input, p):  # noqa: A002
     """The log of the multivariate gamma function of dimension ``p``."""
     if p < 1:
@@ -255,16 +261,6 @@ def mvlgamma(input, p):  # noqa: A002
     return P.add(reducing.sum(terms, -1), p * (p - 1) / 4 * math.log(math.pi))
 
 
+@tensor_method("cov")
 def _cov_method(self, *, correction=1, fweights=None, aweights=None):
     return cov(self, correction=correction, fweights=fweights, aweights=aweights)
-
-
-METHODS: dict = {
-    "diff": diff,
-    "cov": _cov_method,
-    "corrcoef": corrcoef,
-    "xlogy": xlogy,
-    "sinc": sinc,
-    "mvlgamma": mvlgamma,
-}
-INPLACE: list[str] = ["xlogy", "sinc", "mvlgamma"]

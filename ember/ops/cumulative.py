@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .. import _dtype, return_types
 from .._size import wrap_dim
+from ._binding import tensor_method
 from ._out import CAST, dtype_from_out, unless, with_out
 from ._promote import FLOAT_NP, cast
 from .prims import cumulative as C
@@ -48,6 +49,7 @@ def _scan_dtype(name, out, dtype):
     return dtype
 
 
+@tensor_method(inplace=True)
 def cumsum(input, dim, *, dtype=None, out=None):  # noqa: A002
     """Cumulative sum along ``dim``; ints and bools accumulate in int64."""
     if out is not None:
@@ -55,6 +57,7 @@ def cumsum(input, dim, *, dtype=None, out=None):  # noqa: A002
     return _scan(C._cumsum, _widen(input, dtype), dim)
 
 
+@tensor_method(inplace=True)
 def cumprod(input, dim, *, dtype=None, out=None):  # noqa: A002
     """Cumulative product along ``dim``; the gradient is exact where elements are zero."""
     if out is not None:
@@ -62,6 +65,7 @@ def cumprod(input, dim, *, dtype=None, out=None):  # noqa: A002
     return _scan(C._cumprod, _widen(input, dtype), dim)
 
 
+@tensor_method()
 def logcumsumexp(input, dim, *, out=None):  # noqa: A002
     """``log(cumsum(exp(input)))`` along ``dim``, computed stably."""
     if out is not None:
@@ -84,11 +88,13 @@ def _cum_extreme(input, dim, finder, rtype):
     return rtype(values, idx)
 
 
+@tensor_method()
 def cummax(input, dim):  # noqa: A002
     """``(values, indices)`` of the running maximum along ``dim`` (NaN propagates)."""
     return _cum_extreme(input, dim, C._cummax_indices, return_types.cummax)
 
 
+@tensor_method()
 def cummin(input, dim):  # noqa: A002
     """``(values, indices)`` of the running minimum along ``dim`` (NaN propagates)."""
     return _cum_extreme(input, dim, C._cummin_indices, return_types.cummin)

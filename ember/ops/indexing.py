@@ -14,6 +14,8 @@ from .. import _dtype
 from .._size import wrap_dim
 from .._tensor import Tensor, _wrap, device_mismatch
 from . import shape as shaping
+from ._binding import tensor_method
+from ._out import EXACT, OutRule, both, exact, unless, with_out
 from ._promote import broadcast_shapes, cast, scalar_like
 from .prims import indexing as I
 from .prims import shape as S
@@ -82,8 +84,11 @@ def _vector(t):
 # ---------------------------------------------------------------------------- gather / scatter
 
 
+@tensor_method()
 def gather(input, dim, index, *, sparse_grad=False, out=None):  # noqa: A002
     """Values of ``input`` at ``index`` along ``dim``: ``out[i][j] = input[index[i][j]][j]``."""
+    if out is not None:
+        return with_out(out, EXACT, gather, input, dim, index, sparse_grad=sparse_grad)
     if index.dtype not in _INDEX_DTYPES:
         raise RuntimeError("gather(): Expected dtype int32/int64 for index")
     _same_device(input, index)
@@ -146,6 +151,7 @@ def _run_on_vector(fn, input, *args):  # noqa: A002
     )
 
 
+@tensor_method(inplace=True)
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):  # noqa: A002
     """Write ``src`` (a tensor or a scalar ``value``) into ``input`` at ``index`` along ``dim``."""
     if src is None:
@@ -173,6 +179,7 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):  # noqa: A
     return _run_on_vector(lambda x: I._scatter_value(x, index=idx, dim=d, value=value), input)
 
 
+@tensor_method(inplace=True)
 def scatter_add(input, dim, index, src):  # noqa: A002
     """Add ``src`` into ``input`` at ``index`` along ``dim`` (duplicates accumulate)."""
     d, idx = _scatter_args(input, dim, index, src)
@@ -182,6 +189,7 @@ def scatter_add(input, dim, index, src):  # noqa: A002
 _REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
 
 
+@tensor_method(inplace=True)
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):  # noqa: A002
     """Reduce ``src`` into ``input`` at ``index`` with sum, prod, mean, amax or amin."""
     if reduce not in _REDUCTIONS:
@@ -210,8 +218,12 @@ def _index_vector(index, name):
     return index._data.reshape(-1)
 
 
+@tensor_method()
 def index_select(input, dim, index, *, out=None):  # noqa: A002
     """The entries of ``input`` along ``dim`` at the positions in the 1-D ``index``."""
+    if out is not None:
+        message = "index_select(): self and result must have the same scalar type"
+        return with_out(out, unless("equal", message), index_select, input, dim, index)
     if index.dtype not in _INDEX_DTYPES:
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     if index.ndim > 1:
@@ -276,8 +288,11 @@ def _index_source_checks(name, input, d, idx, source):  # noqa: A002
         )
 
 
+@tensor_method(inplace=True)
 def index_add(input, dim, index, source, *, alpha=1, out=None):  # noqa: A002
     """``input`` with ``alpha * source`` added at ``index`` along ``dim`` (duplicates add up)."""
+    if out is not None:
+        return with_out(out, EXACT, index_add, input, dim, index, source, alpha=alpha)
     if index.dtype not in _INDEX_DTYPES:
         raise RuntimeError(
             f"index_add_(): Expected dtype int32/int64 for index but got: {index.dtype.legacy_name}"
@@ -294,6 +309,7 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):  # noqa: A002
     )
 
 
+@tensor_method(inplace=True)
 def index_copy(input, dim, index, source):  # noqa: A002
     """``input`` with the slices at ``index`` along ``dim`` replaced by those of ``source``."""
     if index.dtype is not _dtype.int64:
@@ -311,6 +327,7 @@ def index_copy(input, dim, index, source):  # noqa: A002
     return _run_on_vector(lambda x, s: I._index_copy(x, s, index=idx, dim=d), input, source)
 
 
+@tensor_method(inplace=True)
 def index_fill(input, dim, index, value):  # noqa: A002
     """``input`` with the slices at ``index`` along ``dim`` set to ``value``."""
     if index.dtype is not _dtype.int64:
@@ -337,8 +354,12 @@ def index_fill(input, dim, index, value):  # noqa: A002
 # ---------------------------------------------------------------------------- masks and flat
 
 
+@tensor_method()
 def masked_select(input, mask, *, out=None):  # noqa: A002
     """The 1-D tensor of the entries of ``input`` where the (broadcast) ``mask`` is True."""
+    if out is not None:
+        message = "masked_select(): self and result must have the same scalar type"
+        return with_out(out, unless("equal", message), masked_select, input, mask)
     if mask.dtype is not _dtype.bool:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
     _same_device(input, mask)
@@ -348,6 +369,7 @@ def masked_select(input, mask, *, out=None):  # noqa: A002
     return S._advanced_index(_vector(x), key=(m.reshape(-1) if m.ndim == 0 else m,))
 
 
+@tensor_method(inplace=True)
 def masked_scatter(input, mask, source):  # noqa: A002
     """``input`` with the positions where ``mask`` is True filled, in order, from ``source``."""
     if mask.dtype is not _dtype.bool:
@@ -384,6 +406,7 @@ def _flat_index(index, numel, name):
     return index._data
 
 
+@tensor_method()
 def take(input, index):  # noqa: A002
     """``input`` seen as 1-D, read at ``index``; the result has the shape of ``index``."""
     idx = _flat_index(index, input.numel(), "take")
@@ -391,8 +414,11 @@ def take(input, index):  # noqa: A002
     return S._advanced_index(shaping.reshape(input, (-1,)), key=(idx,))
 
 
+@tensor_method()
 def take_along_dim(input, indices, dim=None, *, out=None):  # noqa: A002
     """``gather`` with ``indices`` broadcast against ``input`` (or on the flattened input)."""
+    if out is not None:
+        return with_out(out, OutRule("gather", exact), take_along_dim, input, indices, dim)
     if indices.dtype is not _dtype.int64:
         raise RuntimeError(
             "torch.take_along_dim(): dtype of indices should be Long but got "
@@ -415,6 +441,7 @@ def take_along_dim(input, indices, dim=None, *, out=None):  # noqa: A002
     return gather(x, d, idx)
 
 
+@tensor_method(inplace=True)
 def put(input, index, source, accumulate=False):  # noqa: A002
     """``input`` (seen as 1-D) with ``source`` written (or added) at ``index``."""
     if source.dtype is not input.dtype:
@@ -437,17 +464,33 @@ def put(input, index, source, accumulate=False):  # noqa: A002
     return shaping.reshape(res, input.shape)
 
 
+@tensor_method()
 def nonzero(input, *, out=None, as_tuple=False):  # noqa: A002
     """Indices of the non-zero entries: an (n, ndim) int64 tensor, or one 1-D tensor per dim."""
+    if out is not None:
+        message = "nonzero: Expected out tensor to have scalar type Long but got scalar type{got}"
+        rule = OutRule(check=unless("equal", message), autograd="none")
+        return with_out(out, rule, nonzero, input, as_tuple=as_tuple)
     if not as_tuple:
         return I._nonzero(input)
     rows = I._nonzero(_vector(input))
     return tuple(shaping.unbind(shaping.contiguous(shaping.t(rows)), 0))
 
 
+@tensor_method()
 def argwhere(input):  # noqa: A002
     """``nonzero(input)``: the (n, ndim) indices of the non-zero entries."""
     return I._nonzero(input)
+
+
+def _searchsorted_out(out_int32):
+    """searchsorted's rule for ``out``: int32 with ``out_int32``, else int64."""
+    return unless(
+        lambda want, got: got is want,
+        "torch.searchsorted(): output tensor's dtype is wrong, it can only be Int(int32) or "
+        "Long(int64) depending on whether out_int32 flag is True, but we got output tensor's "
+        f"dtype {{got}} and out_int32 flag is {bool(out_int32)}",
+    )
 
 
 def searchsorted(
@@ -461,6 +504,19 @@ def searchsorted(
     sorter=None,
 ):
     """Insertion points of ``input`` in the innermost dim of ``sorted_sequence``."""
+    if out is not None:
+        rule = OutRule(check=_searchsorted_out(out_int32), autograd="none")
+        return with_out(
+            out,
+            rule,
+            searchsorted,
+            sorted_sequence,
+            input,
+            out_int32=out_int32,
+            right=right,
+            side=side,
+            sorter=sorter,
+        )
     seq = sorted_sequence
     if seq.ndim == 0:
         raise RuntimeError(
@@ -513,6 +569,9 @@ def searchsorted(
 
 def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):  # noqa: A002
     """The bucket index of each value of ``input`` among the 1-D ``boundaries``."""
+    if out is not None:
+        rule = OutRule(check=_searchsorted_out(out_int32), autograd="none")
+        return with_out(out, rule, bucketize, input, boundaries, out_int32=out_int32, right=right)
     if boundaries.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
@@ -523,6 +582,8 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):  # 
 
 def _triangle(op, name):
     def fn(input, diagonal=0, *, out=None):  # noqa: A002
+        if out is not None:
+            return with_out(out, EXACT, fn, input, diagonal)
         if input.ndim < 2:
             raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
         return op(input, diagonal=int(diagonal))
@@ -531,9 +592,9 @@ def _triangle(op, name):
     return fn
 
 
-tril = _triangle(I._tril, "tril")
+tril = tensor_method(inplace=True)(_triangle(I._tril, "tril"))
 tril.__doc__ = "The lower triangle of the last two dims (entries above ``diagonal`` zeroed)."
-triu = _triangle(I._triu, "triu")
+triu = tensor_method(inplace=True)(_triangle(I._triu, "triu"))
 triu.__doc__ = "The upper triangle of the last two dims (entries below ``diagonal`` zeroed)."
 
 
@@ -544,12 +605,14 @@ def _diag_dims(ndim, dim1, dim2):
     return d1, d2
 
 
+@tensor_method()
 def diagonal(input, offset=0, dim1=0, dim2=1):  # noqa: A002
     """A view of the diagonal over ``dim1``/``dim2`` (moved to the last dim)."""
     d1, d2 = _diag_dims(input.ndim, dim1, dim2)
     return I._diagonal(input, offset=int(offset), dim1=d1, dim2=d2)
 
 
+@tensor_method()
 def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):  # noqa: A002
     """``input`` with its diagonal over ``dim1``/``dim2`` replaced by ``src``."""
     d1, d2 = _diag_dims(input.ndim, dim1, dim2)
@@ -563,6 +626,7 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):  # noqa: A002
     return I._diagonal_scatter(input, cast(src, input.dtype), offset=int(offset), dim1=d1, dim2=d2)
 
 
+@tensor_method()
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):  # noqa: A002
     """Tensors whose diagonals (over ``dim1``/``dim2``) are the last dim of ``input``."""
     d1, d2 = _diag_dims(input.ndim + 1, dim1, dim2)
@@ -576,8 +640,17 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):  # noqa: A002
     )
 
 
+@tensor_method()
 def diag(input, diagonal=0, *, out=None):  # noqa: A002
     """A 1-D ``input`` as a diagonal matrix, or the diagonal of a 2-D ``input`` (a copy)."""
+    if out is not None:
+        check = exact
+        if input.ndim == 1:
+            message = "diag: result type {want} can't be cast to the desired out= type {got}"
+            check = both(unless("castable", message), exact)
+        name = "aten::diag_embed" if input.ndim == 1 else "aten::diagonal_copy"
+        rule = OutRule(name, check, autograd="refuse_out")
+        return with_out(out, rule, diag, input, diagonal)
     if input.ndim == 1:
         return diag_embed(input, diagonal)
     if input.ndim == 2:
@@ -585,6 +658,7 @@ def diag(input, diagonal=0, *, out=None):  # noqa: A002
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
 
 
+@tensor_method()
 def diagflat(input, offset=0):  # noqa: A002
     """The flattened ``input`` as the ``offset`` diagonal of a square matrix."""
     return diag_embed(shaping.reshape(input, (-1,)), offset)
@@ -593,6 +667,7 @@ def diagflat(input, offset=0):  # noqa: A002
 # ---------------------------------------------------------------------------- repeats, grids
 
 
+@tensor_method()
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):  # noqa: A002
     """Repeat each element (along ``dim``, or of the flattened input) ``repeats`` times."""
     if repeats is None:  # repeat_interleave(repeats): the indices, each repeated
@@ -682,6 +757,7 @@ def meshgrid(*tensors, indexing=None):
     return tuple(grids)
 
 
+@tensor_method()
 def unfold(self, dimension, size, step):
     """``Tensor.unfold``: a view of all windows of ``size`` taken every ``step`` along a dim."""
     d = wrap_dim(dimension, self.ndim)
@@ -695,24 +771,3 @@ def unfold(self, dimension, size, step):
     if self.ndim == 0:
         return S._basic_index(S._view(self, shape=(1,)), key=(slice(0, size),))
     return I._unfold(self, dim=d, size=int(size), step=int(step))
-
-
-METHODS: dict = {
-    name: globals()[name]
-    for name in __all__
-    if name not in ("meshgrid", "searchsorted", "bucketize")
-}
-METHODS["unfold"] = unfold
-# names in METHODS that also get an in-place variant `name_`
-INPLACE: list[str] = [
-    "scatter",
-    "scatter_add",
-    "scatter_reduce",
-    "index_add",
-    "index_copy",
-    "index_fill",
-    "masked_scatter",
-    "put",
-    "tril",
-    "triu",
-]

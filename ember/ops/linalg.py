@@ -12,6 +12,7 @@ from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import no_grad
 from . import pointwise as P
 from . import products
+from ._binding import tensor_method
 from ._promote import broadcast_shapes, cast, scalar_like
 from .prims import linalg as L
 from .prims.linalg import LinAlgError
@@ -83,6 +84,7 @@ def inv(A, *, out=None):  # noqa: N803
     return write_out(L._inv(A), out)
 
 
+@tensor_method()
 def inverse(input, *, out=None):  # noqa: A002
     """Alias of :func:`ember.linalg.inv`."""
     return inv(input, out=out)
@@ -112,12 +114,14 @@ def inv_ex(A, *, check_errors=False, out=None):  # noqa: N803
     return inv_ex_result(result, info)
 
 
+@tensor_method()
 def det(A, *, out=None):  # noqa: N803
     """Determinant of a square matrix (or batch)."""
     _square(A, "linalg.det")
     return write_out(L._det(A), out)
 
 
+@tensor_method()
 def slogdet(A, *, out=None):  # noqa: N803
     """``(sign, logabsdet)`` of the determinant, stable where ``det`` would over/underflow."""
     _square(A, "linalg.slogdet")
@@ -125,6 +129,7 @@ def slogdet(A, *, out=None):  # noqa: N803
     return return_types.slogdet(sign, logabsdet)
 
 
+@tensor_method()
 def logdet(input):  # noqa: A002
     """``log(det(input))``: NaN for a negative determinant, -inf for a zero one."""
     _square(input, "logdet")
@@ -227,6 +232,7 @@ def linalg_cholesky(A, *, upper=False, out=None):  # noqa: N803
     return write_out(low.mT if upper else low, out)
 
 
+@tensor_method()
 def cholesky(input, upper=False, *, out=None):  # noqa: A002
     """Cholesky factor (deprecated in PyTorch for :func:`ember.linalg.cholesky`)."""
     products._warn_once(
@@ -250,6 +256,7 @@ def linalg_qr(A, mode="reduced", *, out=None):  # noqa: N803
     return return_types.qr(q, r)
 
 
+@tensor_method()
 def qr(input, some=True, *, out=None):  # noqa: A002
     """QR decomposition (deprecated in PyTorch for :func:`ember.linalg.qr`)."""
     products._warn_once(
@@ -268,6 +275,7 @@ def linalg_svd(A, full_matrices=True, *, driver=None, out=None):  # noqa: N803
     return return_types.svd(u, s, vh)
 
 
+@tensor_method()
 def svd(input, some=True, compute_uv=True, *, out=None):  # noqa: A002
     """PyTorch's legacy SVD: ``(U, S, V)`` with ``V`` (not ``Vh``), reduced when ``some``;
     ``compute_uv=False`` gives zero-filled ``U`` and ``V``."""
@@ -361,6 +369,7 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None, rcond=None):  # 
     return write_out(L._pinv(A, atol=atol, rtol=rtol, hermitian=hermitian), out)
 
 
+@tensor_method()
 def pinverse(input, rcond=1e-15):  # noqa: A002
     """Pseudo-inverse with relative cutoff ``rcond`` (``linalg.pinv(input, rtol=rcond)``)."""
     return pinv(input, rtol=rcond)
@@ -397,6 +406,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None, tol=None)
 
 
 # ---------------------------------------------------------------- powers, vectors, trace
+@tensor_method()
 def matrix_power(A, n, *, out=None):  # noqa: N803
     """``A`` multiplied by itself ``n`` times; ``n = 0`` gives the identity, ``n < 0`` powers of
     the inverse."""
@@ -460,6 +470,7 @@ def linalg_cross(input, other, *, dim=-1, out=None):  # noqa: A002
     return write_out(P.sub(P.mul(a1, b2), P.mul(a2, b1)), out)
 
 
+@tensor_method()
 def cross(input, other, dim=None, *, out=None):  # noqa: A002
     """Cross product along ``dim`` (default: the first dim of size 3, with PyTorch's warning)."""
     if dim is None:
@@ -477,6 +488,7 @@ def cross(input, other, dim=None, *, out=None):  # noqa: A002
     return linalg_cross(input, other, dim=dim, out=out)
 
 
+@tensor_method()
 def trace(input):  # noqa: A002
     """Sum of the main diagonal of a 2-D tensor (int64 for integer input)."""
     if input.ndim != 2:
@@ -487,29 +499,3 @@ def trace(input):  # noqa: A002
     k = min(m, n)
     diagonal = input.reshape(m * n)[: max(k - 1, 0) * (n + 1) + (1 if k else 0) : n + 1]
     return diagonal.sum()
-
-
-METHODS = {
-    "outer": products.outer,
-    "ger": products.ger,
-    "inner": products.inner,
-    "vdot": products.vdot,
-    "kron": products.kron,
-    "addmm": products.addmm,
-    "addmv": products.addmv,
-    "addr": products.addr,
-    "baddbmm": products.baddbmm,
-    "addbmm": products.addbmm,
-    "cross": cross,
-    "trace": trace,
-    "matrix_power": matrix_power,
-    "inverse": inverse,
-    "det": det,
-    "logdet": logdet,
-    "slogdet": slogdet,
-    "cholesky": cholesky,
-    "pinverse": pinverse,
-    "svd": svd,
-    "qr": qr,
-}
-INPLACE = ["addmm", "addmv", "addr", "baddbmm", "addbmm"]

@@ -8,6 +8,7 @@ import math
 from .._size import wrap_dim, wrap_dims
 from .._tensor import Tensor
 from . import reduction as reducing
+from ._binding import tensor_method
 from ._promote import FLOAT_NP, cast
 from .prims import norms as N
 from .prims.linalg import _svdvals
@@ -133,6 +134,7 @@ def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None): 
     )
 
 
+@tensor_method()
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):  # noqa: A002
     """``torch.norm``: the ``p``-norm over ``dim`` ('fro' and numbers are vector norms over all
     the given dims; 'nuc' is the nuclear matrix norm)."""
@@ -145,7 +147,3 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):  # noqa
             dim = tuple(range(input.ndim))
         return matrix_norm(input, p, dim, keepdim, dtype=dtype)
     return vector_norm(input, 2.0 if p is None else p, dim, keepdim, dtype=dtype)
-
-
-METHODS = {"norm": norm}
-INPLACE: list[str] = []

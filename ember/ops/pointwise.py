@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from .. import _dtype
 from .._tensor import Tensor
+from ._binding import tensor_method
 from ._out import CAST, COMPOSITE, NONDIFF, SAME, unless, with_out
 from ._promote import FLOAT_NP, broadcast_error, cast, promote2, scalar_like, to_float
 from .prims import pointwise as E
 
 __all__ = [
     "add",
+    "positive",
     "sub",
     "subtract",
     "rsub",
@@ -120,6 +122,7 @@ def _binary(op, a, b):
         raise broadcast_error(a.shape, b.shape) from None
 
 
+@tensor_method("add", "__add__", inplace=True, reflected="__radd__", augmented="__iadd__")
 def add(input, other, *, alpha=1, out=None):  # noqa: A002
     """``input + alpha * other``, with broadcasting and type promotion."""
     if out is not None:
@@ -129,6 +132,9 @@ def add(input, other, *, alpha=1, out=None):  # noqa: A002
     return _binary(E._add, input, other)
 
 
+@tensor_method(
+    "sub", "subtract", "__sub__", inplace=True, reflected="__rsub__", augmented="__isub__"
+)
 def sub(input, other, *, alpha=1, out=None):  # noqa: A002
     """``input - alpha * other``."""
     if out is not None:
@@ -156,6 +162,9 @@ def rsub(input, other, *, alpha=1):  # noqa: A002
     return sub(other, input, alpha=alpha)
 
 
+@tensor_method(
+    "mul", "multiply", "__mul__", inplace=True, reflected="__rmul__", augmented="__imul__"
+)
 def mul(input, other, *, out=None):  # noqa: A002
     """Elementwise product."""
     if out is not None:
@@ -166,6 +175,9 @@ def mul(input, other, *, out=None):  # noqa: A002
 multiply = mul
 
 
+@tensor_method(
+    "div", "divide", "__truediv__", inplace=True, reflected="__rtruediv__", augmented="__itruediv__"
+)
 def div(input, other, *, rounding_mode=None, out=None):  # noqa: A002
     """Elementwise division; ``rounding_mode`` None (true), 'trunc' or 'floor'."""
     if out is not None:
@@ -196,6 +208,7 @@ def div(input, other, *, rounding_mode=None, out=None):  # noqa: A002
 divide = div
 
 
+@tensor_method(inplace=True)
 def true_divide(dividend, divisor):
     """Division that always produces a floating point result."""
     return div(dividend, divisor)
@@ -206,6 +219,13 @@ def _check_int_zero(b):
         raise RuntimeError("ZeroDivisionError")
 
 
+@tensor_method(
+    "floor_divide",
+    "__floordiv__",
+    inplace=True,
+    reflected="__rfloordiv__",
+    augmented="__ifloordiv__",
+)
 def floor_divide(input, other, *, out=None):  # noqa: A002
     """Division rounded towards minus infinity."""
     if out is not None:
@@ -217,6 +237,7 @@ def floor_divide(input, other, *, out=None):  # noqa: A002
     return _binary(E._floor_divide, a, b)
 
 
+@tensor_method("remainder", "__mod__", inplace=True, reflected="__rmod__", augmented="__imod__")
 def remainder(input, other, *, out=None):  # noqa: A002
     """Python-style modulus: the result has the sign of the divisor."""
     if out is not None:
@@ -226,6 +247,7 @@ def remainder(input, other, *, out=None):  # noqa: A002
     return _binary(E._remainder, a, b)
 
 
+@tensor_method(inplace=True)
 def fmod(input, other, *, out=None):  # noqa: A002
     """C-style modulus: the result has the sign of the dividend."""
     if out is not None:
@@ -235,6 +257,7 @@ def fmod(input, other, *, out=None):  # noqa: A002
     return _binary(E._fmod, a, b)
 
 
+@tensor_method("pow", "__pow__", inplace=True, reflected="__rpow__", augmented="__ipow__")
 def pow(input, exponent, *, out=None):  # noqa: A001, A002
     """``input ** exponent`` (tensor or scalar on either side)."""
     if out is not None:
@@ -247,6 +270,7 @@ def pow(input, exponent, *, out=None):  # noqa: A001, A002
     return _binary(E._pow, input, exponent)
 
 
+@tensor_method(inplace=True)
 def float_power(input, exponent):  # noqa: A002
     """``pow`` computed in float64."""
     a = cast(input, _dtype.float64) if isinstance(input, Tensor) else float(input)
@@ -254,11 +278,13 @@ def float_power(input, exponent):  # noqa: A002
     return pow(a, b)
 
 
+@tensor_method(inplace=True)
 def square(input):  # noqa: A002
     """``input * input``."""
     return mul(input, input)
 
 
+@tensor_method("atan2", "arctan2", inplace=True)
 def atan2(input, other, *, out=None):  # noqa: A002
     """Elementwise arctangent of ``input / other`` with the quadrant."""
     if out is not None:
@@ -269,6 +295,7 @@ def atan2(input, other, *, out=None):  # noqa: A002
 arctan2 = atan2
 
 
+@tensor_method(inplace=True)
 def hypot(input, other, *, out=None):  # noqa: A002
     """``sqrt(input**2 + other**2)`` elementwise."""
     if out is not None:
@@ -276,6 +303,7 @@ def hypot(input, other, *, out=None):  # noqa: A002
     return _binary(E._hypot, input, other)
 
 
+@tensor_method()
 def maximum(input, other, *, out=None):  # noqa: A002
     """Elementwise maximum (propagates NaN)."""
     if out is not None:
@@ -283,6 +311,7 @@ def maximum(input, other, *, out=None):  # noqa: A002
     return _binary(E._maximum, input, other)
 
 
+@tensor_method()
 def minimum(input, other, *, out=None):  # noqa: A002
     """Elementwise minimum (propagates NaN)."""
     if out is not None:
@@ -290,6 +319,7 @@ def minimum(input, other, *, out=None):  # noqa: A002
     return _binary(E._minimum, input, other)
 
 
+@tensor_method()
 def fmax(input, other, *, out=None):  # noqa: A002
     """Elementwise maximum that ignores NaN."""
     if out is not None:
@@ -297,6 +327,7 @@ def fmax(input, other, *, out=None):  # noqa: A002
     return _binary(E._fmax, input, other)
 
 
+@tensor_method()
 def fmin(input, other, *, out=None):  # noqa: A002
     """Elementwise minimum that ignores NaN."""
     if out is not None:
@@ -323,6 +354,13 @@ def where(condition, input=None, other=None, *, out=None):  # noqa: A002
         raise broadcast_error(condition.shape, a.shape) from None
 
 
+@tensor_method("where")
+def _where_method(self, condition, other):
+    """``x.where(condition, y)``: :func:`where` with ``self`` as the values where true."""
+    return where(condition, self, other)
+
+
+@tensor_method(inplace=True)
 def lerp(input, end, weight, *, out=None):  # noqa: A002
     """``input + weight * (end - input)``."""
     if out is not None:
@@ -332,6 +370,7 @@ def lerp(input, end, weight, *, out=None):  # noqa: A002
     return E._lerp(input, end, weight)
 
 
+@tensor_method(inplace=True)
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):  # noqa: A002
     """``input + value * tensor1 * tensor2``."""
     if out is not None:
@@ -340,6 +379,7 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):  # noqa: A002
     return add(input, prod if value == 1 else mul(prod, value))
 
 
+@tensor_method(inplace=True)
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):  # noqa: A002
     """``input + value * tensor1 / tensor2``."""
     if out is not None:
@@ -359,6 +399,7 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):  # noqa: A002
     return add(input, quot if value == 1 else mul(quot, value))
 
 
+@tensor_method("clamp", "clip", inplace=True)
 def clamp(input, min=None, max=None, *, out=None):  # noqa: A002
     """Limit values to ``[min, max]`` (scalars or tensors)."""
     if out is not None:
@@ -389,16 +430,19 @@ def _as(v, dt, ref):
     return cast(v, dt) if isinstance(v, Tensor) else scalar_like(v, dt, ref)
 
 
+@tensor_method(inplace=True)
 def clamp_min(input, min):  # noqa: A002
     """``clamp(input, min=min)``."""
     return clamp(input, min=min)
 
 
+@tensor_method(inplace=True)
 def clamp_max(input, max):  # noqa: A002
     """``clamp(input, max=max)``."""
     return clamp(input, max=max)
 
 
+@tensor_method(inplace=True)
 def round(input, *, decimals=0, out=None):  # noqa: A001, A002
     """Round half to even, optionally to ``decimals`` places."""
     if out is not None:
@@ -408,6 +452,7 @@ def round(input, *, decimals=0, out=None):  # noqa: A001, A002
     return E._round(input, decimals=decimals)
 
 
+@tensor_method(inplace=True)
 def logit(input, eps=None, *, out=None):  # noqa: A002
     """``log(p / (1 - p))``, with ``p`` clamped to ``[eps, 1 - eps]`` when eps is given."""
     if out is not None:
@@ -422,6 +467,13 @@ def polygamma(n, input, *, out=None):  # noqa: A002
     return E._polygamma(to_float(input), n=n)
 
 
+@tensor_method("polygamma", inplace=True)
+def _polygamma_method(self, n):
+    """``x.polygamma(n)``: :func:`polygamma` with the order given second."""
+    return polygamma(n, self)
+
+
+@tensor_method(inplace=True)
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):  # noqa: A002
     """Replace NaN, +inf and -inf with finite numbers (defaults: 0 and the dtype's limits)."""
     if out is not None:
@@ -456,47 +508,93 @@ def _unary_same(op, name, doc, int_identity=False):
     return fn
 
 
-neg = _unary_same(E._neg, "neg", "``-input`` elementwise.")
+neg = tensor_method("neg", "negative", "__neg__", inplace=True)(
+    _unary_same(E._neg, "neg", "``-input`` elementwise.")
+)
 negative = neg
-abs = _unary_same(E._abs, "abs", "Absolute value elementwise.")  # noqa: A001
+abs = tensor_method("abs", "absolute", "__abs__", inplace=True)(
+    _unary_same(E._abs, "abs", "Absolute value elementwise.")
+)  # noqa: A001
 absolute = abs
-sign = _unary_same(E._sign, "sign", "-1, 0 or 1 by the sign of each element.")
+sign = tensor_method("sign", "sgn", inplace=True)(
+    _unary_same(E._sign, "sign", "-1, 0 or 1 by the sign of each element.")
+)
 sgn = sign
-floor = _unary_same(E._floor, "floor", "Largest integer <= each element.", int_identity=True)
-ceil = _unary_same(E._ceil, "ceil", "Smallest integer >= each element.", int_identity=True)
-trunc = _unary_same(E._trunc, "trunc", "Round towards zero.", int_identity=True)
+floor = tensor_method(inplace=True)(
+    _unary_same(E._floor, "floor", "Largest integer <= each element.", int_identity=True)
+)
+ceil = tensor_method(inplace=True)(
+    _unary_same(E._ceil, "ceil", "Smallest integer >= each element.", int_identity=True)
+)
+trunc = tensor_method("trunc", "fix", inplace=True)(
+    _unary_same(E._trunc, "trunc", "Round towards zero.", int_identity=True)
+)
 fix = trunc
-frac = _unary_same(E._frac, "frac", "Fractional part: ``input - trunc(input)``.")
-reciprocal = _unary_float(E._reciprocal, "reciprocal", "``1 / input`` elementwise.")
-sqrt = _unary_float(E._sqrt, "sqrt", "Square root elementwise.")
-rsqrt = _unary_float(E._rsqrt, "rsqrt", "``1 / sqrt(input)`` elementwise.")
-exp = _unary_float(E._exp, "exp", "``e ** input`` elementwise.")
-exp2 = _unary_float(E._exp2, "exp2", "``2 ** input`` elementwise.")
-expm1 = _unary_float(E._expm1, "expm1", "``exp(input) - 1``, accurate near zero.")
-log = _unary_float(E._log, "log", "Natural logarithm elementwise.")
-log2 = _unary_float(E._log2, "log2", "Base-2 logarithm elementwise.")
-log10 = _unary_float(E._log10, "log10", "Base-10 logarithm elementwise.")
-log1p = _unary_float(E._log1p, "log1p", "``log(1 + input)``, accurate near zero.")
-sin = _unary_float(E._sin, "sin", "Sine elementwise.")
-cos = _unary_float(E._cos, "cos", "Cosine elementwise.")
-tan = _unary_float(E._tan, "tan", "Tangent elementwise.")
-asin = _unary_float(E._asin, "asin", "Arcsine elementwise.")
-acos = _unary_float(E._acos, "acos", "Arccosine elementwise.")
-atan = _unary_float(E._atan, "atan", "Arctangent elementwise.")
-sinh = _unary_float(E._sinh, "sinh", "Hyperbolic sine elementwise.")
-cosh = _unary_float(E._cosh, "cosh", "Hyperbolic cosine elementwise.")
-tanh = _unary_float(E._tanh, "tanh", "Hyperbolic tangent elementwise.")
-asinh = _unary_float(E._asinh, "asinh", "Inverse hyperbolic sine elementwise.")
-acosh = _unary_float(E._acosh, "acosh", "Inverse hyperbolic cosine elementwise.")
-atanh = _unary_float(E._atanh, "atanh", "Inverse hyperbolic tangent elementwise.")
+frac = tensor_method(inplace=True)(
+    _unary_same(E._frac, "frac", "Fractional part: ``input - trunc(input)``.")
+)
+reciprocal = tensor_method(inplace=True)(
+    _unary_float(E._reciprocal, "reciprocal", "``1 / input`` elementwise.")
+)
+sqrt = tensor_method(inplace=True)(_unary_float(E._sqrt, "sqrt", "Square root elementwise."))
+rsqrt = tensor_method(inplace=True)(
+    _unary_float(E._rsqrt, "rsqrt", "``1 / sqrt(input)`` elementwise.")
+)
+exp = tensor_method(inplace=True)(_unary_float(E._exp, "exp", "``e ** input`` elementwise."))
+exp2 = tensor_method(inplace=True)(_unary_float(E._exp2, "exp2", "``2 ** input`` elementwise."))
+expm1 = tensor_method(inplace=True)(
+    _unary_float(E._expm1, "expm1", "``exp(input) - 1``, accurate near zero.")
+)
+log = tensor_method(inplace=True)(_unary_float(E._log, "log", "Natural logarithm elementwise."))
+log2 = tensor_method(inplace=True)(_unary_float(E._log2, "log2", "Base-2 logarithm elementwise."))
+log10 = tensor_method(inplace=True)(
+    _unary_float(E._log10, "log10", "Base-10 logarithm elementwise.")
+)
+log1p = tensor_method(inplace=True)(
+    _unary_float(E._log1p, "log1p", "``log(1 + input)``, accurate near zero.")
+)
+sin = tensor_method(inplace=True)(_unary_float(E._sin, "sin", "Sine elementwise."))
+cos = tensor_method(inplace=True)(_unary_float(E._cos, "cos", "Cosine elementwise."))
+tan = tensor_method(inplace=True)(_unary_float(E._tan, "tan", "Tangent elementwise."))
+asin = tensor_method("asin", "arcsin", inplace=True)(
+    _unary_float(E._asin, "asin", "Arcsine elementwise.")
+)
+acos = tensor_method("acos", "arccos", inplace=True)(
+    _unary_float(E._acos, "acos", "Arccosine elementwise.")
+)
+atan = tensor_method("atan", "arctan", inplace=True)(
+    _unary_float(E._atan, "atan", "Arctangent elementwise.")
+)
+sinh = tensor_method(inplace=True)(_unary_float(E._sinh, "sinh", "Hyperbolic sine elementwise."))
+cosh = tensor_method(inplace=True)(_unary_float(E._cosh, "cosh", "Hyperbolic cosine elementwise."))
+tanh = tensor_method(inplace=True)(_unary_float(E._tanh, "tanh", "Hyperbolic tangent elementwise."))
+asinh = tensor_method("asinh", "arcsinh", inplace=True)(
+    _unary_float(E._asinh, "asinh", "Inverse hyperbolic sine elementwise.")
+)
+acosh = tensor_method("acosh", "arccosh", inplace=True)(
+    _unary_float(E._acosh, "acosh", "Inverse hyperbolic cosine elementwise.")
+)
+atanh = tensor_method("atanh", "arctanh", inplace=True)(
+    _unary_float(E._atanh, "atanh", "Inverse hyperbolic tangent elementwise.")
+)
 arcsin, arccos, arctan = asin, acos, atan
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
-sigmoid = _unary_float(E._sigmoid, "sigmoid", "``1 / (1 + exp(-input))``, computed stably.")
-erf = _unary_float(E._erf, "erf", "The error function elementwise.")
-erfc = _unary_float(E._erfc, "erfc", "``1 - erf(input)``, accurate for large inputs.")
-erfinv = _unary_float(E._erfinv, "erfinv", "The inverse error function elementwise.")
-lgamma = _unary_float(E._lgamma, "lgamma", "``log(|gamma(input)|)`` elementwise.")
-digamma = _unary_float(E._digamma, "digamma", "The derivative of lgamma elementwise.")
+sigmoid = tensor_method(inplace=True)(
+    _unary_float(E._sigmoid, "sigmoid", "``1 / (1 + exp(-input))``, computed stably.")
+)
+erf = tensor_method(inplace=True)(_unary_float(E._erf, "erf", "The error function elementwise."))
+erfc = tensor_method(inplace=True)(
+    _unary_float(E._erfc, "erfc", "``1 - erf(input)``, accurate for large inputs.")
+)
+erfinv = tensor_method(inplace=True)(
+    _unary_float(E._erfinv, "erfinv", "The inverse error function elementwise.")
+)
+lgamma = tensor_method(inplace=True)(
+    _unary_float(E._lgamma, "lgamma", "``log(|gamma(input)|)`` elementwise.")
+)
+digamma = tensor_method(inplace=True)(
+    _unary_float(E._digamma, "digamma", "The derivative of lgamma elementwise.")
+)
 
 
 def _compare(op, name):
@@ -510,12 +608,12 @@ def _compare(op, name):
     return fn
 
 
-eq = _compare(E._eq, "eq")
-ne = _compare(E._ne, "ne")
-lt = _compare(E._lt, "lt")
-le = _compare(E._le, "le")
-gt = _compare(E._gt, "gt")
-ge = _compare(E._ge, "ge")
+eq = tensor_method(inplace=True)(_compare(E._eq, "eq"))
+ne = tensor_method("ne", "not_equal", inplace=True)(_compare(E._ne, "ne"))
+lt = tensor_method("lt", "less", "__lt__", inplace=True)(_compare(E._lt, "lt"))
+le = tensor_method("le", "less_equal", "__le__", inplace=True)(_compare(E._le, "le"))
+gt = tensor_method("gt", "greater", "__gt__", inplace=True)(_compare(E._gt, "gt"))
+ge = tensor_method("ge", "greater_equal", "__ge__", inplace=True)(_compare(E._ge, "ge"))
 not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
 
 
@@ -535,11 +633,12 @@ def _logical(op, name):
     return fn
 
 
-logical_and = _logical(E._logical_and, "logical_and")
-logical_or = _logical(E._logical_or, "logical_or")
-logical_xor = _logical(E._logical_xor, "logical_xor")
+logical_and = tensor_method(inplace=True)(_logical(E._logical_and, "logical_and"))
+logical_or = tensor_method(inplace=True)(_logical(E._logical_or, "logical_or"))
+logical_xor = tensor_method(inplace=True)(_logical(E._logical_xor, "logical_xor"))
 
 
+@tensor_method(inplace=True)
 def logical_not(input, *, out=None):  # noqa: A002
     """Elementwise logical NOT, giving a bool tensor."""
     if out is not None:
@@ -561,13 +660,24 @@ def _bitwise(op, name):
     return fn
 
 
-bitwise_and = _bitwise(E._bitwise_and, "bitwise_and")
-bitwise_or = _bitwise(E._bitwise_or, "bitwise_or")
-bitwise_xor = _bitwise(E._bitwise_xor, "bitwise_xor")
-bitwise_left_shift = _bitwise(E._left_shift, "bitwise_left_shift")
-bitwise_right_shift = _bitwise(E._right_shift, "bitwise_right_shift")
+bitwise_and = tensor_method(
+    "bitwise_and", "__and__", inplace=True, reflected="__rand__", augmented="__iand__"
+)(_bitwise(E._bitwise_and, "bitwise_and"))
+bitwise_or = tensor_method(
+    "bitwise_or", "__or__", inplace=True, reflected="__ror__", augmented="__ior__"
+)(_bitwise(E._bitwise_or, "bitwise_or"))
+bitwise_xor = tensor_method(
+    "bitwise_xor", "__xor__", inplace=True, reflected="__rxor__", augmented="__ixor__"
+)(_bitwise(E._bitwise_xor, "bitwise_xor"))
+bitwise_left_shift = tensor_method(
+    "bitwise_left_shift", "__lshift__", inplace=True, augmented="__ilshift__"
+)(_bitwise(E._left_shift, "bitwise_left_shift"))
+bitwise_right_shift = tensor_method(
+    "bitwise_right_shift", "__rshift__", inplace=True, augmented="__irshift__"
+)(_bitwise(E._right_shift, "bitwise_right_shift"))
 
 
+@tensor_method("bitwise_not", "__invert__", inplace=True)
 def bitwise_not(input, *, out=None):  # noqa: A002
     """Elementwise NOT of an integer or bool tensor."""
     if out is not None:
@@ -579,36 +689,43 @@ def bitwise_not(input, *, out=None):  # noqa: A002
     return E._bitwise_not(input)
 
 
+@tensor_method()
 def isnan(input):  # noqa: A002
     """Whether each element is NaN."""
     return E._isnan(input)
 
 
+@tensor_method()
 def isinf(input):  # noqa: A002
     """Whether each element is +inf or -inf."""
     return E._isinf(input)
 
 
+@tensor_method()
 def isposinf(input):  # noqa: A002
     """Whether each element is +inf."""
     return E._isposinf(input)
 
 
+@tensor_method()
 def isneginf(input):  # noqa: A002
     """Whether each element is -inf."""
     return E._isneginf(input)
 
 
+@tensor_method()
 def isfinite(input):  # noqa: A002
     """Whether each element is finite."""
     return E._isfinite(input)
 
 
+@tensor_method()
 def signbit(input):  # noqa: A002
     """Whether each element has its sign bit set."""
     return E._signbit(input)
 
 
+@tensor_method()
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002
     """``|input - other| <= atol + rtol * |other|`` elementwise."""
     if input.dtype is not other.dtype:
@@ -620,11 +737,13 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A00
     )
 
 
+@tensor_method()
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:  # noqa: A002
     """Whether every element of ``input`` is close to ``other``."""
     return bool(isclose(input, other, rtol, atol, equal_nan).all())
 
 
+@tensor_method()
 def equal(input, other) -> bool:  # noqa: A002
     """Whether two tensors have the same shape and elements."""
     if input.shape != other.shape:
@@ -632,6 +751,7 @@ def equal(input, other) -> bool:  # noqa: A002
     return bool(eq(input, other).all())
 
 
+@tensor_method(inplace=True)
 def masked_fill(input, mask, value):  # noqa: A002
     """``value`` where ``mask`` is True, else ``input``."""
     if mask.dtype is not _dtype.bool:
@@ -651,3 +771,21 @@ def masked_fill(input, mask, value):  # noqa: A002
         return E._where(mask, value, input)
     except ValueError:
         raise broadcast_error(mask.shape, input.shape) from None
+
+
+@tensor_method("__eq__")
+def _eq_operator(self, other):
+    """``self == other``; comparing with None is False, as in PyTorch."""
+    return False if other is None else eq(self, other)
+
+
+@tensor_method("__ne__")
+def _ne_operator(self, other):
+    """``self != other``; comparing with None is True, as in PyTorch."""
+    return True if other is None else ne(self, other)
+
+
+@tensor_method("positive", "__pos__")
+def positive(input):  # noqa: A002
+    """``input`` itself (``+input``)."""
+    return input

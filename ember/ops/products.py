@@ -10,6 +10,7 @@ from .. import _dtype
 from .._size import wrap_dim
 from .._tensor import Tensor
 from . import pointwise as P
+from ._binding import tensor_method
 from ._promote import broadcast_shapes, scalar_like
 from .prims import products as PR
 
@@ -61,6 +62,7 @@ def _no_bool(t, what="addmm_impl_cpu_"):
 
 
 # ---------------------------------------------------------------- matmul family
+@tensor_method("matmul", "__matmul__", reflected="__rmatmul__")
 def matmul(input, other, *, out=None):  # noqa: A002
     """Matrix product with PyTorch's 1-D and batch-broadcasting rules."""
     if not isinstance(input, Tensor) or not isinstance(other, Tensor):
@@ -137,6 +139,7 @@ def _matmul_size_error(a, b, ka, kb):
     )
 
 
+@tensor_method()
 def mm(input, mat2, *, out=None):  # noqa: A002
     """Product of two matrices."""
     if input.ndim != 2:
@@ -146,6 +149,7 @@ def mm(input, mat2, *, out=None):  # noqa: A002
     return matmul(input, mat2, out=out)
 
 
+@tensor_method()
 def bmm(input, mat2, *, out=None):  # noqa: A002
     """Batched product of two 3-D tensors with the same batch size."""
     if input.ndim != 3:
@@ -165,6 +169,7 @@ def bmm(input, mat2, *, out=None):  # noqa: A002
     return matmul(input, mat2, out=out)
 
 
+@tensor_method()
 def mv(input, vec, *, out=None):  # noqa: A002
     """Matrix-vector product."""
     if input.ndim != 2 or vec.ndim != 1:
@@ -172,6 +177,7 @@ def mv(input, vec, *, out=None):  # noqa: A002
     return matmul(input, vec, out=out)
 
 
+@tensor_method()
 def dot(input, other, *, out=None):  # noqa: A002
     """Inner product of two 1-D tensors."""
     if input.ndim != 1 or other.ndim != 1:
@@ -184,11 +190,13 @@ def dot(input, other, *, out=None):  # noqa: A002
     return matmul(input, other, out=out)
 
 
+@tensor_method()
 def vdot(input, other, *, out=None):  # noqa: A002
     """``sum(conj(input) * other)`` of two 1-D tensors (``dot`` for real tensors)."""
     return dot(input, other, out=out)
 
 
+@tensor_method()
 def outer(input, vec2, *, out=None):  # noqa: A002
     """Outer product of two 1-D tensors: ``input[i] * vec2[j]``."""
     for name, t in (("self", input), ("vec2", vec2)):
@@ -197,11 +205,13 @@ def outer(input, vec2, *, out=None):  # noqa: A002
     return write_out(P.mul(input.unsqueeze(-1), vec2), out)
 
 
+@tensor_method()
 def ger(input, vec2, *, out=None):  # noqa: A002
     """Alias of :func:`outer`."""
     return outer(input, vec2, out=out)
 
 
+@tensor_method()
 def inner(input, other, *, out=None):  # noqa: A002
     """Sum of products over the last dims; a product if either argument is 0-d."""
     if input.ndim == 0 or other.ndim == 0:
@@ -463,6 +473,7 @@ def _expand_error(input, product):  # noqa: A002
     )
 
 
+@tensor_method(inplace=True)
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):  # noqa: A002
     """``beta * input + alpha * (mat1 @ mat2)``."""
     for name, t in (("mat1", mat1), ("mat2", mat2)):
@@ -476,6 +487,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):  # noqa: A002
     return write_out(_scaled_sum(input, mm(mat1, mat2), beta, alpha, "addmm"), out)
 
 
+@tensor_method(inplace=True)
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):  # noqa: A002
     """``beta * input + alpha * (mat @ vec)``."""
     if mat.ndim != 2 or vec.ndim != 1:
@@ -490,6 +502,7 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):  # noqa: A002
     return write_out(_scaled_sum(input, mv(mat, vec), beta, alpha, "addmv"), out)
 
 
+@tensor_method(inplace=True)
 def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):  # noqa: A002
     """``beta * input + alpha * outer(vec1, vec2)``."""
     for name, t in (("vec1", vec1), ("vec2", vec2)):
@@ -505,11 +518,13 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):  # noqa: A002
     return write_out(_scaled_sum(input, outer(vec1, vec2), beta, alpha, "addr"), out)
 
 
+@tensor_method(inplace=True)
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):  # noqa: A002
     """``beta * input + alpha * bmm(batch1, batch2)``."""
     return write_out(_scaled_sum(input, bmm(batch1, batch2), beta, alpha, "baddbmm"), out)
 
 
+@tensor_method(inplace=True)
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):  # noqa: A002
     """``beta * input + alpha * sum_b batch1[b] @ batch2[b]`` (one matrix product)."""
     for name, t in (("batch1", batch1), ("batch2", batch2)):
@@ -621,6 +636,7 @@ def _chain(mats, split, i, j):
     return PR._matmul(_chain(mats, split, i, k), _chain(mats, split, k + 1, j))
 
 
+@tensor_method()
 def kron(input, other, *, out=None):  # noqa: A002
     """Kronecker product: blocks ``input[i] * other`` (shapes padded with leading ones)."""
     n = max(input.ndim, other.ndim)

@@ -9,6 +9,7 @@ import warnings
 from .. import _dtype, return_types
 from .._size import wrap_dim, wrap_dims
 from .._tensor import Tensor
+from ._binding import tensor_method
 from ._out import CAST, EXACT, OutRule, dtype_from_out, no_out_overload, unless, with_out
 from ._promote import FLOAT_NP, cast, to_float
 from .cumulative import cummax, cummin, cumprod, cumsum, logcumsumexp
@@ -78,6 +79,7 @@ def _check_nonempty(input, dims, name, dim_given):
 # ---------------------------------------------------------------------------- sums and means
 
 
+@tensor_method()
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A001, A002
     """Sum over ``dim`` (all dims when None); ints and bools accumulate in int64."""
     if out is not None:
@@ -89,6 +91,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A001,
     return cast(result, _dtype.bool) if dtype is _dtype.bool else result  # a logical or
 
 
+@tensor_method()
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002
     """Sum over ``dim`` treating NaN as zero."""
     if out is not None:
@@ -102,6 +105,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A0
     return R._nansum(input, dims=_dims(dim, input.ndim), keepdim=keepdim)
 
 
+@tensor_method()
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002
     """Mean over ``dim`` (all dims when None); needs a floating point input."""
     if out is not None:
@@ -116,6 +120,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002
     return R._mean(input, dims=_dims(dim, input.ndim), keepdim=keepdim)
 
 
+@tensor_method()
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002
     """Mean over ``dim`` of the non-NaN elements (NaN where all are NaN)."""
     if out is not None:
@@ -133,6 +138,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A
     return R._nansum(input, dims=dims, keepdim=keepdim) / count
 
 
+@tensor_method()
 def sum_to_size(input, *size):  # noqa: A002
     """Sum ``input`` down to ``size`` (the reverse of broadcasting)."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
@@ -143,6 +149,7 @@ def sum_to_size(input, *size):  # noqa: A002
     return R._sum_to_size(input, shape=size)
 
 
+@tensor_method()
 def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002
     """Product over one ``dim`` (all elements when None); ints and bools give int64."""
     if out is not None:
@@ -222,18 +229,19 @@ _INPUT_DTYPE = (
 )
 
 
-max = _minmax("max", R._amax, R._argmax, _binary_max, return_types.max)  # noqa: A001
+max = tensor_method()(_minmax("max", R._amax, R._argmax, _binary_max, return_types.max))  # noqa: A001
 max.__doc__ = (
     "Largest element (0-d), or ``(values, indices)`` along ``dim``; "
     "``max(a, b)`` is :func:`maximum`."
 )
-min = _minmax("min", R._amin, R._argmin, _binary_min, return_types.min)  # noqa: A001
+min = tensor_method()(_minmax("min", R._amin, R._argmin, _binary_min, return_types.min))  # noqa: A001
 min.__doc__ = (
     "Smallest element (0-d), or ``(values, indices)`` along ``dim``; "
     "``min(a, b)`` is :func:`minimum`."
 )
 
 
+@tensor_method()
 def amax(input, dim=(), keepdim=False, *, out=None):  # noqa: A002
     """Largest values over ``dim`` (all dims when empty); ties share the gradient evenly."""
     if out is not None:
@@ -243,6 +251,7 @@ def amax(input, dim=(), keepdim=False, *, out=None):  # noqa: A002
     return R._amax(input, dims=dims, keepdim=keepdim)
 
 
+@tensor_method()
 def amin(input, dim=(), keepdim=False, *, out=None):  # noqa: A002
     """Smallest values over ``dim`` (all dims when empty); ties share the gradient evenly."""
     if out is not None:
@@ -252,6 +261,7 @@ def amin(input, dim=(), keepdim=False, *, out=None):  # noqa: A002
     return R._amin(input, dims=dims, keepdim=keepdim)
 
 
+@tensor_method()
 def aminmax(input, *, dim=None, keepdim=False, out=None):  # noqa: A002
     """``(min, max)`` over ``dim`` (all elements when None), as a named tuple."""
     if out is not None:
@@ -293,9 +303,9 @@ def _argext(name, op):
     return fn
 
 
-argmax = _argext("argmax", R._argmax)
+argmax = tensor_method()(_argext("argmax", R._argmax))
 argmax.__doc__ = "Index of the largest element (of the flattened input when ``dim`` is None)."
-argmin = _argext("argmin", R._argmin)
+argmin = tensor_method()(_argext("argmin", R._argmin))
 argmin.__doc__ = "Index of the smallest element (of the flattened input when ``dim`` is None)."
 
 
@@ -323,6 +333,7 @@ def _var_args(name, input, dim, unbiased, correction):
     return dims, correction
 
 
+@tensor_method()
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):  # noqa: A002
     """Variance over ``dim`` with Bessel's ``correction`` (1 by default, 0 if not unbiased)."""
     if out is not None:
@@ -331,6 +342,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
     return R._var(input, dims=dims, correction=correction, keepdim=keepdim)
 
 
+@tensor_method()
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):  # noqa: A002
     """Standard deviation over ``dim``; see :func:`var` for ``correction``/``unbiased``."""
     if out is not None:
@@ -357,6 +369,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     )
 
 
+@tensor_method()
 def logsumexp(input, dim, keepdim=False, *, out=None):  # noqa: A002
     """``log(sum(exp(input)))`` over ``dim``, computed stably; ints give the default float."""
     if out is not None:
@@ -381,39 +394,13 @@ def _logical(name, op):
     return fn
 
 
-all = _logical("all", R._all)  # noqa: A001
+all = tensor_method()(_logical("all", R._all))  # noqa: A001
 all.__doc__ = "Whether every element over ``dim`` is nonzero (bool; uint8 for uint8 input)."
-any = _logical("any", R._any)  # noqa: A001
+any = tensor_method()(_logical("any", R._any))  # noqa: A001
 any.__doc__ = "Whether some element over ``dim`` is nonzero (bool; uint8 for uint8 input)."
 
 
+@tensor_method()
 def count_nonzero(input, dim=None):  # noqa: A002
     """Number of nonzero elements over ``dim`` (int64)."""
     return R._count_nonzero(input, dims=_dims(dim, input.ndim))
-
-
-# Tensor methods (bound through ember.ops.sorting.METHODS, see there)
-METHODS = {
-    "nansum": nansum,
-    "nanmean": nanmean,
-    "prod": prod,
-    "max": max,
-    "min": min,
-    "amax": amax,
-    "amin": amin,
-    "aminmax": aminmax,
-    "argmax": argmax,
-    "argmin": argmin,
-    "std": std,
-    "var": var,
-    "logsumexp": logsumexp,
-    "all": all,
-    "any": any,
-    "count_nonzero": count_nonzero,
-    "cumsum": cumsum,
-    "cumprod": cumprod,
-    "cummax": cummax,
-    "cummin": cummin,
-    "logcumsumexp": logcumsumexp,
-}
-INPLACE = ["cumsum", "cumprod"]

@@ -8,9 +8,10 @@ from numbers import Integral
 from .. import _dtype
 from .._size import wrap_dim
 from .._tensor import Tensor
-from ..autograd.grad_mode import STATE
+from ._binding import tensor_method
+from ._inplace import assign, inplace_op
+from ._out import OutRule, unless, with_out
 from ._promote import broadcast_shapes, cast
-from ._registry import inplace
 from .prims import shape as S
 
 # view, view_as, reshape_as, contiguous, expand, expand_as, repeat, getitem and setitem are
@@ -91,6 +92,7 @@ def _infer_shape(shape, numel, input_shape) -> tuple:
     return tuple(shape)
 
 
+@tensor_method()
 def view(input, *shape):  # noqa: A002
     """A view with a new shape (same memory); fails if the strides do not allow it."""
     if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
@@ -101,6 +103,7 @@ def view(input, *shape):  # noqa: A002
     return S._view(input, shape=shape)
 
 
+@tensor_method()
 def reshape(input, *shape):  # noqa: A002
     """A tensor with a new shape: a view when possible, else a copy."""
     shape = _infer_shape(_shape_arg(shape), input._data.size, input.shape)
@@ -110,16 +113,19 @@ def reshape(input, *shape):  # noqa: A002
         return S._view(S._copy(input), shape=shape)
 
 
+@tensor_method()
 def view_as(input, other):  # noqa: A002
     """``input.view(other.shape)``."""
     return view(input, other.shape)
 
 
+@tensor_method()
 def reshape_as(input, other):  # noqa: A002
     """``input.reshape(other.shape)``."""
     return reshape(input, other.shape)
 
 
+@tensor_method()
 def contiguous(input, memory_format=None):  # noqa: A002
     """``input`` if already C-contiguous, else a contiguous copy."""
     if input._data.flags.c_contiguous:
@@ -127,11 +133,13 @@ def contiguous(input, memory_format=None):  # noqa: A002
     return S._copy(input)
 
 
+@tensor_method()
 def clone(input, *, memory_format=None):  # noqa: A002
     """A copy of ``input`` that stays in the autograd graph."""
     return S._copy(input)
 
 
+@tensor_method()
 def flatten(input, start_dim=0, end_dim=-1):  # noqa: A002
     """Merge dims ``start_dim..end_dim`` into one."""
     shape = input.shape
@@ -148,6 +156,7 @@ def flatten(input, start_dim=0, end_dim=-1):  # noqa: A002
     return reshape(input, (*shape[:s], n, *shape[e + 1 :]))
 
 
+@tensor_method()
 def unflatten(input, dim, sizes):  # noqa: A002
     """Split dim ``dim`` into ``sizes`` (one entry may be -1)."""
     shape = input.shape
@@ -156,6 +165,7 @@ def unflatten(input, dim, sizes):  # noqa: A002
     return view(input, (*shape[:d], *sizes, *shape[d + 1 :]))
 
 
+@tensor_method()
 def squeeze(input, dim=None):  # noqa: A002
     """Remove size-1 dims (all of them, or those in ``dim``)."""
     shape = input.shape
@@ -170,6 +180,7 @@ def squeeze(input, dim=None):  # noqa: A002
     return S._view(input, shape=new)
 
 
+@tensor_method()
 def unsqueeze(input, dim):  # noqa: A002
     """Insert a size-1 dim at ``dim``."""
     shape = list(input.shape)
@@ -178,6 +189,7 @@ def unsqueeze(input, dim):  # noqa: A002
     return S._view(input, shape=tuple(shape))
 
 
+@tensor_method()
 def permute(input, *dims):  # noqa: A002
     """A view with dimensions reordered."""
     dims = _shape_arg(dims)
@@ -194,6 +206,7 @@ def permute(input, *dims):  # noqa: A002
     return S._permute(input, dims=wrapped)
 
 
+@tensor_method("transpose", "swapaxes", "swapdims")
 def transpose(input, dim0, dim1):  # noqa: A002
     """A view with ``dim0`` and ``dim1`` swapped."""
     n = input.ndim
@@ -208,6 +221,7 @@ def transpose(input, dim0, dim1):  # noqa: A002
 swapaxes = swapdims = transpose
 
 
+@tensor_method()
 def t(input):  # noqa: A002
     """Transpose of a tensor with at most 2 dims."""
     if input.ndim > 2:
@@ -215,11 +229,13 @@ def t(input):  # noqa: A002
     return transpose(input, 0, 1) if input.ndim == 2 else S._view(input, shape=input.shape)
 
 
+@tensor_method()
 def adjoint(input):  # noqa: A002
     """``transpose(input, -2, -1)``."""
     return transpose(input, -2, -1)
 
 
+@tensor_method("movedim", "moveaxis")
 def movedim(input, source, destination):  # noqa: A002
     """Move dims ``source`` to positions ``destination``."""
     n = input.ndim
@@ -245,6 +261,7 @@ def movedim(input, source, destination):  # noqa: A002
 moveaxis = movedim
 
 
+@tensor_method()
 def expand(input, *sizes):  # noqa: A002
     """A broadcast view with ``sizes`` (-1 keeps a dim)."""
     sizes = _shape_arg(sizes)
@@ -284,11 +301,13 @@ def expand(input, *sizes):  # noqa: A002
     return S._expand(input, shape=out)
 
 
+@tensor_method()
 def expand_as(input, other):  # noqa: A002
     """``input.expand(other.shape)``."""
     return expand(input, other.shape)
 
 
+@tensor_method()
 def broadcast_to(input, size):  # noqa: A002
     """``input.expand(size)``."""
     return expand(input, *size)
@@ -315,8 +334,20 @@ def _tensor_list(tensors, name):
     return tensors
 
 
+_JOIN_OUT = OutRule(  # cat and the stacks: any dtype the inputs' type can be cast to
+    "cat",
+    unless(
+        "castable",
+        "torch.cat(): input types can't be cast to the desired output type {got}",
+        TypeError,
+    ),
+)
+
+
 def cat(tensors, dim=0, *, out=None):
     """Join tensors along an existing dim (1-D empty tensors are skipped, as in PyTorch)."""
+    if out is not None:
+        return with_out(out, _JOIN_OUT, cat, tensors, dim)
     tensors = _tensor_list(tensors, "cat")
     dt = _dtype.result_type(*tensors)
     tensors = [cast(t, dt) for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or [
@@ -347,6 +378,8 @@ concat = concatenate = cat
 
 def stack(tensors, dim=0, *, out=None):
     """Join tensors along a new dim."""
+    if out is not None:
+        return with_out(out, OutRule("stack", _JOIN_OUT.check), stack, tensors, dim)
     tensors = _tensor_list(tensors, "stack")
     shape = tensors[0].shape
     for i, x in enumerate(tensors):
@@ -362,12 +395,16 @@ def stack(tensors, dim=0, *, out=None):
 
 def hstack(tensors, *, out=None):
     """Stack horizontally (dim 1, or dim 0 for 1-D tensors)."""
+    if out is not None:
+        return with_out(out, _JOIN_OUT, hstack, tensors)
     tensors = [atleast_1d(x) for x in tensors]
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
 def vstack(tensors, *, out=None):
     """Stack vertically (rows), promoting 1-D tensors to rows."""
+    if out is not None:
+        return with_out(out, _JOIN_OUT, vstack, tensors)
     return cat([atleast_2d(x) for x in tensors], 0)
 
 
@@ -376,11 +413,15 @@ row_stack = vstack
 
 def dstack(tensors, *, out=None):
     """Stack along the third dim."""
+    if out is not None:
+        return with_out(out, _JOIN_OUT, dstack, tensors)
     return cat([atleast_3d(x) for x in tensors], 2)
 
 
 def column_stack(tensors, *, out=None):
     """Stack 1-D tensors as columns."""
+    if out is not None:
+        return with_out(out, _JOIN_OUT, column_stack, tensors)
     return hstack([x.reshape(-1, 1) if x.ndim <= 1 else x for x in tensors])
 
 
@@ -405,6 +446,7 @@ def atleast_3d(x):
     return x
 
 
+@tensor_method()
 def narrow(input, dim, start, length):  # noqa: A002
     """A view of ``length`` elements along ``dim`` from ``start``."""
     n = input.ndim
@@ -421,6 +463,7 @@ def narrow(input, dim, start, length):  # noqa: A002
     return S._basic_index(input, key=key)
 
 
+@tensor_method()
 def select(input, dim, index):  # noqa: A002
     """The slice at ``index`` along ``dim`` (that dim removed), as a view."""
     n = input.ndim
@@ -437,6 +480,7 @@ def select(input, dim, index):  # noqa: A002
     return S._basic_index(input, key=key)
 
 
+@tensor_method()
 def split(tensor, split_size_or_sections, dim=0):
     """Split into chunks of a given size, or of the given list of sizes."""
     d = wrap_dim(dim, tensor.ndim)
@@ -464,6 +508,7 @@ def split(tensor, split_size_or_sections, dim=0):
     return tuple(out)
 
 
+@tensor_method()
 def chunk(input, chunks, dim=0):  # noqa: A002
     """Split into ``chunks`` pieces of (almost) equal size."""
     if chunks <= 0:
@@ -473,6 +518,7 @@ def chunk(input, chunks, dim=0):  # noqa: A002
     return split(input, step, dim)
 
 
+@tensor_method()
 def tensor_split(input, indices_or_sections, dim=0):  # noqa: A002
     """Split by a number of sections (numpy.array_split rules) or at indices."""
     d = wrap_dim(dim, input.ndim)
@@ -497,12 +543,14 @@ def tensor_split(input, indices_or_sections, dim=0):  # noqa: A002
     return tuple(out)
 
 
+@tensor_method()
 def unbind(input, dim=0):  # noqa: A002
     """All slices along ``dim``, as a tuple of views."""
     d = wrap_dim(dim, input.ndim)
     return tuple(select(input, d, i) for i in range(input.shape[d]))
 
 
+@tensor_method()
 def flip(input, dims):  # noqa: A002
     """Reverse the order of elements along ``dims`` (a copy, as in PyTorch)."""
     dims = (dims,) if isinstance(dims, int) else tuple(dims)
@@ -515,6 +563,7 @@ def flip(input, dims):  # noqa: A002
     return S._flip(input, dims=dims)
 
 
+@tensor_method()
 def fliplr(input):  # noqa: A002
     """Flip along dim 1."""
     if input.ndim < 2:
@@ -522,6 +571,7 @@ def fliplr(input):  # noqa: A002
     return flip(input, (1,))
 
 
+@tensor_method()
 def flipud(input):  # noqa: A002
     """Flip along dim 0."""
     if input.ndim < 1:
@@ -529,6 +579,7 @@ def flipud(input):  # noqa: A002
     return flip(input, (0,))
 
 
+@tensor_method()
 def roll(input, shifts, dims=None):  # noqa: A002
     """Roll elements along ``dims`` (the flattened tensor when None)."""
     if dims is None:
@@ -545,6 +596,7 @@ def roll(input, shifts, dims=None):  # noqa: A002
     return S._roll(input, shifts=shifts, dims=dims)
 
 
+@tensor_method()
 def rot90(input, k=1, dims=(0, 1)):  # noqa: A002
     """Rotate by 90 degrees ``k`` times in the plane of ``dims``."""
     if len(dims) != 2:
@@ -566,6 +618,7 @@ def rot90(input, k=1, dims=(0, 1)):  # noqa: A002
     return clone(input)
 
 
+@tensor_method()
 def repeat(input, *sizes):  # noqa: A002
     """Tile ``input`` ``sizes`` times along each dim (leading dims may be added)."""
     sizes = _shape_arg(sizes)
@@ -586,6 +639,7 @@ def repeat(input, *sizes):  # noqa: A002
     return S._tile(x, reps=sizes)
 
 
+@tensor_method()
 def tile(input, dims):  # noqa: A002
     """Like repeat, but fewer ``dims`` than input dims are padded with ones."""
     dims = tuple(dims)
@@ -669,6 +723,7 @@ def _setitem_error(input, np_key, value):  # noqa: A002
     )
 
 
+@tensor_method("__getitem__")
 def getitem(input, key):  # noqa: A002
     """``input[key]``: basic indexing gives a view; tensors, lists and masks give a copy."""
     np_key, basic = _index_key(key, input)
@@ -685,6 +740,7 @@ def getitem(input, key):  # noqa: A002
         raise _index_error(e, input) from None
 
 
+@tensor_method("__setitem__")
 def setitem(input, key, value):  # noqa: A002
     """``input[key] = value`` in place, recorded for autograd as PyTorch does."""
     np_key, _ = _index_key(key, input)
@@ -695,15 +751,7 @@ def setitem(input, key, value):  # noqa: A002
     elif value.dtype is not input.dtype:
         value = cast(value, input.dtype)
     try:
-        if not STATE.enabled or not (input.requires_grad or value.requires_grad):
-            if input.requires_grad and input.grad_fn is None and STATE.enabled:
-                raise RuntimeError(
-                    "a leaf Variable that requires grad is being used in an in-place operation."
-                )
-            input._data[np_key] = value._data
-            input._version_counter.v += 1
-            return
-        inplace(S._index_put, input, value, key=np_key, accumulate=False)
+        assign(input, np_key, value)
     except (ValueError, IndexError):
         raise _setitem_error(input, np_key, value) from None
 
@@ -717,6 +765,7 @@ def _index_put_args(input, indices, values):  # noqa: A002
     return np_key, cast(values, input.dtype)
 
 
+@tensor_method()
 def index_put(input, indices, values, accumulate=False):  # noqa: A002
     """Out-of-place ``input[indices] = values`` (or ``+=`` when accumulate)."""
     np_key, values = _index_put_args(input, indices, values)
@@ -726,10 +775,11 @@ def index_put(input, indices, values, accumulate=False):  # noqa: A002
         raise _setitem_error(input, np_key, values) from None
 
 
+@tensor_method()
 def index_put_(input, indices, values, accumulate=False):  # noqa: A002
     """In-place ``index_put``."""
     np_key, values = _index_put_args(input, indices, values)
     try:
-        return inplace(S._index_put, input, values, key=np_key, accumulate=bool(accumulate))
+        return inplace_op(S._index_put, input, values, key=np_key, accumulate=bool(accumulate))
     except (ValueError, IndexError):
         raise _setitem_error(input, np_key, values) from None

@@ -11,6 +11,7 @@ from .. import _dtype, return_types
 from .._size import wrap_dim
 from .._tensor import Tensor
 from . import reduction as reducing
+from ._binding import tensor_method
 from ._out import EXACT, OutRule, unless, with_out
 from ._promote import FLOAT_NP, scalar_like
 from .prims import sorting as S
@@ -42,6 +43,7 @@ def _vector(input):
 # ---------------------------------------------------------------------------- sorting
 
 
+@tensor_method()
 def sort(input, dim=-1, descending=False, stable=False, *, out=None):  # noqa: A002
     """``(values, indices)`` sorted along ``dim``; equal elements keep their order, NaN last."""
     if out is not None:
@@ -55,6 +57,7 @@ def sort(input, dim=-1, descending=False, stable=False, *, out=None):  # noqa: A
     return return_types.sort(values, idx)
 
 
+@tensor_method()
 def argsort(input, dim=-1, descending=False, stable=False):  # noqa: A002
     """Indices that sort ``input`` along ``dim`` (stable)."""
     d = wrap_dim(dim, input.ndim)
@@ -62,11 +65,13 @@ def argsort(input, dim=-1, descending=False, stable=False):  # noqa: A002
     return idx.reshape(()) if input.ndim == 0 else idx
 
 
+@tensor_method()
 def msort(input):  # noqa: A002
     """``input`` sorted along dim 0."""
     return sort(input, dim=0).values
 
 
+@tensor_method()
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A002
     """The ``k`` largest (or smallest) elements along ``dim`` as ``(values, indices)``."""
     if out is not None:
@@ -82,6 +87,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A00
     return return_types.topk(values, idx)
 
 
+@tensor_method()
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):  # noqa: A002
     """The ``k``-th smallest element along ``dim`` (1-based) as ``(values, indices)``."""
     if out is not None:
@@ -139,6 +145,7 @@ _MEDIAN_OUT = (  # the output dtypes median and nanmedian accept, with PyTorch's
 )
 
 
+@tensor_method()
 def median(input, dim=None, keepdim=False, *, out=None):  # noqa: A002
     """Lower median: of all elements (0-d), or ``(values, indices)`` along ``dim``; NaN wins."""
     if out is not None:
@@ -148,6 +155,7 @@ def median(input, dim=None, keepdim=False, *, out=None):  # noqa: A002
     return _median(input, dim, keepdim, False, "median", return_types.median)
 
 
+@tensor_method()
 def nanmedian(input, dim=None, keepdim=False, *, out=None):  # noqa: A002
     """Like :func:`median`, ignoring NaN (NaN only where every element is NaN)."""
     if out is not None:
@@ -157,6 +165,7 @@ def nanmedian(input, dim=None, keepdim=False, *, out=None):  # noqa: A002
     return _median(input, dim, keepdim, True, "nanmedian", return_types.nanmedian)
 
 
+@tensor_method()
 def mode(input, dim=-1, keepdim=False, *, out=None):  # noqa: A002
     """Most frequent value along ``dim`` (the smallest on ties) and its last index."""
     if out is not None:
@@ -244,6 +253,7 @@ _QUANTILE_OUT = OutRule(
 )
 
 
+@tensor_method()
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):  # noqa: A002
     """The ``q``-th quantiles along ``dim`` (all elements when None); NaN if a NaN is present."""
     if out is not None:
@@ -253,6 +263,7 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=N
     return _quantile("quantile", input, q, dim, keepdim, interpolation, False)
 
 
+@tensor_method()
 def nanquantile(
     input,
     q,
@@ -284,6 +295,7 @@ def _unique_result(values, inverse, counts, return_inverse, return_counts):
     return tuple(out)
 
 
+@tensor_method()
 def unique(
     input,
     sorted=True,
@@ -297,6 +309,7 @@ def unique(
     return _unique_result(values, inverse, counts, return_inverse, return_counts)
 
 
+@tensor_method()
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
     """Collapse each run of equal consecutive elements (or slices along ``dim``) to one."""
     d = None if dim is None else wrap_dim(dim, input.ndim)
@@ -304,6 +317,7 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
     return _unique_result(values, inverse, counts, return_inverse, return_counts)
 
 
+@tensor_method()
 def bincount(input, weights=None, minlength=0):  # noqa: A002
     """Count of each non-negative integer in a 1-D tensor (sums of ``weights`` if given)."""
     if input.dtype.category != 1:
@@ -322,6 +336,7 @@ def bincount(input, weights=None, minlength=0):  # noqa: A002
     return S._bincount_weights(input, weights, minlength=minlength, dtype=out.np)
 
 
+@tensor_method()
 def histc(input, bins=100, min=0, max=0, *, out=None):  # noqa: A002
     """Histogram with ``bins`` equal bins over [min, max] (the data range when both are 0)."""
     if out is not None:
@@ -345,24 +360,3 @@ def histc(input, bins=100, min=0, max=0, *, out=None):  # noqa: A002
     if lo == hi:
         lo, hi = lo - 1, hi + 1
     return S._histc(input.detach(), bins=bins, lo=lo, hi=hi)
-
-
-METHODS = {
-    "sort": sort,
-    "argsort": argsort,
-    "msort": msort,
-    "topk": topk,
-    "kthvalue": kthvalue,
-    "median": median,
-    "nanmedian": nanmedian,
-    "mode": mode,
-    "quantile": quantile,
-    "nanquantile": nanquantile,
-    "unique": unique,
-    "unique_consecutive": unique_consecutive,
-    "bincount": bincount,
-    "histc": histc,
-    # the reductions of ember.ops.reduction, which ember._methods does not list as self-declaring
-    **reducing.METHODS,
-}
-INPLACE = list(reducing.INPLACE)

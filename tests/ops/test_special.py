@@ -187,8 +187,6 @@ def test_cov_degrees_of_freedom_warning():
 
 
 def test_inplace_methods():
-    import tests.ops.db.composite  # noqa: F401 - binds the methods until _methods does
-
     x = _arr(4, low=0.2, high=2)
     check(lambda m, x: x.clone().xlogy_(x * 2), x)
     check(lambda m, x: x.clone().sinc_(), x)

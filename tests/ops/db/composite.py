@@ -8,14 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-import ember
 import ember.ops.composite as C
-from ember import _methods
 
 from ..op_db import OpInfo, Sample, arr, iarr, register
-
-if not hasattr(ember.Tensor, "corrcoef"):  # until _methods lists "composite"
-    _methods.bind({}, C.METHODS, C.INPLACE)
 
 
 def _ns(m):

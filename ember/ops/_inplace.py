@@ -1,0 +1,279 @@
+"""The one in-place mechanism: how ``x.add_(y)``, ``x[i] = v`` and ``relu_(x)`` change a tensor.
+
+Recording is decided in exactly two places: the out-of-place op wrapper (``Op.__call__`` in
+:mod:`ember.ops._registry`) and here. Every in-place change goes through one of two entries:
+
+- :func:`inplace_method` turns a public out-of-place function ``f(self, ...)`` into the method
+  ``self.f_(...)``: the result is computed out of place (from a snapshot of ``self`` when
+  recording) and written back into ``self``'s memory.
+- :func:`inplace_op` runs one primitive with its output written straight into the target's
+  memory (no temporary), for ops whose backward does not need the overwritten input.
+
+Both follow PyTorch's rules: a leaf that requires grad cannot be changed while grad mode is on
+(:func:`check_leaf`); any other tensor takes the new node as its ``grad_fn``; the version
+counter shared with views is bumped, so a backward that saved the old value raises instead of
+using stale data.
+
+NOTE [ In-place on a view ]
+``v = b[0]; v.mul_(2)`` changes ``b`` too. The new value of ``v`` is computed out of place from
+a snapshot (so its graph is ``f(old v)``) and written into the shared memory. ``b`` then needs a
+history in which the elements ``v`` covers come from that result: we record
+``b_new = index_put(b_old.flatten(), positions_of_v, result)`` where ``positions_of_v`` are the
+flat positions of the view's elements inside its (contiguous) base, read off the strides
+(PyTorch's CopySlices does the same job).
+"""
+
+from __future__ import annotations
+
+from .._backend import backend_of
+from .._tensor import _LEGACY, Tensor, _wrap, device_mismatch
+from ..autograd.grad_mode import STATE
+from ..autograd.graph import set_history
+from ._binding import tensor_method
+
+LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def check_leaf(target) -> None:
+    """PyTorch's error for an in-place change of a leaf that requires grad (while recording)."""
+    if target.requires_grad and target.grad_fn is None:
+        raise RuntimeError(LEAF_MESSAGE)
+
+
+def _shape_text(shape) -> str:
+    return "[" + ", ".join(map(str, shape)) + "]"
+
+
+def cast_for_inplace(target, result):
+    """``result`` in ``target``'s dtype and shape, with PyTorch's errors when it cannot be."""
+    if result.dtype is not target.dtype:
+        if result.dtype.category > target.dtype.category:
+            raise RuntimeError(
+                f"result type {_LEGACY[result.dtype.name]} can't be cast to the desired "
+                f"output type {_LEGACY[target.dtype.name]}"
+            )
+        result = result.to(target.dtype)
+    if result.shape != target.shape:
+        raise RuntimeError(
+            f"output with shape {_shape_text(target.shape)} doesn't match the broadcast shape "
+            f"{_shape_text(result.shape)}"
+        )
+    return result
+
+
+def write_result(target, result):
+    """Make ``target`` hold ``result`` in place (memory, version, autograd history)."""
+    result = cast_for_inplace(target, result)
+    target._data[...] = result._data
+    target._version_counter.v += 1
+    if result.requires_grad:
+        target.grad_fn = result.grad_fn
+        target._output_nr = result._output_nr
+        target.requires_grad = True
+    return target
+
+
+def _alias(t):
+    """A new Tensor object over ``t``'s array and history (not its version counter)."""
+    a = _wrap(t._data)
+    a.requires_grad, a.grad_fn, a._output_nr = t.requires_grad, t.grad_fn, t._output_nr
+    return a
+
+
+def inplace_method(fn):
+    """The in-place method ``name_`` of a public out-of-place function ``fn(self, ...)``."""
+
+    def method(self, *args, **kwargs):
+        recording = STATE.enabled and (
+            self.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args)
+        )
+        if recording:
+            check_leaf(self)
+            if self._base is not None:
+                return inplace_on_view(self, lambda old: fn(old, *args, **kwargs))
+            snapshot = _alias(self)
+            snapshot._data = self._data.copy()
+            result = fn(snapshot, *args, **kwargs)
+        else:
+            result = fn(self, *args, **kwargs)
+        return write_result(self, result)
+
+    method.__name__ = fn.__name__ + "_"
+    method.__qualname__ = "Tensor." + method.__name__
+    method.__doc__ = f"In-place version of :meth:`Tensor.{fn.__name__}`."
+    method.__wrapped__ = fn
+    return method
+
+
+def inplace_op(op, target, *others, **params):
+    """Run the primitive ``op(target, *others)`` and write its output into ``target``'s memory."""
+    inputs = (target, *others)
+    recording = False
+    if STATE.enabled and op.backward is not None:
+        for t in inputs:
+            if t.requires_grad:
+                recording = True
+                break
+    if recording:
+        check_leaf(target)
+        if target._base is not None:
+            return inplace_on_view(target, lambda old: op(old, *others, **params))
+    data = [t._data for t in inputs]
+    t0 = type(data[0])
+    for d in data:
+        if type(d) is not t0:
+            raise device_mismatch(inputs)
+    xp = backend_of(data[0]).xp
+    out = op.forward(xp, *data, **params)
+    aux = None
+    if op.has_aux:
+        out, aux = out
+    if recording:
+        snapshot = _wrap(target._data.copy() if op.save_inputs else target._data)
+        snapshot.requires_grad = target.requires_grad
+        snapshot.grad_fn = target.grad_fn
+        snapshot._output_nr = target._output_nr
+        node = op.record((snapshot, *others), params, aux)
+    target_arr = target._data
+    out_shape = getattr(out, "shape", ())
+    if (target_arr.ndim == 0 and out_shape != ()) or (
+        out_shape != target_arr.shape
+        and xp.broadcast_shapes(out_shape, target_arr.shape) != target_arr.shape
+    ):
+        raise RuntimeError(
+            f"output with shape {_shape_text(target_arr.shape)} doesn't match the broadcast "
+            f"shape {_shape_text(out_shape)}"
+        )
+    target_arr[...] = out
+    target._version_counter.v += 1
+    if recording:
+        target.grad_fn = node
+        target.requires_grad = True
+        target._output_nr = 0
+        if op.save_output:
+            node.output = target
+            node.saved_versions = (*node.saved_versions, target._version_counter.v)
+    return target
+
+
+def _flat_positions(view, base):
+    """The flat index in ``base`` of every element of ``view`` (same shape as ``view``)."""
+    backend = backend_of(base._data)
+    xp = backend.xp
+    b, v = base._data, view._data
+    if not b.flags.c_contiguous:
+        raise RuntimeError(
+            "ember supports in-place operations on views while recording only "
+            "when the view's base is contiguous; call .contiguous() on the base "
+            "first"
+        )
+    item = b.itemsize
+    start = (backend.data_ptr(v) - backend.data_ptr(b)) // item
+    index = xp.arange(b.size, dtype=xp.int64)[start:]
+    strides = tuple((s // item) * index.itemsize for s in v.strides)
+    return xp.lib.stride_tricks.as_strided(index, shape=v.shape, strides=strides)
+
+
+def refresh_view(view):
+    """Give a view whose base changed in place since its history was made a history that
+    reads its values from the base's current history (PyTorch regenerates it the same way)."""
+    from ..autograd.grad_mode import enable_grad
+    from .prims import shape as S
+
+    base = view._base
+    view._view_version = view._version_counter.v
+    if not base.requires_grad:
+        return
+    positions = _flat_positions(view, base).reshape(-1)
+    with enable_grad():
+        new = S._advanced_index(_alias(base).reshape(-1), key=(positions,)).view(view.shape)
+    view.grad_fn, view._output_nr, view.requires_grad = new.grad_fn, new._output_nr, True
+
+
+def inplace_on_view(view, compute):
+    """Apply ``compute(old_view) -> new value`` to ``view`` in place, updating its base's graph."""
+    from .prims import shape as S
+
+    base = view._base
+    if view._view_version != view._version_counter.v:
+        refresh_view(view)
+    snapshot = _alias(view)
+    snapshot._data = view._data.copy()
+    result = cast_for_inplace(view, compute(snapshot))
+    positions = _flat_positions(view, base).reshape(-1)
+    new_base = S._index_put(
+        _alias(base).reshape(-1), result.reshape(-1), key=(positions,), accumulate=False
+    ).view(base.shape)
+    view._data[...] = result._data
+    view._version_counter.v += 1
+    view._view_version = view._version_counter.v
+    if result.requires_grad:
+        view.grad_fn, view._output_nr, view.requires_grad = result.grad_fn, result._output_nr, True
+    if new_base.requires_grad:
+        base.grad_fn, base._output_nr, base.requires_grad = new_base.grad_fn, 0, True
+    return view
+
+
+def assign(target, key, value) -> None:
+    """``target[key] = value`` for an already converted array ``key`` and a ``value`` of
+    ``target``'s dtype, recorded as ``index_put`` when autograd needs it."""
+    if STATE.enabled and (target.requires_grad or value.requires_grad):
+        from .prims import shape as S
+
+        inplace_op(S._index_put, target, value, key=key, accumulate=False)
+        return
+    target._data[key] = value._data
+    target._version_counter.v += 1
+
+
+@tensor_method()
+def zero_(self):
+    """Fill ``self`` with zeros, in place."""
+    if STATE.enabled and self.requires_grad:
+        check_leaf(self)
+        return write_result(self, self * 0)
+    self._data[...] = 0
+    self._version_counter.v += 1
+    return self
+
+
+@tensor_method()
+def fill_(self, value):
+    """Fill ``self`` with ``value`` (a number or a one-element tensor), in place."""
+    if isinstance(value, Tensor):
+        value = value.item()
+    if STATE.enabled and self.requires_grad:
+        check_leaf(self)
+        return write_result(self, self * 0 + value)
+    self._data[...] = value
+    self._version_counter.v += 1
+    return self
+
+
+@tensor_method()
+def copy_(self, src, non_blocking=False):
+    """Copy ``src`` (broadcast, cast and moved to ``self``'s device) into ``self``, in place."""
+    recording = STATE.enabled and (self.requires_grad or src.requires_grad)
+    if recording:
+        check_leaf(self)
+    src = src.to(self.device)
+    if src.dtype is not self.dtype:
+        from ._promote import cast
+
+        src = cast(src, self.dtype)
+    if recording:
+        result = self * 0 + src if self.requires_grad else src.expand(self.shape).clone()
+        self._data[...] = result._data
+        self._version_counter.v += 1
+        set_history(self, result.grad_fn, result._output_nr)
+        return self
+    try:
+        self._data[...] = src._data
+    except ValueError:
+        raise RuntimeError(
+            f"The size of tensor a ({self.shape[-1] if self.ndim else 1}) must "
+            f"match the size of tensor b ({src.shape[-1] if src.ndim else 1}) "
+            "at non-singleton dimension"
+        ) from None
+    self._version_counter.v += 1
+    return self
