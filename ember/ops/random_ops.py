@@ -10,15 +10,14 @@ from .._random import generator_or_default
 from .._tensor import Tensor
 from ..autograd.grad_mode import STATE
 from ._binding import tensor_method
+from ._inplace import check_leaf
 
 __all__: list[str] = []
 
 
 def _fill(self: Tensor, values) -> Tensor:
-    if STATE.enabled and self.requires_grad and self.grad_fn is None:
-        raise RuntimeError(
-            "a leaf Variable that requires grad is being used in an in-place operation."
-        )
+    if STATE.enabled:
+        check_leaf(self)
     from .._backend import backend_for
 
     self._data[...] = backend_for(self.device).from_host(values.astype(self.dtype.np), self.device)
