@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..op_db import OpInfo, Sample, arr, binary_samples, iarr, register, unary_samples
+from ..op_db import (
+    OpInfo,
+    Sample,
+    arr,
+    binary_samples,
+    iarr,
+    register,
+    small_gradcheck,
+    unary_samples,
+)
+from . import seeded
 
 U = unary_samples
 
@@ -58,11 +68,12 @@ register(
     _unary("erfinv", low=-0.9, high=0.9, rtol=1e-4),
     _unary("lgamma", low=0.5, high=3, rtol=1e-4),
     _unary("digamma", low=0.5, high=3, rtol=1e-4),
-    _unary("floor", grad=False),
-    _unary("ceil", grad=False),
-    _unary("trunc", grad=False),
+    # piecewise constant: a zero gradient (as torch's), with no second derivative to check
+    _unary("floor", gradgrad=False, gradcheck_samples=seeded("floor", small_gradcheck((3, 4)))),
+    _unary("ceil", gradgrad=False, gradcheck_samples=seeded("ceil", small_gradcheck((3, 4)))),
+    _unary("trunc", gradgrad=False, gradcheck_samples=seeded("trunc", small_gradcheck((3, 4)))),
     _unary("frac", low=0.1, high=0.9),
-    _unary("round", grad=False),
+    _unary("round", gradgrad=False, gradcheck_samples=seeded("round", small_gradcheck((3, 4)))),
     _method("exp"),
     _method("sigmoid"),
     _method("tanh"),
