@@ -17,24 +17,10 @@ from .autograd.graph import Version
 _warned_T: list = []  # PyTorch warns once per process
 
 
-_LEGACY = {
-    "float32": "Float",
-    "float64": "Double",
-    "float16": "Half",
-    "bfloat16": "BFloat16",
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "bool": "Bool",
-}
-
-
 def type_name(t) -> str:
     """PyTorch's legacy type name of a tensor, e.g. ``torch.FloatTensor``."""
     cuda = "cuda." if t.device.type == "cuda" else ""
-    return f"torch.{cuda}{_LEGACY[t.dtype.name]}Tensor"
+    return f"torch.{cuda}{t.dtype.legacy_name}Tensor"
 
 
 def device_mismatch(tensors) -> RuntimeError:
@@ -515,7 +501,7 @@ class Tensor:
             return type_name(self)
         if isinstance(dtype, str):
             for d in _dtype.ALL_DTYPES:
-                legacy = _LEGACY[d.name]
+                legacy = d.legacy_name
                 if dtype in (f"torch.{legacy}Tensor", f"torch.cuda.{legacy}Tensor"):
                     return self.to(d)
             raise ValueError(f"invalid type: '{dtype}'")

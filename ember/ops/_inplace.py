@@ -26,7 +26,7 @@ flat positions of the view's elements inside its (contiguous) base, read off the
 from __future__ import annotations
 
 from .._backend import backend_of
-from .._tensor import _LEGACY, Tensor, _wrap, device_mismatch
+from .._tensor import Tensor, _wrap, device_mismatch
 from ..autograd.grad_mode import STATE
 from ..autograd.graph import set_history
 from ._binding import tensor_method
@@ -49,8 +49,8 @@ def cast_for_inplace(target, result):
     if result.dtype is not target.dtype:
         if result.dtype.category > target.dtype.category:
             raise RuntimeError(
-                f"result type {_LEGACY[result.dtype.name]} can't be cast to the desired "
-                f"output type {_LEGACY[target.dtype.name]}"
+                f"result type {result.dtype.legacy_name} can't be cast to the desired "
+                f"output type {target.dtype.legacy_name}"
             )
         result = result.to(target.dtype)
     if result.shape != target.shape:

@@ -37,24 +37,6 @@ from .._device import as_device
 from .._tensor import Tensor
 from ..autograd.grad_mode import STATE, no_grad
 
-_C_NAMES = {
-    "float32": "float",
-    "float64": "double",
-    "float16": "c10::Half",
-    "bfloat16": "c10::BFloat16",
-    "int64": "long int",
-    "int32": "int",
-    "int16": "short int",
-    "int8": "signed char",
-    "uint8": "unsigned char",
-    "bool": "bool",
-}
-
-
-def c_name(d) -> str:
-    """The C++ name PyTorch's structured kernels print for a dtype (``float``, ``long int``)."""
-    return _C_NAMES[d.name]
-
 
 def can_cast(src, dst) -> bool:
     """PyTorch's ``canCast``: never float to integral, nor non-bool to bool."""
@@ -85,7 +67,7 @@ def exact(want, got) -> None:
     """Structured kernels (``mm``, ``sort``, ``gather``, ``linalg.*``, ...): the same dtype."""
     if want is not got:
         raise RuntimeError(
-            f"Expected out tensor to have dtype {c_name(want)}, but got {c_name(got)} instead"
+            f"Expected out tensor to have dtype {want.cpp_name}, but got {got.cpp_name} instead"
         )
 
 
@@ -109,8 +91,8 @@ def unless(ok, message, exc=RuntimeError):
                 message.format(
                     want=want.legacy_name,
                     got=got.legacy_name,
-                    want_c=c_name(want),
-                    got_c=c_name(got),
+                    want_c=want.cpp_name,
+                    got_c=got.cpp_name,
                     want_t=_type_text(want),
                     got_t=_type_text(got),
                 )
