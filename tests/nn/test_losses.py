@@ -1,4 +1,4 @@
-"""The functional losses of ember.nn._functional.loss and every loss module against torch:
+"""The functional losses of ember.nn.functional and every loss module against torch:
 values and gradients for all reductions and options, float64 gradcheck / gradgradcheck, the
 legacy size_average/reduce flags, reprs, state_dict buffers and PyTorch's errors."""
 
@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as TF
 
 import ember
-from ember.nn._functional import loss as L
+import ember.nn.functional as EF
 from ember.nn.modules import loss as EL
 
 from ..oracle import assert_same, check, check_error, check_gradcheck
@@ -23,7 +23,7 @@ REDUCTIONS = ["none", "mean", "sum"]
 
 
 def F(lib):
-    return L if lib is ember else TF
+    return EF if lib is ember else TF
 
 
 def nn(lib):
@@ -738,7 +738,7 @@ def test_ctc_module():
 def test_ctc_gradcheck_and_no_double_backward():
     logits = RNG.standard_normal((4, 2, 3))
     check_gradcheck(
-        lambda lib, x: L.ctc_loss(
+        lambda lib, x: EF.ctc_loss(
             x.log_softmax(2), lib.tensor([[1, 1], [2, 1]]), lib.tensor([4, 3]), lib.tensor([2, 2])
         ),
         logits,

@@ -1,9 +1,11 @@
-"""The losses of ``torch.nn.functional`` beyond the basic ones of ``ember.nn.functional``:
-kl_div, poisson / gaussian NLL, the margin and embedding losses, triplet losses and CTC.
+"""The losses of ``torch.nn.functional`` other than the margin ones (:mod:`.loss_margin`):
+cross entropy and nll loss, binary cross entropy, the regression losses (mse, l1, smooth l1,
+huber), kl_div, the Poisson / Gaussian likelihoods and CTC; and the reduction helpers they share.
 
-Each is PyTorch's formula written with ember ops (so gradients and double backward follow from
-the primitives), after PyTorch's argument checks with its exception types and messages. CTC is
-the one fused primitive (:mod:`ember.ops.prims.loss`).
+Each checks its arguments with PyTorch's exception types and messages. Cross entropy, nll, binary
+cross entropy and CTC are fused primitives (:mod:`ember.ops.prims.loss`), reached through
+:mod:`ember.ops.loss` where the targets are indices; the others are PyTorch's formulas written
+with ember ops, so gradients and double backward follow from the primitives.
 """
 
 from __future__ import annotations
@@ -12,26 +14,27 @@ import math
 import warnings
 
 from ... import _dtype, _factories
+from ..._size import wrap_dim
 from ..._tensor import Tensor
-from ...ops import activations as A
 from ...ops import loss as EL
 from ...ops import pointwise as P
+from ...ops._promote import cast
 from ...ops.prims import activations as PA
-from .distance import pairwise_distance
+from ...ops.prims import loss as PL
+from .activation import check_float, logsigmoid
 
 __all__ = [
+    "cross_entropy",
+    "nll_loss",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "mse_loss",
+    "l1_loss",
+    "smooth_l1_loss",
+    "huber_loss",
     "kl_div",
     "poisson_nll_loss",
     "gaussian_nll_loss",
-    "cosine_embedding_loss",
-    "margin_ranking_loss",
-    "hinge_embedding_loss",
-    "soft_margin_loss",
-    "multilabel_soft_margin_loss",
-    "multilabel_margin_loss",
-    "multi_margin_loss",
-    "triplet_margin_loss",
-    "triplet_margin_with_distance_loss",
     "ctc_loss",
 ]
 
@@ -45,7 +48,7 @@ _KL_MEAN_WARNING = (
 # ---------------------------------------------------------------------------- reductions
 
 
-def legacy_reduction(size_average, reduce) -> str:
+def legacy_reduction(size_average, reduce, stacklevel: int = 3) -> str:
     """PyTorch's ``_Reduction.legacy_get_string``: the string the legacy flags mean (warns)."""
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
@@ -53,18 +56,18 @@ def legacy_reduction(size_average, reduce) -> str:
     warnings.warn(
         f"size_average and reduce args will be deprecated, please use reduction='{ret}' instead.",
         UserWarning,
-        stacklevel=3,
+        stacklevel=stacklevel,
     )
     return ret
 
 
-def _check_reduction(reduction: str) -> str:
+def _check_reduction(reduction: str, stacklevel: int = 3) -> str:
     """PyTorch's ``_Reduction.get_enum`` as a string: ValueError for an unknown reduction."""
     if reduction == "elementwise_mean":
         warnings.warn(
             "reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
         return "mean"
     if reduction not in ("none", "mean", "sum"):
@@ -73,9 +76,11 @@ def _check_reduction(reduction: str) -> str:
 
 
 def _reduction(size_average, reduce, reduction: str) -> str:
+    """PyTorch's ``_Reduction``: the legacy flags win (with their warning), then validation;
+    the warnings point at the caller of the loss."""
     if size_average is not None or reduce is not None:
-        return legacy_reduction(size_average, reduce)
-    return _check_reduction(reduction)
+        return legacy_reduction(size_average, reduce, stacklevel=4)
+    return _check_reduction(reduction, stacklevel=4)
 
 
 def _reduce(loss: Tensor, reduction: str) -> Tensor:
@@ -95,10 +100,295 @@ def _xlogx(t: Tensor) -> Tensor:
 
 
 def _require_float(x: Tensor, kernel: str) -> None:
-    A.check_float(x, kernel)
+    check_float(x, kernel)
 
 
-# ---------------------------------------------------------------------------- divergence, NLL
+# ---------------------------------------------------------------------------- class targets
+
+
+def _classes_last(x: Tensor) -> Tensor:
+    """``(N, C, d1, ...)`` -> ``(N * d1 * ..., C)``; ``(C,)`` -> ``(1, C)``."""
+    if x.ndim == 1:
+        return x.reshape(1, -1)
+    if x.ndim == 2:
+        return x
+    return x.movedim(1, -1).reshape(-1, x.shape[1])
+
+
+def _check_weight(weight, n_classes: int, prefix: str = "") -> None:
+    if weight is not None and (weight.ndim != 1 or weight.numel() != n_classes):
+        raise RuntimeError(
+            f"{prefix}weight tensor should be defined either for all {n_classes} "
+            f"classes or no classes but got weight tensor of shape: "
+            f"{list(weight.shape)}"
+        )
+
+
+def _class_index_targets(input, target, weight) -> tuple:  # noqa: A002
+    """PyTorch's nll_loss_nd checks; returns the shape of the per-sample losses."""
+    if input.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
+    t_batch = target.shape[0] if target.ndim else 0
+    if input.ndim != 1 and input.shape[0] != t_batch:
+        raise ValueError(
+            f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({t_batch})."
+        )
+    if input.ndim <= 2:
+        if target.ndim > 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        if input.ndim == 1 and target.ndim == 1 and target.shape[0] != 1:
+            raise ValueError(
+                f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}"
+            )
+        out_shape = () if input.ndim == 1 else (input.shape[0],)
+    elif input.ndim == 4 and target.ndim != 3:
+        raise RuntimeError(
+            "only batches of spatial targets supported (3D tensors) but got "
+            f"targets of dimension: {target.ndim}"
+        )
+    elif tuple(target.shape[1:]) != tuple(input.shape[2:]):
+        out_shape = [input.shape[0], *input.shape[2:]]
+        raise RuntimeError(f"Expected target size {out_shape}, got {list(target.shape)}")
+    else:
+        out_shape = tuple(target.shape)
+    if target.dtype not in (_dtype.int64, _dtype.uint8):
+        raise RuntimeError(
+            f"expected target dtype to be Long or Byte, but got {target.dtype.legacy_name}"
+        )
+    n_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    _check_weight(weight, n_classes)
+    if weight is not None and weight.dtype is not input.dtype:
+        raise RuntimeError(
+            f"expected scalar type {input.dtype.legacy_name} but found {weight.dtype.legacy_name}"
+        )
+    return out_shape
+
+
+def cross_entropy(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,  # noqa: A002
+    size_average=None,
+    ignore_index: int = -100,
+    reduce=None,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
+    """Cross entropy between logits ``input`` (class dim 1) and class indices or probabilities.
+
+    Fused log-softmax + negative log likelihood, with class ``weight``, ``ignore_index``,
+    ``label_smoothing`` and reductions 'none' | 'mean' | 'sum', as ``torch``.
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    if tuple(input.shape) == tuple(target.shape):
+        return _cross_entropy_probs(input, target, weight, ignore_index, reduction, label_smoothing)
+    if label_smoothing > 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
+    class_dim = wrap_dim(0 if input.ndim == 1 else 1, input.ndim)
+    last = "lastdim_" if class_dim == input.ndim - 1 else ""
+    check_float(input, f"log_softmax_{last}kernel_impl")
+    out_shape = _class_index_targets(input, target, weight)
+    out = EL.cross_entropy(
+        _classes_last(input), target, weight, ignore_index, reduction, label_smoothing
+    )
+    return out.reshape(out_shape) if reduction == "none" else out
+
+
+def _cross_entropy_probs(input, target, weight, ignore_index, reduction, label_smoothing):
+    if not target.is_floating_point():
+        raise RuntimeError(
+            "Expected floating point type for target with class probabilities, "
+            f"got {target.dtype.legacy_name}"
+        )
+    if ignore_index >= 0:
+        raise RuntimeError("ignore_index is not supported for floating point target")
+    if input.ndim == 0:
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
+    _check_weight(weight, input.shape[1 if input.ndim > 1 else 0], "cross_entropy: ")
+    if label_smoothing > 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
+    check_float(input, "log_softmax_lastdim_kernel_impl")
+    dt = _dtype.result_type(input, target, *(() if weight is None else (weight,)))
+    x, t = _classes_last(cast(input, dt)), _classes_last(cast(target, dt))
+    w = None if weight is None else cast(weight, dt)
+    out = EL.cross_entropy(x, t, w, ignore_index, reduction, label_smoothing)
+    if reduction != "none":
+        return out
+    return out.reshape(()) if input.ndim == 1 else out.reshape(input.shape[:1] + input.shape[2:])
+
+
+def nll_loss(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,  # noqa: A002
+    size_average=None,
+    ignore_index: int = -100,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
+    """Negative log likelihood of log-probabilities ``input`` (class dim 1) at ``target``."""
+    reduction = _reduction(size_average, reduce, reduction)
+    out_shape = _class_index_targets(input, target, weight)
+    out = EL.nll_loss(_classes_last(input), target, weight, ignore_index, reduction)
+    return out.reshape(out_shape) if reduction == "none" else out
+
+
+# ---------------------------------------------------------------------------- binary
+
+
+def binary_cross_entropy(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,  # noqa: A002
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
+    """``-w * (t * log(x) + (1 - t) * log(1 - x))`` on probabilities, logs clamped at -100."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(
+            f"Using a target size ({target.size()}) that is different to the input "
+            f"size ({input.size()}) is deprecated. Please ensure they have the same "
+            "size."
+        )
+    if bool(((input < 0) | (input > 1)).any()):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    if bool(((target < 0) | (target > 1)).any()):
+        raise RuntimeError("all elements of target should be between 0 and 1")
+    loss = PL._binary_cross_entropy(input, cast(target, input.dtype))
+    if weight is not None:
+        loss = loss * weight.expand(loss.shape)
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(
+    input: Tensor,
+    target: Tensor,  # noqa: A002
+    weight: Tensor | None = None,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    pos_weight: Tensor | None = None,
+) -> Tensor:
+    """Sigmoid + binary cross entropy in one stable expression, with ``pos_weight``."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(
+            f"Target size ({target.size()}) must be the same as input size ({input.size()})"
+        )
+    log_sig = PA._log_sigmoid(input) if input.is_floating_point() else logsigmoid(input)
+    if pos_weight is not None:
+        log_sig = log_sig * ((pos_weight - 1) * target + 1)
+    loss = (1 - target) * input - log_sig
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+# ---------------------------------------------------------------------------- regression
+
+
+def _size_warning(input, target) -> None:
+    if tuple(target.shape) != tuple(input.shape):
+        warnings.warn(
+            f"Using a target size ({target.size()}) that is different to the input "
+            f"size ({input.size()}). This will likely lead to incorrect results due to "
+            "broadcasting. Please ensure they have the same size.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def _weighted(loss, weight, input, reduction, divide_by_weight=True):
+    """PyTorch's optional per-element ``weight`` of mse / l1 / huber."""
+    if tuple(weight.shape) != tuple(input.shape):
+        raise ValueError("Weights and input must have the same size.")
+    loss = loss * weight
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(
+            f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'."
+        )
+    if reduction == "mean" and divide_by_weight:
+        return loss.sum() / weight.sum()
+    return _reduce(loss, reduction)
+
+
+def mse_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,
+    reduce=None,  # noqa: A002
+    reduction: str = "mean",
+    weight: Tensor | None = None,
+) -> Tensor:
+    """Mean squared error ``(input - target) ** 2`` (optionally weighted), reduced."""
+    _size_warning(input, target)
+    check_float(input, "mse_cpu")
+    if size_average is not None or reduce is not None or weight is None:
+        reduction = _reduction(size_average, reduce, reduction)
+    loss = (input - target) ** 2
+    return _reduce(loss, reduction) if weight is None else _weighted(loss, weight, input, reduction)
+
+
+def l1_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,
+    reduce=None,  # noqa: A002
+    reduction: str = "mean",
+    weight: Tensor | None = None,
+) -> Tensor:
+    """Mean absolute error ``|input - target|`` (optionally weighted), reduced."""
+    _size_warning(input, target)
+    if size_average is not None or reduce is not None or weight is None:
+        reduction = _reduction(size_average, reduce, reduction)
+    loss = (input - target).abs()
+    return _reduce(loss, reduction) if weight is None else _weighted(loss, weight, input, reduction)
+
+
+def smooth_l1_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,
+    reduce=None,  # noqa: A002
+    reduction: str = "mean",
+    beta: float = 1.0,
+) -> Tensor:
+    """``0.5 d**2 / beta`` where ``|d| < beta``, else ``|d| - beta / 2``, ``d = input - target``."""
+    _size_warning(input, target)
+    reduction = _reduction(size_average, reduce, reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    d = input - target
+    ad = d.abs()
+    if beta == 0:
+        return _reduce(ad, reduction)
+    return _reduce((d * d * (0.5 / beta)).where(ad < beta, ad - 0.5 * beta), reduction)
+
+
+def huber_loss(
+    input: Tensor,
+    target: Tensor,
+    reduction: str = "mean",  # noqa: A002
+    delta: float = 1.0,
+    weight: Tensor | None = None,
+) -> Tensor:
+    """``0.5 d**2`` where ``|d| < delta``, else ``delta * (|d| - delta / 2)``."""
+    _size_warning(input, target)
+    if weight is None:
+        reduction = _reduction(None, None, reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    d = input - target
+    ad = d.abs()
+    loss = (d * d * 0.5).where(ad < delta, (ad - 0.5 * delta) * delta)
+    if weight is None:
+        return _reduce(loss, reduction)
+    return _weighted(loss, weight, input, reduction, divide_by_weight=False)
+
+
+# ---------------------------------------------------------------------------- likelihoods
 
 
 def kl_div(
@@ -187,260 +477,6 @@ def gaussian_nll_loss(
     if full:
         loss = loss + 0.5 * math.log(2 * math.pi)
     return _reduce(loss, reduction)
-
-
-# ---------------------------------------------------------------------------- margin / embedding
-
-
-def cosine_embedding_loss(
-    input1: Tensor,
-    input2: Tensor,
-    target: Tensor,
-    margin: float = 0,
-    size_average=None,
-    reduce=None,
-    reduction: str = "mean",
-) -> Tensor:
-    """``1 - cos(x1, x2)`` where ``target == 1``, ``max(0, cos(x1, x2) - margin)`` where
-    ``target == -1`` (cosine over the last dim, with PyTorch's 1e-12 in the squared norms)."""
-    reduction = _reduction(size_average, reduce, reduction)
-    tdim = target.ndim
-    if tdim not in (0, 1):
-        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-    want = 2 if tdim == 1 else 1
-    if input1.ndim != want or input2.ndim != want:
-        raise RuntimeError(
-            f"{tdim}D target tensor expects {want}D input tensors, but found "
-            f"inputs with sizes {list(input1.shape)} and {list(input2.shape)}."
-        )
-    prod_sum = (input1 * input2).sum(tdim)
-    mag1 = (input1 * input1).sum(tdim) + 1e-12
-    mag2 = (input2 * input2).sum(tdim) + 1e-12
-    cos = prod_sum / (mag1 * mag2).sqrt()
-    out = _where0(target == 1, 1 - cos) + _where0(target == -1, (cos - margin).clamp_min(0))
-    return _reduce(out, reduction)
-
-
-def margin_ranking_loss(
-    input1: Tensor,
-    input2: Tensor,
-    target: Tensor,
-    margin: float = 0,
-    size_average=None,
-    reduce=None,
-    reduction: str = "mean",
-) -> Tensor:
-    """``max(0, -target * (input1 - input2) + margin)``."""
-    reduction = _reduction(size_average, reduce, reduction)
-    if input1.ndim != input2.ndim or input1.ndim != target.ndim:
-        raise RuntimeError(
-            "margin_ranking_loss : All input tensors should have same dimension "
-            f"but got sizes: input1: {input1.size()}, input2: {input2.size()}, "
-            f"target: {target.size()} "
-        )
-    return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
-
-
-def hinge_embedding_loss(
-    input: Tensor,
-    target: Tensor,
-    margin: float = 1.0,  # noqa: A002
-    size_average=None,
-    reduce=None,
-    reduction: str = "mean",
-) -> Tensor:
-    """``input`` where ``target != -1`` plus ``max(0, margin - input)`` where ``target != 1``."""
-    reduction = _reduction(size_average, reduce, reduction)
-    out = _where0(target != 1, (margin - input).clamp_min(0)) + _where0(target != -1, input)
-    return _reduce(out, reduction)
-
-
-def soft_margin_loss(
-    input: Tensor,
-    target: Tensor,
-    size_average=None,  # noqa: A002
-    reduce=None,
-    reduction: str = "mean",
-) -> Tensor:
-    """Two-class logistic loss ``log(1 + exp(-target * input))``."""
-    reduction = _reduction(size_average, reduce, reduction)
-    return _reduce((-input * target).exp().log1p(), reduction)
-
-
-def multilabel_soft_margin_loss(
-    input: Tensor,
-    target: Tensor,  # noqa: A002
-    weight: Tensor | None = None,
-    size_average=None,
-    reduce=None,
-    reduction: str = "mean",
-) -> Tensor:
-    """Per-class logistic loss averaged over the classes (last dim), optionally weighted."""
-    if size_average is not None or reduce is not None:
-        reduction = legacy_reduction(size_average, reduce)
-    _require_float(input, "log_sigmoid_cpu")
-    loss = -(target * PA._log_sigmoid(input) + (1 - target) * PA._log_sigmoid(-input))
-    if weight is not None:
-        loss = loss * weight
-    class_dim = input.ndim - 1
-    loss = loss.sum(class_dim) / input.shape[class_dim]
-    if reduction == "none":
-        return loss
-    if reduction in ("mean", "sum"):
-        return _reduce(loss, reduction)
-    raise ValueError(f"{reduction} is not valid")
-
-
-def _margin_shape_check(input: Tensor) -> tuple[int, int]:
-    nd = input.ndim
-    if not ((nd == 2 and input.shape[1] != 0) or (nd == 1 and input.shape[0] != 0) or nd == 0):
-        raise RuntimeError(
-            "Expected non-empty vector or matrix with optional 0-dim batch size, "
-            f"but got: {list(input.shape)}"
-        )
-    return (1 if nd <= 1 else input.shape[0]), (1 if nd == 0 else input.shape[-1])
-
-
-def _check_long(t: Tensor) -> None:
-    if t.dtype is not _dtype.int64:
-        raise RuntimeError(f"expected scalar type Long but found {t.dtype.legacy_name}")
-
-
-def multilabel_margin_loss(
-    input: Tensor,
-    target: Tensor,
-    size_average=None,  # noqa: A002
-    reduce=None,
-    reduction: str = "mean",
-) -> Tensor:
-    """Multi-class multi-label hinge loss: for each target class ``j`` (the indices in ``target``
-    before the first -1) and each non-target class ``i``, ``max(0, 1 - (x[j] - x[i])) / C``."""
-    reduction = _reduction(size_average, reduce, reduction)
-    nframe, dim = _margin_shape_check(input)
-    if input.ndim <= 1:
-        ok = target.ndim <= 1 and target.numel() == dim
-    else:
-        ok = target.ndim == 2 and tuple(target.shape) == (nframe, dim)
-    if not ok:
-        raise RuntimeError(
-            f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}"
-        )
-    _require_float(input, "multilabel_margin_loss_forward_out_frame")
-    _check_long(target)
-    loss = EL.multilabel_margin_loss(input.reshape(nframe, dim), target.reshape(nframe, dim))
-    if reduction == "none":
-        return loss.reshape(()) if input.ndim <= 1 else loss
-    return _reduce(loss, reduction)
-
-
-def multi_margin_loss(
-    input: Tensor,
-    target: Tensor,
-    p: int = 1,
-    margin: float = 1.0,  # noqa: A002
-    weight: Tensor | None = None,
-    size_average=None,
-    reduce=None,
-    reduction: str = "mean",
-) -> Tensor:
-    """Multi-class hinge loss ``sum_{i != y} w[y] * max(0, margin - x[y] + x[i])**p / C``."""
-    reduction = _reduction(size_average, reduce, reduction)
-    if p not in (1, 2):
-        raise ValueError("only p == 1 and p == 2 supported")
-    if weight is not None and weight.ndim != 1:
-        raise ValueError("weight must be one-dimensional")
-    nframe, dim = _margin_shape_check(input)
-    if not (target.ndim <= 1 and target.numel() == nframe):
-        raise RuntimeError(
-            "multi_margin_loss: target tensor should be 1-D with size equal to "
-            "the number of input samples (batch size). Expected target size "
-            f"[{nframe}], but got {list(target.shape)}. Input has shape "
-            f"{list(input.shape)}."
-        )
-    if weight is not None and weight.numel() != dim:
-        raise RuntimeError(f"inconsistent weight size, expected {dim} but got {list(weight.shape)}")
-    _require_float(input, "multi_margin_loss_cpu_kernel")
-    _check_long(target)
-    if weight is not None and weight.dtype is not input.dtype:
-        raise RuntimeError(
-            f"expected scalar type {input.dtype.legacy_name} but found {weight.dtype.legacy_name}"
-        )
-    y = target.reshape(nframe, 1)
-    if nframe and bool(((y < 0) | (y >= dim)).any()):
-        raise RuntimeError("target out of range")
-    x = input.reshape(nframe, dim)
-    z = (margin - x.gather(1, y) + x).clamp_min(0)
-    if p == 2:
-        z = z * z
-    if weight is not None:
-        z = z * weight[y]
-    own = _factories.arange(dim, device=input.device) == y
-    loss = z.masked_fill(own, 0.0).sum(1) / dim
-    if reduction == "none":
-        return loss.reshape(target.shape)
-    return _reduce(loss, reduction)
-
-
-# ---------------------------------------------------------------------------- triplet
-
-
-def triplet_margin_loss(
-    anchor: Tensor,
-    positive: Tensor,
-    negative: Tensor,
-    margin: float = 1.0,
-    p: float = 2,
-    eps: float = 1e-6,
-    swap: bool = False,
-    size_average=None,
-    reduce=None,
-    reduction: str = "mean",
-) -> Tensor:
-    """``max(d(a, p) - d(a, n) + margin, 0)`` with ``d`` the pairwise ``p``-distance; ``swap``
-    uses ``min(d(a, n), d(p, n))``."""
-    reduction = _reduction(size_average, reduce, reduction)
-    if margin <= 0:
-        raise ValueError(f"margin must be greater than 0, got {margin}")
-    _check_triplet_dims(anchor, positive, negative)
-    dist_pos = pairwise_distance(anchor, positive, p, eps)
-    dist_neg = pairwise_distance(anchor, negative, p, eps)
-    if swap:
-        dist_neg = P.minimum(dist_neg, pairwise_distance(positive, negative, p, eps))
-    return _reduce((margin + dist_pos - dist_neg).clamp_min(0), reduction)
-
-
-def _check_triplet_dims(anchor, positive, negative) -> None:
-    a, p, n = anchor.ndim, positive.ndim, negative.ndim
-    if not (a == p and p == n):
-        raise RuntimeError(
-            "The anchor, positive, and negative tensors are expected to have the "
-            f"same number of dimensions, but got: anchor {a}D, positive {p}D, "
-            f"and negative {n}D inputs"
-        )
-
-
-def triplet_margin_with_distance_loss(
-    anchor: Tensor,
-    positive: Tensor,
-    negative: Tensor,
-    *,
-    distance_function=None,
-    margin: float = 1.0,
-    swap: bool = False,
-    reduction: str = "mean",
-) -> Tensor:
-    """Triplet loss with any ``distance_function(x, y)`` (default: pairwise_distance)."""
-    if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"{reduction} is not a valid value for reduction")
-    if margin <= 0:
-        raise ValueError(f"margin must be greater than 0, got {margin}")
-    _check_triplet_dims(anchor, positive, negative)
-    dist = pairwise_distance if distance_function is None else distance_function
-    dist_pos = dist(anchor, positive)
-    dist_neg = dist(anchor, negative)
-    if swap:
-        dist_neg = P.minimum(dist_neg, dist(positive, negative))
-    return _reduce((margin + dist_pos - dist_neg).clamp_min(0), reduction)
 
 
 # ---------------------------------------------------------------------------- CTC

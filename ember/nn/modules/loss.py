@@ -12,7 +12,7 @@ import warnings
 
 from ..._tensor import Tensor
 from .. import functional as F
-from .._functional import loss as L
+from .._functional.loss import legacy_reduction
 from .distance import PairwiseDistance
 from .module import Module
 
@@ -46,7 +46,7 @@ class _Loss(Module):
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean") -> None:
         super().__init__()
         if size_average is not None or reduce is not None:
-            self.reduction = L.legacy_reduction(size_average, reduce)
+            self.reduction = legacy_reduction(size_average, reduce)
         else:
             self.reduction = reduction
 
@@ -136,7 +136,7 @@ class PoissonNLLLoss(_Loss):
         self.eps = eps
 
     def forward(self, log_input: Tensor, target: Tensor) -> Tensor:
-        return L.poisson_nll_loss(
+        return F.poisson_nll_loss(
             log_input,
             target,
             log_input=self.log_input,
@@ -155,7 +155,7 @@ class GaussianNLLLoss(_Loss):
         self.eps = eps
 
     def forward(self, input: Tensor, target: Tensor, var) -> Tensor:  # noqa: A002
-        return L.gaussian_nll_loss(
+        return F.gaussian_nll_loss(
             input, target, var, full=self.full, eps=self.eps, reduction=self.reduction
         )
 
@@ -170,7 +170,7 @@ class KLDivLoss(_Loss):
         self.log_target = log_target
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
-        return L.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
 
 
 class BCELoss(_WeightedLoss):
@@ -211,14 +211,14 @@ class HingeEmbeddingLoss(_Loss):
         self.margin = margin
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
-        return L.hinge_embedding_loss(input, target, margin=self.margin, reduction=self.reduction)
+        return F.hinge_embedding_loss(input, target, margin=self.margin, reduction=self.reduction)
 
 
 class MultiLabelMarginLoss(_Loss):
     """Multi-class multi-label hinge loss (targets: class indices, ended by -1)."""
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
-        return L.multilabel_margin_loss(input, target, reduction=self.reduction)
+        return F.multilabel_margin_loss(input, target, reduction=self.reduction)
 
 
 class SmoothL1Loss(_Loss):
@@ -251,7 +251,7 @@ class SoftMarginLoss(_Loss):
     """Two-class logistic loss ``log(1 + exp(-y * x))``."""
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
-        return L.soft_margin_loss(input, target, reduction=self.reduction)
+        return F.soft_margin_loss(input, target, reduction=self.reduction)
 
 
 class CrossEntropyLoss(_WeightedLoss):
@@ -285,7 +285,7 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
     """Per-class logistic loss averaged over classes."""
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
-        return L.multilabel_soft_margin_loss(
+        return F.multilabel_soft_margin_loss(
             input, target, weight=self.weight, reduction=self.reduction
         )
 
@@ -300,7 +300,7 @@ class CosineEmbeddingLoss(_Loss):
         self.margin = margin
 
     def forward(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor:
-        return L.cosine_embedding_loss(
+        return F.cosine_embedding_loss(
             input1, input2, target, margin=self.margin, reduction=self.reduction
         )
 
@@ -315,7 +315,7 @@ class MarginRankingLoss(_Loss):
         self.margin = margin
 
     def forward(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor:
-        return L.margin_ranking_loss(
+        return F.margin_ranking_loss(
             input1, input2, target, margin=self.margin, reduction=self.reduction
         )
 
@@ -344,7 +344,7 @@ class MultiMarginLoss(_WeightedLoss):
         self.margin = margin
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
-        return L.multi_margin_loss(
+        return F.multi_margin_loss(
             input,
             target,
             p=self.p,
@@ -378,7 +378,7 @@ class TripletMarginLoss(_Loss):
         self.swap = swap
 
     def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
-        return L.triplet_margin_loss(
+        return F.triplet_margin_loss(
             anchor,
             positive,
             negative,
@@ -414,7 +414,7 @@ class TripletMarginWithDistanceLoss(_Loss):
         self.swap = swap
 
     def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
-        return L.triplet_margin_with_distance_loss(
+        return F.triplet_margin_with_distance_loss(
             anchor,
             positive,
             negative,
@@ -436,7 +436,7 @@ class CTCLoss(_Loss):
         self.zero_infinity = zero_infinity
 
     def forward(self, log_probs: Tensor, targets: Tensor, input_lengths, target_lengths) -> Tensor:
-        return L.ctc_loss(
+        return F.ctc_loss(
             log_probs,
             targets,
             input_lengths,
