@@ -8,6 +8,18 @@ values its backward needs. Nothing here knows any particular op.
 
 from __future__ import annotations
 
+__all__ = [
+    "Node",
+    "OpNode",
+    "Version",
+    "new_node",
+    "connect",
+    "set_history",
+    "edge_to",
+    "version_error",
+    "FREED_MESSAGE",
+]
+
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
     "they have already been freed). Saved intermediate values of the graph are freed when you call "
