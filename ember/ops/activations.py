@@ -52,21 +52,6 @@ def check_float(x, kernel: str):
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{x.dtype.legacy_name}'")
 
 
-def _cname(d) -> str:
-    return {
-        "int64": "Long",
-        "int32": "Int",
-        "int16": "Short",
-        "int8": "Char",
-        "uint8": "Byte",
-        "bool": "Bool",
-        "float32": "Float",
-        "float64": "Double",
-        "float16": "Half",
-        "bfloat16": "BFloat16",
-    }[d.name]
-
-
 def apply(op, x, inplace_: bool = False, **params):
     """``op(x, **params)``, or written into ``x`` itself when ``inplace_``."""
     return inplace_op(op, x, **params) if inplace_ else op(x, **params)

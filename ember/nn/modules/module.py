@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from collections import OrderedDict, namedtuple
 
-from ..._tensor import Tensor
+from ..._tensor import Tensor, type_name
 from ...autograd.grad_mode import no_grad
 from ...utils.hooks import RemovableHandle
 from ..parameter import Buffer, Parameter
@@ -22,12 +22,6 @@ def _addindent(s: str, n: int) -> str:
         return s
     first = lines.pop(0)
     return first + "\n" + "\n".join(" " * n + line for line in lines)
-
-
-def _legacy_name(t) -> str:
-    from ..._tensor import type_name
-
-    return type_name(t)
 
 
 class Module:
@@ -104,7 +98,7 @@ class Module:
             raise KeyError(f"attribute '{name}' already exists")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
-                f"cannot assign '{_legacy_name(param)}' object to parameter '{name}' "
+                f"cannot assign '{type_name(param)}' object to parameter '{name}' "
                 "(torch.nn.Parameter or None required)"
             )
         if param is not None and param.grad_fn is not None:
@@ -144,7 +138,7 @@ class Module:
         if params is not None and name in params:
             if value is not None:
                 raise TypeError(
-                    f"cannot assign '{_legacy_name(value) if isinstance(value, Tensor) else type(value).__name__}' "  # noqa: E501
+                    f"cannot assign '{type_name(value) if isinstance(value, Tensor) else type(value).__name__}' "  # noqa: E501
                     f"as parameter '{name}' (torch.nn.Parameter or None expected)"
                 )
             self.register_parameter(name, value)
