@@ -9,7 +9,7 @@ import torch
 import ember
 
 from ..oracle import check_error
-from .db.reductions import _mnorm, _vnorm
+from .db.reduction import _mnorm, _vnorm
 
 X = np.arange(6, dtype=np.float32).reshape(2, 3)
 EMPTY = np.zeros((0, 3), dtype=np.float32)

@@ -1,4 +1,4 @@
-"""OpInfo entries: elementwise arithmetic, math and comparison ops."""
+"""OpInfo entries: pointwise (elementwise) arithmetic, math and comparison ops."""
 
 from __future__ import annotations
 
