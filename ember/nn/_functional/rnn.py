@@ -5,7 +5,7 @@ are one step; :func:`rnn_layers` runs a stacked, optionally bidirectional recurr
 sequence given as rows ``(sum(steps), features)`` with ``steps[t]`` active rows at time ``t``: a
 padded sequence has equal steps, a packed one its ``batch_sizes`` (the active rows are always a
 prefix, since a packed batch is sorted by decreasing length). See NOTE [ Fused RNN cells ] in
-ember/ops/rnn.py for the per-step primitives.
+ember/ops/prims/rnn.py for the per-step primitives.
 """
 
 from __future__ import annotations
