@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 
-from .. import _random
+from .. import _factories, _random
 from ..autograd.grad_mode import no_grad
 
 __all__ = [
@@ -92,14 +92,9 @@ def _fan(tensor, mode):
 
 
 def _write(tensor, values: np.ndarray):
-    from .._backend import backend_for
-
+    """Copy host ``values`` into ``tensor`` in place (one version bump, no gradient)."""
     with no_grad():
-        tensor._data[...] = backend_for(tensor.device).from_host(
-            np.asarray(values).astype(tensor.dtype.np), tensor.device
-        )
-        tensor._version_counter.v += 1
-    return tensor
+        return tensor.copy_(_factories.tensor(values, dtype=tensor.dtype, device=tensor.device))
 
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):

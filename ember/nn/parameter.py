@@ -68,7 +68,7 @@ class UninitializedParameter(Parameter):
         """Give the parameter its shape (filled with zeros until reset_parameters runs)."""
         from .._factories import zeros
 
-        self._data = zeros(*shape, device=device, dtype=dtype)._data
+        self.data = zeros(*shape, device=device, dtype=dtype)
         self.__class__ = Parameter
 
 

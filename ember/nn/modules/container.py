@@ -5,6 +5,7 @@ from __future__ import annotations
 import operator
 from collections import OrderedDict
 
+from ..._tensor import Tensor
 from ..parameter import Parameter
 from .module import Module, _addindent
 
@@ -243,7 +244,7 @@ class ParameterList(Module):
 
     def __setitem__(self, idx, param):
         idx = _index(idx, len(self))
-        if not isinstance(param, Parameter) and hasattr(param, "_data"):
+        if isinstance(param, Tensor) and not isinstance(param, Parameter):
             param = Parameter(param)
         setattr(self, str(idx), param)
 
@@ -294,7 +295,7 @@ class ParameterDict(Module):
 
     def __setitem__(self, key, value):
         self._keys[key] = None
-        if not isinstance(value, Parameter) and hasattr(value, "_data"):
+        if isinstance(value, Tensor) and not isinstance(value, Parameter):
             value = Parameter(value)
         setattr(self, key, value)
 
