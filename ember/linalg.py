@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from .ops.linalg import (
     LinAlgError,
-    det,
     eigh,
     eigvalsh,
     inv,
@@ -25,6 +24,7 @@ from .ops.linalg import (
 )
 from .ops.linalg import linalg_cholesky as cholesky
 from .ops.linalg import linalg_cross as cross
+from .ops.linalg import linalg_det as det
 from .ops.linalg import linalg_qr as qr
 from .ops.linalg import linalg_svd as svd
 from .ops.products import matmul, multi_dot

@@ -131,18 +131,44 @@ class OutRule:
 
     ``name``: the op PyTorch names in its autograd refusal (default: the function's name).
     ``check``: the dtype rule, or a tuple of rules, one per output of a tuple op.
-    ``autograd``: ``"refuse"`` (PyTorch's native ops), ``"copy"`` (composites: a
-    differentiable copy) or ``"none"`` (the result is never differentiable: no check).
+    ``autograd``: one of :data:`AUTOGRAD`'s modes: ``"refuse"`` (PyTorch's native ops),
+    ``"copy"`` (composites), ``"none"`` (the result is never differentiable), or the mixes some
+    of PyTorch's composites have (``diag``, ``svd``).
     ``structured``: PyTorch's structured-kernel device message (default: for :func:`exact`).
+    ``resize_warning``: False for the few ops that resize ``out`` silently (``addbmm``).
+    ``order``: the order PyTorch resizes a tuple op's outputs in (its warnings come in it).
     """
 
-    __slots__ = ("name", "check", "autograd", "structured")
+    __slots__ = ("name", "check", "autograd", "structured", "resize_warning", "order")
 
-    def __init__(self, name=None, check=castable, *, autograd="refuse", structured=None):
+    def __init__(
+        self,
+        name=None,
+        check=castable,
+        *,
+        autograd="refuse",
+        structured=None,
+        resize_warning=True,
+        order=None,
+    ):
+        if autograd not in AUTOGRAD:
+            raise ValueError(f"unknown autograd mode {autograd!r}")
         self.name = name
         self.check = check
         self.autograd = autograd
         self.structured = check is exact if structured is None else structured
+        self.resize_warning = resize_warning
+        self.order = order
+
+
+AUTOGRAD = {
+    # mode: (refuse inputs that require grad, refuse an out that does, copy with autograd)
+    "refuse": (True, True, False),
+    "copy": (False, False, True),  # copy_ gives out a history, or the leaf error
+    "none": (False, False, False),
+    "refuse_out": (False, True, True),
+    "refuse_inputs": (True, False, True),
+}
 
 
 CAST = OutRule()
@@ -162,7 +188,10 @@ def with_out(out, rule, fn, *args, **kwargs):
     if not isinstance(rule, OutRule):
         rule = OutRule(check=rule)
     name = rule.name or fn.__name__
-    if rule.autograd == "refuse" and STATE.enabled and _requires_grad(out, args, kwargs):
+    refuse_inputs, refuse_out, copy = AUTOGRAD[rule.autograd]
+    if STATE.enabled and (
+        (refuse_inputs and _requires_grad(args, kwargs)) or (refuse_out and _requires_grad([out]))
+    ):
         raise RuntimeError(
             f"{name}(): functions with out=... arguments don't support automatic "
             "differentiation, but one of the arguments requires grad."
@@ -173,13 +202,13 @@ def with_out(out, rule, fn, *args, **kwargs):
         checks = rule.check if isinstance(rule.check, tuple) else (rule.check,) * len(result)
         for r, o, check in zip(result, outs, checks):
             _check(r, o, check, rule.structured)
-        for r, o in zip(result, outs):
-            _write(r, o, rule.autograd)
+        for i in rule.order or range(len(result)):
+            _write(result[i], outs[i], copy, rule.resize_warning)
         return type(result)(*outs)
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
     _check(result, out, rule.check, rule.structured)
-    return _write(result, out, rule.autograd)
+    return _write(result, out, copy, rule.resize_warning)
 
 
 def dtype_from_out(out, dtype):
@@ -217,8 +246,9 @@ def factory_dtype(out, dtype, device=None):
     return out.dtype
 
 
-def _requires_grad(out, args, kwargs) -> bool:
-    for a in (*args, *kwargs.values(), out):
+def _requires_grad(args, kwargs=None) -> bool:
+    """Whether a tensor among ``args`` and ``kwargs`` (or in a list there) requires grad."""
+    for a in (*args, *(kwargs or {}).values()):
         if isinstance(a, Tensor):
             if a.requires_grad:
                 return True
@@ -256,9 +286,9 @@ def _shape_text(shape) -> str:
     return "[" + ", ".join(map(str, shape)) + "]"
 
 
-def _resize(out, shape) -> None:
+def _resize(out, shape, warn) -> None:
     """Give ``out`` the result's ``shape`` (new contiguous memory), as ``resize_output``."""
-    if out.numel() != 0:
+    if warn and out.numel() != 0:
         warnings.warn(
             f"An output with one or more elements was resized since it had shape "
             f"{_shape_text(out.shape)}, which does not match the required output shape "
@@ -273,11 +303,11 @@ def _resize(out, shape) -> None:
     out._base = None  # the new memory is out's own
 
 
-def _write(result, out, autograd):
+def _write(result, out, copy, warn):
     """Write ``result`` into ``out``'s memory (cast to its dtype) and return ``out``."""
     if tuple(out.shape) != tuple(result.shape):
-        _resize(out, result.shape)
-    if autograd == "copy" and STATE.enabled:
+        _resize(out, result.shape, warn)
+    if copy and STATE.enabled:
         return out.copy_(result)  # autograd's copy_, as in PyTorch's composite ops
     with no_grad():
         out.copy_(result.detach())

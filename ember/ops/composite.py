@@ -17,6 +17,7 @@ from . import products
 from . import reduction as reducing
 from . import shape as shaping
 from ._binding import tensor_method
+from ._out import CAST, with_out
 from ._promote import FLOAT_NP, cast, promote2, to_float
 
 __all__ = [
@@ -235,6 +236,8 @@ def _special_pair(input, other):  # noqa: A002
 @tensor_method(inplace=True)
 def xlogy(input, other, *, out=None):  # noqa: A002
     """``input * log(other)``, with 0 where ``input`` is 0 (unless ``other`` is NaN)."""
+    if out is not None:
+        return with_out(out, CAST, xlogy, input, other)
     x, y = _special_pair(input, other)
     bad = P.logical_or(P.le(y, 0.0), P.eq(y, math.inf))  # where x == 0 must give 0
     safe = P.where(P.logical_and(P.eq(x, 0), bad), 1.0, y)
@@ -244,6 +247,8 @@ def xlogy(input, other, *, out=None):  # noqa: A002
 @tensor_method(inplace=True)
 def sinc(input, *, out=None):  # noqa: A002
     """The normalized sinc ``sin(pi x) / (pi x)``, 1 at 0."""
+    if out is not None:
+        return with_out(out, CAST, sinc, input)
     x = to_float(input)
     zero = P.eq(x, 0)
     px = P.mul(P.where(zero, 1.0, x), math.pi)

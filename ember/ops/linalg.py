@@ -13,11 +13,11 @@ from ..autograd.grad_mode import no_grad
 from . import pointwise as P
 from . import products
 from ._binding import tensor_method
+from ._out import OutRule, both, exact, unless, with_out
 from ._promote import broadcast_shapes, cast, scalar_like
 from .prims import linalg as L
 from .prims.linalg import LinAlgError
 from .prims.products import _matmul
-from .products import write_out
 
 __all__ = [
     "cross",
@@ -80,8 +80,10 @@ def _same_dtype(A, B, fname):  # noqa: N803
 # ---------------------------------------------------------------- inverse and determinants
 def inv(A, *, out=None):  # noqa: N803
     """Inverse of a square matrix (or batch); raises ``LinAlgError`` if one is singular."""
+    if out is not None:
+        return with_out(out, OutRule("linalg_inv_ex", exact), inv, A)
     _square(A, "linalg.inv")
-    return write_out(L._inv(A), out)
+    return L._inv(A)
 
 
 @tensor_method()
@@ -93,6 +95,8 @@ def inverse(input, *, out=None):  # noqa: A002
 def inv_ex(A, *, check_errors=False, out=None):  # noqa: N803
     """``(inverse, info)``: ``info`` is 0 where a matrix was inverted, > 0 where it is singular
     (its inverse is then NaN); raises only with ``check_errors=True``."""
+    if out is not None:
+        return with_out(out, OutRule("linalg_inv_ex", exact), inv_ex, A, check_errors=check_errors)
     _square(A, "linalg.inv")
     try:
         return inv_ex_result(
@@ -115,15 +119,24 @@ def inv_ex(A, *, check_errors=False, out=None):  # noqa: N803
 
 
 @tensor_method()
-def det(A, *, out=None):  # noqa: N803
+def det(A):  # noqa: N803
     """Determinant of a square matrix (or batch)."""
     _square(A, "linalg.det")
-    return write_out(L._det(A), out)
+    return L._det(A)
+
+
+def linalg_det(A, *, out=None):  # noqa: N803
+    """``torch.linalg.det``: :func:`det`, with the ``out=`` that ``torch.det`` does not take."""
+    if out is not None:
+        return with_out(out, OutRule("_linalg_det", exact), linalg_det, A)
+    return det(A)
 
 
 @tensor_method()
 def slogdet(A, *, out=None):  # noqa: N803
     """``(sign, logabsdet)`` of the determinant, stable where ``det`` would over/underflow."""
+    if out is not None:
+        return with_out(out, OutRule("_linalg_slogdet", exact), slogdet, A)
     _square(A, "linalg.slogdet")
     sign, logabsdet = L._slogdet(A)
     return return_types.slogdet(sign, logabsdet)
@@ -145,6 +158,8 @@ def _is_vector_rhs(A, B):  # noqa: N803
 def solve(A, B, *, left=True, out=None):  # noqa: N803
     """The solution ``X`` of ``A X = B`` (``left=False``: ``X A = B``); ``B`` may be a vector
     (or batch of vectors), and batch dims broadcast."""
+    if out is not None:
+        return with_out(out, OutRule("_linalg_solve_ex", exact), solve, A, B, left=left)
     _square(A, "linalg.solve")
     _float_input(B, "linalg.solve")
     if B.ndim < 1:
@@ -165,7 +180,7 @@ def solve(A, B, *, left=True, out=None):  # noqa: N803
     x = L._solve(A.expand(*batch, n, n), rhs.expand(*batch, *rhs.shape[-2:]))
     if not left:
         x = x.mT
-    return write_out(x.squeeze(-1) if vector else x, out)
+    return x.squeeze(-1) if vector else x
 
 
 def lstsq(A, B, rcond=None, *, driver=None):  # noqa: N803
@@ -227,25 +242,35 @@ def lstsq(A, B, rcond=None, *, driver=None):  # noqa: N803
 def linalg_cholesky(A, *, upper=False, out=None):  # noqa: N803
     """Cholesky factor ``L`` (lower, ``A = L L^T``) of a symmetric positive-definite matrix, or
     ``U = L^T`` with ``upper=True``; only the lower triangle of ``A`` is read."""
+    if out is not None:
+        return with_out(out, OutRule("linalg_cholesky_ex", exact), linalg_cholesky, A, upper=upper)
     _square(A, "linalg.cholesky")
     low = L._cholesky(A)
-    return write_out(low.mT if upper else low, out)
+    return low.mT if upper else low
 
 
 @tensor_method()
 def cholesky(input, upper=False, *, out=None):  # noqa: A002
     """Cholesky factor (deprecated in PyTorch for :func:`ember.linalg.cholesky`)."""
+    if out is not None:
+        message = (
+            "cholesky: Expected result to be safely castable from {want} dtype, but got result "
+            "with dtype {got}"
+        )
+        return with_out(out, OutRule(check=unless("castable", message)), cholesky, input, upper)
     products._warn_once(
         "cholesky",
         "torch.cholesky is deprecated in favor of "
         "torch.linalg.cholesky and will be removed in a future PyTorch release.",
     )
-    return linalg_cholesky(input, upper=upper, out=out)
+    return linalg_cholesky(input, upper=upper)
 
 
 def linalg_qr(A, mode="reduced", *, out=None):  # noqa: N803
     """QR decomposition ``(Q, R)``; ``mode`` is ``'reduced'``, ``'complete'`` or ``'r'`` (then
     ``Q`` is empty)."""
+    if out is not None:
+        return with_out(out, OutRule("linalg_qr", exact), linalg_qr, A, mode)
     _matrix(A, "linalg.qr")
     if mode not in ("reduced", "complete", "r"):
         raise RuntimeError(
@@ -259,6 +284,8 @@ def linalg_qr(A, mode="reduced", *, out=None):  # noqa: N803
 @tensor_method()
 def qr(input, some=True, *, out=None):  # noqa: A002
     """QR decomposition (deprecated in PyTorch for :func:`ember.linalg.qr`)."""
+    if out is not None:
+        return with_out(out, OutRule("linalg_qr", exact), qr, input, some)
     products._warn_once(
         "qr",
         "torch.qr is deprecated in favor of torch.linalg.qr and will be "
@@ -270,6 +297,15 @@ def qr(input, some=True, *, out=None):  # noqa: A002
 # ---------------------------------------------------------------- svd, eigh
 def linalg_svd(A, full_matrices=True, *, driver=None, out=None):  # noqa: N803
     """Singular value decomposition ``(U, S, Vh)`` with ``A = U diag(S) Vh``."""
+    if out is not None:
+        return with_out(
+            out,
+            OutRule("_linalg_svd", exact, order=(0, 2, 1)),
+            linalg_svd,
+            A,
+            full_matrices,
+            driver=driver,
+        )
     _matrix(A, "linalg.svd")
     u, s, vh = L._svd(A, full_matrices=full_matrices)
     return return_types.svd(u, s, vh)
@@ -279,6 +315,15 @@ def linalg_svd(A, full_matrices=True, *, driver=None, out=None):  # noqa: N803
 def svd(input, some=True, compute_uv=True, *, out=None):  # noqa: A002
     """PyTorch's legacy SVD: ``(U, S, V)`` with ``V`` (not ``Vh``), reduced when ``some``;
     ``compute_uv=False`` gives zero-filled ``U`` and ``V``."""
+    if out is not None:
+        return with_out(
+            out,
+            OutRule("_linalg_svd", exact, autograd="refuse_inputs", order=(0, 2, 1)),
+            svd,
+            input,
+            some,
+            compute_uv,
+        )
     _float_input(input, "linalg.svd")
     if input.ndim < 2:
         raise RuntimeError(
@@ -297,8 +342,10 @@ def svd(input, some=True, compute_uv=True, *, out=None):  # noqa: A002
 
 def svdvals(A, *, driver=None, out=None):  # noqa: N803
     """Singular values of ``A``, in descending order."""
+    if out is not None:
+        return with_out(out, OutRule("_linalg_svd", exact), svdvals, A, driver=driver)
     _matrix(A, "linalg.svd")
-    return write_out(L._svdvals(A), out)
+    return L._svdvals(A)
 
 
 def _uplo(UPLO):  # noqa: N803
@@ -318,6 +365,8 @@ def _eigh_input(A, fname):  # noqa: N803
 def eigh(A, UPLO="L", *, out=None):  # noqa: N803
     """Eigenvalues (ascending) and orthonormal eigenvectors of a symmetric matrix, read from
     its lower (``UPLO='L'``) or upper triangle."""
+    if out is not None:
+        return with_out(out, OutRule("_linalg_eigh", exact, order=(1, 0)), eigh, A, UPLO)
     _eigh_input(A, "linalg.eigh")
     w, v = L._eigh(A, UPLO=_uplo(UPLO))
     return return_types.eigh(w, v)
@@ -325,8 +374,10 @@ def eigh(A, UPLO="L", *, out=None):  # noqa: N803
 
 def eigvalsh(A, UPLO="L", *, out=None):  # noqa: N803
     """Eigenvalues (ascending) of a symmetric matrix."""
+    if out is not None:
+        return with_out(out, OutRule("_linalg_eigh", exact), eigvalsh, A, UPLO)
     _eigh_input(A, "linalg.eigh")
-    return write_out(L._eigvalsh(A, UPLO=_uplo(UPLO)), out)
+    return L._eigvalsh(A, UPLO=_uplo(UPLO))
 
 
 # ---------------------------------------------------------------- pinv, rank
@@ -352,6 +403,21 @@ def _tolerances(A, atol, rtol):  # noqa: N803
 def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None, rcond=None):  # noqa: N803
     """Moore-Penrose pseudo-inverse; singular values at most ``max(atol, rtol * max(S))`` are
     treated as zero (``rcond`` is the older name of ``rtol``)."""
+    if out is not None:
+        message = (
+            "linalg.pinv: Expected result to be safely castable from {want} dtype, but got result "
+            "with dtype {got}"
+        )
+        return with_out(
+            out,
+            OutRule("linalg_pinv", unless("castable", message)),
+            pinv,
+            A,
+            atol=atol,
+            rtol=rtol,
+            hermitian=hermitian,
+            rcond=rcond,
+        )
     if not isinstance(A, Tensor) or A.ndim < 2 or A.dtype not in (_dtype.float32, _dtype.float64):
         what = f"{A.dtype.legacy_name}{{{list(A.shape)}}}" if isinstance(A, Tensor) else type(A)
         raise RuntimeError(
@@ -366,7 +432,7 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None, rcond=None):  # 
             )
         rtol = rcond
     atol, rtol = _tolerances(A, atol, rtol)
-    return write_out(L._pinv(A, atol=atol, rtol=rtol, hermitian=hermitian), out)
+    return L._pinv(A, atol=atol, rtol=rtol, hermitian=hermitian)
 
 
 @tensor_method()
@@ -391,6 +457,15 @@ def _count_above(values, atol, rtol):
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None, tol=None):  # noqa: N803
     """Number of singular values above ``max(atol, rtol * max(S))`` (int64)."""
+    if out is not None:
+        message = (
+            "torch.linalg.matrix_rank: Expected result to be safely castable from {want} dtype, "
+            "but got result with dtype {got}"
+        )
+        rule = OutRule(check=unless("castable", message), autograd="none")
+        return with_out(
+            out, rule, matrix_rank, A, atol=atol, rtol=rtol, hermitian=hermitian, tol=tol
+        )
     if isinstance(A, Tensor) and A.ndim < 2:
         raise RuntimeError(
             "torch.linalg.matrix_rank: The input tensor input must have at least 2 dimensions."
@@ -402,7 +477,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None, tol=None)
     atol, rtol = _tolerances(A, atol, rtol)
     with no_grad():
         values = eigvalsh(A).abs() if hermitian else svdvals(A)
-    return write_out(_count_above(values, atol, rtol), out)
+    return _count_above(values, atol, rtol)
 
 
 # ---------------------------------------------------------------- powers, vectors, trace
@@ -410,6 +485,13 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None, tol=None)
 def matrix_power(A, n, *, out=None):  # noqa: N803
     """``A`` multiplied by itself ``n`` times; ``n = 0`` gives the identity, ``n < 0`` powers of
     the inverse."""
+    if out is not None:
+        message = (
+            "matrix_power: Expected result to be safely castable from {want} dtype, but got "
+            "result with dtype {got}"
+        )
+        rule = OutRule("matmul", both(unless("castable", message), exact))
+        return with_out(out, rule, matrix_power, A, n)
     fname = "linalg.matrix_power"
     if A.ndim < 2:
         raise RuntimeError(f"{fname}: The input tensor A must have at least 2 dimensions.")
@@ -420,11 +502,11 @@ def matrix_power(A, n, *, out=None):  # noqa: N803
         )
     if n == 0:  # the identity, still connected to A (with a zero gradient)
         eye = _factories.eye(A.shape[-1], dtype=A.dtype, device=A.device)
-        return write_out(P.where(scalar_like(True, _dtype.bool, A), eye, A), out)
+        return P.where(scalar_like(True, _dtype.bool, A), eye, A)
     base = inv(A) if n < 0 else A
     n = abs(n)
     if n == 1:
-        return write_out(base.clone(), out)
+        return base.clone()
     result = None
     while n:
         if n & 1:
@@ -432,11 +514,14 @@ def matrix_power(A, n, *, out=None):  # noqa: N803
         n >>= 1
         if n:
             base = _matmul(base, base)
-    return write_out(result, out)
+    return result
 
 
 def vecdot(x, y, *, dim=-1, out=None):
     """Dot product of vectors along ``dim`` (batch dims broadcast)."""
+    if out is not None:
+        message = "linalg.vecdot: Expected out of dtype{want} but found {got}"
+        return with_out(out, OutRule("sum", unless("equal", message)), vecdot, x, y, dim=dim)
     if x.dtype is not y.dtype:
         raise RuntimeError(
             f"linalg.vecdot: Expected x and y to have the same dtype, but found "
@@ -447,11 +532,13 @@ def vecdot(x, y, *, dim=-1, out=None):
             f"linalg.vecdot: Expected a floating point or complex tensor as "
             f"input. Got {x.dtype.legacy_name}"
         )
-    return write_out(P.mul(x, y).sum(dim), out)
+    return P.mul(x, y).sum(dim)
 
 
 def linalg_cross(input, other, *, dim=-1, out=None):  # noqa: A002
     """Cross product of 3-vectors along ``dim`` (batch dims broadcast)."""
+    if out is not None:
+        return with_out(out, OutRule("linalg_cross", exact), linalg_cross, input, other, dim=dim)
     if input.ndim != other.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     if input.dtype is not other.dtype:
@@ -467,7 +554,7 @@ def linalg_cross(input, other, *, dim=-1, out=None):  # noqa: A002
     broadcast_shapes(input.shape, other.shape)
     a1, a2 = input.roll(-1, d), input.roll(-2, d)
     b1, b2 = other.roll(-1, d), other.roll(-2, d)
-    return write_out(P.sub(P.mul(a1, b2), P.mul(a2, b1)), out)
+    return P.sub(P.mul(a1, b2), P.mul(a2, b1))
 
 
 @tensor_method()

@@ -9,6 +9,7 @@ from .._size import wrap_dim, wrap_dims
 from .._tensor import Tensor
 from . import reduction as reducing
 from ._binding import tensor_method
+from ._out import OutRule, exact, unless, with_out
 from ._promote import FLOAT_NP, cast
 from .prims import norms as N
 from .prims.linalg import _svdvals
@@ -35,6 +36,17 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
 
     ``ord`` may be any real number, ``inf`` (max abs) or ``-inf`` (min abs); 0 counts nonzeros.
     """
+    if out is not None:
+        return with_out(
+            out,
+            OutRule("linalg_vector_norm", exact),
+            vector_norm,
+            x,
+            ord,
+            dim,
+            keepdim,
+            dtype=dtype,
+        )
     if isinstance(ord, str):
         raise RuntimeError(f"linalg.vector_norm: Expected a number as ord, got {ord}")
     _check_float("linalg.vector_norm", x)
@@ -82,6 +94,10 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     ``ord``: 'fro', 'nuc', ``inf``/``-inf`` (max/min row abs sum), 1/-1 (max/min column abs
     sum), 2/-2 (largest/smallest singular value).
     """
+    if out is not None:
+        message = "linalg.matrix_norm expected out tensor dtype {want} but got: {got}"
+        rule = OutRule(check=unless("equal", message), autograd="copy")
+        return with_out(out, rule, matrix_norm, A, ord, dim, keepdim, dtype=dtype)
     if A.ndim < 2:
         raise RuntimeError(
             "linalg.matrix_norm: The input tensor A must have at least 2 dimensions."
@@ -115,6 +131,10 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
 
 def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002
     """``torch.linalg.norm``: a vector or a matrix norm, chosen by ``dim`` and ``A.ndim``."""
+    if out is not None:
+        message = "linalg.norm expected out tensor dtype {want} but got: {got}"
+        rule = OutRule(check=unless("equal", message), autograd="copy")
+        return with_out(out, rule, linalg_norm, A, ord, dim, keepdim, dtype=dtype)
     if dim is not None:
         dims = (dim,) if isinstance(dim, int) else tuple(dim)
         if len(dims) == 1:
@@ -138,6 +158,10 @@ def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None): 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):  # noqa: A002
     """``torch.norm``: the ``p``-norm over ``dim`` ('fro' and numbers are vector norms over all
     the given dims; 'nuc' is the nuclear matrix norm)."""
+    if out is not None:
+        return with_out(
+            out, OutRule("linalg_vector_norm", exact), norm, input, p, dim, keepdim, dtype
+        )
     if isinstance(dim, Tensor):
         dim = dim.tolist()
     if isinstance(p, str):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from .. import _dtype
 from .._tensor import Tensor
 from ._binding import tensor_method
-from ._out import CAST, COMPOSITE, NONDIFF, SAME, unless, with_out
+from ._out import CAST, NONDIFF, SAME, OutRule, unless, with_out
 from ._promote import FLOAT_NP, broadcast_error, cast, promote2, scalar_like, to_float
 from .prims import pointwise as E
 
@@ -229,7 +229,8 @@ def _check_int_zero(b):
 def floor_divide(input, other, *, out=None):  # noqa: A002
     """Division rounded towards minus infinity."""
     if out is not None:
-        return with_out(out, COMPOSITE, floor_divide, input, other)
+        rule = OutRule("aten::floor_divide", autograd="refuse_out")
+        return with_out(out, rule, floor_divide, input, other)
     a, b = promote2(input, other)
     _check_int_zero(b)
     if a._data.dtype in FLOAT_NP:

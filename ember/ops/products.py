@@ -11,6 +11,7 @@ from .._size import wrap_dim
 from .._tensor import Tensor
 from . import pointwise as P
 from ._binding import tensor_method
+from ._out import CAST, EXACT, OutRule, unless, with_out
 from ._promote import broadcast_shapes, scalar_like
 from .prims import products as PR
 
@@ -47,24 +48,31 @@ def _shape(t) -> str:
     return "[" + ", ".join(map(str, t.shape)) + "]"
 
 
-def write_out(result, out):
-    """Honour an ``out=`` argument: copy ``result`` into ``out`` (same shape) and return it."""
-    if out is None:
-        return result
-    if tuple(out.shape) != tuple(result.shape):
-        raise RuntimeError(f"out= expects a tensor of shape {_shape(result)}, got {_shape(out)}")
-    return out.copy_(result.detach())
-
-
 def _no_bool(t, what="addmm_impl_cpu_"):
     if t.dtype is _dtype.bool:
         raise NotImplementedError(f"\"{what}\" not implemented for 'Bool'")
+
+
+_TENSORDOT_OUT = OutRule(  # inner and tensordot are composites in PyTorch
+    check=unless(
+        "equal",
+        "tensordot: Expected the output tensor to have dtype {want}, but got an output tensor "
+        "with dtype {got}",
+    ),
+    autograd="copy",
+)
+_DOT_OUT = unless("equal", "result dtype {got} does not match input dtype {want}")
+_MULTI_DOT_OUT = OutRule(
+    "mm", unless("equal", "multi_dot(): expected out tensor to have dtype {want_c} but got {got_c}")
+)
 
 
 # ---------------------------------------------------------------- matmul family
 @tensor_method("matmul", "__matmul__", reflected="__rmatmul__")
 def matmul(input, other, *, out=None):  # noqa: A002
     """Matrix product with PyTorch's 1-D and batch-broadcasting rules."""
+    if out is not None:
+        return with_out(out, EXACT, matmul, input, other)
     if not isinstance(input, Tensor) or not isinstance(other, Tensor):
         raise TypeError(
             f"matmul(): argument 'other' (position 2) must be Tensor, not "
@@ -84,7 +92,7 @@ def matmul(input, other, *, out=None):  # noqa: A002
         raise _matmul_size_error(a, b, ka, kb)
     if a.ndim > 2 and b.ndim > 2:
         broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    return write_out(PR._matmul(a, b), out)
+    return PR._matmul(a, b)
 
 
 def _matmul_dtype_error(a, b):
@@ -142,16 +150,20 @@ def _matmul_size_error(a, b, ka, kb):
 @tensor_method()
 def mm(input, mat2, *, out=None):  # noqa: A002
     """Product of two matrices."""
+    if out is not None:
+        return with_out(out, EXACT, mm, input, mat2)
     if input.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
-    return matmul(input, mat2, out=out)
+    return matmul(input, mat2)
 
 
 @tensor_method()
 def bmm(input, mat2, *, out=None):  # noqa: A002
     """Batched product of two 3-D tensors with the same batch size."""
+    if out is not None:
+        return with_out(out, EXACT, bmm, input, mat2)
     if input.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if mat2.ndim != 3:
@@ -166,20 +178,24 @@ def bmm(input, mat2, *, out=None):  # noqa: A002
             f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, "
             f"{mat2.shape[1]}]."
         )
-    return matmul(input, mat2, out=out)
+    return matmul(input, mat2)
 
 
 @tensor_method()
 def mv(input, vec, *, out=None):  # noqa: A002
     """Matrix-vector product."""
+    if out is not None:
+        return with_out(out, EXACT, mv, input, vec)
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
-    return matmul(input, vec, out=out)
+    return matmul(input, vec)
 
 
 @tensor_method()
 def dot(input, other, *, out=None):  # noqa: A002
     """Inner product of two 1-D tensors."""
+    if out is not None:
+        return with_out(out, _DOT_OUT, dot, input, other)
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
     if input.dtype is not other.dtype:
@@ -187,46 +203,56 @@ def dot(input, other, *, out=None):  # noqa: A002
             f"dot : expected both vectors to have same dtype, but found "
             f"{input.dtype.legacy_name} and {other.dtype.legacy_name}"
         )
-    return matmul(input, other, out=out)
+    return matmul(input, other)
 
 
 @tensor_method()
 def vdot(input, other, *, out=None):  # noqa: A002
     """``sum(conj(input) * other)`` of two 1-D tensors (``dot`` for real tensors)."""
-    return dot(input, other, out=out)
+    if out is not None:
+        return with_out(out, _DOT_OUT, vdot, input, other)
+    return dot(input, other)
 
 
 @tensor_method()
 def outer(input, vec2, *, out=None):  # noqa: A002
     """Outer product of two 1-D tensors: ``input[i] * vec2[j]``."""
+    if out is not None:
+        return with_out(out, OutRule("mul"), outer, input, vec2)
     for name, t in (("self", input), ("vec2", vec2)):
         if t.ndim != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")
-    return write_out(P.mul(input.unsqueeze(-1), vec2), out)
+    return P.mul(input.unsqueeze(-1), vec2)
 
 
 @tensor_method()
 def ger(input, vec2, *, out=None):  # noqa: A002
     """Alias of :func:`outer`."""
-    return outer(input, vec2, out=out)
+    if out is not None:
+        return with_out(out, OutRule("mul"), ger, input, vec2)
+    return outer(input, vec2)
 
 
 @tensor_method()
 def inner(input, other, *, out=None):  # noqa: A002
     """Sum of products over the last dims; a product if either argument is 0-d."""
+    if out is not None:
+        return with_out(out, _TENSORDOT_OUT, inner, input, other)
     if input.ndim == 0 or other.ndim == 0:
-        return write_out(P.mul(input, other), out)
+        return P.mul(input, other)
     if input.shape[-1] != other.shape[-1]:
         raise RuntimeError(
             f"inner() the last dimension must match on both input tensors but got "
             f"shapes {_shape(input)} and {_shape(other)}"
         )
-    return tensordot(input, other, dims=([-1], [-1]), out=out)
+    return tensordot(input, other, dims=([-1], [-1]))
 
 
 def tensordot(a, b, dims=2, out=None):
     """Contract ``a``'s dims ``dims[0]`` with ``b``'s dims ``dims[1]`` (or the last/first
     ``dims`` dims when an int), through one matrix product."""
+    if out is not None:
+        return with_out(out, _TENSORDOT_OUT, tensordot, a, b, dims)
     if a.dtype is not b.dtype:
         raise RuntimeError("both inputs should have same dtype")
     if isinstance(dims, Tensor):
@@ -257,7 +283,7 @@ def tensordot(a, b, dims=2, out=None):
     k = _prod(a.shape[d] for d in ca)
     left = a.permute(*free_a, *ca).reshape(_prod(shape_a), k)
     right = b.permute(*cb, *free_b).reshape(k, _prod(shape_b))
-    return write_out(PR._matmul(left, right).reshape(shape_a + shape_b), out)
+    return PR._matmul(left, right).reshape(shape_a + shape_b)
 
 
 # ---------------------------------------------------------------- einsum
@@ -476,6 +502,8 @@ def _expand_error(input, product):  # noqa: A002
 @tensor_method(inplace=True)
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):  # noqa: A002
     """``beta * input + alpha * (mat1 @ mat2)``."""
+    if out is not None:
+        return with_out(out, EXACT, addmm, input, mat1, mat2, beta=beta, alpha=alpha)
     for name, t in (("mat1", mat1), ("mat2", mat2)):
         if t.ndim != 2:
             raise RuntimeError(f"{name} must be a matrix, got {t.ndim}-D tensor")
@@ -484,12 +512,14 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):  # noqa: A002
             f"self and mat2 must have the same dtype, but got "
             f"{input.dtype.legacy_name} and {mat2.dtype.legacy_name}"
         )
-    return write_out(_scaled_sum(input, mm(mat1, mat2), beta, alpha, "addmm"), out)
+    return _scaled_sum(input, mm(mat1, mat2), beta, alpha, "addmm")
 
 
 @tensor_method(inplace=True)
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):  # noqa: A002
     """``beta * input + alpha * (mat @ vec)``."""
+    if out is not None:
+        return with_out(out, EXACT, addmv, input, mat, vec, beta=beta, alpha=alpha)
     if mat.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(
             f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, {vec.ndim}"
@@ -499,12 +529,14 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):  # noqa: A002
             f"addmv input tensors must have the same dtype, but got "
             f"{input.dtype.legacy_name}, {mat.dtype.legacy_name}, and {vec.dtype.legacy_name}"
         )
-    return write_out(_scaled_sum(input, mv(mat, vec), beta, alpha, "addmv"), out)
+    return _scaled_sum(input, mv(mat, vec), beta, alpha, "addmv")
 
 
 @tensor_method(inplace=True)
 def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):  # noqa: A002
     """``beta * input + alpha * outer(vec1, vec2)``."""
+    if out is not None:
+        return with_out(out, CAST, addr, input, vec1, vec2, beta=beta, alpha=alpha)
     for name, t in (("vec1", vec1), ("vec2", vec2)):
         if t.ndim != 1:
             raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {t.ndim}-D")
@@ -515,18 +547,24 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):  # noqa: A002
                     f"For integral input tensors, argument {arg} must not be a "
                     "floating point number."
                 )
-    return write_out(_scaled_sum(input, outer(vec1, vec2), beta, alpha, "addr"), out)
+    return _scaled_sum(input, outer(vec1, vec2), beta, alpha, "addr")
 
 
 @tensor_method(inplace=True)
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):  # noqa: A002
     """``beta * input + alpha * bmm(batch1, batch2)``."""
-    return write_out(_scaled_sum(input, bmm(batch1, batch2), beta, alpha, "baddbmm"), out)
+    if out is not None:
+        return with_out(out, EXACT, baddbmm, input, batch1, batch2, beta=beta, alpha=alpha)
+    return _scaled_sum(input, bmm(batch1, batch2), beta, alpha, "baddbmm")
 
 
 @tensor_method(inplace=True)
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):  # noqa: A002
     """``beta * input + alpha * sum_b batch1[b] @ batch2[b]`` (one matrix product)."""
+    if out is not None:
+        message = "self and mat2 must have the same dtype, but got {got} and {want}"
+        rule = OutRule(check=unless("equal", message), resize_warning=False)
+        return with_out(out, rule, addbmm, input, batch1, batch2, beta=beta, alpha=alpha)
     for name, t in (("batch1", batch1), ("batch2", batch2)):
         if t.ndim != 3:
             raise RuntimeError(f"{name} must be a 3D tensor")
@@ -541,11 +579,13 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):  # noqa: A002
         )
     left = batch1.permute(1, 0, 2).reshape(n, b * m)
     product = mm(left, batch2.reshape(b * m, batch2.shape[2]))
-    return write_out(_scaled_sum(input, product, beta, alpha, "addbmm"), out)
+    return _scaled_sum(input, product, beta, alpha, "addbmm")
 
 
 def chain_matmul(*matrices, out=None):
     """Product of 2-D matrices (deprecated in PyTorch for :func:`ember.linalg.multi_dot`)."""
+    if out is not None:
+        return with_out(out, _MULTI_DOT_OUT, chain_matmul, *matrices)
     _warn_once(
         "chain_matmul",
         "torch.chain_matmul is deprecated and will be removed in a future "
@@ -558,8 +598,8 @@ def chain_matmul(*matrices, out=None):
         if t.ndim != 2:
             raise RuntimeError(f"Tensor dimension is {t.ndim}, expected 2 instead.")
     if len(matrices) == 1:
-        return write_out(matrices[0].clone(), out)
-    return multi_dot(list(matrices), out=out)
+        return matrices[0].clone()
+    return multi_dot(list(matrices))
 
 
 _WARNED: set = set()
@@ -574,6 +614,8 @@ def _warn_once(key, message):
 
 def multi_dot(tensors, *, out=None):
     """Product of two or more matrices in the cheapest order; the first and last may be 1-D."""
+    if out is not None:
+        return with_out(out, _MULTI_DOT_OUT, multi_dot, tensors)
     n = len(tensors)
     if n < 2:
         raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {n}")
@@ -609,7 +651,7 @@ def multi_dot(tensors, *, out=None):
         result = result.squeeze(0)
     if tensors[-1].ndim == 1:
         result = result.squeeze(-1)
-    return write_out(result, out)
+    return result
 
 
 def _chain_order(mats):
@@ -639,9 +681,11 @@ def _chain(mats, split, i, j):
 @tensor_method()
 def kron(input, other, *, out=None):  # noqa: A002
     """Kronecker product: blocks ``input[i] * other`` (shapes padded with leading ones)."""
+    if out is not None:
+        return with_out(out, OutRule("mul"), kron, input, other)
     n = max(input.ndim, other.ndim)
     sa = (1,) * (n - input.ndim) + tuple(input.shape)
     sb = (1,) * (n - other.ndim) + tuple(other.shape)
     a = input.reshape([s for d in sa for s in (d, 1)])
     b = other.reshape([s for d in sb for s in (1, d)])
-    return write_out(P.mul(a, b).reshape([x * y for x, y in zip(sa, sb)]), out)
+    return P.mul(a, b).reshape([x * y for x, y in zip(sa, sb)])

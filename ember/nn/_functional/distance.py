@@ -14,6 +14,7 @@ import warnings
 from ... import _dtype, _factories
 from ..._tensor import Tensor
 from ...ops import shape as shaping
+from ...ops._out import OutRule, with_out
 from ...ops._promote import cast
 
 __all__ = [
@@ -59,11 +60,10 @@ def normalize(
     out: Tensor | None = None,
 ) -> Tensor:
     """``input / max(||input||_p, eps)`` with the norm taken over ``dim``."""
+    if out is not None:
+        return with_out(out, OutRule("div"), normalize, input, p, dim, eps)
     denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
-    result = input / denom
-    if out is None:
-        return result
-    return out.copy_(result)
+    return input / denom
 
 
 def _clamped_norm(x: Tensor, dim: int, eps: float) -> Tensor:
