@@ -128,11 +128,14 @@ def new_node(cls, inputs=None):
 def connect(node, inputs) -> None:
     """Give ``node`` one edge per input (``(None, 0)`` where the input needs no gradient) and
     the input shapes/dtypes the engine uses to undo broadcasting and casts."""
+    # The per-op hot path: an input with a grad_fn that is not a view takes the short way;
+    # leaves and views follow the general rule of edge_to.
     edges = []
     meta = []
     for t in inputs:
         if t is not None and t.requires_grad:
-            edges.append(edge_to(t))
+            fn = t.grad_fn
+            edges.append((fn, t._output_nr) if fn is not None and t._base is None else edge_to(t))
             meta.append((t._data.shape, t.dtype))
         else:
             edges.append((None, 0))
@@ -166,7 +169,12 @@ class _AccumulateGradView:
 class OpNode(Node):
     """The node of a registered op: backward is ``op.backward(node, *grads)``."""
 
-    __slots__ = ("op", "inputs", "output", "aux", "params", "saved_versions", "needs_input_grad")
+    __slots__ = ("op", "inputs", "output", "aux", "params", "saved_versions")
+
+    @property
+    def needs_input_grad(self):
+        """One bool per input: whether its gradient is wanted."""
+        return [m is not None for m in self.in_meta]
 
     def name(self) -> str:
         return self.op.node_name

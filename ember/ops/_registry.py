@@ -88,7 +88,8 @@ class Op:
                 result._view_version = base._version_counter.v
             if record:
                 node = self.record(inputs, params, aux if self.has_aux else None)
-                set_history(result, node)
+                result.requires_grad = True  # set_history, inlined on the hot path
+                result.grad_fn = node
                 if self.save_output:
                     node.output = result
                     node.saved_versions = (*node.saved_versions, result._version_counter.v)
@@ -112,7 +113,6 @@ class Op:
         node.params = params
         node.aux = aux
         node.output = None
-        node.needs_input_grad = [m is not None for m in node.in_meta]
         if self.save_inputs:
             node.inputs = inputs
             node.saved_versions = tuple(t._version_counter.v for t in inputs)
