@@ -87,14 +87,22 @@ def embedding_bag(
     scale_grad_by_freq: bool = False,
 ):
     """Sum, mean or max (``mode``) of the rows of ``weight`` looked up by each bag of the 1-D
-    ``input``, bag ``b`` starting at ``offsets[b]``; ``per_sample_weights`` (mode 'sum') scale
-    each row, entries equal to ``padding_idx`` (``-1``: none) are left out, an empty bag gives
-    zeros. Gradients come from the lookup, index_add and scatter_reduce ops it is built from.
+    ``input``, bag ``b`` starting at ``offsets[b]`` (``offsets`` None: a 2-D ``input``, one bag
+    per row); ``per_sample_weights`` (mode 'sum') scale each row, entries equal to
+    ``padding_idx`` (``-1``: none) are left out, an empty bag gives zeros. Gradients come from
+    the lookup, index_add and scatter_reduce ops it is built from.
     """
-    offs = offsets._data
     xp = backend_of(weight._data).xp
     idx = input._data
-    _check_bag_indices(idx, offs, offsets, weight.shape[0], input.shape[0])
+    if offsets is None:
+        rows, size = idx.shape
+        idx = idx.reshape(-1)
+        offs = xp.arange(rows, dtype=idx.dtype) * size
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights.reshape(-1)
+    else:
+        offs = offsets._data
+    _check_bag_indices(idx, offs, offsets, weight.shape[0], idx.shape[0])
     n_bags = max(offs.shape[0] - (1 if include_last_offset else 0), 0)
     end = int(offs[n_bags]) if include_last_offset and n_bags else idx.shape[0]
     positions = xp.arange(idx.shape[0])

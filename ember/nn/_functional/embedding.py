@@ -12,7 +12,6 @@ from __future__ import annotations
 import warnings
 
 from ... import _dtype
-from ..._factories import arange
 from ..._tensor import Tensor, type_name
 from ...ops import embedding as E
 
@@ -66,7 +65,8 @@ def embedding(
 
 
 def _bag_inputs(input, offsets, per_sample_weights, include_last_offset):  # noqa: A002
-    """PyTorch's input/offsets forms: a 2-D input is a batch of equal-length bags."""
+    """PyTorch's input/offsets forms: a 2-D input is a batch of equal-length bags (one per
+    row, offsets None)."""
     if input.ndim == 2:
         if offsets is not None:
             raise ValueError(
@@ -74,11 +74,7 @@ def _bag_inputs(input, offsets, per_sample_weights, include_last_offset):  # noq
                 "a mini-batch of fixed length sequences. However, found offsets of "
                 f"type {type(offsets)}"
             )
-        offsets = arange(input.shape[0], dtype=input.dtype, device=input.device) * input.shape[1]
-        input = input.reshape(-1)
-        if per_sample_weights is not None:
-            per_sample_weights = per_sample_weights.reshape(-1)
-        return input, offsets, per_sample_weights, False
+        return input, None, per_sample_weights, False
     if input.ndim == 1:
         if offsets is None:
             raise ValueError("offsets has to be a 1D Tensor but got None")
