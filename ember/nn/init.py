@@ -8,7 +8,8 @@ import warnings
 
 import numpy as np
 
-from .. import _factories, _random
+from .. import _dtype, _factories, _random
+from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
 
 __all__ = [
@@ -91,10 +92,13 @@ def _fan(tensor, mode):
     return fan_in if mode == "fan_in" else fan_out
 
 
-def _write(tensor, values: np.ndarray):
-    """Copy host ``values`` into ``tensor`` in place (one version bump, no gradient)."""
+def _write(tensor, values):
+    """Copy ``values`` (a host array or a tensor) into ``tensor`` in place (one version bump,
+    no gradient)."""
+    if not isinstance(values, Tensor):
+        values = _factories.tensor(values, dtype=tensor.dtype, device=tensor.device)
     with no_grad():
-        return tensor.copy_(_factories.tensor(values, dtype=tensor.dtype, device=tensor.device))
+        return tensor.copy_(values)
 
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
@@ -111,7 +115,6 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     """Fill with N(mean, std**2) truncated to [a, b] (inverse-CDF sampling, as PyTorch)."""
-    from .._backend import backend_for
 
     def norm_cdf(x):
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
@@ -124,8 +127,8 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
         )
     lo, hi = norm_cdf((a - mean) / std), norm_cdf((b - mean) / std)
     u = _random.generator_or_default(generator).uniform(2 * lo - 1, 2 * hi - 1, tensor.shape)
-    vals = backend_for("cpu").special.erfinv(u) * std * math.sqrt(2.0) + mean
-    return _write(tensor, np.clip(vals, a, b))
+    vals = _factories.tensor(u, dtype=_dtype.float64).erfinv_() * std * math.sqrt(2.0) + mean
+    return _write(tensor, vals.clamp_(a, b))
 
 
 def constant_(tensor, val):
