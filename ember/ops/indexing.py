@@ -89,8 +89,6 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):  # noqa: A002
     """Values of ``input`` at ``index`` along ``dim``: ``out[i][j] = input[index[i][j]][j]``."""
     if out is not None:
         return with_out(out, EXACT, gather, input, dim, index, sparse_grad=sparse_grad)
-    if out is not None:
-        return with_out(out, EXACT, gather, input, dim, index, sparse_grad=sparse_grad)
     if index.dtype not in _INDEX_DTYPES:
         raise RuntimeError("gather(): Expected dtype int32/int64 for index")
     _same_device(input, index)
@@ -226,9 +224,6 @@ def index_select(input, dim, index, *, out=None):  # noqa: A002
     if out is not None:
         message = "index_select(): self and result must have the same scalar type"
         return with_out(out, unless("equal", message), index_select, input, dim, index)
-    if out is not None:
-        message = "index_select(): self and result must have the same scalar type"
-        return with_out(out, unless("equal", message), index_select, input, dim, index)
     if index.dtype not in _INDEX_DTYPES:
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     if index.ndim > 1:
@@ -298,8 +293,6 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):  # noqa: A002
     """``input`` with ``alpha * source`` added at ``index`` along ``dim`` (duplicates add up)."""
     if out is not None:
         return with_out(out, EXACT, index_add, input, dim, index, source, alpha=alpha)
-    if out is not None:
-        return with_out(out, EXACT, index_add, input, dim, index, source, alpha=alpha)
     if index.dtype not in _INDEX_DTYPES:
         raise RuntimeError(
             f"index_add_(): Expected dtype int32/int64 for index but got: {index.dtype.legacy_name}"
@@ -367,9 +360,6 @@ def masked_select(input, mask, *, out=None):  # noqa: A002
     if out is not None:
         message = "masked_select(): self and result must have the same scalar type"
         return with_out(out, unless("equal", message), masked_select, input, mask)
-    if out is not None:
-        message = "masked_select(): self and result must have the same scalar type"
-        return with_out(out, unless("equal", message), masked_select, input, mask)
     if mask.dtype is not _dtype.bool:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
     _same_device(input, mask)
@@ -429,8 +419,6 @@ def take_along_dim(input, indices, dim=None, *, out=None):  # noqa: A002
     """``gather`` with ``indices`` broadcast against ``input`` (or on the flattened input)."""
     if out is not None:
         return with_out(out, OutRule("gather", exact), take_along_dim, input, indices, dim)
-    if out is not None:
-        return with_out(out, OutRule("gather", exact), take_along_dim, input, indices, dim)
     if indices.dtype is not _dtype.int64:
         raise RuntimeError(
             "torch.take_along_dim(): dtype of indices should be Long but got "
@@ -483,10 +471,6 @@ def nonzero(input, *, out=None, as_tuple=False):  # noqa: A002
         message = "nonzero: Expected out tensor to have scalar type Long but got scalar type{got}"
         rule = OutRule(check=unless("equal", message), autograd="none")
         return with_out(out, rule, nonzero, input, as_tuple=as_tuple)
-    if out is not None:
-        message = "nonzero: Expected out tensor to have scalar type Long but got scalar type{got}"
-        rule = OutRule(check=unless("equal", message), autograd="none")
-        return with_out(out, rule, nonzero, input, as_tuple=as_tuple)
     if not as_tuple:
         return I._nonzero(input)
     rows = I._nonzero(_vector(input))
@@ -497,16 +481,6 @@ def nonzero(input, *, out=None, as_tuple=False):  # noqa: A002
 def argwhere(input):  # noqa: A002
     """``nonzero(input)``: the (n, ndim) indices of the non-zero entries."""
     return I._nonzero(input)
-
-
-def _searchsorted_out(out_int32):
-    """searchsorted's rule for ``out``: int32 with ``out_int32``, else int64."""
-    return unless(
-        lambda want, got: got is want,
-        "torch.searchsorted(): output tensor's dtype is wrong, it can only be Int(int32) or "
-        "Long(int64) depending on whether out_int32 flag is True, but we got output tensor's "
-        f"dtype {{got}} and out_int32 flag is {bool(out_int32)}",
-    )
 
 
 def _searchsorted_out(out_int32):
@@ -530,19 +504,6 @@ def searchsorted(
     sorter=None,
 ):
     """Insertion points of ``input`` in the innermost dim of ``sorted_sequence``."""
-    if out is not None:
-        rule = OutRule(check=_searchsorted_out(out_int32), autograd="none")
-        return with_out(
-            out,
-            rule,
-            searchsorted,
-            sorted_sequence,
-            input,
-            out_int32=out_int32,
-            right=right,
-            side=side,
-            sorter=sorter,
-        )
     if out is not None:
         rule = OutRule(check=_searchsorted_out(out_int32), autograd="none")
         return with_out(
@@ -611,9 +572,6 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):  # 
     if out is not None:
         rule = OutRule(check=_searchsorted_out(out_int32), autograd="none")
         return with_out(out, rule, bucketize, input, boundaries, out_int32=out_int32, right=right)
-    if out is not None:
-        rule = OutRule(check=_searchsorted_out(out_int32), autograd="none")
-        return with_out(out, rule, bucketize, input, boundaries, out_int32=out_int32, right=right)
     if boundaries.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
@@ -624,8 +582,6 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):  # 
 
 def _triangle(op, name):
     def fn(input, diagonal=0, *, out=None):  # noqa: A002
-        if out is not None:
-            return with_out(out, EXACT, fn, input, diagonal)
         if out is not None:
             return with_out(out, EXACT, fn, input, diagonal)
         if input.ndim < 2:
@@ -687,14 +643,6 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):  # noqa: A002
 @tensor_method()
 def diag(input, diagonal=0, *, out=None):  # noqa: A002
     """A 1-D ``input`` as a diagonal matrix, or the diagonal of a 2-D ``input`` (a copy)."""
-    if out is not None:
-        check = exact
-        if input.ndim == 1:
-            message = "diag: result type {want} can't be cast to the desired out= type {got}"
-            check = both(unless("castable", message), exact)
-        name = "aten::diag_embed" if input.ndim == 1 else "aten::diagonal_copy"
-        rule = OutRule(name, check, autograd="refuse_out")
-        return with_out(out, rule, diag, input, diagonal)
     if out is not None:
         check = exact
         if input.ndim == 1:

@@ -344,20 +344,8 @@ _JOIN_OUT = OutRule(  # cat and the stacks: any dtype the inputs' type can be ca
 )
 
 
-_JOIN_OUT = OutRule(  # cat and the stacks: any dtype the inputs' type can be cast to
-    "cat",
-    unless(
-        "castable",
-        "torch.cat(): input types can't be cast to the desired output type {got}",
-        TypeError,
-    ),
-)
-
-
 def cat(tensors, dim=0, *, out=None):
     """Join tensors along an existing dim (1-D empty tensors are skipped, as in PyTorch)."""
-    if out is not None:
-        return with_out(out, _JOIN_OUT, cat, tensors, dim)
     if out is not None:
         return with_out(out, _JOIN_OUT, cat, tensors, dim)
     tensors = _tensor_list(tensors, "cat")
@@ -392,8 +380,6 @@ def stack(tensors, dim=0, *, out=None):
     """Join tensors along a new dim."""
     if out is not None:
         return with_out(out, OutRule("stack", _JOIN_OUT.check), stack, tensors, dim)
-    if out is not None:
-        return with_out(out, OutRule("stack", _JOIN_OUT.check), stack, tensors, dim)
     tensors = _tensor_list(tensors, "stack")
     shape = tensors[0].shape
     for i, x in enumerate(tensors):
@@ -411,16 +397,12 @@ def hstack(tensors, *, out=None):
     """Stack horizontally (dim 1, or dim 0 for 1-D tensors)."""
     if out is not None:
         return with_out(out, _JOIN_OUT, hstack, tensors)
-    if out is not None:
-        return with_out(out, _JOIN_OUT, hstack, tensors)
     tensors = [atleast_1d(x) for x in tensors]
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
 def vstack(tensors, *, out=None):
     """Stack vertically (rows), promoting 1-D tensors to rows."""
-    if out is not None:
-        return with_out(out, _JOIN_OUT, vstack, tensors)
     if out is not None:
         return with_out(out, _JOIN_OUT, vstack, tensors)
     return cat([atleast_2d(x) for x in tensors], 0)
@@ -433,15 +415,11 @@ def dstack(tensors, *, out=None):
     """Stack along the third dim."""
     if out is not None:
         return with_out(out, _JOIN_OUT, dstack, tensors)
-    if out is not None:
-        return with_out(out, _JOIN_OUT, dstack, tensors)
     return cat([atleast_3d(x) for x in tensors], 2)
 
 
 def column_stack(tensors, *, out=None):
     """Stack 1-D tensors as columns."""
-    if out is not None:
-        return with_out(out, _JOIN_OUT, column_stack, tensors)
     if out is not None:
         return with_out(out, _JOIN_OUT, column_stack, tensors)
     return hstack([x.reshape(-1, 1) if x.ndim <= 1 else x for x in tensors])
