@@ -10,7 +10,8 @@ from .autograd.function import Function
 from .autograd.grad_mode import STATE
 
 
-def _parse_to(args, kwargs):
+def parse_to(args, kwargs):
+    """``(device, dtype, copy)`` from the arguments of ``Tensor.to`` / ``Module.to``."""
     dev = kwargs.pop("device", None)
     dt = kwargs.pop("dtype", None)
     copy = kwargs.pop("copy", False)
@@ -36,7 +37,7 @@ def tensor_to(t: Tensor, *args, **kwargs) -> Tensor:
     """``t.to(...)``: returns ``t`` itself when nothing changes (unless ``copy=True``)."""
     from .ops._promote import cast
 
-    dev, dt, copy = _parse_to(args, kwargs)
+    dev, dt, copy = parse_to(args, kwargs)
     out = t
     if dev is not None and dev != t.device:
         out = _to_device(out, dev)

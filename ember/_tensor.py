@@ -435,6 +435,15 @@ class Tensor:
 
         return tensor_to(self, *args, **kwargs)
 
+    @staticmethod
+    def _make_subclass(cls, data, require_grad=False):
+        """A ``cls`` instance over ``data``'s memory and version counter: a detached leaf, as
+        torch's ``Tensor._make_subclass`` (how ``nn.Parameter`` is built)."""
+        t = object.__new__(cls)
+        _init(t, data._data, require_grad)
+        t._version_counter = data._version_counter
+        return t
+
     def type_as(self, other):
         """``self`` cast to ``other``'s dtype."""
         return self.to(other.dtype)

@@ -4,7 +4,7 @@ static methods and a ``ctx`` (save_for_backward, needs_input_grad, ...), as in P
 from __future__ import annotations
 
 from .grad_mode import STATE
-from .graph import FREED_MESSAGE, Node, connect, new_node, set_history
+from .graph import FREED_MESSAGE, Node, new_node, set_history
 
 __all__ = ["FunctionCtx", "Function", "once_differentiable", "BackwardCFunction"]
 
@@ -106,17 +106,19 @@ class Function:
     def apply(cls, *args, **kwargs):
         from .._tensor import Tensor, _wrap
 
-        ctx = new_node(FunctionCtx)
+        tensor_positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+        needs = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        record = STATE.enabled and any(needs)
+        # the edges are taken before forward runs (it records nothing, so they cannot change)
+        ctx = new_node(FunctionCtx, [args[i] for i in tensor_positions] if record else None)
         ctx.fn_cls = cls
         ctx.to_save = ()
         ctx.saved_versions_ = ()
         ctx.non_differentiable = set()
         ctx.dirty = set()
         ctx.materialize = True
-        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
-        tensor_positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+        ctx.needs_input_grad = needs
         ctx.tensor_positions = tensor_positions
-        record = STATE.enabled and any(ctx.needs_input_grad)
         prev = STATE.enabled
         STATE.enabled = False
         try:
@@ -138,7 +140,6 @@ class Function:
         outs = tuple(fixed)
         ctx.n_outputs_ = len(outs)
         if record:
-            connect(ctx, [args[i] for i in tensor_positions])
             meta = []
             for i, o in enumerate(outs):
                 if (

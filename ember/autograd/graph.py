@@ -13,7 +13,6 @@ __all__ = [
     "OpNode",
     "Version",
     "new_node",
-    "connect",
     "set_history",
     "edge_to",
     "version_error",
@@ -113,21 +112,16 @@ def edge_to(t):
 def new_node(cls, inputs=None):
     """The one node constructor, shared by ops, custom Functions and the engine.
 
-    Makes an empty node of class ``cls`` (no hooks, not freed) and, when ``inputs`` is given,
-    connects it to them (:func:`connect`).
+    Makes a node of class ``cls`` (no hooks, not freed) and, when ``inputs`` is given, connects
+    it to them: one edge per input (``(None, 0)`` where the input needs no gradient) and the
+    input shapes/dtypes the engine uses to undo broadcasting and casts.
     """
     node = cls.__new__(cls)
     node.pre_hooks = node.post_hooks = node.retains = None
     node._freed = False
     node.out_meta = None
-    if inputs is not None:
-        connect(node, inputs)
-    return node
-
-
-def connect(node, inputs) -> None:
-    """Give ``node`` one edge per input (``(None, 0)`` where the input needs no gradient) and
-    the input shapes/dtypes the engine uses to undo broadcasting and casts."""
+    if inputs is None:
+        return node
     # The per-op hot path: an input with a grad_fn that is not a view takes the short way;
     # leaves and views follow the general rule of edge_to.
     edges = []
@@ -142,6 +136,7 @@ def connect(node, inputs) -> None:
             meta.append(None)
     node.next_edges = edges
     node.in_meta = meta
+    return node
 
 
 def set_history(t, node, output_nr=0) -> None:

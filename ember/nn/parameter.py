@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._tensor import Tensor, _init
+from .._tensor import Tensor
 
 __all__ = ["Parameter", "Buffer", "UninitializedParameter", "is_lazy"]
 
@@ -18,10 +18,7 @@ class Parameter(Tensor):
 
         if data is None:
             data = empty(0)
-        p = object.__new__(cls)
-        _init(p, data._data, requires_grad)
-        p._version_counter = data._version_counter
-        return p
+        return Tensor._make_subclass(cls, data, requires_grad)
 
     def __init__(self, data=None, requires_grad=True):
         pass
@@ -52,8 +49,7 @@ class Buffer(Tensor):
 
         if data is None:
             data = empty(0)
-        b = object.__new__(cls)
-        _init(b, data._data, data.requires_grad)
+        b = Tensor._make_subclass(cls, data, data.requires_grad)
         b.persistent = persistent
         return b
 

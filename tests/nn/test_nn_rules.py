@@ -40,19 +40,7 @@ NN = ROOT / "ember" / "nn"
 TENSOR_PRIVATE = {s for s in ember.Tensor.__slots__ if s.startswith("_") and not s.startswith("__")}
 
 # (file, what) -> why it is still there and what removes it.
-_MAKE_SUBCLASS = (
-    "Parameter and Buffer wrap their data's array in a Tensor subclass: ember/_tensor.py should "
-    "offer torch's Tensor._make_subclass(cls, data, require_grad) for them"
-)
-PENDING: dict[tuple[str, str], str] = {
-    ("ember/nn/parameter.py", "from ember._tensor import _init"): _MAKE_SUBCLASS,
-    ("ember/nn/parameter.py", "._data"): _MAKE_SUBCLASS,
-    ("ember/nn/parameter.py", "._version_counter"): _MAKE_SUBCLASS,
-    ("ember/nn/modules/module.py", "from ember._conversion import _parse_to"): (
-        "Module.to parses its arguments as Tensor.to does: ember/_conversion.py should give "
-        "_parse_to a public name (torch keeps it in torch._C._nn)"
-    ),
-}
+PENDING: dict[tuple[str, str], str] = {}
 
 
 def _module_name(path: Path) -> str:

@@ -371,9 +371,9 @@ class Module:
 
     def to(self, *args, **kwargs):
         """Move and/or cast parameters and buffers (floating point ones only for dtype)."""
-        from ..._conversion import _parse_to
+        from ..._conversion import parse_to
 
-        dev, dt, _ = _parse_to(args, dict(kwargs))
+        dev, dt, _ = parse_to(args, dict(kwargs))
         if dt is not None and not dt.is_floating_point:
             raise TypeError(
                 "nn.Module.to only accepts floating point or complex dtypes, but "
