@@ -13,6 +13,7 @@ from ._device import as_device
 from ._random import generator_or_default
 from ._tensor import Tensor, _wrap
 from .ops._binding import tensor_method
+from .ops._out import OutRule, anything, factory_out, unless, with_out
 
 __all__ = [
     "tensor",
@@ -58,6 +59,30 @@ def _finish(arr, requires_grad=False) -> Tensor:
     if requires_grad:
         t.requires_grad_(True)
     return t
+
+
+def _options(fn, options, memory_format=False) -> None:
+    """PyTorch's tensor options that ember has one value of (``layout``, ``pin_memory`` and, for
+    ``empty`` and the ``*_like`` factories, ``memory_format``): the defaults pass, other values
+    are refused, and any other keyword is PyTorch's TypeError."""
+    for key, value in options.items():
+        if key == "layout" and value is not None and str(value) != "torch.strided":
+            raise NotImplementedError(f"ember tensors are strided: layout={value} is not supported")
+        if key == "pin_memory" and value:
+            raise RuntimeError(
+                "pin_memory=True requires a CUDA or other accelerator backend; no pinned memory "
+                "allocator is available on this system."
+            )
+        if key == "memory_format" and memory_format:
+            if value is not None and str(value) not in _PLAIN_FORMATS:
+                raise NotImplementedError(
+                    f"ember makes contiguous tensors: memory_format={value} is not supported"
+                )
+        elif key not in ("layout", "pin_memory"):
+            raise TypeError(f"{fn}() got an unexpected keyword argument '{key}'")
+
+
+_PLAIN_FORMATS = ("torch.contiguous_format", "torch.preserve_format")
 
 
 def _size(size) -> tuple:
@@ -130,6 +155,7 @@ def _array_from_data(data, dtype, device):
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
     """A new tensor that copies ``data`` (nested lists, scalars, arrays or tensors)."""
+    _options("tensor", {"pin_memory": pin_memory})
     arr = _array_from_data(data, dtype, device)
     if isinstance(data, (np.ndarray, Tensor)) or is_array(data):
         src = data._data if isinstance(data, Tensor) else data
@@ -170,8 +196,9 @@ def from_dlpack(ext_tensor) -> Tensor:
     return _wrap(backend_for("cuda").xp.from_dlpack(ext_tensor))
 
 
-def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False, **options) -> Tensor:
     """A 0-d tensor holding ``s`` (default float dtype)."""
+    _options("scalar_tensor", options)
     dtype = dtype or _dtype.get_default_dtype()
     return _finish(to_device(np.asarray(s, dtype=dtype.np), as_device(device)), requires_grad)
 
@@ -186,30 +213,57 @@ def _filled(size, value, dtype, device, requires_grad) -> Tensor:
     return _finish(arr, requires_grad)
 
 
-def zeros(*size, out=None, dtype=None, device=None, requires_grad=False, **_) -> Tensor:
+def zeros(*size, out=None, dtype=None, device=None, requires_grad=False, **options) -> Tensor:
     """A tensor of zeros with the given shape."""
+    _options("zeros", options)
+    if out is not None:
+        return factory_out(out, dtype, device, requires_grad, zeros, *size)
     return _filled(_size(size), 0, dtype or _dtype.get_default_dtype(), device, requires_grad)
 
 
-def ones(*size, out=None, dtype=None, device=None, requires_grad=False, **_) -> Tensor:
+def ones(*size, out=None, dtype=None, device=None, requires_grad=False, **options) -> Tensor:
     """A tensor of ones with the given shape."""
+    _options("ones", options)
+    if out is not None:
+        return factory_out(out, dtype, device, requires_grad, ones, *size)
     return _filled(_size(size), 1, dtype or _dtype.get_default_dtype(), device, requires_grad)
 
 
-def empty(*size, out=None, dtype=None, device=None, requires_grad=False, **_) -> Tensor:
+def empty(*size, out=None, dtype=None, device=None, requires_grad=False, **options) -> Tensor:
     """An uninitialised tensor (ember fills it with zeros, so it is deterministic)."""
+    _options("empty", options, memory_format=True)
+    if out is not None:
+        return factory_out(out, dtype, device, requires_grad, empty, *size)
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False) -> Tensor:
-    """An uninitialised tensor of the given size (strides are the contiguous ones)."""
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+def empty_strided(
+    size, stride, *, dtype=None, device=None, requires_grad=False, **options
+) -> Tensor:
+    """An uninitialised tensor of ``size`` laid out with ``stride`` (in elements) over memory
+    of its own, zero-filled."""
+    _options("empty_strided", options)
+    size, stride = tuple(size), tuple(stride)
+    if len(size) != len(stride):
+        raise RuntimeError(
+            f"mismatch in length of strides and shape: got {len(size)} sizes and "
+            f"{len(stride)} strides"
+        )
+    extent = 0 if 0 in size else 1 + sum((n - 1) * st for n, st in zip(size, stride))
+    flat = zeros(extent, dtype=dtype, device=device)._data
+    item = flat.dtype.itemsize
+    xp = backend_for(as_device(device)).xp
+    arr = xp.lib.stride_tricks.as_strided(flat, size, tuple(st * item for st in stride))
+    return _finish(arr, requires_grad)
 
 
 def full(
-    size, fill_value, *, out=None, dtype=None, device=None, requires_grad=False, **_
+    size, fill_value, *, out=None, dtype=None, device=None, requires_grad=False, **options
 ) -> Tensor:
     """A tensor of ``size`` filled with ``fill_value`` (dtype inferred from the value)."""
+    _options("full", options)
+    if out is not None:
+        return factory_out(out, dtype, device, requires_grad, full, size, fill_value)
     if dtype is None:
         dtype = _dtype.scalar_dtype(
             fill_value.item() if isinstance(fill_value, Tensor) else fill_value
@@ -229,18 +283,21 @@ def _like(fn, t, dtype, device, requires_grad, *args):
     return fn(*args, dtype=dtype or t.dtype, device=device or t.device, requires_grad=requires_grad)
 
 
-def zeros_like(input, *, dtype=None, device=None, requires_grad=False, **_) -> Tensor:  # noqa: A002
+def zeros_like(input, *, dtype=None, device=None, requires_grad=False, **options) -> Tensor:  # noqa: A002
     """Zeros with the shape (and, by default, dtype and device) of ``input``."""
+    _options("zeros_like", options, memory_format=True)
     return _like(zeros, input, dtype, device, requires_grad, input.shape)
 
 
-def ones_like(input, *, dtype=None, device=None, requires_grad=False, **_) -> Tensor:  # noqa: A002
+def ones_like(input, *, dtype=None, device=None, requires_grad=False, **options) -> Tensor:  # noqa: A002
     """Ones with the shape (and, by default, dtype and device) of ``input``."""
+    _options("ones_like", options, memory_format=True)
     return _like(ones, input, dtype, device, requires_grad, input.shape)
 
 
-def empty_like(input, *, dtype=None, device=None, requires_grad=False, **_) -> Tensor:  # noqa: A002
+def empty_like(input, *, dtype=None, device=None, requires_grad=False, **options) -> Tensor:  # noqa: A002
     """An uninitialised tensor like ``input``."""
+    _options("empty_like", options, memory_format=True)
     return _like(empty, input, dtype, device, requires_grad, input.shape)
 
 
@@ -251,9 +308,10 @@ def full_like(
     dtype=None,
     device=None,
     requires_grad=False,  # noqa: A002
-    **_,
+    **options,
 ) -> Tensor:
     """A tensor like ``input`` filled with ``fill_value``."""
+    _options("full_like", options, memory_format=True)
     return full(
         input.shape,
         fill_value,
@@ -268,12 +326,19 @@ def _scalar(x):
 
 
 def arange(
-    start=0, end=None, step=1, *, out=None, dtype=None, device=None, requires_grad=False
+    start=0, end=None, step=1, *, out=None, dtype=None, device=None, requires_grad=False, **options
 ) -> Tensor:
     """Values from ``start`` to ``end`` (exclusive) spaced by ``step``."""
+    _options("arange", options)
+    if out is not None:
+        return factory_out(out, dtype, device, requires_grad, arange, start, end, step)
     start, end, step = _scalar(start), _scalar(end), _scalar(step)
     if end is None:
         start, end = 0, start
+    if dtype is _dtype.int64 and step != 0:  # PyTorch casts the scalars to int64 first
+        start, end, step = int(start), int(end), int(step)
+        if step == 0:
+            raise ValueError("step must be nonzero")
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) / step < 0:
@@ -281,6 +346,8 @@ def arange(
     if dtype is None:
         is_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = _dtype.int64 if is_int else _dtype.get_default_dtype()
+    if dtype is _dtype.bool:
+        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
     n = math.ceil((end - start) / step)
     arr = (
         (start + np.arange(n, dtype=np.float64) * step)
@@ -290,8 +357,11 @@ def arange(
     return _finish(to_device(arr.astype(dtype.np), as_device(device)), requires_grad)
 
 
-def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False) -> Tensor:  # noqa: A001
+def range(  # noqa: A001
+    start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False, layout=None
+) -> Tensor:
     """Deprecated ``torch.range``: like arange but including ``end``."""
+    _options("range", {"layout": layout})
     if end is None:
         start, end = 0, start
     n = int(math.floor((end - start) / step)) + 1
@@ -301,11 +371,16 @@ def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=F
 
 
 def linspace(
-    start, end, steps, *, out=None, dtype=None, device=None, requires_grad=False
+    start, end, steps, *, out=None, dtype=None, device=None, requires_grad=False, **options
 ) -> Tensor:
     """``steps`` values evenly spaced from ``start`` to ``end`` inclusive."""
+    _options("linspace", options)
+    if out is not None:
+        return factory_out(out, dtype, device, requires_grad, linspace, start, end, steps)
     start, end = _scalar(start), _scalar(end)
     dtype = dtype or _dtype.get_default_dtype()
+    if dtype is _dtype.bool:
+        raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     # PyTorch fills the first half from start and the second half from end
@@ -321,20 +396,42 @@ def linspace(
 
 
 def logspace(
-    start, end, steps, base=10.0, *, out=None, dtype=None, device=None, requires_grad=False
+    start,
+    end,
+    steps,
+    base=10.0,
+    *,
+    out=None,
+    dtype=None,
+    device=None,
+    requires_grad=False,
+    **options,
 ) -> Tensor:
     """``base ** linspace(start, end, steps)``."""
+    _options("logspace", options)
+    if out is not None:
+        return factory_out(out, dtype, device, requires_grad, logspace, start, end, steps, base)
     dtype = dtype or _dtype.get_default_dtype()
+    if dtype is _dtype.bool:
+        raise NotImplementedError("\"logspace_cpu\" not implemented for 'Bool'")
     exps = linspace(start, end, steps, dtype=_dtype.float64)._data
     vals = np.power(float(base), exps)
     return _finish(to_device(vals.astype(dtype.np), as_device(device)), requires_grad)
 
 
-def eye(n, m=None, *, out=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+def eye(n, m=None, *, out=None, dtype=None, device=None, requires_grad=False, **options) -> Tensor:
     """A 2-D tensor with ones on the diagonal."""
+    _options("eye", options)
+    if out is not None:
+        return factory_out(out, dtype, device, requires_grad, eye, n, m)
     dtype = dtype or _dtype.get_default_dtype()
     arr = np.eye(n, n if m is None else m, dtype=dtype.np)
     return _finish(to_device(arr, as_device(device)), requires_grad)
+
+
+def _float_kernel(kernel, dtype):
+    if not dtype.is_floating_point:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtype.legacy_name}'")
 
 
 def _random_result(arr, dtype, device, requires_grad):
@@ -344,19 +441,27 @@ def _random_result(arr, dtype, device, requires_grad):
 
 
 def rand(
-    *size, generator=None, out=None, dtype=None, device=None, requires_grad=False, **_
+    *size, generator=None, out=None, dtype=None, device=None, requires_grad=False, **options
 ) -> Tensor:
     """Uniform samples on [0, 1)."""
+    _options("rand", options)
+    if out is not None:
+        return factory_out(out, dtype, device, requires_grad, rand, *size, generator=generator)
     dtype = dtype or _dtype.get_default_dtype()
+    _float_kernel("check_uniform_bounds", dtype)
     arr = generator_or_default(generator).random(_size(size))
     return _random_result(arr, dtype, device, requires_grad)
 
 
 def randn(
-    *size, generator=None, out=None, dtype=None, device=None, requires_grad=False, **_
+    *size, generator=None, out=None, dtype=None, device=None, requires_grad=False, **options
 ) -> Tensor:
     """Standard normal samples."""
+    _options("randn", options)
+    if out is not None:
+        return factory_out(out, dtype, device, requires_grad, randn, *size, generator=generator)
     dtype = dtype or _dtype.get_default_dtype()
+    _float_kernel("normal_kernel_cpu", dtype)
     arr = generator_or_default(generator).standard_normal(_size(size))
     return _random_result(arr, dtype, device, requires_grad)
 
@@ -371,8 +476,14 @@ def randint(
     dtype=None,
     device=None,
     requires_grad=False,
+    **options,
 ) -> Tensor:
     """Integers uniformly drawn from [low, high)."""
+    _options("randint", options)
+    if out is not None:
+        return factory_out(
+            out, dtype, device, requires_grad, randint, low, high, size, generator=generator
+        )
     if size is None:
         low, high, size = 0, low, high
     if high is None:
@@ -381,32 +492,47 @@ def randint(
         raise RuntimeError(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
         )
+    if dtype is _dtype.bool and high > 2:
+        raise RuntimeError("to - 1 is out of bounds for bool")
     arr = generator_or_default(generator).integers(low, high, size=tuple(size))
     return _random_result(arr, dtype or _dtype.int64, device, requires_grad)
 
 
 def randperm(
-    n, *, generator=None, out=None, dtype=None, device=None, requires_grad=False
+    n, *, generator=None, out=None, dtype=None, device=None, requires_grad=False, **options
 ) -> Tensor:
     """A random permutation of 0..n-1."""
+    _options("randperm", options)
+    if out is not None:
+        return factory_out(out, dtype, device, requires_grad, randperm, n, generator=generator)
+    if dtype is _dtype.bool:
+        raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
     arr = generator_or_default(generator).permutation(n)
     return _random_result(arr, dtype or _dtype.int64, device, requires_grad)
 
 
-def rand_like(input, *, dtype=None, device=None, requires_grad=False, **_) -> Tensor:  # noqa: A002
+def rand_like(
+    input, *, generator=None, dtype=None, device=None, requires_grad=False, **options
+) -> Tensor:  # noqa: A002
     """Uniform samples shaped like ``input``."""
+    _options("rand_like", options, memory_format=True)
     return rand(
         *input.shape,
+        generator=generator,
         dtype=dtype or input.dtype,
         device=device or input.device,
         requires_grad=requires_grad,
     )
 
 
-def randn_like(input, *, dtype=None, device=None, requires_grad=False, **_) -> Tensor:  # noqa: A002
+def randn_like(
+    input, *, generator=None, dtype=None, device=None, requires_grad=False, **options
+) -> Tensor:  # noqa: A002
     """Normal samples shaped like ``input``."""
+    _options("randn_like", options, memory_format=True)
     return randn(
         *input.shape,
+        generator=generator,
         dtype=dtype or input.dtype,
         device=device or input.device,
         requires_grad=requires_grad,
@@ -418,18 +544,21 @@ def randint_like(
     low=0,
     high=None,
     *,
+    generator=None,
     dtype=None,
     device=None,  # noqa: A002
     requires_grad=False,
-    **_,
+    **options,
 ) -> Tensor:
     """Random integers shaped like ``input``."""
+    _options("randint_like", options, memory_format=True)
     if high is None:
         low, high = 0, low
     return randint(
         low,
         high,
         input.shape,
+        generator=generator,
         dtype=dtype or input.dtype,
         device=device or input.device,
         requires_grad=requires_grad,
@@ -446,8 +575,12 @@ def normal(
     dtype=None,
     device=None,
     requires_grad=False,
+    **options,
 ) -> Tensor:
     """Normal samples with the given mean(s) and standard deviation(s)."""
+    _options("normal", options)
+    if out is not None:
+        return _normal_out(out, mean, std, size, generator, dtype, device, requires_grad)
     rng = generator_or_default(generator)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         m = mean._data if isinstance(mean, Tensor) else mean
@@ -460,12 +593,38 @@ def normal(
         return _random_result(arr, ref.dtype, ref.device, requires_grad)
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    _float_kernel("normal_kernel_cpu", dtype or _dtype.get_default_dtype())
     arr = rng.standard_normal(_size((size,) if isinstance(size, int) else tuple(size))) * std + mean
     return _random_result(arr, dtype or _dtype.get_default_dtype(), device, requires_grad)
 
 
+def _normal_out(out, mean, std, size, generator, dtype, device, requires_grad):
+    """``normal(..., out=out)``; with a tensor mean or std PyTorch draws the broadcast of their
+    shape with ``out``'s (so ``out`` may be larger, and an empty one is an error)."""
+    if not (isinstance(mean, Tensor) or isinstance(std, Tensor)):
+        return factory_out(
+            out, dtype, device, requires_grad, normal, mean, std, size, generator=generator
+        )
+    from .ops._promote import broadcast_shapes
+
+    shape = broadcast_shapes((mean if isinstance(mean, Tensor) else std).shape, out.shape)
+    mean, std = (x.expand(shape) if isinstance(x, Tensor) else x for x in (mean, std))
+    return with_out(out, _NORMAL_OUT, normal, mean, std, generator=generator)
+
+
+_NORMAL_OUT = OutRule(check=lambda want, got: _float_kernel("normal_kernel_cpu", got))
+_BERNOULLI_OUT = OutRule(check=anything, resize_warning=False)
+_MULTINOMIAL_OUT = OutRule(
+    check=unless("equal", "multinomial expects Long tensor out, got: {got}"),
+    autograd="none",
+    resize_warning=False,
+)
+
+
 def bernoulli(input, p=None, *, generator=None, out=None) -> Tensor:  # noqa: A002
     """0/1 samples with probabilities ``input`` (or ``p``)."""
+    if out is not None:
+        return with_out(out, _BERNOULLI_OUT, bernoulli, input, p, generator=generator)
     probs = input._host_array() if p is None else np.full(input.shape, p)
     if ((probs < 0) | (probs > 1)).any():
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
@@ -488,6 +647,10 @@ def multinomial(
     out=None,
 ) -> Tensor:
     """Indices drawn from the rows of ``input`` taken as (unnormalised) probabilities."""
+    if out is not None:
+        return with_out(
+            out, _MULTINOMIAL_OUT, multinomial, input, num_samples, replacement, generator=generator
+        )
     probs = input._host_array().astype(np.float64)
     if probs.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
@@ -514,14 +677,16 @@ def multinomial(
     return _random_result(arr, _dtype.int64, input.device, False)
 
 
-def tril_indices(row, col, offset=0, *, dtype=None, device=None) -> Tensor:
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, **options) -> Tensor:
     """The 2 x N coordinates of the lower triangle of a row x col matrix."""
+    _options("tril_indices", options)
     r, c = np.tril_indices(row, offset, col)
     return _random_result(np.stack([r, c]), dtype or _dtype.int64, device, False)
 
 
-def triu_indices(row, col, offset=0, *, dtype=None, device=None) -> Tensor:
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, **options) -> Tensor:
     """The 2 x N coordinates of the upper triangle of a row x col matrix."""
+    _options("triu_indices", options)
     r, c = np.triu_indices(row, offset, col)
     return _random_result(np.stack([r, c]), dtype or _dtype.int64, device, False)
 

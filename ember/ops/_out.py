@@ -22,8 +22,8 @@ Every public function that accepts ``out=`` starts with::
    empty) and writes the result into its memory, bumping its version counter;
 5. returns ``out`` itself (for a tuple op, the usual named tuple of the given tensors).
 
-Functions whose result dtype *is* ``out``'s dtype (``sum``, ``cumsum``, the factories) pass
-``dtype=out.dtype`` to themselves first (:func:`dtype_from_out`).
+Functions whose result dtype *is* ``out``'s dtype (``sum``, ``cumsum``) pass ``dtype=out.dtype``
+to themselves first (:func:`dtype_from_out`); the factories go through :func:`factory_out`.
 
 A resized view gets new memory of its own (PyTorch reuses its storage when it is big enough).
 """
@@ -46,6 +46,10 @@ def can_cast(src, dst) -> bool:
 # ---------------------------------------------------------------------------- dtype rules
 # A rule is called as rule(want, got) with the result's dtype and out's dtype; it raises
 # PyTorch's error when ``got`` is not acceptable.
+
+
+def anything(want, got) -> None:
+    """Ops that write any dtype (``bernoulli``)."""
 
 
 def castable(want, got) -> None:
@@ -176,6 +180,7 @@ SAME = OutRule(check=same)
 EXACT = OutRule(check=exact)
 COMPOSITE = OutRule(autograd="copy")
 NONDIFF = OutRule(autograd="none")
+_FACTORY = OutRule(autograd="none", resize_warning=False)  # factories resize out silently
 
 
 # ---------------------------------------------------------------------------- the helper
@@ -228,9 +233,10 @@ def no_out_overload(name, accepted):
     )
 
 
-def factory_dtype(out, dtype, device=None):
-    """A factory's dtype when ``out`` is given: ``out``'s, which ``dtype`` and ``device`` must
-    match (``zeros``, ``arange``, ``rand``, ...)."""
+def factory_out(out, dtype, device, requires_grad, fn, *args, **kwargs):
+    """A factory (``zeros``, ``arange``, ``rand``, ...) writing into ``out``: it makes ``out``'s
+    dtype on ``out``'s device (an explicit ``dtype`` or ``device`` must match them, PyTorch's
+    errors), and ``requires_grad=True`` marks ``out``."""
     if not isinstance(out, Tensor):
         raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
     if dtype is not None and dtype is not out.dtype:
@@ -243,7 +249,10 @@ def factory_dtype(out, dtype, device=None):
             f"device type {as_device(device).type} does not match device type of out "
             f"parameter ({out.device.type})"
         )
-    return out.dtype
+    with_out(out, _FACTORY, fn, *args, dtype=out.dtype, device=out.device, **kwargs)
+    if requires_grad:
+        out.requires_grad_(True)
+    return out
 
 
 def _requires_grad(args, kwargs=None) -> bool:

@@ -111,6 +111,18 @@ __all__ = [
     "allclose",
     "equal",
     "masked_fill",
+    # NumPy-style aliases torch has too
+    "arccos",
+    "arccosh",
+    "arcsin",
+    "arcsinh",
+    "arctan",
+    "arctanh",
+    "greater",
+    "greater_equal",
+    "less",
+    "less_equal",
+    "not_equal",
 ]
 
 
