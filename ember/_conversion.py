@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import _dtype
 from ._backend import to_device
 from ._device import as_device, device
+from ._options import check_memory_format
 from ._tensor import Tensor, _wrap
 from .autograd.function import Function
 from .autograd.grad_mode import STATE
@@ -16,7 +17,7 @@ def parse_to(args, kwargs):
     dt = kwargs.pop("dtype", None)
     copy = kwargs.pop("copy", False)
     kwargs.pop("non_blocking", None)
-    kwargs.pop("memory_format", None)
+    check_memory_format(kwargs.pop("memory_format", None))
     if kwargs:
         raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
     for a in args:

@@ -10,6 +10,7 @@ import numpy as np
 from . import _dtype
 from ._backend import backend_for, is_array, to_device
 from ._device import as_device
+from ._options import check_options as _options
 from ._random import generator_or_default
 from ._tensor import Tensor, _wrap
 from .ops._binding import tensor_method
@@ -59,30 +60,6 @@ def _finish(arr, requires_grad=False) -> Tensor:
     if requires_grad:
         t.requires_grad_(True)
     return t
-
-
-def _options(fn, options, memory_format=False) -> None:
-    """PyTorch's tensor options that ember has one value of (``layout``, ``pin_memory`` and, for
-    ``empty`` and the ``*_like`` factories, ``memory_format``): the defaults pass, other values
-    are refused, and any other keyword is PyTorch's TypeError."""
-    for key, value in options.items():
-        if key == "layout" and value is not None and str(value) != "torch.strided":
-            raise NotImplementedError(f"ember tensors are strided: layout={value} is not supported")
-        if key == "pin_memory" and value:
-            raise RuntimeError(
-                "pin_memory=True requires a CUDA or other accelerator backend; no pinned memory "
-                "allocator is available on this system."
-            )
-        if key == "memory_format" and memory_format:
-            if value is not None and str(value) not in _PLAIN_FORMATS:
-                raise NotImplementedError(
-                    f"ember makes contiguous tensors: memory_format={value} is not supported"
-                )
-        elif key not in ("layout", "pin_memory"):
-            raise TypeError(f"{fn}() got an unexpected keyword argument '{key}'")
-
-
-_PLAIN_FORMATS = ("torch.contiguous_format", "torch.preserve_format")
 
 
 def _size(size) -> tuple:

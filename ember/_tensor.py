@@ -11,6 +11,7 @@ import weakref
 
 from . import _dtype
 from ._backend import backend_for, backend_of, device_of, to_device
+from ._options import check_memory_format
 from ._size import Size, wrap_dim
 from .autograd.graph import Version
 
@@ -159,6 +160,7 @@ class Tensor:
 
     def is_contiguous(self, memory_format=None) -> bool:
         """Whether the tensor is C-contiguous."""
+        check_memory_format(memory_format)
         return self._data.flags.c_contiguous
 
     def data_ptr(self) -> int:
@@ -451,42 +453,52 @@ class Tensor:
     # dtype casts: x.float(), x.long(), ...
     def float(self, memory_format=None):
         """``self.to(ember.float32)``."""
+        check_memory_format(memory_format)
         return self.to(_dtype.float32)
 
     def double(self, memory_format=None):
         """``self.to(ember.float64)``."""
+        check_memory_format(memory_format)
         return self.to(_dtype.float64)
 
     def half(self, memory_format=None):
         """``self.to(ember.float16)``."""
+        check_memory_format(memory_format)
         return self.to(_dtype.float16)
 
     def bfloat16(self, memory_format=None):
         """``self.to(ember.bfloat16)``."""
+        check_memory_format(memory_format)
         return self.to(_dtype.bfloat16)
 
     def long(self, memory_format=None):
         """``self.to(ember.int64)``."""
+        check_memory_format(memory_format)
         return self.to(_dtype.int64)
 
     def int(self, memory_format=None):
         """``self.to(ember.int32)``."""
+        check_memory_format(memory_format)
         return self.to(_dtype.int32)
 
     def short(self, memory_format=None):
         """``self.to(ember.int16)``."""
+        check_memory_format(memory_format)
         return self.to(_dtype.int16)
 
     def char(self, memory_format=None):
         """``self.to(ember.int8)``."""
+        check_memory_format(memory_format)
         return self.to(_dtype.int8)
 
     def byte(self, memory_format=None):
         """``self.to(ember.uint8)``."""
+        check_memory_format(memory_format)
         return self.to(_dtype.uint8)
 
     def bool(self, memory_format=None):
         """``self.to(ember.bool)``."""
+        check_memory_format(memory_format)
         return self.to(_dtype.bool)
 
     def cpu(self):

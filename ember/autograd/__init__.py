@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from . import functional
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
@@ -53,6 +55,18 @@ def backward(
     """Accumulate gradients of ``tensors`` into the leaves' ``.grad``."""
     from .engine import run_backward
 
+    if grad_variables is not None:
+        warnings.warn(
+            "`grad_variables` is deprecated. Use `grad_tensors` instead.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        if grad_tensors is not None:
+            raise RuntimeError(
+                "`grad_tensors` and `grad_variables` (deprecated) arguments both passed to "
+                "`backward()`. Please only use `grad_tensors`."
+            )
+        grad_tensors = grad_variables
     tensors = _as_tuple(tensors)
     grads = _as_tuple(grad_tensors) or (None,) * len(tensors)
     if len(grads) != len(tensors):
@@ -85,10 +99,31 @@ def grad(
     is_grads_batched=False,
     materialize_grads=False,
 ):
-    """The gradients of ``outputs`` with respect to ``inputs`` (nothing accumulates in .grad)."""
+    """The gradients of ``outputs`` with respect to ``inputs`` (nothing accumulates in .grad).
+
+    ``is_grads_batched``: each of ``grad_outputs`` has a leading batch dim, and the gradients
+    get one too (PyTorch vmaps; ember runs the backward once per batch element)."""
     from .. import _factories
     from .engine import run_backward
 
+    if not only_inputs:
+        warnings.warn(
+            "only_inputs argument is deprecated and is ignored now (defaults to True). To "
+            "accumulate gradient for other parts of the graph, please use "
+            "torch.autograd.backward.",
+            FutureWarning,
+            stacklevel=2,
+        )
+    if is_grads_batched:
+        return _batched_grad(
+            outputs,
+            inputs,
+            grad_outputs,
+            retain_graph,
+            create_graph,
+            allow_unused,
+            materialize_grads,
+        )
     outputs = _as_tuple(outputs)
     inputs = _as_tuple(inputs)
     grads = _as_tuple(grad_outputs) or (None,) * len(outputs)
@@ -109,6 +144,31 @@ def grad(
     if materialize_grads:
         result = tuple(_factories.zeros_like(i) if g is None else g for g, i in zip(result, inputs))
     return result
+
+
+def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, *flags):
+    """``grad(..., is_grads_batched=True)``: one backward per batch element, stacked."""
+    from ..ops.shape import stack
+
+    outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
+    batched = _as_tuple(grad_outputs)
+    size = batched[0].shape[0]
+    rows = [
+        grad(
+            outputs,
+            inputs,
+            [g[i] for g in batched],
+            True if i < size - 1 else retain_graph,
+            create_graph,
+            True,
+            *flags,
+        )
+        for i in range(size)
+    ]
+    return tuple(
+        None if any(r[k] is None for r in rows) else stack([r[k] for r in rows])
+        for k in range(len(inputs))
+    )
 
 
 __all__ = [

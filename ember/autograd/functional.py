@@ -12,18 +12,22 @@ def _tuple(x):
 def jacobian(
     func, inputs, create_graph=False, strict=False, vectorize=False, strategy="reverse-mode"
 ):
-    """The Jacobian of ``func`` at ``inputs``: shape ``out.shape + in.shape`` per pair."""
+    """The Jacobian of ``func`` at ``inputs``: shape ``out.shape + in.shape`` per pair.
+
+    ``vectorize`` and ``strategy`` choose how PyTorch computes it; the values are the same, and
+    ember always runs one reverse pass per output element (PyTorch's errors for bad choices)."""
     from .. import _factories
     from . import grad
     from .grad_mode import enable_grad
 
+    _check_strategy(strategy, vectorize, strict)
     ins, ins_tuple = _tuple(inputs)
     with enable_grad():
         ins = tuple(x.detach().requires_grad_() for x in ins)
         out = func(*ins)
         outs, outs_tuple = _tuple(out)
         result = []
-        for o in outs:
+        for i, o in enumerate(outs):
             rows = [[] for _ in ins]
             flat = o.reshape(-1)
             for j in range(flat.numel()):
@@ -34,9 +38,8 @@ def jacobian(
                     if g is None:
                         if strict:
                             raise RuntimeError(
-                                "The output of the user-provided function is "
-                                f"independent of input {k}. This is not allowed "
-                                "in strict mode."
+                                f"Output {i} of the user-provided function is independent "
+                                f"of input {k}. This is not allowed in strict mode."
                             )
                         g = _factories.zeros_like(x)
                     rows[k].append(g.reshape(-1))
@@ -47,6 +50,29 @@ def jacobian(
                 per_in.append(j if create_graph else j.detach())
             result.append(tuple(per_in) if ins_tuple else per_in[0])
     return tuple(result) if outs_tuple else result[0]
+
+
+def _check_strategy(strategy, vectorize, strict, hint=True):
+    if strategy not in ("forward-mode", "reverse-mode"):
+        raise AssertionError(
+            'Expected strategy to be either "forward-mode" or "reverse-mode".'
+            + (
+                ' Hint: If your function has more outputs than inputs, "forward-mode" tends to '
+                'be more performant. Otherwise, prefer to use "reverse-mode".'
+                if hint
+                else ""
+            )
+        )
+    if strict and vectorize:
+        raise RuntimeError(
+            "torch.autograd.functional.jacobian: `strict=True` and `vectorized=True` are not "
+            "supported together. Please either set `strict=False` or `vectorize=False`."
+        )
+    if strategy == "forward-mode" and not vectorize:
+        raise NotImplementedError(
+            "Computing Jacobian using forward-AD or forward-over-reverse Hessian isonly "
+            "implemented for `vectorize=True`."
+        )
 
 
 def _stack(rows):
@@ -66,6 +92,7 @@ def hessian(
     """The Hessian of a scalar ``func`` at ``inputs``."""
     from . import grad
 
+    _check_strategy(outer_jacobian_strategy, vectorize, strict, hint=False)
     ins, ins_tuple = _tuple(inputs)
 
     def gradient(*xs):
@@ -77,7 +104,7 @@ def hessian(
 
         return tuple(_factories.zeros_like(x) if g is None else g for g, x in zip(gs, xs))
 
-    res = jacobian(gradient, ins, create_graph=create_graph, strict=strict)
+    res = jacobian(gradient, ins, create_graph=create_graph, strict=strict, vectorize=vectorize)
     if not ins_tuple:
         return res[0][0]
     return res
@@ -93,5 +120,12 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
         ins = tuple(x.detach().requires_grad_() for x in ins)
         out = func(*ins)
         gs = grad(out, ins, v, create_graph=create_graph, allow_unused=True)
+    if strict:
+        for k, g in enumerate(gs):
+            if g is None:
+                raise RuntimeError(
+                    f"The output of the user-provided function is independent of input {k}. "
+                    "This is not allowed in strict mode."
+                )
     out = out if create_graph else out.detach()
     return out, (gs if ins_tuple else gs[0])

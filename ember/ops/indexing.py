@@ -86,7 +86,10 @@ def _vector(t):
 
 @tensor_method()
 def gather(input, dim, index, *, sparse_grad=False, out=None):  # noqa: A002
-    """Values of ``input`` at ``index`` along ``dim``: ``out[i][j] = input[index[i][j]][j]``."""
+    """Values of ``input`` at ``index`` along ``dim``: ``out[i][j] = input[index[i][j]][j]``.
+
+    ember has no sparse tensors: with ``sparse_grad=True`` the gradient has the same values,
+    stored dense (as ``nn.Embedding(sparse=True)``'s)."""
     if out is not None:
         return with_out(out, EXACT, gather, input, dim, index, sparse_grad=sparse_grad)
     if index.dtype not in _INDEX_DTYPES:

@@ -307,6 +307,7 @@ def linalg_svd(A, full_matrices=True, *, driver=None, out=None):  # noqa: N803
             driver=driver,
         )
     _matrix(A, "linalg.svd")
+    _no_driver(driver)
     u, s, vh = L._svd(A, full_matrices=full_matrices)
     return return_types.svd(u, s, vh)
 
@@ -345,7 +346,17 @@ def svdvals(A, *, driver=None, out=None):  # noqa: N803
     if out is not None:
         return with_out(out, OutRule("_linalg_svd", exact), svdvals, A, driver=driver)
     _matrix(A, "linalg.svd")
+    _no_driver(driver)
     return L._svdvals(A)
+
+
+def _no_driver(driver):
+    """PyTorch chooses an SVD driver only for cuSOLVER; ember has none to choose."""
+    if driver is not None:
+        raise RuntimeError(
+            "torch.linalg.svd: keyword argument `driver=` is only supported on CUDA inputs with "
+            "cuSOLVER backend."
+        )
 
 
 def _uplo(UPLO):  # noqa: N803

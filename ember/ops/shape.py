@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from numbers import Integral
 
 from .. import _dtype
+from .._options import check_memory_format
 from .._size import wrap_dim
 from .._tensor import Tensor
 from ._binding import tensor_method
@@ -128,6 +129,7 @@ def reshape_as(input, other):  # noqa: A002
 @tensor_method()
 def contiguous(input, memory_format=None):  # noqa: A002
     """``input`` if already C-contiguous, else a contiguous copy."""
+    check_memory_format(memory_format)
     if input._data.flags.c_contiguous:
         return input
     return S._copy(input)
@@ -136,6 +138,7 @@ def contiguous(input, memory_format=None):  # noqa: A002
 @tensor_method()
 def clone(input, *, memory_format=None):  # noqa: A002
     """A copy of ``input`` that stays in the autograd graph."""
+    check_memory_format(memory_format)
     return S._copy(input)
 
 

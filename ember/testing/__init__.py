@@ -55,6 +55,9 @@ def assert_close(
                 equal_nan=equal_nan,
                 check_device=check_device,
                 check_dtype=check_dtype,
+                allow_subclasses=allow_subclasses,
+                check_layout=check_layout,
+                check_stride=check_stride,
                 msg=msg,
             )
         return
@@ -70,11 +73,19 @@ def assert_close(
                 equal_nan=equal_nan,
                 check_device=check_device,
                 check_dtype=check_dtype,
+                allow_subclasses=allow_subclasses,
+                check_layout=check_layout,
+                check_stride=check_stride,
                 msg=msg,
             )
         return
     a, adt, at = _as_array(actual)
     e, edt, et = _as_array(expected)
+    if not allow_subclasses and at is not None and et is not None and type(at) is not type(et):
+        raise TypeError(
+            f"No comparison pair was able to handle inputs of type {type(actual)} and "
+            f"{type(expected)}."
+        )
     if (rtol is None) != (atol is None):
         raise ValueError("Both 'rtol' and 'atol' must be either specified or omitted")
     if check_dtype and at is not None and et is not None and adt != edt:
@@ -88,6 +99,11 @@ def assert_close(
     if a.shape != e.shape:
         raise AssertionError(
             f"The values for attribute 'shape' do not match: {a.shape} != {e.shape}."
+        )
+    # every ember tensor is strided, so check_layout always holds
+    if check_stride and at is not None and et is not None and at.stride() != et.stride():
+        raise AssertionError(
+            f"The values for attribute 'stride()' do not match: {at.stride()} != {et.stride()}."
         )
     if rtol is None:
         rtol, atol = (

@@ -1,0 +1,247 @@
+"""No keyword is accepted and ignored: each one PyTorch takes is honoured, or its values that
+ember cannot honour are refused (PyTorch's error where PyTorch refuses them too)."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from torch.autograd import functional as TF
+
+import ember
+from ember.autograd import functional as EF
+
+
+def _same_outcome(call):
+    """``call(lib)`` on both libraries: the same exception (type and message), or the same
+    values."""
+    results = []
+    for lib in (torch, ember):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                results.append(("ok", call(lib), [str(w.message) for w in caught]))
+            except Exception as exc:  # noqa: BLE001 - compared below
+                results.append(("error", exc, None))
+    (t_kind, t_val, t_warn), (e_kind, e_val, e_warn) = results
+    assert e_kind == t_kind, f"torch: {t_kind} {t_val!r}; ember: {e_kind} {e_val!r}"
+    if t_kind == "error":
+        assert type(e_val) is type(t_val)
+        t_msg = str(t_val)
+        if "unexpected keyword" not in t_msg and "invalid combination" not in t_msg:
+            assert _classless(str(e_val)) == _classless(t_msg)
+        return None
+    t_warn = [w.split(" (Triggered internally")[0] for w in t_warn]
+    mine = ("`grad_variables`", "only_inputs")  # the deprecations these tests are about
+    assert [w for w in e_warn if w.startswith(mine)] == [w for w in t_warn if w.startswith(mine)]
+    return t_val, e_val
+
+
+def _classless(message):
+    return re.sub(r"<class '[^']*'>", "<class>", message)
+
+
+def _close(t, e):
+    if isinstance(t, (tuple, list)):
+        for a, b in zip(t, e):
+            _close(a, b)
+        return
+    np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), rtol=1e-6)
+
+
+# ------------------------------------------------------------------------ tensor options
+FACTORY_CALLS = {
+    "zeros": lambda m, **kw: m.zeros(2, 3, **kw),
+    "ones": lambda m, **kw: m.ones(2, **kw),
+    "empty": lambda m, **kw: m.empty(2, **kw).zero_(),
+    "full": lambda m, **kw: m.full((2,), 1.5, **kw),
+    "arange": lambda m, **kw: m.arange(3, **kw),
+    "linspace": lambda m, **kw: m.linspace(0, 1, 3, **kw),
+    "logspace": lambda m, **kw: m.logspace(0, 1, 3, **kw),
+    "eye": lambda m, **kw: m.eye(2, **kw),
+    "rand": lambda m, **kw: m.rand(2, **kw) * 0,
+    "randn": lambda m, **kw: m.randn(2, **kw) * 0,
+    "randint": lambda m, **kw: m.randint(1, (2,), **kw),
+    "randperm": lambda m, **kw: m.randperm(1, **kw),
+    "normal": lambda m, **kw: m.normal(0.0, 0.0, (2,), **kw),
+    "scalar_tensor": lambda m, **kw: m.scalar_tensor(1.0, **kw),
+    "tril_indices": lambda m, **kw: m.tril_indices(2, 2, **kw),
+    "empty_strided": lambda m, **kw: m.empty_strided((2, 3), (1, 2), **kw).zero_(),
+    "zeros_like": lambda m, **kw: m.zeros_like(m.ones(2), **kw),
+    "ones_like": lambda m, **kw: m.ones_like(m.ones(2), **kw),
+    "empty_like": lambda m, **kw: m.empty_like(m.ones(2), **kw).zero_(),
+    "full_like": lambda m, **kw: m.full_like(m.ones(2), 3, **kw),
+    "rand_like": lambda m, **kw: m.rand_like(m.ones(2), **kw) * 0,
+    "randn_like": lambda m, **kw: m.randn_like(m.ones(2), **kw) * 0,
+    "randint_like": lambda m, **kw: m.randint_like(m.ones(2), 1, **kw),
+}
+_HAS_MEMORY_FORMAT = {"empty"} | {n for n in FACTORY_CALLS if n.endswith("_like")}
+
+
+def _option_cases():
+    for name, call in FACTORY_CALLS.items():
+        yield pytest.param(call, {"layout": "strided"}, id=f"{name}-layout")
+        yield pytest.param(call, {"pin_memory": False}, id=f"{name}-pin_memory")
+        yield pytest.param(call, {"pin_memory": True}, id=f"{name}-pin_memory-true")
+        yield pytest.param(call, {"bogus": 1}, id=f"{name}-bogus")
+        yield pytest.param(call, {"memory_format": "contiguous"}, id=f"{name}-memory_format")
+
+
+@pytest.mark.parametrize(("call", "kwargs"), list(_option_cases()))
+def test_factory_options_as_torch(call, kwargs):
+    """Default options are accepted, pinned memory is refused (as torch on a machine without
+    an accelerator), an unknown keyword is a TypeError, memory_format only where torch has it."""
+
+    def run(lib):
+        kw = dict(kwargs)
+        if "layout" in kw:
+            kw["layout"] = torch.strided if lib is torch else "torch.strided"
+        if "memory_format" in kw:
+            kw["memory_format"] = (
+                torch.contiguous_format if lib is torch else "torch.contiguous_format"
+            )
+        return call(lib, **kw)
+
+    if kwargs.get("pin_memory") and torch.cuda.is_available():
+        pytest.skip("torch pins memory where it has an accelerator")
+    values = _same_outcome(run)
+    if values is not None:
+        _close(*values)
+
+
+def test_empty_strided_honours_its_strides():
+    for lib in (torch, ember):
+        t = lib.empty_strided((2, 3), (1, 2))
+        assert t.stride() == (1, 2) and tuple(t.shape) == (2, 3)
+        t.copy_(lib.arange(6.0).reshape(2, 3))
+        assert t.tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x, f: x.float(memory_format=f),
+        lambda x, f: x.long(memory_format=f),
+        lambda x, f: x.contiguous(memory_format=f),
+        lambda x, f: x.clone(memory_format=f),
+        lambda x, f: x.to(ember.float64, memory_format=f),
+        lambda x, f: x.is_contiguous(memory_format=f),
+        lambda x, f: ember.empty(2, 3, 4, 5, memory_format=f),
+        lambda x, f: ember.zeros_like(x, memory_format=f),
+    ],
+)
+def test_a_memory_format_ember_cannot_make_is_refused(call):
+    x = ember.ones(2, 3, 4, 5)
+    call(x, "torch.contiguous_format")
+    call(x, None)
+    with pytest.raises(NotImplementedError, match="memory_format"):
+        call(x, "torch.channels_last")
+
+
+def test_a_layout_ember_cannot_make_is_refused():
+    with pytest.raises(NotImplementedError, match="layout"):
+        ember.zeros(2, layout="torch.sparse_coo")
+
+
+# ------------------------------------------------------------------------ ops and layers
+def test_svd_driver_refused_as_torch_does_on_the_cpu():
+    a = np.eye(3, dtype=np.float32)
+    for call in (
+        lambda m: m.linalg.svd(m.tensor(a), driver="gesvd"),
+        lambda m: m.linalg.svdvals(m.tensor(a), driver="gesvd"),
+    ):
+        _same_outcome(call)
+    _close(*_same_outcome(lambda m: m.linalg.svdvals(m.tensor(a), driver=None)))
+
+
+def test_sparse_gradients_keep_their_values_dense():
+    """torch gives these a sparse gradient; ember has no sparse tensors and gives the same
+    values dense (pinned for nn.Embedding by tests/nn/test_embedding.py)."""
+
+    def run(lib):
+        w = lib.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], requires_grad=True)
+        (lib.gather(w, 0, lib.tensor([[2, 0]]), sparse_grad=True) * 3).sum().backward()
+        return w.grad.to_dense() if w.grad.is_sparse else w.grad
+
+    _close(*_same_outcome(run))
+
+
+# ------------------------------------------------------------------------ autograd
+def test_backward_grad_variables_is_grad_tensors():
+    def run(lib):
+        x = lib.ones(2, requires_grad=True)
+        lib.autograd.backward([(x * 2).sum()], grad_variables=[lib.tensor(3.0)])
+        return x.grad
+
+    _close(*_same_outcome(run))
+
+    def both(lib):
+        x = lib.ones(2, requires_grad=True)
+        y = (x * 2).sum()
+        lib.autograd.backward([y], grad_tensors=[lib.tensor(1.0)], grad_variables=[lib.tensor(1.0)])
+
+    _same_outcome(both)
+
+
+def test_grad_only_inputs_warns_as_deprecated():
+    def run(lib):
+        x = lib.ones(2, requires_grad=True)
+        return lib.autograd.grad([(x * 3).sum()], [x], only_inputs=False)
+
+    _close(*_same_outcome(run))
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_grad_is_grads_batched(create_graph):
+    def run(lib):
+        x = lib.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+        z = x * x
+        v = lib.stack([lib.ones(2, 3), 2 * lib.ones(2, 3), lib.arange(6.0).reshape(2, 3)])
+        return lib.autograd.grad([z], [x], [v], create_graph=create_graph, is_grads_batched=True)
+
+    t, e = _same_outcome(run)
+    assert tuple(e[0].shape) == (3, 2, 3)
+    _close(t, e)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda F, m: F.jacobian(lambda a: a * 2, m.ones(2), strategy="forward-mode"),
+        lambda F, m: F.jacobian(lambda a: a * 2, m.ones(2), strategy="bogus"),
+        lambda F, m: F.jacobian(
+            lambda a: a * 2, m.ones(2), strategy="forward-mode", vectorize=True
+        ),
+        lambda F, m: F.jacobian(lambda a: a * 2, m.ones(2), strict=True, vectorize=True),
+        lambda F, m: F.jacobian(lambda a, b: a * 2, (m.ones(2), m.ones(2)), strict=True),
+        lambda F, m: F.hessian(lambda a: (a * a).sum(), m.ones(2), outer_jacobian_strategy="x"),
+        lambda F, m: F.hessian(
+            lambda a: (a * a).sum(),
+            m.ones(2),
+            vectorize=True,
+            outer_jacobian_strategy="forward-mode",
+        ),
+        lambda F, m: F.vjp(lambda a, b: a * 2, (m.ones(2), m.ones(2)), m.ones(2), strict=True),
+    ],
+)
+def test_functional_strategy_vectorize_strict(call):
+    values = _same_outcome(lambda lib: call(TF if lib is torch else EF, lib))
+    if values is not None:
+        _close(*values)
+
+
+# ------------------------------------------------------------------------ testing
+def test_assert_close_allow_subclasses_and_check_stride():
+    for kwargs, make in (
+        ({"allow_subclasses": False}, lambda m: (m.nn.Parameter(m.ones(1)), m.ones(1))),
+        ({"check_stride": True}, lambda m: (m.ones(3, 2).t(), m.ones(2, 3))),
+    ):
+        _same_outcome(
+            lambda lib, kwargs=kwargs, make=make: lib.testing.assert_close(*make(lib), **kwargs)
+        )
+    ember.testing.assert_close(ember.ones(3, 2).t(), ember.ones(2, 3))  # strides not checked
+    with pytest.raises(AssertionError, match="stride"):  # and the flags reach sequence items
+        ember.testing.assert_close([ember.ones(3, 2).t()], [ember.ones(2, 3)], check_stride=True)
