@@ -416,14 +416,8 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):  # noqa: A002
 def clamp(input, min=None, max=None, *, out=None):  # noqa: A002
     """Limit values to ``[min, max]`` (scalars or tensors)."""
     if out is not None:
-        return with_out(
-            out,
-            CAST if isinstance(min, Tensor) or isinstance(max, Tensor) else SAME,
-            clamp,
-            input,
-            min,
-            max,
-        )
+        rule = CAST if isinstance(min, Tensor) or isinstance(max, Tensor) else SAME
+        return with_out(out, rule, clamp, input, min, max)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
