@@ -34,7 +34,7 @@ import warnings
 
 from .._backend import backend_of
 from .._device import as_device
-from .._tensor import Tensor
+from .._tensor import Tensor, device_mismatch
 from ..autograd.grad_mode import STATE, no_grad
 
 
@@ -284,10 +284,7 @@ def _check(result, out, check, structured) -> None:
             raise RuntimeError(
                 f"Expected out tensor to have device {result.device}, but got {out.device} instead"
             )
-        raise RuntimeError(
-            "Expected all tensors to be on the same device, but found at least two devices, "
-            f"{result.device} and {out.device}!"
-        )
+        raise device_mismatch([result, out])
     check(result.dtype, out.dtype)
 
 

@@ -579,6 +579,22 @@ def test_noncontiguous_out_is_written_through_its_strides():
         np.testing.assert_array_equal(np.asarray(base.tolist()), np.full((4, 3), 4.0))
 
 
+class _OnCuda:
+    """Stands for a tensor on another device (this test needs no GPU)."""
+
+    device = ember.device("cuda", 0)
+    dtype = ember.float32
+
+
+def test_out_on_another_device_is_refused():
+    from ember.ops import _out
+
+    with pytest.raises(RuntimeError, match="at least two devices, cuda:0 and cpu!"):
+        _out._check(ember.ones(2), _OnCuda(), _out.castable, structured=False)
+    with pytest.raises(RuntimeError, match="to have device cpu, but got cuda:0 instead"):
+        _out._check(ember.ones(2), _OnCuda(), _out.exact, structured=True)
+
+
 def test_out_may_be_an_input():
     for lib in (ember, torch):
         x = lib.arange(6.0).reshape(2, 3)
