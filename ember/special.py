@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import math
 
-from .ops import activations, composite
+from .ops import _out, activations, composite
 from .ops import pointwise as P
 from .ops import reduction as reducing
-from .ops._out import COMPOSITE, OutRule, unless, with_out
 from .ops._promote import promote2 as _promote2
 from .ops._promote import to_float as _to_float
 
@@ -103,8 +102,8 @@ def multigammaln(input, p, *, out=None):  # noqa: A002
     """The log of the multivariate gamma function of dimension ``p``."""
     if out is not None:
         message = "mvlgamma: result type {want} can't be cast to the desired output type {want}"
-        rule = OutRule("mvlgamma", unless("castable", message))
-        return with_out(out, rule, multigammaln, input, p)
+        rule = _out.OutRule("mvlgamma", _out.unless("castable", message))
+        return _out.with_out(out, rule, multigammaln, input, p)
     return composite.mvlgamma(input, p)
 
 
@@ -116,7 +115,7 @@ def xlogy(input, other, *, out=None):  # noqa: A002
 def xlog1py(input, other, *, out=None):  # noqa: A002
     """``input * log1p(other)``, with 0 where ``input`` is 0 (unless ``other`` is NaN)."""
     if out is not None:
-        return with_out(out, OutRule("special_xlog1py"), xlog1py, input, other)
+        return _out.with_out(out, _out.OutRule("special_xlog1py"), xlog1py, input, other)
     x, y = _promote2(input, other)
     x, y = _to_float(x), _to_float(y)
     bad = P.logical_or(P.le(y, -1.0), P.eq(y, math.inf))
@@ -127,7 +126,7 @@ def xlog1py(input, other, *, out=None):  # noqa: A002
 def entr(input, *, out=None):  # noqa: A002
     """Elementwise entropy ``-x * log(x)``: 0 at 0, ``-inf`` for negative x."""
     if out is not None:
-        return with_out(out, OutRule("special_entr"), entr, input)
+        return _out.with_out(out, _out.OutRule("special_entr"), entr, input)
     x = _to_float(input)
     safe = P.where(P.gt(x, 0), x, 1.0)
     val = P.neg(P.mul(x, P.log(safe)))
@@ -162,14 +161,14 @@ def logsumexp(input, dim, keepdim=False, *, out=None):  # noqa: A002
 def ndtr(input, *, out=None):  # noqa: A002
     """The standard normal CDF ``0.5 * erfc(-x / sqrt(2))``."""
     if out is not None:
-        return with_out(out, COMPOSITE, ndtr, input)
+        return _out.with_out(out, _out.COMPOSITE, ndtr, input)
     return P.mul(P.erfc(P.mul(_to_float(input), -_SQRT1_2)), 0.5)
 
 
 def ndtri(input, *, out=None):  # noqa: A002
     """The inverse of ``ndtr``: ``sqrt(2) * erfinv(2p - 1)``."""
     if out is not None:
-        return with_out(out, OutRule("special_ndtri"), ndtri, input)
+        return _out.with_out(out, _out.OutRule("special_ndtri"), ndtri, input)
     p = _to_float(input)
     return P.mul(P.erfinv(P.sub(P.mul(p, 2.0), 1.0)), math.sqrt(2.0))
 
@@ -177,7 +176,7 @@ def ndtri(input, *, out=None):  # noqa: A002
 def log_ndtr(input, *, out=None):  # noqa: A002
     """``log(ndtr(x))``: ``log1p(-ndtr(-x))`` for x > 0, ``log(ndtr(x))`` otherwise."""
     if out is not None:
-        return with_out(out, OutRule("special_log_ndtr"), log_ndtr, input)
+        return _out.with_out(out, _out.OutRule("special_log_ndtr"), log_ndtr, input)
     x = _to_float(input)
     pos = P.gt(x, 0)
     upper = P.log1p(P.neg(ndtr(P.neg(P.where(pos, x, 1.0)))))
