@@ -8,7 +8,7 @@ from ._device import as_device, device
 from ._options import check_memory_format
 from ._tensor import Tensor, _wrap
 from .autograd.function import Function
-from .autograd.grad_mode import STATE
+from .autograd.grad_mode import GRAD_ENABLED
 
 
 def parse_to(args, kwargs):
@@ -50,7 +50,7 @@ def tensor_to(t: Tensor, *args, **kwargs) -> Tensor:
 
 
 def _to_device(t, dev):
-    if STATE.enabled and t.requires_grad:
+    if GRAD_ENABLED.get() and t.requires_grad:
         return ToCopyBackward.apply(t, dev)
     return _wrap(to_device(t._data, dev))
 

@@ -9,8 +9,9 @@ checklist for a new one). Outside this package, only the functions below are use
 - :func:`device_of`, :func:`to_device`, :func:`is_array`, :func:`special_of` for one step;
 - :func:`cache_of` and :func:`workspace_of`: per-device caches and per-thread workspaces;
 - :func:`generator_for`: the random generator that serves a device;
-- ``backend_by_type``: a read-only ``{array type: backend}`` view for the op wrapper's hot path
-  (``ops/_registry.py``), where one subscript is cheaper than a call of :func:`backend_of`.
+- ``backend_by_type``: the ``{array type: backend}`` table itself, to be read only, for the op
+  wrapper's hot path (``ops/_registry.py``), where one dict subscript is cheaper than a call of
+  :func:`backend_of` (and than a ``MappingProxyType`` view, which costs 10 ns more per op).
 
 Ops never name a library: they receive ``xp`` (the array namespace of their inputs) from the
 op wrapper.
@@ -39,7 +40,7 @@ __all__ = [
 ]
 
 _BY_ARRAY_TYPE: dict[type, Backend] = {CPU_BACKEND.array_type: CPU_BACKEND}
-backend_by_type = MappingProxyType(_BY_ARRAY_TYPE)
+backend_by_type = _BY_ARRAY_TYPE
 _cuda_backend = None
 
 

@@ -11,7 +11,7 @@ path to them are skipped.
 
 from __future__ import annotations
 
-from .grad_mode import STATE
+from .grad_mode import GRAD_ENABLED
 from .graph import Node, edge_to, version_error  # noqa: F401 - re-exported
 
 __all__ = ["run_backward"]
@@ -109,8 +109,8 @@ def run_backward(
         needed = _needed(order, targets)
     captured = [None] * (len(inputs) if inputs is not None else 0)
 
-    prev_mode = STATE.enabled
-    STATE.enabled = create_graph
+    prev_mode = GRAD_ENABLED.get()
+    GRAD_ENABLED.set(create_graph)
     try:
         for node in order:
             grads = buffers.pop(node, None)
@@ -144,7 +144,7 @@ def run_backward(
             if not retain_graph:
                 node.release()
     finally:
-        STATE.enabled = prev_mode
+        GRAD_ENABLED.set(prev_mode)
     if inputs is not None and not accumulate:
         for g in captured:
             if g is None and not allow_unused:
@@ -189,7 +189,7 @@ def _run_pre_hooks(node, grads):
         for nr, ref in node.retains.items():
             t = ref()
             if t is not None and grads[nr] is not None:
-                g = grads[nr] if STATE.enabled else grads[nr].detach()
+                g = grads[nr] if GRAD_ENABLED.get() else grads[nr].detach()
                 t.grad = g if t.grad is None else t.grad + g
     return grads
 

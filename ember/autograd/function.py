@@ -3,7 +3,7 @@ static methods and a ``ctx`` (save_for_backward, needs_input_grad, ...), as in P
 
 from __future__ import annotations
 
-from .grad_mode import STATE
+from .grad_mode import GRAD_ENABLED
 from .graph import FREED_MESSAGE, Node, new_node, set_history
 
 __all__ = ["FunctionCtx", "Function", "once_differentiable", "BackwardCFunction"]
@@ -108,7 +108,7 @@ class Function:
 
         tensor_positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
         needs = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
-        record = STATE.enabled and any(needs)
+        record = GRAD_ENABLED.get() and any(needs)
         # the edges are taken before forward runs (it records nothing, so they cannot change)
         ctx = new_node(FunctionCtx, [args[i] for i in tensor_positions] if record else None)
         ctx.fn_cls = cls
@@ -119,12 +119,12 @@ class Function:
         ctx.materialize = True
         ctx.needs_input_grad = needs
         ctx.tensor_positions = tensor_positions
-        prev = STATE.enabled
-        STATE.enabled = False
+        prev = GRAD_ENABLED.get()
+        GRAD_ENABLED.set(False)
         try:
             out = cls.forward(ctx, *args, **kwargs)
         finally:
-            STATE.enabled = prev
+            GRAD_ENABLED.set(prev)
         single = not isinstance(out, tuple)
         outs = (out,) if single else out
         input_ids = {id(args[i]) for i in tensor_positions}

@@ -1,22 +1,26 @@
-"""Grad modes: no_grad, enable_grad, set_grad_enabled, inference_mode, as in torch.autograd."""
+"""Grad modes: no_grad, enable_grad, set_grad_enabled, inference_mode, as in torch.autograd.
+
+Grad mode is thread-local, as in PyTorch: a ``no_grad()`` block or a backward pass in one thread
+never switches recording off in another, and every new thread starts with recording on. It is
+held in a ``ContextVar`` (each thread has its own context; reading one is as cheap as reading an
+attribute, and the op wrapper reads it on every call).
+"""
 
 from __future__ import annotations
 
 import functools
+from contextvars import ContextVar
 
 __all__ = ["is_grad_enabled", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode"]
 
 
-class _GradState:
-    enabled = True
-
-
-STATE = _GradState()
+GRAD_ENABLED: ContextVar[bool] = ContextVar("ember_grad_enabled", default=True)
+"""Whether operations are recorded, in this thread: ``GRAD_ENABLED.get()``."""
 
 
 def is_grad_enabled() -> bool:
     """Whether operations are currently recorded for autograd."""
-    return STATE.enabled
+    return GRAD_ENABLED.get()
 
 
 class _Mode:
@@ -25,11 +29,11 @@ class _Mode:
     _target = True
 
     def __enter__(self):
-        self._prev = STATE.enabled
-        STATE.enabled = self._target
+        self._prev = GRAD_ENABLED.get()
+        GRAD_ENABLED.set(self._target)
 
     def __exit__(self, *exc):
-        STATE.enabled = self._prev
+        GRAD_ENABLED.set(self._prev)
         return False
 
     def __call__(self, fn):
@@ -61,8 +65,8 @@ class set_grad_enabled(_Mode):
 
     def __init__(self, mode: bool):
         self._target = bool(mode)
-        self._prev = STATE.enabled
-        STATE.enabled = self._target
+        self._prev = GRAD_ENABLED.get()
+        GRAD_ENABLED.set(self._target)
 
     def __enter__(self):
         pass
@@ -78,9 +82,9 @@ class inference_mode(_Mode):
         self.mode = mode
 
     def __enter__(self):
-        self._prev = STATE.enabled
+        self._prev = GRAD_ENABLED.get()
         if self.mode:
-            STATE.enabled = False
+            GRAD_ENABLED.set(False)
 
     def _args(self):
         return (self.mode,)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from .._backend import backend_of
 from .._tensor import Tensor, _wrap, device_mismatch
-from ..autograd.grad_mode import STATE
+from ..autograd.grad_mode import GRAD_ENABLED
 from ..autograd.graph import set_history
 from ._binding import tensor_method
 
@@ -84,7 +84,7 @@ def inplace_method(fn):
     """The in-place method ``name_`` of a public out-of-place function ``fn(self, ...)``."""
 
     def method(self, *args, **kwargs):
-        recording = STATE.enabled and (
+        recording = GRAD_ENABLED.get() and (
             self.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args)
         )
         if recording:
@@ -109,7 +109,7 @@ def inplace_op(op, target, *others, **params):
     """Run the primitive ``op(target, *others)`` and write its output into ``target``'s memory."""
     inputs = (target, *others)
     recording = False
-    if STATE.enabled and op.backward is not None:
+    if GRAD_ENABLED.get() and op.backward is not None:
         for t in inputs:
             if t.requires_grad:
                 recording = True
@@ -217,7 +217,7 @@ def inplace_on_view(view, compute):
 def assign(target, key, value) -> None:
     """``target[key] = value`` for an already converted array ``key`` and a ``value`` of
     ``target``'s dtype, recorded as ``index_put`` when autograd needs it."""
-    if STATE.enabled and (target.requires_grad or value.requires_grad):
+    if GRAD_ENABLED.get() and (target.requires_grad or value.requires_grad):
         from .prims import shape as S
 
         inplace_op(S._index_put, target, value, key=key, accumulate=False)
@@ -229,7 +229,7 @@ def assign(target, key, value) -> None:
 @tensor_method()
 def zero_(self):
     """Fill ``self`` with zeros, in place."""
-    if STATE.enabled and self.requires_grad:
+    if GRAD_ENABLED.get() and self.requires_grad:
         check_leaf(self)
         return write_result(self, self * 0)
     self._data[...] = 0
@@ -242,7 +242,7 @@ def fill_(self, value):
     """Fill ``self`` with ``value`` (a number or a one-element tensor), in place."""
     if isinstance(value, Tensor):
         value = value.item()
-    if STATE.enabled and self.requires_grad:
+    if GRAD_ENABLED.get() and self.requires_grad:
         check_leaf(self)
         return write_result(self, self * 0 + value)
     self._data[...] = value
@@ -253,7 +253,7 @@ def fill_(self, value):
 @tensor_method()
 def copy_(self, src, non_blocking=False):
     """Copy ``src`` (broadcast, cast and moved to ``self``'s device) into ``self``, in place."""
-    recording = STATE.enabled and (self.requires_grad or src.requires_grad)
+    recording = GRAD_ENABLED.get() and (self.requires_grad or src.requires_grad)
     if recording:
         check_leaf(self)
     src = src.to(self.device)

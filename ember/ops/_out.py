@@ -35,7 +35,7 @@ import warnings
 from .._backend import backend_of
 from .._device import as_device
 from .._tensor import Tensor, device_mismatch
-from ..autograd.grad_mode import STATE, no_grad
+from ..autograd.grad_mode import GRAD_ENABLED, no_grad
 
 
 def can_cast(src, dst) -> bool:
@@ -194,7 +194,7 @@ def with_out(out, rule, fn, *args, **kwargs):
         rule = OutRule(check=rule)
     name = rule.name or fn.__name__
     refuse_inputs, refuse_out, copy = AUTOGRAD[rule.autograd]
-    if STATE.enabled and (
+    if GRAD_ENABLED.get() and (
         (refuse_inputs and _requires_grad(args, kwargs)) or (refuse_out and _requires_grad([out]))
     ):
         raise RuntimeError(
@@ -313,7 +313,7 @@ def _write(result, out, copy, warn):
     """Write ``result`` into ``out``'s memory (cast to its dtype) and return ``out``."""
     if tuple(out.shape) != tuple(result.shape):
         _resize(out, result.shape, warn)
-    if copy and STATE.enabled:
+    if copy and GRAD_ENABLED.get():
         return out.copy_(result)  # autograd's copy_, as in PyTorch's composite ops
     with no_grad():
         out.copy_(result.detach())

@@ -24,13 +24,14 @@ def cast(t: Tensor, dtype: _dtype.dtype) -> Tensor:
     from .prims.pointwise import _cast
 
     if not dtype.is_floating_point or not t.requires_grad:
-        from ..autograd.grad_mode import STATE
+        from ..autograd.grad_mode import GRAD_ENABLED
 
-        prev, STATE.enabled = STATE.enabled, False
+        prev = GRAD_ENABLED.get()
+        GRAD_ENABLED.set(False)
         try:
             return _cast(t, dtype=dtype.np)
         finally:
-            STATE.enabled = prev
+            GRAD_ENABLED.set(prev)
     return _cast(t, dtype=dtype.np)
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from .._backend import backend_by_type
 from .._tensor import Tensor, _wrap, device_mismatch
-from ..autograd.grad_mode import STATE
+from ..autograd.grad_mode import GRAD_ENABLED
 from ..autograd.graph import OpNode, Version, new_node, set_history
+
+_grad_enabled = GRAD_ENABLED.get  # bound once: the op wrapper reads it on every call
 
 REGISTRY: dict[str, Op] = {}
 
@@ -72,7 +74,7 @@ class Op:
         if self.has_aux:
             out, aux = out
         record = False
-        if STATE.enabled and self.backward is not None:
+        if _grad_enabled() and self.backward is not None:
             for t in inputs:
                 if t.requires_grad:
                     record = True

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .._random import generator_or_default
 from .._tensor import Tensor
-from ..autograd.grad_mode import STATE
+from ..autograd.grad_mode import GRAD_ENABLED
 from ._binding import tensor_method
 from ._inplace import check_leaf
 
@@ -16,7 +16,7 @@ __all__: list[str] = []
 
 
 def _fill(self: Tensor, values) -> Tensor:
-    if STATE.enabled:
+    if GRAD_ENABLED.get():
         check_leaf(self)
     from .._backend import backend_for
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..._tensor import Tensor
 from ...autograd.function import Function
-from ...autograd.grad_mode import STATE
+from ...autograd.grad_mode import GRAD_ENABLED
 
 
 class _OutputHook(Function):
@@ -60,7 +60,7 @@ class BackwardHookState:
 
     def _wrap(self, fn, values):
         idx = [i for i, v in enumerate(values) if isinstance(v, Tensor) and v.requires_grad]
-        if not idx or not STATE.enabled:
+        if not idx or not GRAD_ENABLED.get():
             return values, False
         outs = fn.apply(self, *(values[i] for i in idx))
         values = list(values)

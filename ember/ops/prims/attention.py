@@ -28,7 +28,7 @@ probabilities, whose gradient flows back as well.
 from __future__ import annotations
 
 from ..._tensor import _wrap
-from ...autograd.grad_mode import STATE
+from ...autograd.grad_mode import GRAD_ENABLED
 from .._registry import defop
 from .activations import _softmax, _softmax_backward
 
@@ -113,7 +113,7 @@ def _attention_backward(ctx, g, gw=None):
     par = ctx.params
     has_mask, has_noise, scale = par["has_mask"], par["has_noise"], par["scale"]
     need = ctx.needs_input_grad
-    if STATE.enabled:
+    if GRAD_ENABLED.get():
         p = _probs_graph(q, k, extra, scale, par["causal"], has_mask, par["safe"])
     else:
         p = _wrap(ctx.aux)

@@ -7,7 +7,7 @@ a forward scan needs, so each backward calls its own primitive the other way rou
 
 from __future__ import annotations
 
-from ...autograd.grad_mode import STATE
+from ...autograd.grad_mode import GRAD_ENABLED
 from .._registry import defop
 
 
@@ -88,7 +88,7 @@ def _cumprod_backward(ctx, g):
         return g
     if not bool((x._data == 0).any()):
         return _cumsum(g * out, dim=d, reverse=not reverse) / x
-    if STATE.enabled:  # create_graph: the O(n) formula below is exact, but not its derivative
+    if GRAD_ENABLED.get():  # create_graph: the O(n) formula below is exact, but not its derivative
         return _cumprod_backward_quadratic(x, g, d, reverse)
     is_zero = x == 0
     zeros_so_far = _cumsum(is_zero, dim=d, reverse=reverse)

@@ -25,7 +25,7 @@ from __future__ import annotations
 from ... import _factories
 from ..._backend import backend_of
 from ..._tensor import _wrap
-from ...autograd.grad_mode import STATE
+from ...autograd.grad_mode import GRAD_ENABLED
 from .._registry import defop
 
 
@@ -80,7 +80,7 @@ def _nonzero(g) -> bool:
 
 def _factors(ctx, op):
     """The saved outputs of a decomposition (see NOTE [ Saved factors of decompositions ])."""
-    if STATE.enabled:
+    if GRAD_ENABLED.get():
         return op(*ctx.inputs, **ctx.params)
     return tuple(_wrap(a) for a in ctx.aux)
 

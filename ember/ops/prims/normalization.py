@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from ..._backend import backend_of
 from ..._tensor import _wrap
-from ...autograd.grad_mode import STATE
+from ...autograd.grad_mode import GRAD_ENABLED
 from .._registry import defop
 from .reduction import blas_sum
 
@@ -105,7 +105,7 @@ def _native_norm(xp, x, *wb, axes, eps, has_weight, has_bias):
 
 @_native_norm.vjp(save_inputs=True)
 def _native_norm_backward(ctx, g, _g_mean, _g_var):
-    if STATE.enabled:
+    if GRAD_ENABLED.get():
         return _norm_backward_graph(ctx, g)
     p = ctx.params
     x = ctx.inputs[0]

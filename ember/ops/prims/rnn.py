@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from ..._backend import backend_of
 from ..._tensor import _wrap
-from ...autograd.grad_mode import STATE
+from ...autograd.grad_mode import GRAD_ENABLED
 from .._registry import Op, defop
 from .shape import _cat
 
@@ -88,7 +88,7 @@ def _lstm_cell(xp, igates, hgates, cx):
 @_lstm_cell.vjp(save_inputs=True)
 def _lstm_cell_backward(ctx, g_hy, g_cy):
     need = ctx.needs_input_grad
-    if STATE.enabled:
+    if GRAD_ENABLED.get():
         return _lstm_cell_backward_graph(ctx, g_hy, g_cy)
     act, tcy = ctx.aux
     cx = ctx.inputs[2]._data
@@ -169,7 +169,7 @@ def _gru_cell(xp, igates, hgates, hx, *bias):
 
 @_gru_cell.vjp(save_inputs=True)
 def _gru_cell_backward(ctx, g):
-    if STATE.enabled:
+    if GRAD_ENABLED.get():
         return _gru_cell_backward_graph(ctx, g)
     need = ctx.needs_input_grad
     rz, n, hn = ctx.aux
@@ -281,7 +281,7 @@ def _recurrent_mm(xp, h, w, step, stash, last):
 def _recurrent_mm_backward(ctx, g):
     h, w = ctx.inputs
     need = ctx.needs_input_grad
-    if STATE.enabled:
+    if GRAD_ENABLED.get():
         return g @ w if need[0] else None, g.mT @ h if need[1] else None
     gd = g._data
     xp = backend_of(gd).xp
