@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import math
 import pickle
 
 import numpy as np
@@ -31,13 +32,18 @@ from ._storage import (
 
 
 class SafeCallable:
-    """An allowed callable global: REDUCE may call it, nothing else can be called."""
+    """An allowed callable global: REDUCE may call it, nothing else can be called.
 
-    __slots__ = ("qualname", "_fn")
+    ``builds`` is ``"set"`` or ``"dict"`` for the builders that hash their argument's items
+    (the unpickler then inserts them itself, with its collision bound, before the call).
+    """
 
-    def __init__(self, qualname: str, fn):
+    __slots__ = ("qualname", "_fn", "builds")
+
+    def __init__(self, qualname: str, fn, builds: str | None = None):
         self.qualname = qualname
         self._fn = fn
+        self.builds = builds
 
     def __call__(self, *args):
         return self._fn(*args)
@@ -234,8 +240,9 @@ def _build_ndarray(arr, state):
         and isinstance(dt, np.dtype)
         and not dt.hasobject
         and type(fortran) is bool
+        and len(shape) <= 64
         and type(raw) is bytes
-        and len(raw) == int(np.prod(shape)) * dt.itemsize,
+        and len(raw) == math.prod(shape) * dt.itemsize,
         "ndarray state (version, shape, dtype, is_fortran, bytes)",
     )
     arr.__setstate__(state)
@@ -333,6 +340,12 @@ _ALLOWED = {
         }
     ),
 }
+for _key, _kind in (
+    (("builtins", "set"), "set"),
+    (("builtins", "frozenset"), "set"),
+    (("collections", "OrderedDict"), "dict"),
+):
+    _ALLOWED[_key].builds = _kind
 for _name, _dt in DTYPE_OF_STORAGE.items():
     _ALLOWED["torch", _name] = _ALLOWED["torch.cuda", _name] = StorageType(_name, _dt)
     _ALLOWED["torch", _dt.name] = _dt

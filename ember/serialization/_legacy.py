@@ -19,6 +19,7 @@ import sys
 import numpy as np
 
 from .._backend import backend_of
+from ._limits import HASH_MODULUS
 from ._storage import LoadedStorage
 from ._unpickler import Unpickler
 
@@ -51,6 +52,7 @@ def load_legacy(stream, restore, weights_only: bool, encoding: str):
             weights_only=weights_only,
             encoding=encoding,
             size_limit=end,
+            source_bytes=end - start,
         ).load()
 
     if unpickle() != MAGIC_NUMBER:
@@ -72,7 +74,7 @@ def load_legacy(stream, restore, weights_only: bool, encoding: str):
             raise pickle.UnpicklingError(f"invalid persistent id in checkpoint: {pid!r}")
         _, storage_type, key, location, numel, view = pid
         dtype = storage_dtype(storage_type)
-        if type(numel) is not int or numel < 0 or not isinstance(key, (str, int)):
+        if type(numel) is not int or numel < 0 or not _plain_key(key):
             raise pickle.UnpicklingError(f"invalid storage description in checkpoint: {pid!r}")
         if key not in roots:
             if numel * dtype.itemsize > end - start:
@@ -103,7 +105,7 @@ def load_legacy(stream, restore, weights_only: bool, encoding: str):
         raise pickle.UnpicklingError("the legacy checkpoint's storage key list is missing")
     readinto = getattr(stream, "readinto", None)
     for key in keys:
-        if key not in roots:
+        if not _plain_key(key) or key not in roots:
             raise RuntimeError(f"storage {key!r} is listed but no tensor uses it: corrupt file?")
         storage = roots[key]
         (numel,) = struct.unpack("<q", _read_exact(stream, 8))
@@ -120,6 +122,11 @@ def load_legacy(stream, restore, weights_only: bool, encoding: str):
         if not on_host:
             storage.data[...] = backend_of(storage.data).xp.asarray(host)
     return result
+
+
+def _plain_key(key) -> bool:
+    """A storage key: a str, or an int whose hash cannot collide (the roots dict's keys)."""
+    return type(key) is str or (type(key) is int and -HASH_MODULUS < key < HASH_MODULUS)
 
 
 def _read_exact(stream, n: int) -> bytes:

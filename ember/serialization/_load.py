@@ -135,11 +135,11 @@ def _load_zip(stream, options, use_mmap: bool):
         if type(pid) is not tuple or len(pid) != 5 or pid[0] != "storage":
             raise pickle.UnpicklingError(f"invalid persistent id in checkpoint: {pid!r}")
         _, storage_type, key, location, numel = pid
+        if type(key) is not str or type(location) is not str or type(numel) is not int or numel < 0:
+            raise pickle.UnpicklingError(f"invalid storage description in checkpoint: {pid!r}")
         if key in loaded:
             return loaded[key]
         dtype = storage_dtype(storage_type)
-        if type(key) is not str or type(location) is not str or type(numel) is not int or numel < 0:
-            raise pickle.UnpicklingError(f"invalid storage description in checkpoint: {pid!r}")
         name = f"data/{key}"
         nbytes = numel * dtype.itemsize
         if reader.size(name) != nbytes:  # checked before allocating anything
@@ -161,6 +161,8 @@ def _load_zip(stream, options, use_mmap: bool):
         persistent_load=persistent_load,
         weights_only=weights_only,
         encoding=encoding,
+        size_limit=len(pickle_bytes),
+        source_bytes=reader.compressed_size("data.pkl"),
     )
     return unpickler.load()
 

@@ -12,6 +12,7 @@ from .. import _dtype
 from .._backend import backend_for, backend_of, device_of
 from .._device import device as device_cls
 
+MAX_DIMS = 64  # NumPy's limit on dimensions, so ember's
 # PyTorch's legacy storage class of each dtype (the names pickles refer to).
 STORAGE_NAMES = {d: f"{d.legacy_name}Storage" for d in _dtype.ALL_DTYPES}
 DTYPE_OF_STORAGE = {name: dt for dt, name in STORAGE_NAMES.items()}
@@ -107,8 +108,17 @@ def tensor_array(storage: LoadedStorage, offset, size, stride):
     checkpoint can never read or write memory it does not own.
     """
     dt = storage.dtype
+    if not (
+        isinstance(size, (tuple, list))
+        and isinstance(stride, (tuple, list))
+        and len(size) == len(stride) <= MAX_DIMS
+    ):
+        raise RuntimeError(
+            f"invalid tensor geometry in checkpoint: size and stride must be sequences of "
+            f"at most {MAX_DIMS} ints"
+        )
     size, stride = tuple(size), tuple(stride)
-    if not all(type(v) is int for v in (offset, *size, *stride)) or len(size) != len(stride):
+    if not all(type(v) is int for v in (offset, *size, *stride)):
         raise RuntimeError(
             f"invalid tensor geometry in checkpoint: size {size}, stride {stride}, "
             f"storage offset {offset!r}"

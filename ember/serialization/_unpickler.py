@@ -7,6 +7,11 @@ appends/sets items only on real lists/dicts/sets, and runs BUILD only on the pla
 ``_allowlist.build`` accepts. Opcodes that reach code in other ways (INST, OBJ, the extension
 registry, out-of-band buffers) are refused. Every opcode consumes input, so a corrupt pickle
 ends in ``pickle.UnpicklingError`` rather than a hang.
+
+With ``weights_only=True`` it also refuses, as torch's weights-only unpickler does, the opcodes
+only protocols 0 and 1 and Python 2 write (``_TEXT_OPCODES``); it keeps those of protocols 2 to 5,
+which ``ember.save`` writes. Nesting depth, hash collisions and total work are bounded
+(NOTE [ Bounds on a hostile pickle ] in ``_limits.py``).
 """
 
 from __future__ import annotations
@@ -15,9 +20,10 @@ import codecs
 import pickle
 import struct
 
-from . import _allowlist, _safe_globals
+from . import _allowlist, _limits, _safe_globals
 
 _LARGE_READ = 1 << 20
+_FOLD = 1 << 16
 
 
 class Unpickler:
@@ -25,7 +31,9 @@ class Unpickler:
 
     ``persistent_load(pid)`` resolves persistent ids (storages); ``weights_only=False`` also
     admits the few extra plain-data types listed in ``_allowlist``; ``encoding`` decodes
-    Python 2 ``str`` objects (as in :class:`pickle.Unpickler`).
+    Python 2 ``str`` objects (as in :class:`pickle.Unpickler`). ``size_limit`` is where the
+    stream ends; ``source_bytes`` the size of the file the pickle came from, which sets its work
+    budget (default: the stream's remaining length when it can seek).
     """
 
     def __init__(
@@ -36,6 +44,7 @@ class Unpickler:
         weights_only: bool = True,
         encoding: str = "ASCII",
         size_limit: int | None = None,
+        source_bytes: int | None = None,
     ):
         self._stream = stream
         self._read_raw = stream.read
@@ -47,26 +56,35 @@ class Unpickler:
         self.stack = []
         self.metastack = []
         self.memo = {}
+        if source_bytes is None:
+            source_bytes = _remaining(stream)
+        self.bounds = _limits.Bounds(source_bytes)
 
     # ------------------------------------------------------------------ driver
     def load(self):
         """Run the pickle to its STOP opcode and return the object it builds."""
-        dispatch = _DISPATCH
+        dispatch = _WEIGHTS_ONLY_DISPATCH if self._weights_only else _DISPATCH
         read = self._read_raw
+        bounds = self.bounds
+        weight = _WEIGHT
+        work = 0  # opcode weights, folded into the budget every _FOLD units
         try:
             while True:
                 op = read(1)
                 if op == b".":
                     if not self.stack:
                         raise pickle.UnpicklingError("STOP with an empty stack")
+                    bounds.measure(self.stack[-1])  # a tuple nothing else measured
                     return self.stack.pop()
                 if not op:
                     raise EOFError("Ran out of input")
                 handler = dispatch.get(op[0])
                 if handler is None:
-                    raise pickle.UnpicklingError(
-                        f"Unsupported operand {op[0]} ({op!r}) in pickle data"
-                    )
+                    raise pickle.UnpicklingError(_unsupported(op, self._weights_only))
+                work += weight[op[0]]
+                if work > _FOLD:
+                    bounds.charge(work)
+                    work = 0
                 handler(self)
         except (pickle.UnpicklingError, EOFError, RuntimeError):
             raise
@@ -102,7 +120,10 @@ class Unpickler:
         return line[:-1]
 
     def _unpack(self, fmt: str, size: int):
-        return struct.unpack(fmt, self._read(size))[0]
+        data = self._read_raw(size)
+        if len(data) != size:
+            raise EOFError("pickle data was truncated")
+        return struct.unpack(fmt, data)[0]
 
     def _pop_mark(self) -> list:
         items = self.stack
@@ -122,7 +143,42 @@ class Unpickler:
         allowed = isinstance(func, _allowlist.SafeCallable) or _safe_globals.is_trusted(func)
         if not allowed or type(args) is not tuple:
             raise pickle.UnpicklingError(f"REDUCE may only call an allowed global, not {func!r}")
-        return func(*args)
+        self.bounds.charge_call(args)
+        builds = func.builds if isinstance(func, _allowlist.SafeCallable) else None
+        if builds is not None and len(args) == 1 and type(args[0]) in (list, tuple):
+            args = (self._prebuild(builds, args[0]),)
+        result = func(*args)
+        self._made(result, args)
+        return result
+
+    def _prebuild(self, kind: str, items):
+        """set(items) / dict(pairs), built with bounded hashing before the real builder copies
+        it (set and dict copies reuse the stored hashes)."""
+        bounds = self.bounds
+        if kind == "set":
+            out = set()
+            bounds.insert(out, items)
+            bounds.nest(out, items)
+            return out
+        keys, values = [], []
+        for pair in items:
+            if len(pair) != 2:
+                raise pickle.UnpicklingError("OrderedDict(items) needs (key, value) pairs")
+            key, value = pair
+            keys.append(key)
+            values.append(value)
+        out = {}
+        bounds.insert(out, keys, values)
+        bounds.nest(out, items)
+        bounds.charge(bounds.hash_cost(out))  # the builder hashes every key once more
+        return out
+
+    def _made(self, obj, args) -> None:
+        """Record a new object built from ``args`` (REDUCE, NEWOBJ): as deep as they are."""
+        bounds = self.bounds
+        bounds.forget(obj)
+        if isinstance(obj, (list, dict, set)):  # tuples are measured lazily, tensors are leaves
+            bounds.nest(obj, args)
 
     def _persistent(self, pid):
         if self._persistent_load is None:
@@ -168,7 +224,9 @@ def _int_line(u):
 
 def _long_line(u):
     line = u._line()
-    u.stack.append(int(line[:-1] if line.endswith(b"L") else line))
+    value = int(line[:-1] if line.endswith(b"L") else line)
+    u.bounds.big_int(value, len(line) // 2)
+    u.stack.append(value)
 
 
 def _long_n(fmt, size):
@@ -176,7 +234,10 @@ def _long_n(fmt, size):
         n = u._unpack(fmt, size)
         if n < 0:
             raise pickle.UnpicklingError("LONG pickle has negative byte count")
-        u.stack.append(int.from_bytes(u._read(n), "little", signed=True))
+        u.bounds.charge(n >> 3)
+        value = int.from_bytes(u._read(n), "little", signed=True)
+        u.bounds.big_int(value, n)
+        u.stack.append(value)
 
     return load
 
@@ -190,7 +251,9 @@ def _string_line(u):
 
 def _counted(fmt, size, convert):
     def load(u):
-        u.stack.append(convert(u, u._read(u._unpack(fmt, size))))
+        n = u._unpack(fmt, size)
+        u.bounds.charge(n >> 3)
+        u.stack.append(convert(u, u._read(n)))
 
     return load
 
@@ -219,8 +282,8 @@ def _get(u, index):
 
 
 def _put(u, index):
-    if index < 0:
-        raise ValueError("negative PUT argument")
+    if not 0 <= index < _limits.HASH_MODULUS:  # memo keys must not collide
+        raise ValueError(f"PUT argument {index} out of range")
     u.memo[index] = u.stack[-1]
 
 
@@ -241,6 +304,8 @@ def _tuple_n(n):
 # NOTE: pop the mark before touching u.stack: popping it replaces u.stack
 def _list_from_mark(u):
     items = u._pop_mark()
+    u.bounds.forget(items)
+    u.bounds.nest(items, items)
     u.stack.append(items)
 
 
@@ -250,15 +315,21 @@ def _tuple_from_mark(u):
 
 
 def _frozenset_from_mark(u):
-    items = frozenset(u._pop_mark())
-    u.stack.append(items)
+    items = u._pop_mark()
+    members = set()
+    u.bounds.insert(members, items)
+    u.stack.append(frozenset(members))
 
 
 def _dict_from_mark(u):
     items = u._pop_mark()
     if len(items) % 2:
         raise pickle.UnpicklingError("odd number of items for DICT")
-    u.stack.append({items[i]: items[i + 1] for i in range(0, len(items), 2)})
+    result = {}
+    u.bounds.insert(result, items[::2], items[1::2])
+    u.bounds.forget(result)
+    u.bounds.nest(result, items)
+    u.stack.append(result)
 
 
 def _target(u, kinds, op):
@@ -273,18 +344,29 @@ _DICTS = (dict, _allowlist.collections.OrderedDict, _allowlist.collections.Count
 
 def _append(u):
     value = u.stack.pop()
-    _target(u, (list,), "APPEND").append(value)
+    target = _target(u, (list,), "APPEND")
+    target.append(value)
+    if type(value) not in _limits.LEAVES:
+        u.bounds.nest(target, (value,))
 
 
 def _appends(u):
     items = u._pop_mark()
-    _target(u, (list,), "APPENDS").extend(items)
+    target = _target(u, (list,), "APPENDS")
+    target.extend(items)
+    u.bounds.nest(target, items)
 
 
 def _setitem(u):
     value = u.stack.pop()
     key = u.stack.pop()
-    _target(u, _DICTS, "SETITEM")[key] = value
+    target = _target(u, _DICTS, "SETITEM")
+    if type(key) is str:
+        target[key] = value
+    else:
+        u.bounds.insert(target, (key,), (value,))
+    if type(key) not in _limits.LEAVES or type(value) not in _limits.LEAVES:
+        u.bounds.nest(target, (key, value))
 
 
 def _setitems(u):
@@ -292,13 +374,15 @@ def _setitems(u):
     if len(items) % 2:
         raise pickle.UnpicklingError("odd number of items for SETITEMS")
     target = _target(u, _DICTS, "SETITEMS")
-    for i in range(0, len(items), 2):
-        target[items[i]] = items[i + 1]
+    u.bounds.insert(target, items[::2], items[1::2])
+    u.bounds.nest(target, items)
 
 
 def _additems(u):
     items = u._pop_mark()
-    _target(u, (set,), "ADDITEMS").update(items)
+    target = _target(u, (set,), "ADDITEMS")
+    u.bounds.insert(target, items)
+    u.bounds.nest(target, items)
 
 
 def _reduce(u):
@@ -310,13 +394,18 @@ def _newobj(u, kwargs=None):
     args = u.stack.pop()
     cls = u.stack.pop()
     if isinstance(cls, type) and _safe_globals.is_trusted(cls) and type(args) is tuple:
-        u.stack.append(cls.__new__(cls, *args, **(kwargs or {})))
+        u.bounds.charge_call(args)
+        obj = cls.__new__(cls, *args, **(kwargs or {}))
+        u._made(obj, args)
+        u.stack.append(obj)
         return
     if not isinstance(cls, _allowlist.Marker) or cls.new is None or args or kwargs:
         raise pickle.UnpicklingError(
             f"NEWOBJ may only create an allowed plain-data class, not {cls!r}"
         )
-    u.stack.append(cls.new.__new__(cls.new))
+    obj = cls.new.__new__(cls.new)
+    u.bounds.forget(obj)
+    u.stack.append(obj)
 
 
 def _newobj_ex(u):
@@ -326,7 +415,10 @@ def _newobj_ex(u):
 
 def _build(u):
     state = u.stack.pop()
-    _allowlist.build(u.stack[-1], state, u._weights_only)
+    u.bounds.charge_call(state if type(state) is tuple else (state,))
+    inst = u.stack[-1]
+    _allowlist.build(inst, state, u._weights_only)
+    u.bounds.nest(inst, (state,))
 
 
 def _global_line(u):
@@ -358,6 +450,27 @@ def _push(value):
 
 def _u8(u):
     return u._read(1)[0]
+
+
+def _remaining(stream) -> int | None:
+    """Bytes left in a seekable stream (None when it cannot tell)."""
+    try:
+        here = stream.tell()
+        end = stream.seek(0, 2)
+        stream.seek(here)
+    except (AttributeError, OSError, ValueError):
+        return None
+    return max(end - here, 0)
+
+
+def _unsupported(op: bytes, weights_only: bool) -> str:
+    if weights_only and op[0] in _TEXT_OPCODES:
+        return (
+            f"Unsupported operand {op[0]} ({op!r}) in pickle data: a protocol 0/1 or Python 2 "
+            "opcode, refused with weights_only=True as torch.load refuses it (load with "
+            "weights_only=False if you trust the file)"
+        )
+    return f"Unsupported operand {op[0]} ({op!r}) in pickle data"
 
 
 _DISPATCH = {
@@ -422,3 +535,28 @@ _DISPATCH = {
     0x50: _persid_line,  # P
     0x51: lambda u: u._persistent(u.stack.pop()),  # Q BINPERSID
 }
+
+# Written only by protocols 0/1 and Python 2 (and DUP, by no pickler): torch's weights-only
+# unpickler refuses them, and so does ember's with weights_only=True.
+_TEXT_OPCODES = frozenset(b"ILFSTVgpPld2")
+_WEIGHTS_ONLY_DISPATCH = {k: v for k, v in _DISPATCH.items() if k not in _TEXT_OPCODES}
+
+# Work units (about 8 bytes of memory each) charged per opcode: what it allocates.
+_WEIGHT = bytearray([1]) * 256
+for _op, _units in {
+    b"\x8f": 32,  # EMPTY_SET
+    b"}": 8,  # EMPTY_DICT
+    b"]": 8,  # EMPTY_LIST
+    b"(": 8,  # MARK: a new stack
+    b"\x85": 8,  # TUPLE1
+    b"\x86": 8,  # TUPLE2
+    b"\x87": 8,  # TUPLE3
+    b"\x94": 8,  # MEMOIZE
+    b"q": 8,  # BINPUT
+    b"r": 8,  # LONG_BINPUT
+    b"p": 8,  # PUT
+    b"G": 4,  # BINFLOAT
+    b"J": 4,  # BININT
+    b"\x8a": 4,  # LONG1
+}.items():
+    _WEIGHT[_op[0]] = _units

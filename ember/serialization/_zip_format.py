@@ -132,6 +132,23 @@ class ZipWriter:
 
 
 # ---------------------------------------------------------------------------------- reading
+# NOTE [ Reading hostile zip records ]
+# Only stored and deflate records are read, as torch's reader (miniz) does: zipfile would also
+# inflate bzip2 and lzma records, whose decompressors it runs without an output bound (a 722-byte
+# bzip2 record expands to 1 GiB in one call). Before anything is allocated, a record's declared
+# size is checked against what the caller expects (a storage: numel * itemsize from the pickle)
+# and against what its compressed bytes can hold: exactly its size when stored, at most
+# ``MAX_DEFLATE_RATIO`` times it when deflated (deflate's own limit, ~1032:1), and for records
+# no pickle sizes (data.pkl) at most ``MAX_PICKLE_INFLATION`` times it plus
+# ``PICKLE_INFLATION_SLACK``. Deflate is inflated in bounded steps straight into the
+# destination buffer and refused as soon as it would produce a byte past the declared size.
+MAX_DEFLATE_RATIO = 1032
+MAX_PICKLE_INFLATION = 16
+PICKLE_INFLATION_SLACK = 1 << 20
+_CHUNK = 1 << 20
+_READABLE = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
+
+
 def is_zip(stream) -> bool:
     """Whether a seekable stream starts with a zip local header (restores its position)."""
     start = stream.tell()
@@ -146,6 +163,7 @@ class ZipReader:
     def __init__(self, stream):
         self._stream = stream
         self.zip = zipfile.ZipFile(stream)
+        self._file_size = stream.seek(0, 2)
         names = [n for n in self.zip.namelist() if n.endswith("data.pkl")]
         if not names:
             raise RuntimeError("the zip file has no data.pkl record: not a torch.save checkpoint")
@@ -158,11 +176,21 @@ class ZipReader:
 
     def _info(self, name: str) -> zipfile.ZipInfo:
         try:
-            return self.zip.getinfo(self.prefix + name)
+            info = self.zip.getinfo(self.prefix + name)
         except KeyError:
             raise RuntimeError(
                 f"the checkpoint has no record {self.prefix}{name}: corrupt file?"
             ) from None
+        method = info.compress_type
+        if method not in _READABLE:
+            kind = zipfile.compressor_names.get(method, "an unknown")
+            raise RuntimeError(
+                f"record {info.filename} uses {kind} compression (method {method}); ember.load, "
+                "like torch.load, reads only stored and deflate records"
+            )
+        if info.flag_bits & 0x1:
+            raise RuntimeError(f"record {info.filename} is encrypted: ember.load cannot read it")
+        return info
 
     def has_record(self, name: str) -> bool:
         """Whether ``<archive>/<name>`` exists."""
@@ -173,24 +201,64 @@ class ZipReader:
         return True
 
     def read(self, name: str) -> bytes:
-        """The bytes of ``<archive>/<name>`` (CRC checked)."""
-        return self.zip.read(self._info(name))
+        """The bytes of a record no pickle sizes (data.pkl, byteorder, ...), CRC checked.
+
+        A deflated record may expand at most ``MAX_PICKLE_INFLATION`` times (plus
+        ``PICKLE_INFLATION_SLACK``), so a small file cannot hand the unpickler a huge pickle.
+        """
+        info = self._info(name)
+        limit = info.compress_size * MAX_PICKLE_INFLATION + PICKLE_INFLATION_SLACK
+        if info.compress_type == zipfile.ZIP_DEFLATED and info.file_size > limit:
+            raise RuntimeError(
+                f"record {info.filename} claims {info.file_size} bytes inflated from "
+                f"{info.compress_size}: more than ember.load inflates a pickle "
+                f"(ember.serialization._zip_format.MAX_PICKLE_INFLATION = {MAX_PICKLE_INFLATION})"
+            )
+        out = bytearray(info.file_size)
+        self._read_record(info, out)
+        return bytes(out)
+
+    def compressed_size(self, name: str) -> int:
+        """How many bytes of the file a record takes."""
+        return self._info(name).compress_size
 
     def size(self, name: str) -> int:
-        """The uncompressed size of a record."""
-        return self._info(name).file_size
-
-    def data_offset(self, name: str) -> int:
-        """Where a stored record's bytes start in the file (from its local header)."""
+        """The uncompressed size of a record, once checked against its compressed bytes."""
         info = self._info(name)
-        if info.compress_type != zipfile.ZIP_STORED:
-            raise RuntimeError(f"record {info.filename} is compressed; mmap needs stored records")
+        self._check_extent(info)
+        return info.file_size
+
+    def _check_extent(self, info: zipfile.ZipInfo) -> int:
+        """Where the record's bytes start; raises if they cannot hold its declared size."""
+        start = self._data_start(info)
+        if start + info.compress_size > self._file_size:
+            raise RuntimeError(
+                f"record {info.filename} reaches past the end of the file: truncated checkpoint?"
+            )
+        most = info.compress_size * (
+            1 if info.compress_type == zipfile.ZIP_STORED else MAX_DEFLATE_RATIO
+        )
+        if info.file_size > most:
+            raise RuntimeError(
+                f"record {info.filename} claims {info.file_size} bytes but its "
+                f"{_READABLE[info.compress_type]} data holds at most {most}: corrupt file?"
+            )
+        return start
+
+    def _data_start(self, info: zipfile.ZipInfo) -> int:
         self._stream.seek(info.header_offset)
         header = self._stream.read(30)
         if len(header) != 30 or struct.unpack("<I", header[:4])[0] != _LOCAL_SIG:
             raise RuntimeError(f"bad local header for record {info.filename}")
         name_len, extra_len = struct.unpack("<HH", header[26:30])
         return info.header_offset + 30 + name_len + extra_len
+
+    def data_offset(self, name: str) -> int:
+        """Where a stored record's bytes start in the file (from its local header)."""
+        info = self._info(name)
+        if info.compress_type != zipfile.ZIP_STORED:
+            raise RuntimeError(f"record {info.filename} is compressed; mmap needs stored records")
+        return self._check_extent(info)
 
     def read_into(self, name: str, out) -> None:
         """Fill the writable byte buffer ``out`` (exactly the record's size) with a record."""
@@ -200,16 +268,62 @@ class ZipReader:
             raise RuntimeError(
                 f"record {info.filename} holds {info.file_size} bytes, expected {view.nbytes}"
             )
-        readinto = getattr(self._stream, "readinto", None)
-        if info.compress_type != zipfile.ZIP_STORED or readinto is None:
-            view[:] = self.zip.read(info.filename)
-            return
-        self._stream.seek(self.data_offset(name))
-        got = 0
-        while got < view.nbytes:
-            n = readinto(view[got:])
-            if not n:
-                raise EOFError(f"record {info.filename} is truncated")
-            got += n
+        self._read_record(info, view)
+
+    def _read_record(self, info: zipfile.ZipInfo, out) -> None:
+        view = memoryview(out).cast("B")
+        self._stream.seek(self._check_extent(info))
+        if info.compress_type == zipfile.ZIP_STORED:
+            _fill(self._stream, view, info.filename)
+        else:
+            _inflate(self._stream, info.compress_size, view, info.filename)
         if zlib.crc32(view) != info.CRC:
             raise RuntimeError(f"CRC-32 mismatch in record {info.filename}: the file is corrupt")
+
+
+def _fill(stream, view, name: str) -> None:
+    readinto = getattr(stream, "readinto", None)
+    got = 0
+    while got < view.nbytes:
+        if readinto is None:
+            data = stream.read(min(_CHUNK, view.nbytes - got))
+            n = len(data)
+            view[got : got + n] = data
+        else:
+            n = readinto(view[got:])
+        if not n:
+            raise EOFError(f"record {name} is truncated")
+        got += n
+
+
+def _inflate(stream, compressed: int, view, name: str) -> None:
+    """Inflate ``compressed`` bytes of raw deflate into ``view``, exactly filling it."""
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    left, got = compressed, 0
+
+    def feed():
+        nonlocal left
+        tail = inflater.unconsumed_tail
+        if tail:
+            return tail
+        data = stream.read(min(_CHUNK, left))
+        if not data:
+            return None
+        left -= len(data)
+        return data
+
+    while got < view.nbytes and not inflater.eof:
+        data = feed()
+        if data is None:
+            raise EOFError(f"record {name} is truncated")
+        piece = inflater.decompress(data, min(view.nbytes - got, _CHUNK))
+        view[got : got + len(piece)] = piece
+        got += len(piece)
+    if got < view.nbytes:
+        raise RuntimeError(f"record {name} inflates to {got} bytes, fewer than its declared size")
+    while not inflater.eof:  # the declared size is reached: the stream must end here
+        data = feed()
+        if data is None:
+            break
+        if inflater.decompress(data, 1):
+            raise RuntimeError(f"record {name} inflates past its declared size of {got} bytes")

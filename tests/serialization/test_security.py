@@ -121,12 +121,16 @@ def test_allowed_names_cannot_be_abused():
         b"ccollections\nOrderedDict\n(I5\ntR.": "OrderedDict",
         # the extension registry
         b"\x80\x02\x82\x01.": "Unsupported operand",
-        # numpy only with weights_only=False
-        b"cnumpy\ndtype\n(S'f8'\ntR.": "Unsupported global",
     }
     for data, message in cases.items():
+        # weights_only=True refuses the protocol 0 opcodes some cases use before reaching them
         with pytest.raises(pickle.UnpicklingError, match=message):
+            Unpickler(io.BytesIO(data), weights_only=False).load()
+        with pytest.raises(pickle.UnpicklingError):
             Unpickler(io.BytesIO(data)).load()
+    # numpy only with weights_only=False
+    with pytest.raises(pickle.UnpicklingError, match="Unsupported global"):
+        Unpickler(io.BytesIO(b"\x80\x02cnumpy\ndtype\nX\x02\x00\x00\x00f8\x85R.")).load()
 
 
 def test_numpy_object_arrays_refused_even_without_weights_only():
@@ -183,9 +187,31 @@ def test_plain_values_match_pickle_for_every_protocol():
         "empty": ((), [], {}),
     }
     for proto in range(pickle.HIGHEST_PROTOCOL + 1):
-        assert Unpickler(io.BytesIO(pickle.dumps(values, protocol=proto))).load() == values
-        got = Unpickler(io.BytesIO(pickle.dumps(loop, protocol=proto))).load()
-        assert got[0] is got
+        # weights_only=True reads what protocols 2-5 write; 0 and 1 need weights_only=False
+        weights_only = proto >= 2
+        for obj in (values, loop):
+            data = io.BytesIO(pickle.dumps(obj, protocol=proto))
+            got = Unpickler(data, weights_only=weights_only).load()
+            assert got[0] is got if obj is loop else got == values
+
+
+def test_weights_only_refuses_what_torch_refuses():
+    """Protocol 0/1 and Python 2 opcodes, which torch's weights-only unpickler refuses."""
+    for proto in (0, 1):
+        value = {"a": [1, 2.5, "x", 2**70]}  # protocol 1 writes long ints as text
+        data = pickle.dumps(value, protocol=proto)
+        with pytest.raises(pickle.UnpicklingError, match="weights_only=True"):
+            Unpickler(io.BytesIO(data)).load()
+        with pytest.raises(pickle.UnpicklingError, match="weights_only=True"):
+            load(_zip_with_pickle(data))
+        assert Unpickler(io.BytesIO(data), weights_only=False).load() == value
+    for op in (b"I1\n", b"L1L\n", b"F1.0\n", b"S'a'\n", b"T\x01\x00\x00\x00a", b"Va\n"):
+        with pytest.raises(pickle.UnpicklingError, match="weights_only=True"):
+            Unpickler(io.BytesIO(b"\x80\x02" + op + b".")).load()
+    for data in (b"\x80\x02K\x012\x86.", b"\x80\x02(K\x01l.", b"\x80\x02(d."):
+        with pytest.raises(pickle.UnpicklingError, match="weights_only=True"):
+            Unpickler(io.BytesIO(data)).load()
+        Unpickler(io.BytesIO(data), weights_only=False).load()
 
 
 def test_out_of_bounds_tensor_geometry_is_refused():

@@ -1,0 +1,1 @@
+"""Adversarial tests: hostile checkpoints, byte flips and truncations (issue 8)."""
