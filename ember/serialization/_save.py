@@ -6,15 +6,23 @@ import contextlib
 import errno
 import os
 import pickle
+import re
 import secrets
 import stat
 import sys
+import time
+
+try:
+    import fcntl
+except ImportError:  # Windows: an open file cannot be deleted there anyway
+    fcntl = None
 
 from .._backend import backend_of
 from ._pickler import dump
 from ._zip_format import ZipWriter
 
 _FORMAT_VERSION = b"3\n"  # the record version PyTorch's writer produces
+_STALE_AFTER = 1.0  # seconds: a temp file younger than this may be one being created
 
 
 def save(obj, f, pickle_module=None, pickle_protocol: int = 2) -> None:
@@ -76,9 +84,12 @@ def _write_archive(stream, data_pkl: bytes, storages) -> None:
 def atomic_write(path):
     """Yield a binary stream whose content replaces ``path`` only once fully written.
 
-    The stream is a new file in ``path``'s directory; on success it is flushed, fsync'd and
-    renamed over ``path`` (the directory is fsync'd too); on any error it is removed and the
-    previous file at ``path`` is left untouched. A symlink is written through, like ``open``.
+    The stream is a new file ``.<name>.<hex>.tmp`` in ``path``'s directory, locked while it is
+    written; on success it is flushed and fsync'd, the directory fsync'd, the file renamed over
+    ``path`` and the directory fsync'd again, so a power loss leaves the old or the new file,
+    never an empty one. On any error it is removed and the previous file at ``path`` is left
+    untouched. Temp files of the same target that a killed save left behind (unlocked, older
+    than a second) are removed first. A symlink is written through, like ``open``.
     """
     path = os.fspath(path)
     if isinstance(path, bytes):
@@ -90,14 +101,18 @@ def atomic_write(path):
     parent = os.path.dirname(path) or "."
     if not os.path.isdir(parent):
         raise RuntimeError(f"Parent directory {parent} does not exist.")
-    fd, tmp = _create_temp(parent, os.path.basename(path))
+    name = os.path.basename(path)
+    _remove_stale_temps(parent, name)
+    fd, tmp = _create_temp(parent, name)
     try:
         with os.fdopen(fd, "wb") as stream:
+            _lock(fd, blocking=True)
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
         with contextlib.suppress(OSError):  # keep an existing checkpoint's permissions
             os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
+        _fsync_dir(parent)  # the temp file's entry is durable before it is renamed
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -117,6 +132,44 @@ def _create_temp(parent: str, name: str):
         except FileExistsError:
             continue
         return fd, tmp
+
+
+def _lock(fd: int, blocking: bool) -> bool:
+    """An exclusive advisory lock on ``fd`` (True where there is no flock)."""
+    if fcntl is None:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+    except OSError:
+        return False
+    return True
+
+
+def _remove_stale_temps(parent: str, name: str) -> None:
+    """Delete ``.<name>.<hex>.tmp`` files that a killed save of the same target left behind.
+
+    A save in progress holds a lock on its temp file, and one being created right now is
+    younger than ``_STALE_AFTER``; both are left alone. Errors are ignored: this is cleanup.
+    """
+    pattern = re.compile(rf"\.{re.escape(name)}\.[0-9a-f]{{12}}\.tmp")
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        if not pattern.fullmatch(entry.name):
+            continue
+        with contextlib.suppress(OSError):
+            info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode) or now - info.st_mtime < _STALE_AFTER:
+                continue
+            fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            try:
+                if _lock(fd, blocking=False):
+                    os.unlink(entry.path)
+            finally:
+                os.close(fd)
 
 
 def _fsync_dir(parent: str) -> None:

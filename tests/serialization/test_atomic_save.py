@@ -5,7 +5,10 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import re
+import signal
 import stat
+import time
 
 import pytest
 import torch
@@ -75,24 +78,6 @@ def test_interrupt_during_fsync_keeps_previous_checkpoint(tmp_path, monkeypatch)
     assert _dir_listing(path) == ["ckpt.pt"]
 
 
-def test_data_is_synced_before_the_rename(tmp_path, monkeypatch):
-    events = []
-    real_fsync, real_replace = os.fsync, os.replace
-
-    def fsync(fd):
-        events.append("fsync")
-        real_fsync(fd)
-
-    def replace(src, dst):
-        events.append("replace")
-        real_replace(src, dst)
-
-    monkeypatch.setattr(_save.os, "fsync", fsync)
-    monkeypatch.setattr(_save.os, "replace", replace)
-    save(ember.ones(2), tmp_path / "a.pt")
-    assert events[:2] == ["fsync", "replace"]
-
-
 def test_path_errors(tmp_path):
     with pytest.raises(RuntimeError, match="Parent directory .* does not exist"):
         save(ember.ones(1), tmp_path / "missing" / "x.pt")
@@ -125,3 +110,80 @@ def test_file_like_targets_are_written_directly(tmp_path):
     with open(path, "wb") as f:
         save({"x": ember.arange(3)}, f)
     assert torch.load(path)["x"].tolist() == [0, 1, 2]
+
+
+def _killed_save(path, obj) -> None:
+    """Run ember.save(obj, path) in a child that is SIGKILLed once data.pkl is written."""
+    pid = os.fork()
+    if pid == 0:
+        original = _zip_format.ZipWriter.write_record
+
+        def write_then_die(self, name, data):
+            original(self, name, data)
+            if name.startswith("data/"):
+                os.kill(os.getpid(), signal.SIGKILL)
+
+        _zip_format.ZipWriter.write_record = write_then_die
+        save(obj, path)
+        os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="kills a child mid-save")
+def test_a_killed_save_leaves_debris_that_the_next_save_removes(tmp_path, monkeypatch):
+    path = tmp_path / "ckpt.pt"
+    save({"w": ember.ones(2)}, path)
+    _killed_save(path, {"w": ember.zeros(100_000)})
+    _killed_save(path, {"w": ember.zeros(100_000)})
+    debris = [name for name in _dir_listing(path) if name != "ckpt.pt"]
+    assert len(debris) == 2 and all(
+        re.fullmatch(r"\.ckpt\.pt\.[0-9a-f]{12}\.tmp", n) for n in debris
+    )
+    assert load(path)["w"].tolist() == [1.0, 1.0]  # the old checkpoint survived
+    other = tmp_path / ".other.pt.0123456789ab.tmp"  # another target's: not ours to touch
+    unrelated = tmp_path / ".ckpt.pt.notours.tmp"
+    other.write_bytes(b"x")
+    unrelated.write_bytes(b"x")
+    monkeypatch.setattr(_save, "_STALE_AFTER", 0.0)
+    save({"w": ember.full((2,), 3.0)}, path)
+    assert _dir_listing(path) == sorted(
+        [".ckpt.pt.notours.tmp", ".other.pt.0123456789ab.tmp", "ckpt.pt"]
+    )
+    assert load(path)["w"].tolist() == [3.0, 3.0]
+
+
+@pytest.mark.skipif(_save.fcntl is None, reason="flock")
+def test_a_save_in_progress_keeps_its_temp_file(tmp_path, monkeypatch):
+    path = tmp_path / "ckpt.pt"
+    busy = tmp_path / ".ckpt.pt.00000000000a.tmp"
+    young = tmp_path / ".ckpt.pt.00000000000b.tmp"
+    old = time.time() - 60
+    for p in (busy, young):
+        p.write_bytes(b"partial")
+    os.utime(busy, (old, old))
+    with open(busy, "rb") as f:
+        _save.fcntl.flock(f.fileno(), _save.fcntl.LOCK_EX)  # another process is writing it
+        save(ember.ones(1), path)
+        assert busy.exists() and young.exists()
+    os.utime(young, (old, old))
+    save(ember.ones(1), path)
+    assert _dir_listing(path) == ["ckpt.pt"]
+
+
+def test_file_then_directory_are_synced_before_the_rename(tmp_path, monkeypatch):
+    events = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd):
+        events.append("fsync dir" if stat.S_ISDIR(os.fstat(fd).st_mode) else "fsync file")
+        real_fsync(fd)
+
+    def replace(src, dst):
+        events.append("replace")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(_save.os, "fsync", fsync)
+    monkeypatch.setattr(_save.os, "replace", replace)
+    save(ember.ones(2), tmp_path / "a.pt")
+    assert events == ["fsync file", "fsync dir", "replace", "fsync dir"]
