@@ -10,6 +10,7 @@ so files match it byte for byte.
 
 from __future__ import annotations
 
+import functools
 import json
 import struct
 
@@ -39,10 +40,15 @@ _DTYPE_OF = {
 _CODE_OF = {dt: code for code, dt in _DTYPE_OF.items()}
 _RANK = {code: i for i, code in enumerate(_CODES)}
 _MAX_HEADER = 100_000_000
+_MAX_DIMS = 64  # NumPy's limit, so ember's
+_MAX_DIM = (1 << 63) - 1
 
+try:  # the reference package's exception, so `except SafetensorError` catches both readers
+    from safetensors import SafetensorError
+except ImportError:
 
-class SafetensorError(Exception):
-    """A malformed safetensors file or buffer (the reference package's exception name)."""
+    class SafetensorError(Exception):
+        """A malformed safetensors file or buffer (the reference package's exception name)."""
 
 
 # ------------------------------------------------------------------------------ writing
@@ -116,7 +122,7 @@ def _parse_header(prefix: bytes, total: int, read_header):
     raw = read_header(n)
     try:
         header = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as e:
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:  # RecursionError: [[[[...
         raise SafetensorError(f"Error while deserializing header: {e}") from None
     if not isinstance(header, dict):
         raise SafetensorError("Error while deserializing header: expected a JSON object")
@@ -151,11 +157,15 @@ def _entry(name, info):
     code, shape, offsets = info.get("dtype"), info.get("shape"), info.get("data_offsets")
     if code not in _DTYPE_OF:
         raise SafetensorError(f"tensor {name!r} has dtype {code!r}, which ember does not support")
+    if isinstance(shape, list) and len(shape) > _MAX_DIMS:
+        raise SafetensorError(
+            f"tensor {name!r} has {len(shape)} dimensions, more than ember supports ({_MAX_DIMS})"
+        )
     ints = (
         isinstance(shape, list)
         and isinstance(offsets, list)
         and len(offsets) == 2
-        and all(type(v) is int and v >= 0 for v in (*shape, *offsets))
+        and all(type(v) is int and 0 <= v <= _MAX_DIM for v in (*shape, *offsets))
     )
     if not ints or offsets[0] > offsets[1]:
         raise SafetensorError(
@@ -176,6 +186,22 @@ def _tensor(buffer: np.ndarray, dt, shape, device) -> Tensor:
     return t if str(device) == "cpu" else t.to(device)
 
 
+def _reader(fn):
+    """Any other failure on malformed input leaves as SafetensorError, never NumPy's errors."""
+
+    @functools.wraps(fn)
+    def read(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (ValueError, RecursionError, OverflowError, struct.error) as e:
+            if isinstance(e, SafetensorError):
+                raise
+            raise SafetensorError(f"Error while deserializing: {type(e).__name__}: {e}") from e
+
+    return read
+
+
+@_reader
 def load(data: bytes) -> dict[str, Tensor]:
     """The dict of tensors in a safetensors buffer (``safetensors.torch.load``)."""
     data = memoryview(data).cast("B")
@@ -195,6 +221,7 @@ class safe_open:
     Offers ``keys()``, ``metadata()`` and ``get_tensor(name)``, as the reference reader does.
     """
 
+    @_reader
     def __init__(self, filename, framework: str = "pt", device="cpu"):
         self._file = open(filename, "rb")  # noqa: SIM115 - closed by __exit__/close
         try:
@@ -231,8 +258,11 @@ class safe_open:
         """The header's ``__metadata__`` (None if absent)."""
         return self._metadata
 
+    @_reader
     def get_tensor(self, name: str) -> Tensor:
         """Read the tensor ``name``."""
+        if name not in self._entries:
+            raise SafetensorError(f"File does not contain tensor {name}")
         _, dt, shape, begin, end = self._entries[name]
         buffer = np.empty(end - begin, np.uint8)
         self._file.seek(self._start + begin)

@@ -152,6 +152,10 @@ def test_bad_arguments():
         st.save({"a": np.ones(1)})
 
 
+def _header_bytes(text: bytes, data: bytes = b"") -> bytes:
+    return struct.pack("<Q", len(text)) + text + data
+
+
 def _file(header: dict, data: bytes = b"") -> bytes:
     text = json.dumps(header).encode()
     return struct.pack("<Q", len(text)) + text + data
@@ -186,6 +190,21 @@ def _file(header: dict, data: bytes = b"") -> bytes:
         ),
         (_file({"__metadata__": {"k": 1}}), "__metadata__"),
         (_file([1, 2]), "JSON object"),
+        # these leaked RecursionError / NumPy's ValueError
+        (struct.pack("<Q", 200_000) + b"[" * 100_000 + b"]" * 100_000, "deserializing header"),
+        (_header_bytes(b'{"a":' * 50_000 + b"1" + b"}" * 50_000), "deserializing header"),
+        (
+            _file({"a": {"dtype": "F32", "shape": [1] * 65, "data_offsets": [0, 4]}}, b"\0" * 4),
+            "65 dimensions",
+        ),
+        (
+            _file({"a": {"dtype": "F32", "shape": [0, 10**30], "data_offsets": [0, 0]}}),
+            "bad shape",
+        ),
+        (
+            _file({"a": {"dtype": "F32", "shape": [0, 2**63], "data_offsets": [0, 0]}}),
+            "bad shape",
+        ),
     ],
 )
 def test_malformed_buffers(data, message):
@@ -202,3 +221,30 @@ def test_fuzz_corrupted_buffers_fail_cleanly():
             data[pos] = int(rng.integers(0, 256))
         with contextlib.suppress(SafetensorError):
             st.load(bytes(data[: int(rng.integers(0, len(data) + 1))]))
+
+
+def test_malformed_files_raise_safetensor_error_from_every_reader(tmp_path):
+    path = tmp_path / "bad.safetensors"
+    path.write_bytes(struct.pack("<Q", 20_000) + b"[" * 10_000 + b"]" * 10_000)
+    with pytest.raises(SafetensorError):
+        st.load_file(path)
+    with pytest.raises(SafetensorError):
+        st.safe_open(path)
+    path.write_bytes(
+        _file({"a": {"dtype": "F32", "shape": [1] * 65, "data_offsets": [0, 4]}}, b"\0" * 4)
+    )
+    with pytest.raises(SafetensorError, match="65 dimensions"):
+        st.load_file(path)
+    good = tmp_path / "good.safetensors"
+    st.save_file({"a": ember.ones(2)}, good)
+    with st.safe_open(good) as f, pytest.raises(SafetensorError, match="does not contain"):
+        f.get_tensor("b")
+
+
+def test_safetensor_error_is_the_reference_packages_when_installed():
+    try:
+        import safetensors
+    except ImportError:
+        assert SafetensorError.__module__ == "ember.serialization.safetensors"
+    else:
+        assert SafetensorError is safetensors.SafetensorError
