@@ -10,7 +10,7 @@ Recording is decided in exactly two places: the out-of-place op wrapper (``Op.__
   memory (no temporary), for ops whose backward does not need the overwritten input.
 
 Both follow PyTorch's rules: a leaf that requires grad cannot be changed while grad mode is on
-(:func:`check_leaf`); any other tensor takes the new node as its ``grad_fn``; the version
+(:func:`check_inplace`); any other tensor takes the new node as its ``grad_fn``; the version
 counter shared with views is bumped, so a backward that saved the old value raises instead of
 using stale data.
 
@@ -25,19 +25,54 @@ flat positions of the view's elements inside its (contiguous) base, read off the
 
 from __future__ import annotations
 
+from .. import _dtype
 from .._backend import backend_of
 from .._tensor import Tensor, _wrap, device_mismatch
 from ..autograd.grad_mode import GRAD_ENABLED
-from ..autograd.graph import set_history
 from ._binding import tensor_method
 
 LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_OF_LEAF_MESSAGE = (
+    "a view of a leaf Variable that requires grad is being used in an in-place operation."
+)
+NO_GRAD_VIEW_MESSAGE = (
+    "A view was created in no_grad mode and is being modified inplace with grad mode enabled. "
+    "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify "
+    "your code by moving both the view and the inplace either both inside the no_grad block "
+    "(if you don't want the inplace to be tracked) or both outside (if you want the inplace to "
+    "be tracked)."
+)
 
 
-def check_leaf(target) -> None:
-    """PyTorch's error for an in-place change of a leaf that requires grad (while recording)."""
-    if target.requires_grad and target.grad_fn is None:
-        raise RuntimeError(LEAF_MESSAGE)
+def check_inplace(target, through=None) -> None:
+    """PyTorch's rules for changing ``target`` in place while grad mode is on: never a leaf
+    that requires grad, nor a view of one, nor a view made under ``no_grad`` of a tensor that
+    requires grad (each would silently corrupt a gradient). ``through``: the view op
+    (``"Select"``, ``"Slice"``) a write such as ``x[0] = v`` goes through, as torch's does."""
+    base = target._base
+    if target.requires_grad:
+        if target.grad_fn is None:
+            raise RuntimeError(LEAF_MESSAGE if through is None else VIEW_OF_LEAF_MESSAGE)
+        if base is not None and base.requires_grad and base.grad_fn is None:
+            raise RuntimeError(VIEW_OF_LEAF_MESSAGE)
+    elif base is not None and base.requires_grad:
+        if through is None:
+            raise RuntimeError(NO_GRAD_VIEW_MESSAGE)
+        raise RuntimeError(
+            f"Output 0 of {through} is a view of a view which was created in no_grad mode and "
+            + NO_GRAD_VIEW_MESSAGE.split(" and ", 1)[1]
+        )
+
+
+def _replace(target, compute):
+    """``target = compute(old target)`` in place, recorded: the one recording branch of every
+    in-place path. ``compute`` sees a snapshot, so the nodes it makes never save memory that the
+    write below changes."""
+    if target._base is not None:
+        return inplace_on_view(target, compute)
+    snapshot = _alias(target)
+    snapshot._data = target._data.copy()
+    return write_result(target, compute(snapshot))
 
 
 def _shape_text(shape) -> str:
@@ -84,19 +119,11 @@ def inplace_method(fn):
     """The in-place method ``name_`` of a public out-of-place function ``fn(self, ...)``."""
 
     def method(self, *args, **kwargs):
-        recording = GRAD_ENABLED.get() and (
-            self.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args)
-        )
-        if recording:
-            check_leaf(self)
-            if self._base is not None:
-                return inplace_on_view(self, lambda old: fn(old, *args, **kwargs))
-            snapshot = _alias(self)
-            snapshot._data = self._data.copy()
-            result = fn(snapshot, *args, **kwargs)
-        else:
-            result = fn(self, *args, **kwargs)
-        return write_result(self, result)
+        if GRAD_ENABLED.get():
+            check_inplace(self)
+            if self.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args):
+                return _replace(self, lambda old: fn(old, *args, **kwargs))
+        return write_result(self, fn(self, *args, **kwargs))
 
     method.__name__ = fn.__name__ + "_"
     method.__qualname__ = "Tensor." + method.__name__
@@ -109,15 +136,15 @@ def inplace_op(op, target, *others, **params):
     """Run the primitive ``op(target, *others)`` and write its output into ``target``'s memory."""
     inputs = (target, *others)
     recording = False
-    if GRAD_ENABLED.get() and op.backward is not None:
-        for t in inputs:
-            if t.requires_grad:
-                recording = True
-                break
-    if recording:
-        check_leaf(target)
-        if target._base is not None:
-            return inplace_on_view(target, lambda old: op(old, *others, **params))
+    if GRAD_ENABLED.get():
+        check_inplace(target)
+        if op.backward is not None:
+            for t in inputs:
+                if t.requires_grad:
+                    recording = True
+                    break
+    if recording and target._base is not None:
+        return inplace_on_view(target, lambda old: op(old, *others, **params))
     data = [t._data for t in inputs]
     t0 = type(data[0])
     for d in data:
@@ -214,24 +241,38 @@ def inplace_on_view(view, compute):
     return view
 
 
-def assign(target, key, value) -> None:
+def assign(target, key, value, through=None) -> None:
     """``target[key] = value`` for an already converted array ``key`` and a ``value`` of
-    ``target``'s dtype, recorded as ``index_put`` when autograd needs it."""
-    if GRAD_ENABLED.get() and (target.requires_grad or value.requires_grad):
-        from .prims import shape as S
+    ``target``'s dtype, recorded as ``index_put`` when autograd needs it. ``through``: the view
+    op of a basic ``key`` (see :func:`check_inplace`)."""
+    if GRAD_ENABLED.get():
+        check_inplace(target, through)
+        if target.requires_grad or value.requires_grad:
+            from .prims import shape as S
 
-        inplace_op(S._index_put, target, value, key=key, accumulate=False)
-        return
+            inplace_op(S._index_put, target, value, key=key, accumulate=False)
+            return
     target._data[key] = value._data
     target._version_counter.v += 1
+
+
+def _overwritten(old, new):
+    """``new`` broadcast to ``old``'s shape, recorded so that ``old`` gets a zero gradient
+    (exactly zero, even where ``old`` holds inf or NaN, unlike ``old * 0 + new``)."""
+    from .._factories import zeros
+    from .pointwise import where
+
+    keep_old = zeros(old.shape, dtype=_dtype.bool, device=old.device)
+    return where(keep_old, old, new)
 
 
 @tensor_method()
 def zero_(self):
     """Fill ``self`` with zeros, in place."""
-    if GRAD_ENABLED.get() and self.requires_grad:
-        check_leaf(self)
-        return write_result(self, self * 0)
+    if GRAD_ENABLED.get():
+        check_inplace(self)
+        if self.requires_grad:
+            return _replace(self, lambda old: _overwritten(old, 0))
     self._data[...] = 0
     self._version_counter.v += 1
     return self
@@ -242,9 +283,10 @@ def fill_(self, value):
     """Fill ``self`` with ``value`` (a number or a one-element tensor), in place."""
     if isinstance(value, Tensor):
         value = value.item()
-    if GRAD_ENABLED.get() and self.requires_grad:
-        check_leaf(self)
-        return write_result(self, self * 0 + value)
+    if GRAD_ENABLED.get():
+        check_inplace(self)
+        if self.requires_grad:
+            return _replace(self, lambda old: _overwritten(old, value))
     self._data[...] = value
     self._version_counter.v += 1
     return self
@@ -253,20 +295,17 @@ def fill_(self, value):
 @tensor_method()
 def copy_(self, src, non_blocking=False):
     """Copy ``src`` (broadcast, cast and moved to ``self``'s device) into ``self``, in place."""
-    recording = GRAD_ENABLED.get() and (self.requires_grad or src.requires_grad)
-    if recording:
-        check_leaf(self)
+    recording = False
+    if GRAD_ENABLED.get():
+        check_inplace(self)
+        recording = self.requires_grad or src.requires_grad
     src = src.to(self.device)
     if src.dtype is not self.dtype:
         from ._promote import cast
 
         src = cast(src, self.dtype)
     if recording:
-        result = self * 0 + src if self.requires_grad else src.expand(self.shape).clone()
-        self._data[...] = result._data
-        self._version_counter.v += 1
-        set_history(self, result.grad_fn, result._output_nr)
-        return self
+        return _replace(self, lambda old: _overwritten(old, src))
     try:
         self._data[...] = src._data
     except ValueError:

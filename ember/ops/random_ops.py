@@ -10,14 +10,14 @@ from .._random import generator_or_default
 from .._tensor import Tensor
 from ..autograd.grad_mode import GRAD_ENABLED
 from ._binding import tensor_method
-from ._inplace import check_leaf
+from ._inplace import check_inplace
 
 __all__: list[str] = []
 
 
 def _fill(self: Tensor, values) -> Tensor:
     if GRAD_ENABLED.get():
-        check_leaf(self)
+        check_inplace(self)
     from .._backend import backend_for
 
     self._data[...] = backend_for(self.device).from_host(values.astype(self.dtype.np), self.device)

@@ -743,10 +743,21 @@ def getitem(input, key):  # noqa: A002
         raise _index_error(e, input) from None
 
 
+def _setitem_view(np_key):
+    """The view op torch's ``x[key] = v`` writes through for a basic key (its last step)."""
+    last = "Slice"
+    for k in np_key:
+        if isinstance(k, int):
+            last = "Select"
+        elif isinstance(k, slice) and k != slice(None):
+            last = "Slice"
+    return last
+
+
 @tensor_method("__setitem__")
 def setitem(input, key, value):  # noqa: A002
     """``input[key] = value`` in place, recorded for autograd as PyTorch does."""
-    np_key, _ = _index_key(key, input)
+    np_key, basic = _index_key(key, input)
     if not isinstance(value, Tensor):
         from ._promote import scalar_like
 
@@ -754,7 +765,7 @@ def setitem(input, key, value):  # noqa: A002
     elif value.dtype is not input.dtype:
         value = cast(value, input.dtype)
     try:
-        assign(input, np_key, value)
+        assign(input, np_key, value, _setitem_view(np_key) if basic else None)
     except (ValueError, IndexError):
         raise _setitem_error(input, np_key, value) from None
 
