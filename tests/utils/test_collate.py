@@ -46,6 +46,13 @@ def _batches():
         ],
         "ranges": [range(2), range(2)],
         "empty_tensors": [ember.zeros(0, 3), ember.zeros(0, 3)],
+        # off the NumPy fast path: mixed dtypes are promoted as torch.stack promotes them
+        "mixed_dtype_tensors": [ember.ones(2, dtype=ember.int32), ember.ones(2)],
+        "mixed_dtype_ndarrays": [np.ones(2, dtype=np.int64), np.ones(2, dtype=np.float32)],
+        "transposed_views": [ember.arange(6.0).reshape(2, 3).t() + i for i in range(2)],
+        "images_uint8": [
+            ember.from_numpy(r.integers(0, 255, (3, 4, 4), np.uint8)) for _ in range(3)
+        ],
     }
 
 
@@ -137,3 +144,16 @@ def test_collate_custom_mapping_falls_back_to_dict():
     out = default_collate([Frozen({"a": 1}), Frozen({"a": 2})])
     assert type(out) is Frozen
     assert out["a"].tolist() == [1, 2]
+
+
+def test_collate_copies_samples_and_keeps_autograd():
+    samples = [ember.ones(2), ember.zeros(2)]
+    out = default_collate(samples)
+    out[0, 0] = 5.0  # the batch owns its memory
+    assert samples[0].tolist() == [1.0, 1.0]
+    assert out.grad_fn is None and not out.requires_grad
+    leaves = [ember.ones(2, requires_grad=True), ember.zeros(2, requires_grad=True)]
+    out = default_collate(leaves)
+    assert out.requires_grad and out.grad_fn is not None
+    out.sum().backward()
+    assert leaves[1].grad.tolist() == [1.0, 1.0]
