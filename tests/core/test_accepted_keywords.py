@@ -245,3 +245,111 @@ def test_assert_close_allow_subclasses_and_check_stride():
     ember.testing.assert_close(ember.ones(3, 2).t(), ember.ones(2, 3))  # strides not checked
     with pytest.raises(AssertionError, match="stride"):  # and the flags reach sequence items
         ember.testing.assert_close([ember.ones(3, 2).t()], [ember.ones(2, 3)], check_stride=True)
+
+
+# ------------------------------------------------------------------------ gradcheck
+def _gradcheck_function(lib, kind, calls):
+    """A custom Function ``x * x`` (``kind``: a backward that drifts between calls, or one
+    that cannot handle a missing gradient of its first output when the second is zero)."""
+
+    class F(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            if kind == "undefined":
+                ctx.set_materialize_grads(False)
+                return x * 2, x * 3
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, *grads):
+            calls.append(all(g is None or g.is_contiguous() for g in grads))
+            if kind == "undefined":
+                g1, g2 = grads
+                if g1 is None and g2 is not None and not bool(g2.any()):
+                    raise RuntimeError("cannot handle an undefined gradient")
+                gx = 0
+                gx = gx + 2 * g1 if g1 is not None else gx
+                return gx + 3 * g2 if g2 is not None else gx
+            (x,) = ctx.saved_tensors
+            out = 2 * x * grads[0]
+            return out * (1 + len(calls) * 1e-9) if kind == "drifting" else out
+
+    return F.apply
+
+
+def _gradcheck_outcome(lib, kind, check="gradcheck", **kwargs):
+    """``(result or (error class name, first line), backward calls)``."""
+    calls = []
+    fn = _gradcheck_function(lib, kind, calls)
+    x = lib.tensor([[0.3, -0.7, 1.1], [0.2, 0.4, 0.5]], dtype=lib.float64, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            result = getattr(lib.autograd, check)(fn, (x,), **kwargs)
+        except Exception as exc:  # noqa: BLE001 - compared with torch's
+            result = (type(exc).__name__, str(exc).splitlines()[0])
+    return result, calls
+
+
+@pytest.mark.parametrize(
+    ("kind", "kwargs"),
+    [
+        ("drifting", {}),
+        ("drifting", {"nondet_tol": 1e-6}),
+        ("undefined", {}),
+        ("undefined", {"check_undefined_grad": False}),
+        ("plain", {"check_backward_ad": False}),
+        ("plain", {"check_batched_grad": True}),
+        ("plain", {"check_batched_grad": True, "check_backward_ad": False}),
+        ("plain", {"check_batched_forward_grad": True}),
+        ("plain", {"check_grad_dtypes": True, "masked": True}),
+        ("plain", {"fast_mode": True}),
+    ],
+)
+def test_gradcheck_keywords_as_torch(kind, kwargs):
+    """nondet_tol bounds a backward's drift, check_undefined_grad checks missing output
+    gradients, the keyword combinations torch refuses are refused, and fast_mode runs one
+    backward per output (twice, as torch) instead of one per output element."""
+    (t_res, t_calls), (e_res, e_calls) = (
+        _gradcheck_outcome(m, kind, **kwargs) for m in (torch, ember)
+    )
+    assert e_res == t_res
+    if kwargs == {"fast_mode": True}:
+        assert len(e_calls) == len(t_calls) == 4
+
+
+def test_gradgradcheck_keywords_as_torch():
+    for kwargs in (
+        {"gen_non_contig_grad_outputs": True},
+        {"check_rev_over_rev": False},
+        {"check_rev_over_rev": False, "check_undefined_grad": False, "check_fwd_over_rev": True},
+        {"check_undefined_grad": False, "check_batched_grad": True, "fast_mode": True},
+    ):
+        (t_res, t_calls), (e_res, e_calls) = (
+            _gradcheck_outcome(m, "plain", "gradgradcheck", **kwargs) for m in (torch, ember)
+        )
+        if kwargs.get("check_fwd_over_rev"):  # ember has no forward-mode AD
+            assert e_res == ("NotImplementedError", e_res[1]) and "check_fwd_over_rev" in e_res[1]
+            continue
+        assert e_res == t_res, kwargs
+        # non-contiguous cotangents reach the backward as they are
+        assert (False in e_calls) == (False in t_calls), kwargs
+
+
+def test_gradcheck_forward_ad_is_refused_and_inputs_checked_as_torch():
+    x = ember.ones(2, dtype=ember.float64, requires_grad=True)
+    for key in ("check_forward_ad", "check_batched_forward_grad"):
+        with pytest.raises(NotImplementedError, match="forward-mode AD"):
+            ember.autograd.gradcheck(lambda t: t * 2, (x,), **{"check_forward_ad": True, key: True})
+    _same_outcome(
+        lambda m: m.autograd.gradcheck(
+            lambda t: t * 2, (m.ones(3, dtype=m.float64).expand(2, 3).requires_grad_(),)
+        )
+    )
+    t, e = _same_outcome(
+        lambda m: m.autograd.gradgradcheck(
+            lambda t: t * t, (m.ones(3, 4, dtype=m.float64)[:, ::2].requires_grad_(),)
+        )
+    )
+    assert t is e is True
