@@ -353,3 +353,82 @@ def test_gradcheck_forward_ad_is_refused_and_inputs_checked_as_torch():
         )
     )
     assert t is e is True
+
+
+# ------------------------------------------------------------------------ checkpoint
+def _cp(lib):
+    return torch.utils.checkpoint if lib is torch else ember.utils.checkpoint
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"use_reentrant": True, "context_fn": lambda: (None, None)},
+        {"use_reentrant": True, "debug": True},
+        {"use_reentrant": False, "determinism_check": "bogus"},
+        {"use_reentrant": False, "debug": True, "context_fn": lambda: (None, None)},
+        {"use_reentrant": False, "determinism_check": "none", "debug": True, "early_stop": False},
+        {"use_reentrant": True, "preserve_rng_state": False},
+        {"use_reentrant": False, "preserve_rng_state": False},
+    ],
+)
+def test_checkpoint_keywords_as_torch(kwargs):
+    def run(lib):
+        x = lib.tensor([1.0, -2.0, 3.0], requires_grad=True)
+        out = _cp(lib).checkpoint(lambda a: (a.sin() * a).sum(), x, **kwargs)
+        out.backward()
+        return x.grad
+
+    values = _same_outcome(run)
+    if values is not None:
+        _close(*values)
+
+
+def test_checkpoint_context_fn_wraps_the_forward():
+    from contextlib import contextmanager
+
+    for lib in (torch, ember):
+        seen = []
+
+        @contextmanager
+        def note(name, seen=seen):
+            seen.append(name)
+            yield
+
+        x = lib.ones(2, requires_grad=True)
+        fns = lambda: (note("forward"), note("recompute"))  # noqa: E731
+        out = _cp(lib).checkpoint(lambda a: a * 2, x, use_reentrant=False, context_fn=fns)
+        assert seen == ["forward"]  # the recomputation (torch's only) comes with backward
+        with lib.no_grad():  # nothing to checkpoint: no context entered
+            _cp(lib).checkpoint(lambda a: a * 2, x, use_reentrant=False, context_fn=fns)
+        assert seen == ["forward"]
+        out.sum().backward()
+
+
+@pytest.mark.parametrize("use_reentrant", [True, False])
+def test_checkpoint_refuses_to_redraw_random_numbers(use_reentrant):
+    """With preserve_rng_state=False torch's backward redraws what the function drew."""
+    x = ember.ones(4, requires_grad=True)
+    drop = ember.nn.functional.dropout
+    with pytest.raises(NotImplementedError, match="preserve_rng_state"):
+        ember.utils.checkpoint.checkpoint(
+            lambda a: drop(a, 0.5), x, use_reentrant=use_reentrant, preserve_rng_state=False
+        )
+    for lib_x, preserve in ((x.detach(), False), (x, True)):  # nothing to differentiate / kept
+        ember.utils.checkpoint.checkpoint(
+            lambda a: drop(a, 0.5), lib_x, use_reentrant=use_reentrant, preserve_rng_state=preserve
+        )
+
+
+@pytest.mark.parametrize("segments", [0, 1, 2, 3, -1, 2.5])
+def test_checkpoint_sequential_segments_as_torch(segments):
+    def run(lib):
+        lib.manual_seed(0)
+        seq = lib.nn.Sequential(lib.nn.Linear(2, 2), lib.nn.Tanh())
+        x = lib.ones(1, 2, requires_grad=True)
+        _cp(lib).checkpoint_sequential(seq, segments, x, use_reentrant=False).sum().backward()
+        return x.grad
+
+    values = _same_outcome(run)
+    if values is not None:
+        assert tuple(values[0].shape) == tuple(values[1].shape)
