@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import numbers
 
 import numpy as np
 
 from . import _dtype
-from ._backend import backend_for, is_array, to_device
+from ._backend import allocation_error, backend_for, is_array, to_device
 from ._device import as_device
+from ._factory_args import checked_numbers, int_like, int_list, size_arg, tname
 from ._options import check_options as _options
 from ._random import generator_or_default
 from ._tensor import Tensor, _wrap
@@ -62,23 +63,6 @@ def _finish(arr, requires_grad=False) -> Tensor:
     return t
 
 
-def _size(size) -> tuple:
-    if len(size) == 1 and isinstance(size[0], (Sequence, Tensor)) and not isinstance(size[0], str):
-        size = tuple(size[0])
-    out = []
-    for s in size:
-        if not isinstance(s, (int, np.integer)) and not (isinstance(s, Tensor) and s.ndim == 0):
-            raise TypeError(
-                f"zeros(): argument 'size' must be tuple of ints, but found element "
-                f"of type {type(s).__name__}"
-            )
-        s = int(s)
-        if s < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
-        out.append(s)
-    return tuple(out)
-
-
 def _host(data):
     """Nested Python data (possibly holding tensors) as a NumPy array."""
     if isinstance(data, Tensor):
@@ -123,6 +107,8 @@ def _has_numpy_float64(data) -> bool:
 
 def _array_from_data(data, dtype, device):
     arr = _host(data)
+    if not isinstance(data, (np.ndarray, Tensor)) and not is_array(data):
+        arr = checked_numbers(data, arr, dtype)
     if dtype is None:
         dtype = _infer_dtype(data, arr)
     if arr.dtype != dtype.np or not isinstance(arr, np.ndarray):
@@ -177,16 +163,23 @@ def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False, **options)
     """A 0-d tensor holding ``s`` (default float dtype)."""
     _options("scalar_tensor", options)
     dtype = dtype or _dtype.get_default_dtype()
+    s = _dtype.check_scalar(s, dtype, numel=1)
     return _finish(to_device(np.asarray(s, dtype=dtype.np), as_device(device)), requires_grad)
 
 
 def _filled(size, value, dtype, device, requires_grad) -> Tensor:
     dev = as_device(device)
-    arr = (
-        backend_for(dev).xp.full(size, value, dtype=dtype.np)
-        if dev.type != "cpu"
-        else np.full(size, value, dtype=dtype.np)
-    )
+    try:
+        arr = (
+            backend_for(dev).xp.full(size, value, dtype=dtype.np)
+            if dev.type != "cpu"
+            else np.full(size, value, dtype=dtype.np)
+        )
+    except (MemoryError, ValueError) as e:
+        err = allocation_error(e, size)
+        if err is None:
+            raise
+        raise err from None
     return _finish(arr, requires_grad)
 
 
@@ -195,7 +188,8 @@ def zeros(*size, out=None, dtype=None, device=None, requires_grad=False, **optio
     _options("zeros", options)
     if out is not None:
         return factory_out(out, dtype, device, requires_grad, zeros, *size)
-    return _filled(_size(size), 0, dtype or _dtype.get_default_dtype(), device, requires_grad)
+    dtype = dtype or _dtype.get_default_dtype()
+    return _filled(size_arg(size, "zeros"), 0, dtype, device, requires_grad)
 
 
 def ones(*size, out=None, dtype=None, device=None, requires_grad=False, **options) -> Tensor:
@@ -203,7 +197,8 @@ def ones(*size, out=None, dtype=None, device=None, requires_grad=False, **option
     _options("ones", options)
     if out is not None:
         return factory_out(out, dtype, device, requires_grad, ones, *size)
-    return _filled(_size(size), 1, dtype or _dtype.get_default_dtype(), device, requires_grad)
+    dtype = dtype or _dtype.get_default_dtype()
+    return _filled(size_arg(size, "ones"), 1, dtype, device, requires_grad)
 
 
 def empty(*size, out=None, dtype=None, device=None, requires_grad=False, **options) -> Tensor:
@@ -211,7 +206,7 @@ def empty(*size, out=None, dtype=None, device=None, requires_grad=False, **optio
     _options("empty", options, memory_format=True)
     if out is not None:
         return factory_out(out, dtype, device, requires_grad, empty, *size)
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+    return zeros(size_arg(size, "empty"), dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def empty_strided(
@@ -220,13 +215,22 @@ def empty_strided(
     """An uninitialised tensor of ``size`` laid out with ``stride`` (in elements) over memory
     of its own, zero-filled."""
     _options("empty_strided", options)
-    size, stride = tuple(size), tuple(stride)
+    size = size_arg((size,), "empty_strided", varargs=False)
+    stride = int_list((stride,), "empty_strided", "stride", 2, varargs=False)
     if len(size) != len(stride):
         raise RuntimeError(
-            f"mismatch in length of strides and shape: got {len(size)} sizes and "
-            f"{len(stride)} strides"
+            f"dimensionality of sizes ({len(size)}) must match dimensionality of strides "
+            f"({len(stride)})"
         )
+    # PyTorch sums stride * (size - 1) unsigned: a negative stride on a dim longer than 1
+    # overflows, as does a total past 2**64 bytes
     extent = 0 if 0 in size else 1 + sum((n - 1) * st for n, st in zip(size, stride))
+    item = (dtype or _dtype.get_default_dtype()).itemsize
+    if extent and (any(st < 0 < n - 1 for n, st in zip(size, stride)) or extent * item >= 2**64):
+        raise RuntimeError(
+            f"Storage size calculation overflowed with sizes={list(size)} and "
+            f"strides={list(stride)}"
+        )
     flat = zeros(extent, dtype=dtype, device=device)._data
     item = flat.dtype.itemsize
     xp = backend_for(as_device(device)).xp
@@ -247,13 +251,13 @@ def full(
         )
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    return _filled(
-        _size((size,) if isinstance(size, int) else tuple(size)),
-        fill_value,
-        dtype,
-        device,
-        requires_grad,
-    )
+    if not isinstance(fill_value, numbers.Number):
+        raise TypeError(
+            f"full(): argument 'fill_value' (position 2) must be Number, not {tname(fill_value)}"
+        )
+    size = size_arg((size,), "full", varargs=False)
+    fill_value = _dtype.check_scalar(fill_value, dtype, math.prod(size))
+    return _filled(size, fill_value, dtype, device, requires_grad)
 
 
 def _like(fn, t, dtype, device, requires_grad, *args):
@@ -355,6 +359,7 @@ def linspace(
     if out is not None:
         return factory_out(out, dtype, device, requires_grad, linspace, start, end, steps)
     start, end = _scalar(start), _scalar(end)
+    _check_steps("linspace", start, end, steps)
     dtype = dtype or _dtype.get_default_dtype()
     if dtype is _dtype.bool:
         raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
@@ -388,6 +393,7 @@ def logspace(
     _options("logspace", options)
     if out is not None:
         return factory_out(out, dtype, device, requires_grad, logspace, start, end, steps, base)
+    _check_steps("logspace", start, end, steps, base)
     dtype = dtype or _dtype.get_default_dtype()
     if dtype is _dtype.bool:
         raise NotImplementedError("\"logspace_cpu\" not implemented for 'Bool'")
@@ -396,11 +402,26 @@ def logspace(
     return _finish(to_device(vals.astype(dtype.np), as_device(device)), requires_grad)
 
 
+def _check_steps(name, *args) -> None:
+    """``steps`` (the third argument) is an int: PyTorch's parser matches no signature else."""
+    if not int_like(args[2]):
+        got = ", ".join(tname(a) for a in args)
+        raise TypeError(
+            f"{name}() received an invalid combination of arguments - got ({got}), but "
+            "expected one of:"
+        )
+
+
 def eye(n, m=None, *, out=None, dtype=None, device=None, requires_grad=False, **options) -> Tensor:
     """A 2-D tensor with ones on the diagonal."""
     _options("eye", options)
     if out is not None:
         return factory_out(out, dtype, device, requires_grad, eye, n, m)
+    if not int_like(n) or isinstance(n, Tensor):
+        raise TypeError(f"eye(): argument 'n' (position 1) must be int, not {tname(n)}")
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     dtype = dtype or _dtype.get_default_dtype()
     arr = np.eye(n, n if m is None else m, dtype=dtype.np)
     return _finish(to_device(arr, as_device(device)), requires_grad)
@@ -426,7 +447,7 @@ def rand(
         return factory_out(out, dtype, device, requires_grad, rand, *size, generator=generator)
     dtype = dtype or _dtype.get_default_dtype()
     _float_kernel("check_uniform_bounds", dtype)
-    arr = generator_or_default(generator).random(_size(size))
+    arr = generator_or_default(generator).random(size_arg(size, "rand"))
     return _random_result(arr, dtype, device, requires_grad)
 
 
@@ -439,7 +460,7 @@ def randn(
         return factory_out(out, dtype, device, requires_grad, randn, *size, generator=generator)
     dtype = dtype or _dtype.get_default_dtype()
     _float_kernel("normal_kernel_cpu", dtype)
-    arr = generator_or_default(generator).standard_normal(_size(size))
+    arr = generator_or_default(generator).standard_normal(size_arg(size, "randn"))
     return _random_result(arr, dtype, device, requires_grad)
 
 
@@ -475,6 +496,13 @@ def randint(
     return _random_result(arr, dtype or _dtype.int64, device, requires_grad)
 
 
+_RANDPERM_MAX = {  # the integers a float dtype holds exactly
+    _dtype.float16: (2049, "2049 for Half"),
+    _dtype.float32: (2**24 + 1, "2^24+1 for Float"),
+    _dtype.float64: (2**53 + 1, "2^53+1 for Double"),
+}
+
+
 def randperm(
     n, *, generator=None, out=None, dtype=None, device=None, requires_grad=False, **options
 ) -> Tensor:
@@ -482,6 +510,16 @@ def randperm(
     _options("randperm", options)
     if out is not None:
         return factory_out(out, dtype, device, requires_grad, randperm, n, generator=generator)
+    if not int_like(n) or isinstance(n, Tensor):
+        raise TypeError(f"randperm(): argument 'n' (position 1) must be int, not {tname(n)}")
+    n, dtype = int(n), dtype or _dtype.int64
+    if not -(2**63) <= n < 2**63:
+        raise ValueError("Overflow when unpacking long long")
+    if n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
+    _dtype.check_scalar(max(n - 1, 0), dtype, numel=1)  # PyTorch: n - 1 must fit the dtype
+    if n > _RANDPERM_MAX.get(dtype, (n, ""))[0]:
+        raise RuntimeError(f"n cannot be greater than {_RANDPERM_MAX[dtype][1]} type.")
     if dtype is _dtype.bool:
         raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
     arr = generator_or_default(generator).permutation(n)
@@ -571,7 +609,8 @@ def normal(
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     _float_kernel("normal_kernel_cpu", dtype or _dtype.get_default_dtype())
-    arr = rng.standard_normal(_size((size,) if isinstance(size, int) else tuple(size))) * std + mean
+    size = size_arg((size,) if isinstance(size, int) else tuple(size), "normal")
+    arr = rng.standard_normal(size) * std + mean
     return _random_result(arr, dtype or _dtype.get_default_dtype(), device, requires_grad)
 
 
@@ -657,6 +696,7 @@ def multinomial(
 def tril_indices(row, col, offset=0, *, dtype=None, device=None, **options) -> Tensor:
     """The 2 x N coordinates of the lower triangle of a row x col matrix."""
     _options("tril_indices", options)
+    _check_triangle(row, col)
     r, c = np.tril_indices(row, offset, col)
     return _random_result(np.stack([r, c]), dtype or _dtype.int64, device, False)
 
@@ -664,26 +704,36 @@ def tril_indices(row, col, offset=0, *, dtype=None, device=None, **options) -> T
 def triu_indices(row, col, offset=0, *, dtype=None, device=None, **options) -> Tensor:
     """The 2 x N coordinates of the upper triangle of a row x col matrix."""
     _options("triu_indices", options)
+    _check_triangle(row, col)
     r, c = np.triu_indices(row, offset, col)
     return _random_result(np.stack([r, c]), dtype or _dtype.int64, device, False)
+
+
+def _check_triangle(row, col) -> None:
+    for name, v in (("row", row), ("col", col)):
+        if v < 0:
+            raise RuntimeError(f"{name} must be non-negative, got{v}")
 
 
 @tensor_method()
 def new_zeros(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
     """A tensor of zeros with ``self``'s dtype and device unless given."""
-    return zeros(*size, requires_grad=requires_grad, **_like_self(self, dtype, device), **kwargs)
+    size = size_arg(size, "new_zeros")
+    return zeros(size, requires_grad=requires_grad, **_like_self(self, dtype, device), **kwargs)
 
 
 @tensor_method()
 def new_ones(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
     """A tensor of ones with ``self``'s dtype and device unless given."""
-    return ones(*size, requires_grad=requires_grad, **_like_self(self, dtype, device), **kwargs)
+    size = size_arg(size, "new_ones")
+    return ones(size, requires_grad=requires_grad, **_like_self(self, dtype, device), **kwargs)
 
 
 @tensor_method()
 def new_empty(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
     """An uninitialised tensor with ``self``'s dtype and device unless given."""
-    return empty(*size, requires_grad=requires_grad, **_like_self(self, dtype, device), **kwargs)
+    size = size_arg(size, "new_empty")
+    return empty(size, requires_grad=requires_grad, **_like_self(self, dtype, device), **kwargs)
 
 
 @tensor_method()

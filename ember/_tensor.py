@@ -7,6 +7,7 @@ one implementation.
 
 from __future__ import annotations
 
+import warnings
 import weakref
 
 from . import _dtype
@@ -42,7 +43,7 @@ class Tensor:
     __slots__ = (
         "_data",
         "requires_grad",
-        "grad",
+        "_grad",
         "grad_fn",
         "_output_nr",
         "_version_counter",
@@ -236,6 +237,20 @@ class Tensor:
         return self._retains_grad
 
     @property
+    def grad(self):
+        """The gradient accumulated by backward (None until then). Reading it on a non-leaf
+        that does not retain its gradient warns, as in torch: it is never populated."""
+        if self.grad_fn is not None and not self._retains_grad:
+            warnings.warn(_NON_LEAF_GRAD, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            _check_assigned_grad(self, value)
+        self._grad = value
+
+    @property
     def output_nr(self) -> int:
         return self._output_nr
 
@@ -347,8 +362,8 @@ class Tensor:
             return memo[id(self)]
         new = type(self).__new__(type(self))
         _init(new, self._data.copy(), self.requires_grad)
-        if self.grad is not None:
-            new.grad = self.grad.__deepcopy__(memo)
+        if self._grad is not None:
+            new._grad = self._grad.__deepcopy__(memo)
         if self.__dict__:
             import copy
 
@@ -541,10 +556,48 @@ class Tensor:
         return False
 
 
+_NON_LEAF_GRAD = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+    "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If "
+    "you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. "
+    "See github.com/pytorch/pytorch/pull/30531 for more information."
+)
+
+
+def _check_assigned_grad(t, g) -> None:
+    """torch's checks on ``t.grad = g``: a Tensor of ``t``'s size, dtype and device."""
+    if not isinstance(g, Tensor):
+        raise TypeError(
+            f"assigned grad expected to be a Tensor or None but got grad of type {type(g).__name__}"
+        )
+    if g.shape != t.shape:
+        raise RuntimeError(
+            f"attempting to assign a gradient of size '[{', '.join(map(str, g.shape))}]' to a "
+            f"tensor of size '[{', '.join(map(str, t.shape))}]'. Please ensure that the "
+            "gradient and the tensor are the same size"
+        )
+    if g.dtype is not t.dtype:
+        raise RuntimeError(
+            f"attempting to assign a gradient with dtype '{g.dtype.cpp_name}' to a tensor with "
+            f"grad_dtype '{t.dtype.legacy_name}'. The gradient must match the tensor's grad_dtype "
+            "(defaults to the tensor's dtype). You can set the tensor's grad_dtype attribute "
+            "with a specific dtype, or None to allow any dtype. Set grad_dtype with caution. "
+            "Diverging the dtypes of a tensor and its gradient may break downstream systems "
+            "that assume they match."
+        )
+    if g.device != t.device:
+        raise RuntimeError(
+            f"attempting to assign a gradient located on device with type '{g.device.type}' to "
+            f"a tensor located on device with type '{t.device.type}'. Please ensure that the "
+            "gradient and the tensor are on the same device"
+        )
+
+
 def _init(t, arr, requires_grad=False):
     t._data = arr
     t.requires_grad = requires_grad
-    t.grad = None
+    t._grad = None
     t.grad_fn = None
     t._output_nr = 0
     t._version_counter = Version()

@@ -35,6 +35,7 @@ __all__ = [
     "generator_for",
     "is_array",
     "special_of",
+    "allocation_error",
     "to_device",
     "workspace_of",
 ]
@@ -84,6 +85,24 @@ def to_device(array, dev: device):
 def is_array(obj) -> bool:
     """Whether ``obj`` is an array of a loaded backend."""
     return type(obj) in _BY_ARRAY_TYPE
+
+
+def allocation_error(exc, shape=None):
+    """NumPy's or CuPy's failure to allocate (``MemoryError``, ``ValueError: array is too
+    big``) as the ``RuntimeError`` torch raises; ``None`` for any other exception.
+
+    The one place where the array libraries' allocation exceptions become torch's, so callers
+    that catch ``RuntimeError`` (as they do under torch) see one type.
+    """
+    text = str(exc)
+    if isinstance(exc, MemoryError) or type(exc).__name__ == "OutOfMemoryError":
+        return RuntimeError(f"DefaultCPUAllocator: not enough memory: {text}")
+    if isinstance(exc, ValueError) and (
+        "array is too big" in text or "Maximum allowed size exceeded" in text
+    ):
+        sizes = "" if shape is None else ", ".join(map(str, shape))
+        return RuntimeError(f"Storage size calculation overflowed with sizes=[{sizes}]")
+    return None
 
 
 def special_of(xp):

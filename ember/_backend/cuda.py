@@ -16,7 +16,8 @@ class CudaBackend(Backend):
         try:
             import cupy
         except ImportError as e:  # pragma: no cover - depends on the machine
-            raise RuntimeError(
+            # torch raises AssertionError here, and programs catch that type
+            raise AssertionError(
                 "Torch not compiled with CUDA enabled: ember needs CuPy for CUDA tensors "
                 "(pip install 'ember[cuda]')"
             ) from e

@@ -174,6 +174,14 @@ def _fill_missing(node, grads):
     return out
 
 
+def _hooked(hook, g, res):
+    """A tensor hook's replacement gradient, with torch's checks: same size (never broadcast)."""
+    if res.shape != g.shape:
+        name = getattr(hook, "__name__", repr(hook))
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
+    return res
+
+
 def _run_pre_hooks(node, grads):
     if node.pre_hooks:
         for nr, hook in list(node.pre_hooks.values()):
@@ -184,7 +192,7 @@ def _run_pre_hooks(node, grads):
             elif grads[nr] is not None:
                 res = hook(grads[nr])
                 if res is not None:
-                    grads[nr] = res
+                    grads[nr] = _hooked(hook, grads[nr], res)
     if node.retains:
         for nr, ref in node.retains.items():
             t = ref()
@@ -199,7 +207,7 @@ def _to_leaf(t, g, targets, captured, accumulate, create_graph, handed):
         for hook in list(t._hooks.values()):
             res = hook(g)
             if res is not None:
-                g = res
+                g = _hooked(hook, g, res)
     if targets is not None and t in targets:
         for _, i in targets[t]:
             captured[i] = g

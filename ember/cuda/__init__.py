@@ -47,7 +47,7 @@ def device_count() -> int:
 def _require():
     cp = _cupy()
     if cp is None:
-        raise RuntimeError(
+        raise AssertionError(  # torch's type, which programs catch
             "Torch not compiled with CUDA enabled: ember needs CuPy and a CUDA "
             "device (pip install 'ember[cuda]')"
         )

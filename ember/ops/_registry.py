@@ -10,7 +10,7 @@ public functions before an op is called, so an op receives tensors already of th
 
 from __future__ import annotations
 
-from .._backend import backend_by_type
+from .._backend import allocation_error, backend_by_type
 from .._tensor import Tensor, _wrap, device_mismatch
 from ..autograd.grad_mode import GRAD_ENABLED
 from ..autograd.graph import OpNode, Version, new_node, set_history
@@ -70,7 +70,13 @@ class Op:
             if type(d) is not t0:
                 raise device_mismatch(inputs)
         backend = backend_by_type[t0]
-        out = self.forward(backend.xp, *data, **params)
+        try:
+            out = self.forward(backend.xp, *data, **params)
+        except (MemoryError, ValueError) as e:
+            err = allocation_error(e)
+            if err is None:
+                raise
+            raise err from None
         if self.has_aux:
             out, aux = out
         record = False

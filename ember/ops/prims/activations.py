@@ -284,11 +284,14 @@ def _gelu_forward(xp, x, approximate):
     if approximate == "tanh":
         inner = xp.tanh(_SQRT_2_OVER_PI * (x + _GELU_A * x * x * x))
         inner += 1
-    else:
-        inner = _erf(xp, x * (1 / _SQRT_2))
-        inner += 1
+        inner *= x
+        inner *= 0.5
+        return inner
+    inner = _erf(xp, x * (1 / _SQRT_2))
+    inner += 1
     inner *= x
     inner *= 0.5
+    inner[inner == xp.inf] = xp.nan  # torch's exact gelu gives nan at +inf (its CPU kernel)
     return inner
 
 

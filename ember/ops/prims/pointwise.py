@@ -259,7 +259,16 @@ def _zero_grad(x, out, g):
 
 
 _abs = _unary("abs", lambda xp, x: xp.abs(x), lambda x, o, g: g * x.sign(), save_input=True)
-_sign = _unary("sign", lambda xp, x: xp.sign(x), _zero_grad)
+
+
+def _sign_forward(xp, x):
+    out = xp.sign(x)
+    if out.dtype.kind == "f":
+        out = xp.nan_to_num(out, nan=0.0)  # torch: sign(nan) is 0
+    return out
+
+
+_sign = _unary("sign", _sign_forward, _zero_grad)
 _reciprocal = _unary(
     "reciprocal", lambda xp, x: 1 / x, lambda x, o, g: -g * o * o, save_output=True
 )
