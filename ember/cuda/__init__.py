@@ -67,27 +67,54 @@ def set_device(device) -> None:
     _require().cuda.runtime.setDevice(device if isinstance(device, int) else (d.index or 0))
 
 
+def _device_index(device) -> int:
+    """The CUDA device index ``device`` names (``None``: the current one), as torch reads it."""
+    from .._device import as_device
+
+    if device is None:
+        return current_device()
+    if isinstance(device, int):
+        return device
+    d = as_device(device)
+    if d.type != "cuda":
+        raise ValueError(f"Expected a cuda device, but got: {d}")
+    return current_device() if d.index is None else d.index
+
+
+def _on(device):
+    """A context in which ``device`` is CuPy's current device."""
+    cp = _require()
+    return cp.cuda.Device(_device_index(device))
+
+
 def synchronize(device=None) -> None:
-    """Wait for all kernels on the device to finish."""
-    _require().cuda.runtime.deviceSynchronize()
+    """Wait for all kernels on ``device`` (default: the current device) to finish."""
+    with _on(device):
+        _require().cuda.runtime.deviceSynchronize()
 
 
 def get_device_name(device=None) -> str:
-    """The device's product name."""
+    """The product name of ``device`` (default: the current device)."""
     cp = _require()
-    idx = device if isinstance(device, int) else current_device()
-    name = cp.cuda.runtime.getDeviceProperties(idx)["name"]
+    name = cp.cuda.runtime.getDeviceProperties(_device_index(device))["name"]
     return name.decode() if isinstance(name, bytes) else name
 
 
+def _pool_bytes(device, what) -> int:
+    if _cupy() is None:  # torch answers 0 before CUDA is initialized, and without CUDA
+        return 0
+    with _on(device):
+        return getattr(_cupy().get_default_memory_pool(), what)()
+
+
 def memory_allocated(device=None) -> int:
-    """Bytes held by tensors in CuPy's memory pool."""
-    return _require().get_default_memory_pool().used_bytes()
+    """Bytes held by tensors in CuPy's memory pool on ``device`` (0 without CUDA)."""
+    return _pool_bytes(device, "used_bytes")
 
 
 def memory_reserved(device=None) -> int:
-    """Bytes reserved by CuPy's memory pool."""
-    return _require().get_default_memory_pool().total_bytes()
+    """Bytes reserved by CuPy's memory pool on ``device`` (0 without CUDA)."""
+    return _pool_bytes(device, "total_bytes")
 
 
 def max_memory_allocated(device=None) -> int:

@@ -432,3 +432,52 @@ def test_checkpoint_sequential_segments_as_torch(segments):
     values = _same_outcome(run)
     if values is not None:
         assert tuple(values[0].shape) == tuple(values[1].shape)
+
+
+# ------------------------------------------------------------------------ cuda
+def test_cuda_queries_read_their_device(monkeypatch):
+    """device= picks the device (through a stand-in for CuPy: this runs without a GPU)."""
+    from types import SimpleNamespace
+
+    import ember.cuda as ec
+
+    current, events = [0], []
+
+    class Device:
+        def __init__(self, index):
+            self.index = index
+
+        def __enter__(self):
+            self.prev, current[0] = current[0], self.index
+
+        def __exit__(self, *exc):
+            current[0] = self.prev
+
+    pool = SimpleNamespace(used_bytes=lambda: 100 * current[0], total_bytes=lambda: 7 * current[0])
+    runtime = SimpleNamespace(
+        getDevice=lambda: current[0],
+        deviceSynchronize=lambda: events.append(current[0]),
+        getDeviceProperties=lambda i: {"name": f"gpu{i}".encode()},
+    )
+    fake = SimpleNamespace(cuda=SimpleNamespace(Device=Device, runtime=runtime))
+    fake.get_default_memory_pool = lambda: pool
+    monkeypatch.setattr(ec, "_cupy", lambda: fake)
+    assert ec.memory_allocated("cuda:1") == 100 and ec.memory_allocated() == 0
+    assert ec.memory_reserved(ember.device("cuda", 1)) == 7 == ec.max_memory_allocated(1)
+    assert (ec.get_device_name(1), ec.get_device_name("cuda"), ec.get_device_name()) == (
+        "gpu1",
+        "gpu0",
+        "gpu0",
+    )
+    ec.synchronize("cuda:1")
+    ec.synchronize()
+    assert events == [1, 0]
+    with pytest.raises(ValueError, match="Expected a cuda device, but got: cpu"):
+        ec.memory_allocated("cpu")
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="the answers without CUDA")
+@pytest.mark.parametrize("name", ["memory_allocated", "memory_reserved", "max_memory_allocated"])
+def test_cuda_memory_queries_without_cuda_as_torch(name):
+    for device in (None, 0, "cuda:1", "cpu"):
+        _same_outcome(lambda m, device=device: getattr(m.cuda, name)(device))
