@@ -223,6 +223,13 @@ class safe_open:
 
     @_reader
     def __init__(self, filename, framework: str = "pt", device="cpu"):
+        if framework not in ("pt", "torch", "pytorch"):  # the reference reader's names
+            if framework in ("np", "numpy", "tf", "tensorflow", "jax", "flax", "mlx", "paddle"):
+                raise NotImplementedError(
+                    f"ember's safe_open gives ember tensors: framework {framework} is not "
+                    "supported, use framework='pt'"
+                )
+            raise SafetensorError(f"framework {framework} is invalid")
         self._file = open(filename, "rb")  # noqa: SIM115 - closed by __exit__/close
         try:
             total = self._file.seek(0, 2)

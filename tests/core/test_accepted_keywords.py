@@ -481,3 +481,18 @@ def test_cuda_queries_read_their_device(monkeypatch):
 def test_cuda_memory_queries_without_cuda_as_torch(name):
     for device in (None, 0, "cuda:1", "cpu"):
         _same_outcome(lambda m, device=device: getattr(m.cuda, name)(device))
+
+
+# ------------------------------------------------------------------------ safetensors
+def test_safe_open_framework_as_the_reference_reader(tmp_path):
+    from ember.serialization.safetensors import SafetensorError, safe_open, save_file
+
+    path = str(tmp_path / "w.safetensors")
+    save_file({"w": ember.arange(3.0)}, path)
+    for framework in ("pt", "torch", "pytorch"):
+        with safe_open(path, framework) as f:
+            assert f.get_tensor("w").tolist() == [0.0, 1.0, 2.0]
+    with pytest.raises(NotImplementedError, match="framework np"):
+        safe_open(path, "np")
+    with pytest.raises(SafetensorError, match="framework bogus is invalid"):
+        safe_open(path, framework="bogus")
