@@ -544,9 +544,16 @@ class Tensor:
         return self.to(dtype)
 
     def pin_memory(self):
-        return self
+        """Refused: ember does not pin host memory (torch's error where there is no
+        accelerator to pin for)."""
+        from . import cuda
+
+        if not cuda.is_available():
+            raise RuntimeError("Cannot access accelerator device when none is available.")
+        raise NotImplementedError("ember does not pin host memory: pin_memory() is not supported")
 
     def is_pinned(self):
+        """False: ember never pins memory."""
         return False
 
     def share_memory_(self):

@@ -496,3 +496,42 @@ def test_safe_open_framework_as_the_reference_reader(tmp_path):
         safe_open(path, "np")
     with pytest.raises(SafetensorError, match="framework bogus is invalid"):
         safe_open(path, framework="bogus")
+
+
+# ------------------------------------------------------------------------ pinning, PackedSequence
+@pytest.mark.skipif(
+    torch.cuda.is_available(), reason="torch pins memory where it has an accelerator"
+)
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.ones(2).pin_memory(),
+        lambda m: m.nn.utils.rnn.pack_sequence([m.ones(3), m.ones(2)]).pin_memory(),
+        lambda m: m.ones(2).is_pinned(),
+    ],
+)
+def test_pin_memory_as_torch_without_an_accelerator(call):
+    _same_outcome(call)
+
+
+def _packed(m):
+    return m.nn.utils.rnn.pack_sequence([m.ones(3), m.ones(2)])
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: _packed(m).cpu(m.float64),
+        lambda m: _packed(m).cpu(dtype=m.float16),
+        lambda m: _packed(m).cpu("cpu", m.float64),
+        lambda m: _packed(m).cpu(bogus=1),
+        lambda m: _packed(m).to(m.float64, non_blocking=True),
+        lambda m: _packed(m).cpu(copy=True),
+    ],
+)
+def test_packed_sequence_conversions_as_torch(call):
+    values = _same_outcome(lambda m: call(m).data)
+    if values is not None:
+        t, e = values
+        assert str(e.dtype).split(".")[-1] == str(t.dtype).split(".")[-1]
+        _close(t, e)

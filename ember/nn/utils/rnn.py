@@ -66,6 +66,8 @@ class PackedSequence(PackedSequence_):
         data = self.data.to(*args, **kwargs)
         if data is self.data:
             return self
+        if "copy" in kwargs:  # torch's parse of the arguments for the indices refuses it
+            raise RuntimeError(".to() does not accept copy argument")
 
         def move(t):
             return None if t is None else t.to(data.device)
@@ -75,19 +77,22 @@ class PackedSequence(PackedSequence_):
         )
 
     def cuda(self, *args, **kwargs):
-        """``to`` a CUDA device."""
-        return type(self)(
-            self.data.cuda(*args, **kwargs),
-            self.batch_sizes,
-            *(
-                None if t is None else t.cuda(*args, **kwargs)
-                for t in (self.sorted_indices, self.unsorted_indices)
-            ),
-        )
+        """``to(*args, **kwargs)`` on a CUDA device: the one the arguments name, else ``cuda``."""
+        if not self._probe(args, kwargs).is_cuda:
+            kwargs["device"] = "cuda"
+        return self.to(*args, **kwargs)
 
     def cpu(self, *args, **kwargs):
-        """``to`` the CPU."""
-        return self.to("cpu")
+        """``to(*args, **kwargs)`` on the CPU (a dtype among the arguments casts ``data``)."""
+        if self._probe(args, kwargs).device.type != "cpu":
+            kwargs["device"] = "cpu"
+        return self.to(*args, **kwargs)
+
+    def _probe(self, args, kwargs):
+        """An empty tensor like ``data`` converted by ``args``/``kwargs`` (torch's test of
+        where they lead)."""
+        empty = _factories.empty(0, dtype=self.data.dtype, device=self.data.device)
+        return empty.to(*args, **kwargs)
 
     def pin_memory(self):
         """``data`` (and the indices) in pinned memory."""
