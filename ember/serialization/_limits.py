@@ -5,23 +5,27 @@ A pickle is a program, and even one that names no code can make a loader spend m
 out of proportion to its size. The restricted unpickler keeps four bounds; none of them is ever
 reached by a checkpoint that ``torch.save`` or ``ember.save`` wrote, however large:
 
-- ``MAX_DEPTH``: containers nest at most this deep. Hashing a tuple recurses in C with no
-  recursion check, so a 10**6-deep tuple used as a dict key or set member overflows the C stack
-  (a segfault). Depth is exact for tuples and frozensets (immutable: the only containers that
-  get hashed) and taken at insertion time for lists, dicts and sets, whose deeper nests can only
-  be built through the memo and are then guarded by Python's own recursion check.
+- ``MAX_DEPTH``: containers nest at most about this deep (the count skips innermost ones that
+  hold no container). Hashing a tuple recurses in C with no recursion check, so a 10**6-deep
+  tuple used as a dict key or set member overflows the C stack (a segfault). Tuples and
+  frozensets (immutable, and the only containers that get hashed) are measured exactly, lazily:
+  when they are put in a container, hashed or returned. Lists, dicts and sets get their depth
+  when they are filled; a nest deepened later, through a memoized inner container, is seen
+  only in part, is never hashed, and is guarded by Python's own recursion check.
 - ``MAX_COLLISIONS``: one dict or set built by the unpickler holds at most this many distinct
   keys with the same full 64-bit hash. Python inserts colliding keys in quadratic time (100,000
   ints that are multiples of 2**61 - 1 take minutes); distinct real keys share a full hash only
-  by accident (about n**2 / 2**64). str and bytes keys (salted SipHash, no multicollisions
-  without the key) and ints below 2**61 - 1 in magnitude (their own hash) are not counted.
+  by accident (about n**2 / 2**64). str and bytes keys (SipHash: no full-hash multicollisions,
+  even with a known PYTHONHASHSEED) and ints below 2**61 - 1 in magnitude (their own hash) are
+  not counted.
 - the hashing cost of a tuple (its number of nodes, counting shared ones each time they are
   reached, which can be exponential in the pickle's size) is charged before it is hashed.
 - ``UNITS_PER_BYTE`` / ``BASE_UNITS``: a work budget of about 8 bytes of memory or one hashed
-  node per unit. Every opcode, container, copy made by an allowed callable and hash is charged;
-  the budget is ``BASE_UNITS + UNITS_PER_BYTE * (bytes of the file the pickle came from)``, so
-  a deflated data.pkl cannot make a small file do unbounded work. A pickle written by Python's
-  pickler uses at most about 20 units per byte.
+  node per unit. Every opcode, container, copy made by an allowed callable, BUILD and hash is
+  charged; the budget is ``BASE_UNITS + UNITS_PER_BYTE * source bytes`` (the compressed size
+  of data.pkl, the size of a legacy file), so a deflated data.pkl cannot make a small file do
+  unbounded work either. A pickle written by Python's pickler uses at most about 20 units per
+  byte; on a 1 MB file the budget is 40M units, a few hundred MB.
 """
 
 from __future__ import annotations

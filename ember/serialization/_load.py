@@ -46,8 +46,11 @@ def load(
 
     Returns the saved object with ember tensors (``torch.nn.Parameter`` becomes
     ``ember.nn.Parameter``); tensors that shared a storage share memory again. Raises
-    ``pickle.UnpicklingError`` for a global outside the allowlist and ``RuntimeError`` for a
-    corrupt or unsupported file.
+    ``pickle.UnpicklingError`` for a global outside the allowlist or a pickle past the loader's
+    bounds on nesting, hash collisions and work (``_limits.py``), and ``RuntimeError`` for a
+    corrupt or unsupported file (a zip record neither stored nor deflated, or one that does not
+    hold the size it declares). A hostile file costs bounded time and memory: about its size in
+    work units (``_limits.UNITS_PER_BYTE``), and deflated storages no more than they declare.
     """
     encoding = pickle_load_args.pop("encoding", "ASCII")
     if pickle_load_args:

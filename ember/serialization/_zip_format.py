@@ -162,7 +162,10 @@ class ZipReader:
 
     def __init__(self, stream):
         self._stream = stream
-        self.zip = zipfile.ZipFile(stream)
+        try:
+            self.zip = zipfile.ZipFile(stream)
+        except (zipfile.BadZipFile, NotImplementedError) as e:  # e.g. "zip file version 24.6"
+            raise RuntimeError(f"the zip file is corrupt or unsupported: {e}") from e
         self._file_size = stream.seek(0, 2)
         names = [n for n in self.zip.namelist() if n.endswith("data.pkl")]
         if not names:

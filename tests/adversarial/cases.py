@@ -73,7 +73,7 @@ def digest(obj) -> str:
         if name in ("Tensor", "Parameter"):
             arr = x.detach().cpu().numpy() if hasattr(x, "detach") else x.numpy()
             h.update(f"T{str(x.dtype).split('.')[-1]}{tuple(x.shape)}".encode())
-            h.update(np.ascontiguousarray(arr).tobytes())
+            h.update(np.ascontiguousarray(arr).view(np.uint8))  # no copy when contiguous
         elif isinstance(x, dict):
             h.update(f"D{len(x)}".encode())
             for k in sorted(x, key=repr):

@@ -378,8 +378,8 @@ def work_pickles(count: int, width: int) -> dict[str, bytes]:
         + repeat(pk_global("torch", "Size") + pk_get(1) + b"\x85Ra")
         + STOP,
         "hash_exponential_tuple": PROTO2 + b"}" + shared_tuple(count) + b"Ns.",
-        "empty_sets": b"\x80\x04" + b"\x8f" * (count * width // 1000) + b"].",
-        "marks": PROTO2 + b"(" * (count * width // 1000) + b"N.",
+        "empty_sets": b"\x80\x04" + b"\x8f" * (count * width // 500 - 8) + b"].",
+        "marks": PROTO2 + b"(" * (count * width // 500 - 8) + b"N.",
     }
 
 

@@ -114,6 +114,15 @@ def test_records_that_cannot_hold_their_declared_size():
         load(io.BytesIO(hostile.build_zip(records)))
 
 
+def test_a_damaged_zip_directory_is_a_plain_runtime_error():
+    raw = bytearray(hostile.checkpoint(hostile.tensor_pickle(4), {"0": FOUR}))
+    central = raw.index(b"PK\x01\x02")
+    raw[central + 6] = 250  # "version needed to extract": zipfile raised NotImplementedError
+    with pytest.raises(RuntimeError, match="corrupt or unsupported") as info:
+        load(io.BytesIO(bytes(raw)))
+    assert type(info.value) is RuntimeError
+
+
 def test_truncated_record_is_named_before_allocating():
     raw = hostile.checkpoint(hostile.tensor_pickle(4), {"0": FOUR})
     cut = raw.index(FOUR) + 8  # inside the storage's bytes; the directory is gone with it
