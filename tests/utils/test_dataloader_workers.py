@@ -9,6 +9,7 @@ import gc
 import multiprocessing
 import os
 import random
+import re
 import signal
 import time
 
@@ -209,6 +210,59 @@ def test_timeout():
     loader = DataLoader(Sleepy(0.6), num_workers=1, timeout=0.2)
     with pytest.raises(RuntimeError, match=r"DataLoader timed out after 0.2 seconds"):
         list(loader)
+    assert not _children() - before
+
+
+def ignore_sigterm(worker_id):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize("init", [None, ignore_sigterm])
+def test_timeout_fires_on_time(init):
+    # The error comes at the deadline: hung workers are terminated (killed if they ignore
+    # SIGTERM), not joined for seconds before the raise.
+    before = _children()
+    it = iter(DataLoader(Sleepy(30), num_workers=2, timeout=0.3, worker_init_fn=init))
+    start = time.monotonic()
+    with pytest.raises(RuntimeError, match=r"^DataLoader timed out after 0.3 seconds$"):
+        next(it)
+    assert 0.3 <= time.monotonic() - start < 0.8
+    assert not _children() - before
+
+
+def exit_in_worker(worker_id):
+    os._exit(3)
+
+
+@pytest.mark.parametrize(
+    ("how", "detail"),
+    [
+        ("kill", r"is killed by signal: Killed\. $"),
+        (
+            "exit",
+            r"exited unexpectedly with exit code 3\. Details are lost due to "
+            r"multiprocessing\. Rerunning with num_workers=0 may give better error trace\.$",
+        ),
+    ],
+)
+def test_dead_worker_detected_at_once(how, detail):
+    # torch learns of a dead worker from SIGCHLD within milliseconds; polling took 0.25 s.
+    before = _children()
+    init = exit_in_worker if how == "exit" else None
+    it = iter(DataLoader(Sleepy(30), num_workers=2, worker_init_fn=init))
+    time.sleep(0.3)  # let the workers start (and, for "exit", die)
+    victim = min(_children() - before) if how == "kill" else None
+    if victim is not None:
+        os.kill(victim, signal.SIGKILL)
+        time.sleep(0.05)  # SIGKILL is delivered: the worker is gone before next() waits
+    start = time.monotonic()
+    with pytest.raises(RuntimeError, match=r"DataLoader worker \(pid\(s\) [\d, ]+\) exited") as err:
+        next(it)
+    assert time.monotonic() - start < 0.2
+    cause = str(err.value.__cause__)
+    assert re.match(rf"DataLoader worker \(pid \d+\) {detail}", cause), cause
+    if victim is not None:
+        assert f"pid {victim})" in cause
     assert not _children() - before
 
 

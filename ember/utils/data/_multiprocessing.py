@@ -2,15 +2,18 @@
 failure detection and shutdown.
 
 Task ``i`` (the i-th batch of the epoch) goes to one worker's index queue; results come back on
-one shared queue in whatever order the workers finish. ``_task_info[i]`` is ``(worker_id,)``
-while task ``i`` is pending and ``(worker_id, payload)`` once it has arrived early, so batches
-are yielded in sampler order (``in_order=True``) or as they arrive. At most
-``prefetch_factor * num_workers`` tasks are in flight.
+each worker's own result channel (``_channel.py``) in whatever order the workers finish.
+``_task_info[i]`` is ``(worker_id,)`` while task ``i`` is pending and ``(worker_id, payload)``
+once it has arrived early, so batches are yielded in sampler order (``in_order=True``) or as
+they arrive. At most ``prefetch_factor * num_workers`` tasks are in flight.
 
-The main process never blocks for long: it polls the result queue every ``_POLL_S`` seconds and
-checks that the workers it waits on are alive, so a killed worker becomes a RuntimeError, not a
-hang. Shutdown (end of epoch, error, or the iterator being garbage collected) sets the done
-event, sends ``None`` to every worker, joins them briefly and terminates any that linger.
+Waiting for a result, the main process waits at once on the workers' channels and on their
+process sentinels (``multiprocessing.connection.wait``), so a worker that dies is noticed the
+moment it dies, as torch notices it through SIGCHLD, and ``timeout`` expires on time. Shutdown at
+the end of an epoch (or when the iterator is garbage collected) sets the done event, sends
+``None`` to every worker, joins them briefly and terminates any that linger; shutdown on an
+error (timeout, dead worker) terminates the workers at once, so the error is raised without
+delay.
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ import atexit
 import contextlib
 import itertools
 import multiprocessing
+import multiprocessing.connection
 import os
-import pickle
-import queue
+import signal
 import time
 
+from . import _channel
 from ._worker import (
     _RESUMED,
     _STOP,
@@ -34,10 +38,11 @@ from ._worker import (
 )
 from .dataloader import _BaseDataLoaderIter
 
-# How often the main process re-checks worker liveness while waiting for a batch (seconds).
-_POLL_S = 0.25
 # How long shutdown waits for a worker to exit by itself before terminating it (seconds).
 _JOIN_S = 2.0
+# How long a terminated worker has to exit before it is killed (seconds): a hung worker, or one
+# that ignores SIGTERM, must not hold up the error being raised.
+_TERM_S = 0.1
 
 _exiting = [False]
 
@@ -63,23 +68,28 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
             )
         self._in_order = loader.in_order
         ctx = loader.multiprocessing_context or multiprocessing.get_context()
+        forked = ctx.get_start_method() == "fork"
         blas_controller()  # scan the BLAS libraries once here; forked workers inherit it
-        self._data_queue = ctx.Queue()
         self._done_event = ctx.Event()
-        self._index_queues, self._workers = [], []
+        self._index_queues, self._workers, self._channels = [], [], []
         self._shutdown = False
         try:
             for worker_id in range(self._num_workers):
                 index_queue = ctx.Queue()
                 # the main process must never wait at exit to flush indices to a dead worker
                 index_queue.cancel_join_thread()
+                channel, worker_end = _channel.socket_pair()
+                self._channels.append(channel)
                 worker = ctx.Process(
                     target=_worker_loop,
                     args=(
                         self._dataset_kind,
                         self._dataset,
                         index_queue,
-                        self._data_queue,
+                        worker_end,
+                        # a forked worker closes its copies of the main process's ends, so
+                        # that its sends fail, rather than block, once the main process is gone
+                        self._channels if forked else [],
                         self._done_event,
                         self._auto_collation,
                         self._collate_fn,
@@ -91,7 +101,11 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                     ),
                     daemon=True,
                 )
-                worker.start()
+                try:
+                    worker.start()
+                finally:
+                    # only the worker holds its end: its death is end of file, never a hang
+                    worker_end.close()
                 self._index_queues.append(index_queue)
                 self._workers.append(worker)
         except BaseException:
@@ -205,68 +219,109 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
 
     def _process_data(self, payload):
         self._try_put_index()
-        data = pickle.loads(payload)
+        data = _channel.load(payload)
         if isinstance(data, ExceptionWrapper):
             data.reraise()
         return data
 
     def _get_data(self):
         """The next message from the workers; raises on timeout or on a dead worker."""
-        if self._timeout > 0:
-            msg = self._try_get_data(self._timeout)
-            if msg is None:
-                self._shutdown_workers()
-                raise RuntimeError(f"DataLoader timed out after {self._timeout} seconds")
-            return msg
+        deadline = time.monotonic() + self._timeout if self._timeout > 0 else None
         while True:
-            msg = self._try_get_data(_POLL_S)
-            if msg is not None:
-                return msg
-
-    def _try_get_data(self, timeout: float):
-        """A message within ``timeout`` seconds, else None; checks worker liveness meanwhile."""
-        deadline = time.monotonic() + timeout
-        while True:
-            wait = min(_POLL_S, deadline - time.monotonic())
-            try:
-                return self._data_queue.get(timeout=max(wait, 0.0))
-            except queue.Empty:
-                pass
-            dead = [
-                w
-                for w, alive in zip(self._workers, self._workers_status)
-                if alive and not w.is_alive()
-            ]
+            # The workers that owe a result: their channels, and their sentinels, which become
+            # ready when the process ends (a retired worker may exit normally: not watched).
+            watched = [w for w in range(self._num_workers) if self._workers_status[w]]
+            channels = {self._channels[w]: w for w in watched}
+            sentinels = {self._workers[w].sentinel: w for w in watched}
+            remaining = None if deadline is None else max(deadline - time.monotonic(), 0.0)
+            ready = multiprocessing.connection.wait([*channels, *sentinels], remaining)
+            dead = sorted(sentinels[r] for r in ready if r in sentinels)
             if dead:
-                pids = ", ".join(str(w.pid) for w in dead)
-                self._shutdown_workers()
-                raise RuntimeError(f"DataLoader worker (pid(s) {pids}) exited unexpectedly")
-            if time.monotonic() >= deadline:
-                return None
+                self._raise_worker_failed(dead)
+            if not ready:
+                self._shutdown_workers(graceful=False)
+                raise RuntimeError(f"DataLoader timed out after {self._timeout} seconds")
+            worker_id = channels[ready[0]]
+            try:
+                return _channel.recv(self._channels[worker_id])
+            except _channel.ChannelClosed:
+                self._workers[worker_id].join(_TERM_S)  # it is gone: collect its exit status
+                self._raise_worker_failed([worker_id])
+
+    def _raise_worker_failed(self, worker_ids) -> None:
+        """Raise torch's error for workers that died, with how they died as its cause."""
+        workers = [self._workers[w] for w in worker_ids]
+        self._shutdown_workers(graceful=False)
+        pids = ", ".join(str(w.pid) for w in workers)
+        error = RuntimeError(f"DataLoader worker (pid(s) {pids}) exited unexpectedly")
+        raise error from _exit_status_error(workers[0])
 
     # ------------------------------------------------------------------ shutdown
-    def _shutdown_workers(self) -> None:
+    def _shutdown_workers(self, graceful: bool = True) -> None:
+        """Stop the workers: ``graceful`` asks them and waits up to ``_JOIN_S`` seconds (end of
+        an epoch); otherwise, on an error, they are terminated at once."""
         if self._shutdown or _exiting[0]:
             return
         self._shutdown = True
         try:
             self._done_event.set()
+            if graceful:
+                for q in self._index_queues:
+                    with contextlib.suppress(Exception):  # already closed: the event suffices
+                        q.put(None)
+            for channel in self._channels:
+                channel.close()  # a worker blocked sending a result gets EPIPE and stops
+            if graceful:
+                deadline = time.monotonic() + _JOIN_S
+                for w in self._workers:
+                    w.join(timeout=max(deadline - time.monotonic(), 0.0))
             for q in self._index_queues:
-                with contextlib.suppress(Exception):  # already closed: the event suffices
-                    q.put(None)
-            deadline = time.monotonic() + _JOIN_S
-            for w in self._workers:
-                w.join(timeout=max(deadline - time.monotonic(), 0.0))
-            for q in [*self._index_queues, self._data_queue]:
                 q.cancel_join_thread()
                 q.close()
         finally:
-            for w in self._workers:
-                if w.is_alive():
-                    w.terminate()
-                    w.join(timeout=_JOIN_S)
+            _stop(self._workers)
 
     def __del__(self):
         # (a forked child holds a copy of this object: only the owner shuts the workers down)
         if getattr(self, "_shutdown", True) is False and os.getpid() == self._owner_pid:
             self._shutdown_workers()
+
+
+def _stop(workers) -> None:
+    """Terminate the workers still alive; kill those still there ``_TERM_S`` seconds later."""
+    alive = [w for w in workers if w.is_alive()]
+    for w in alive:
+        with contextlib.suppress(OSError):  # exited meanwhile
+            w.terminate()
+    deadline = time.monotonic() + _TERM_S
+    for w in alive:
+        w.join(timeout=max(deadline - time.monotonic(), 0.0))
+    for w in alive:
+        if w.is_alive():
+            with contextlib.suppress(OSError):
+                w.kill()
+            w.join(timeout=_JOIN_S)
+
+
+def _exit_status_error(worker) -> RuntimeError | None:
+    """torch's description of how a worker ended (its SIGCHLD handler's error), if it failed."""
+    code = worker.exitcode
+    if code is None or code == 0:
+        return None
+    if code < 0:
+        try:
+            name = signal.strsignal(-code)
+        except ValueError:
+            name = None
+        msg = f"DataLoader worker (pid {worker.pid}) is killed by signal: {name}. "
+        if -code == signal.SIGBUS:
+            msg += (
+                "It is possible that dataloader's workers are out of shared memory. "
+                "Please try to raise your shared memory limit."
+            )
+        return RuntimeError(msg)
+    return RuntimeError(
+        f"DataLoader worker (pid {worker.pid}) exited unexpectedly with exit code {code}. "
+        "Details are lost due to multiprocessing. Rerunning with num_workers=0 may give "
+        "better error trace."
+    )

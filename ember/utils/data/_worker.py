@@ -3,8 +3,8 @@
 
 Protocol. The main process sends ``(task_idx, index)`` on a worker's own index queue, a
 ``_ResumeIteration`` to start a new epoch (persistent workers), or ``None`` to stop. The worker
-answers on the shared result queue with ``(tag, task_idx, worker_id, payload)``: ``_DATA`` with
-the pickled batch (or a pickled :class:`ExceptionWrapper`), ``_STOP`` when its IterableDataset
+answers on its own result channel (``_channel.py``) with ``(tag, task_idx, worker_id, data)``:
+``_DATA`` with the batch (or an :class:`ExceptionWrapper`), ``_STOP`` when its IterableDataset
 is exhausted, ``_RESUMED`` to acknowledge a new epoch. Batches are pickled here, in the worker,
 so that a batch that cannot be pickled becomes an error in the main process, not a lost message.
 """
@@ -22,6 +22,7 @@ import numpy as np
 
 import ember
 
+from . import _channel
 from ._fetch import _DatasetKind
 
 __all__ = ["WorkerInfo", "get_worker_info"]
@@ -132,11 +133,13 @@ def _limit_blas_threads() -> None:
     _blas["limit"] = blas_controller().limit(limits=1)
 
 
-def _dumps(obj, worker_id: int) -> bytes:
+def _reply(sock, tag: int, idx, worker_id: int, data) -> None:
+    """Send a result to the main process; one that cannot be pickled is sent as its error."""
     try:
-        return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        parts = _channel.encode(data)
     except Exception:
-        return pickle.dumps(_wrap_current_exception(worker_id), protocol=pickle.HIGHEST_PROTOCOL)
+        parts = _channel.encode(_wrap_current_exception(worker_id))
+    _channel.send(sock, tag, idx, worker_id, parts)
 
 
 def _picklable(obj) -> bool:
@@ -158,7 +161,8 @@ def _worker_loop(
     dataset_kind,
     dataset,
     index_queue,
-    data_queue,
+    result_sock,
+    main_ends,
     done_event,
     auto_collation,
     collate_fn,
@@ -172,6 +176,8 @@ def _worker_loop(
     (``None``) or until the main process disappears."""
     global _worker_info
     parent = os.getppid()
+    for channel in main_ends:
+        channel.close()
     try:
         seed = base_seed + worker_id
         _seed_worker(seed, base_seed, worker_id)
@@ -204,7 +210,7 @@ def _worker_loop(
                     )
                 except Exception:
                     init_error = _wrap_current_exception(worker_id)
-                data_queue.put((_RESUMED, None, worker_id, None))
+                _reply(result_sock, _RESUMED, None, worker_id, None)
                 continue
             if done_event.is_set() or exhausted:
                 continue  # draining: the main process no longer wants these
@@ -222,12 +228,11 @@ def _worker_loop(
                         tag, data, exhausted = _STOP, None, True
                 except Exception:
                     data = _wrap_current_exception(worker_id)
-            payload = None if tag == _STOP else _dumps(data, worker_id)
-            data_queue.put((tag, idx, worker_id, payload))
+            _reply(result_sock, tag, idx, worker_id, data)
             del data, task, index
     except KeyboardInterrupt:
         pass  # the main process handles Ctrl-C
-    if done_event.is_set():
-        # Exit without waiting for the results nobody will read to be flushed.
-        data_queue.cancel_join_thread()
-        data_queue.close()
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the main process closed the channel (shutdown) or is gone: nobody reads these
+    finally:
+        result_sock.close()
