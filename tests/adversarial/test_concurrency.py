@@ -34,9 +34,7 @@ def _data(seed):
     return x, ember.tensor(rng.standard_normal((32, 1)).astype(np.float32))
 
 
-def _train(seed, steps, start=None):
-    model = _model(seed)
-    x, y = _data(seed)
+def _train(model, x, y, steps, start=None):
     opt = ember.optim.Adam(model.parameters(), lr=0.01)
     if start is not None:
         start.wait()
@@ -47,8 +45,7 @@ def _train(seed, steps, start=None):
     return [p.detach().numpy().copy() for p in model.parameters()]
 
 
-def _evaluate(stop, seen):
-    model, (x, _) = _model(99), _data(99)
+def _evaluate(model, x, stop, seen):
     while not stop.is_set():
         with ember.no_grad():
             seen.append(model(x).requires_grad)
@@ -66,13 +63,16 @@ def _backward_loop(stop, failures):
 @pytest.mark.parametrize("interval", CONFIG["intervals"])
 def test_concurrent_training_is_bit_identical_to_training_alone(interval):
     n, steps = CONFIG["trainers"], CONFIG["steps"]
-    alone = [_train(s, steps) for s in range(n)]
+    alone = [_train(_model(s), *_data(s), steps) for s in range(n)]
+    # models are built here: the default generator is one stream per process, as in torch
+    models = [(_model(s), *_data(s)) for s in range(n)]
+    evaluated = (_model(99), _data(99)[0])
     results, errors, seen, failures = [None] * n, [], [], []
     start, stop = threading.Barrier(n), threading.Event()
 
     def trainer(i):
         try:
-            results[i] = _train(i, steps, start)
+            results[i] = _train(*models[i], steps, start)
         except BaseException as e:  # re-raised below
             errors.append(e)
 
@@ -80,7 +80,7 @@ def test_concurrent_training_is_bit_identical_to_training_alone(interval):
     sys.setswitchinterval(interval)
     try:
         side = [
-            threading.Thread(target=_evaluate, args=(stop, seen)),
+            threading.Thread(target=_evaluate, args=(*evaluated, stop, seen)),
             threading.Thread(target=_backward_loop, args=(stop, failures)),
         ]
         trainers = [threading.Thread(target=trainer, args=(i,)) for i in range(n)]
