@@ -278,8 +278,15 @@ class Tensor:
         return self._host_array()
 
     def __array__(self, dtype=None, copy=None):
+        """NumPy's protocol: the tensor's memory itself where it can be (``np.asarray``), a new
+        array with ``copy=True``, and NumPy's ValueError when ``copy=False`` cannot be kept."""
         a = self.detach().numpy()
-        return a if dtype is None else a.astype(dtype, copy=False)
+        b = a if dtype is None else a.astype(dtype, copy=False)
+        if copy:
+            return b.copy() if b is a else b
+        if copy is False and b is not a:
+            raise ValueError("Unable to avoid copy while creating an array as requested.")
+        return b
 
     def item(self):
         """The value of a one-element tensor as a Python number."""
@@ -297,9 +304,11 @@ class Tensor:
         return a.tolist()
 
     def __dlpack__(self, stream=None, **kwargs):
+        """The DLPack capsule of the tensor's array; ``max_version``, ``dl_device`` and ``copy``
+        go to the array library's own ``__dlpack__``."""
         if self.requires_grad:
             raise RuntimeError("Can't export tensors that require gradient, use tensor.detach()")
-        return self._data.__dlpack__(**({} if stream is None else {"stream": stream}))
+        return self._data.__dlpack__(**({} if stream is None else {"stream": stream}), **kwargs)
 
     def __dlpack_device__(self):
         return self._data.__dlpack_device__()
@@ -344,7 +353,7 @@ class Tensor:
     def __repr__(self, *, tensor_contents=None):
         from ._tensor_str import tensor_repr
 
-        return tensor_repr(self)
+        return tensor_repr(self, contents=tensor_contents)
 
     def __reduce_ex__(self, protocol):
         return (_rebuild, (self._host_array().copy(), str(self.device), self.requires_grad))

@@ -154,8 +154,9 @@ def _add_suffixes(text, suffixes, indent):
     return text + ")"
 
 
-def tensor_repr(t, prefix: str = "tensor(") -> str:
-    """``repr(tensor)`` exactly as PyTorch prints it."""
+def tensor_repr(t, prefix: str = "tensor(", contents: str | None = None) -> str:
+    """``repr(tensor)`` exactly as PyTorch prints it (``contents``, when given, in place of the
+    values, as torch's ``tensor_contents``)."""
     from ._dtype import bool as bool_
     from ._dtype import get_default_dtype, int64
 
@@ -169,6 +170,8 @@ def tensor_repr(t, prefix: str = "tensor(") -> str:
         if a.ndim != 1:
             suffixes.append("size=" + str(tuple(a.shape)))
         body = "[]"
+    elif contents is not None:
+        body = contents
     else:
         if t.dtype.is_floating_point and t.dtype.itemsize < 4:
             a = a.astype(np.float32)
@@ -181,4 +184,4 @@ def tensor_repr(t, prefix: str = "tensor(") -> str:
         suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
-    return _add_suffixes(prefix + body, suffixes, indent)
+    return _add_suffixes(prefix + (body if contents is None else contents), suffixes, indent)

@@ -535,3 +535,44 @@ def test_packed_sequence_conversions_as_torch(call):
         t, e = values
         assert str(e.dtype).split(".")[-1] == str(t.dtype).split(".")[-1]
         _close(t, e)
+
+
+# ------------------------------------------------------------------------ optim
+def test_plateau_step_epoch_sets_last_epoch_with_torchs_warning():
+    def run(lib):
+        p = lib.nn.Parameter(lib.ones(1))
+        sched = lib.optim.lr_scheduler.ReduceLROnPlateau(lib.optim.SGD([p], lr=1.0), patience=0)
+        with pytest.warns(UserWarning, match="epoch parameter"):
+            sched.step(1.0, epoch=7)
+        sched.step(2.0)
+        return sched.last_epoch, sched.optimizer.param_groups[0]["lr"]
+
+    t, e = _same_outcome(run)
+    assert t == e == (8, 0.1)
+
+
+# ------------------------------------------------------------------------ NumPy / DLPack / repr
+@pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")  # torch's
+def test_numpy_protocols_honour_copy():
+    for lib in (torch, ember):
+        t = lib.zeros(3)
+        np.array(t, copy=True)[0] = 5  # a new array: the tensor keeps its values
+        np.from_dlpack(t, copy=True)[1] = 6
+        assert t.tolist() == [0.0, 0.0, 0.0]
+        np.asarray(t)[2] = 7  # no copy asked: the tensor's memory
+        assert t.tolist() == [0.0, 0.0, 7.0]
+        with pytest.raises(ValueError, match="Unable to avoid copy"):
+            np.array(t, dtype=np.float64, copy=False)
+    t = ember.zeros(2)  # torch refuses copy=False always (its __array__ predates the keyword)
+    np.array(t, copy=False)[0] = 1
+    assert t.tolist() == [1.0, 0.0]
+
+
+def test_repr_tensor_contents_as_torch():
+    for make in (
+        lambda m: m.arange(3.0),
+        lambda m: m.ones(2, 3, dtype=m.float64, requires_grad=True),
+        lambda m: m.ones(0, 2),
+    ):
+        t, e = (make(m).__repr__(tensor_contents="...") for m in (torch, ember))
+        assert e == t.replace("torch.", "ember.")
