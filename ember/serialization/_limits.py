@@ -44,6 +44,10 @@ _SALTED = frozenset({str, bytes})
 _PLAIN_KEYS = frozenset({str, bytes, int})
 _INT = {int}
 _CONTAINERS = (list, tuple, dict, set, frozenset, str, bytes, bytearray)
+# units per item an allowed callable may copy (0: text, a unit per 8 bytes); dict entries are
+# object state, each set and checked in Python
+_PER_ITEM = {list: 4, tuple: 4, set: 4, frozenset: 4, dict: 32, str: 0, bytes: 0, bytearray: 0}
+_PER_ITEM.update({t: None for t in (int, float, bool, type(None))})
 
 _IMMUTABLE = (tuple, frozenset)
 LEAVES = frozenset({int, float, str, bytes, bool, type(None), complex})
@@ -94,12 +98,20 @@ class Bounds:
         """Charge a call (or BUILD) by the sizes of its arguments, which it may copy."""
         units = 1 + len(args)
         for a in args:
-            if isinstance(a, (str, bytes, bytearray)):
-                units += len(a) // 8
-            elif isinstance(a, dict):  # object state: each entry is set and checked in Python
-                units += 32 * len(a)
-            elif isinstance(a, _CONTAINERS):
-                units += 4 * len(a)
+            per = _PER_ITEM.get(type(a), -1)
+            if per is None:  # a scalar
+                continue
+            if per < 0:  # a subclass, or something unsized
+                if isinstance(a, dict):
+                    per = 32
+                elif isinstance(a, _CONTAINERS):
+                    per = 4
+                else:
+                    continue
+            if per:
+                units += per * len(a)
+            else:  # text and bytes: a unit per 8 bytes
+                units += len(a) >> 3
         self.charge(units)
 
     # ---------------------------------------------------------------- nesting

@@ -78,10 +78,11 @@ class Unpickler:
                     return self.stack.pop()
                 if not op:
                     raise EOFError("Ran out of input")
-                handler = dispatch.get(op[0])
+                code = op[0]
+                handler = dispatch.get(code)
                 if handler is None:
                     raise pickle.UnpicklingError(_unsupported(op, self._weights_only))
-                work += weight[op[0]]
+                work += weight[code]
                 if work > _FOLD:
                     bounds.charge(work)
                     work = 0
@@ -175,10 +176,9 @@ class Unpickler:
 
     def _made(self, obj, args) -> None:
         """Record a new object built from ``args`` (REDUCE, NEWOBJ): as deep as they are."""
-        bounds = self.bounds
-        bounds.forget(obj)
         if isinstance(obj, (list, dict, set)):  # tuples are measured lazily, tensors are leaves
-            bounds.nest(obj, args)
+            self.bounds.forget(obj)
+            self.bounds.nest(obj, args)
 
     def _persistent(self, pid):
         if self._persistent_load is None:

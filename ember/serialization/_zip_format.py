@@ -167,6 +167,7 @@ class ZipReader:
         except (zipfile.BadZipFile, NotImplementedError) as e:  # e.g. "zip file version 24.6"
             raise RuntimeError(f"the zip file is corrupt or unsupported: {e}") from e
         self._file_size = stream.seek(0, 2)
+        self._starts: dict[str, int] = {}  # record name -> where its checked bytes start
         names = [n for n in self.zip.namelist() if n.endswith("data.pkl")]
         if not names:
             raise RuntimeError("the zip file has no data.pkl record: not a torch.save checkpoint")
@@ -233,6 +234,9 @@ class ZipReader:
 
     def _check_extent(self, info: zipfile.ZipInfo) -> int:
         """Where the record's bytes start; raises if they cannot hold its declared size."""
+        start = self._starts.get(info.filename)
+        if start is not None:
+            return start
         start = self._data_start(info)
         if start + info.compress_size > self._file_size:
             raise RuntimeError(
@@ -246,6 +250,7 @@ class ZipReader:
                 f"record {info.filename} claims {info.file_size} bytes but its "
                 f"{_READABLE[info.compress_type]} data holds at most {most}: corrupt file?"
             )
+        self._starts[info.filename] = start
         return start
 
     def _data_start(self, info: zipfile.ZipInfo) -> int:
