@@ -40,6 +40,7 @@ class Adadelta(Optimizer):
         foreach, capturable, differentiable: accepted for compatibility.
     """
 
+    _capturable_devices = "['cuda', 'xpu', 'hpu', 'privateuseone']"
     _group_compat = {
         "foreach": None,
         "maximize": False,

@@ -37,6 +37,7 @@ class ASGD(Optimizer):
         foreach, differentiable, capturable: accepted for compatibility.
     """
 
+    _capturable_tensors = "params, mus, etas, and state_steps"
     _group_compat = {
         "foreach": None,
         "maximize": False,

@@ -48,6 +48,7 @@ class NAdam(Optimizer):
         foreach, capturable, differentiable: accepted for compatibility.
     """
 
+    _capturable_tensors = "params, mu_products and state_steps"
     _group_compat = {
         "maximize": False,
         "foreach": None,

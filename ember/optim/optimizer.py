@@ -109,6 +109,9 @@ class Optimizer:
 
     # option -> value set on groups of state dicts saved before the option existed
     _group_compat: dict[str, Any] = {}
+    # what torch's capturable check names (its error on parameters off an accelerator)
+    _capturable_tensors = "params and state_steps"
+    _capturable_devices = "['cuda', 'xpu', 'hpu', 'privateuseone', 'xla']"
     # scalar state entries stored as 0-d tensors (converted from Python numbers on load)
     _scalar_state_keys: tuple[str, ...] = ("step",)
 
@@ -228,11 +231,33 @@ class Optimizer:
                 loss = closure()
         with no_grad():
             for group in self.param_groups:
+                if group.get("differentiable") or group.get("capturable"):
+                    self._check_step_options(group)
                 for p in group["params"]:
                     if p.grad is not None:
                         self._update_param(p, group)
                         mark_modified(p)
         return loss
+
+    def _check_step_options(self, group: dict) -> None:
+        """``differentiable=True`` (a step autograd records) is refused: ember's updates run
+        outside autograd; torch's error where it refuses too (a leaf parameter, updated in
+        place). ``capturable=True`` is torch's AssertionError for a parameter on the CPU."""
+        from ..ops._inplace import LEAF_MESSAGE
+
+        stepped = [p for p in group["params"] if p.grad is not None]
+        if group.get("differentiable") and stepped:
+            if any(p.is_leaf and p.requires_grad for p in stepped):
+                raise RuntimeError(LEAF_MESSAGE)
+            raise NotImplementedError(
+                "ember's optimizers update parameters outside autograd: differentiable=True "
+                "is not supported"
+            )
+        if group.get("capturable") and any(p.device.type == "cpu" for p in stepped):
+            raise AssertionError(
+                f"If capturable=True, {self._capturable_tensors} must be on supported devices: "
+                f"{self._capturable_devices}."
+            )
 
     def _update_param(self, p: Tensor, group: dict) -> None:
         state = self.state[p]

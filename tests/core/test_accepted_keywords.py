@@ -576,3 +576,34 @@ def test_repr_tensor_contents_as_torch():
     ):
         t, e = (make(m).__repr__(tensor_contents="...") for m in (torch, ember))
         assert e == t.replace("torch.", "ember.")
+
+
+_FLAGGED = ["Adam", "AdamW", "Adadelta", "Adamax", "ASGD", "NAdam", "RAdam", "RMSprop", "Rprop"]
+
+
+@pytest.mark.parametrize("name", _FLAGGED + ["SGD", "Adagrad"])
+@pytest.mark.parametrize("flag", ["capturable", "differentiable", "fused", "foreach"])
+def test_optimizer_implementation_flags_as_torch(name, flag):
+    """foreach/fused change only how torch computes (the same values); capturable is refused
+    for CPU parameters and differentiable for leaf parameters, both as torch refuses them."""
+
+    def run(lib):
+        p = lib.nn.Parameter(lib.tensor([1.0, -2.0, 3.0]))
+        opt = getattr(lib.optim, name)([p], lr=0.1, **{flag: True})
+        for _ in range(2):
+            p.grad = lib.tensor([0.5, 1.0, -1.5])
+            opt.step()
+        return p.detach()
+
+    values = _same_outcome(run)
+    if values is not None:
+        _close(*values)
+
+
+def test_a_differentiable_step_is_refused():
+    p = ember.ones(3, requires_grad=True).clone()  # torch records this step; ember cannot
+    p.retain_grad()
+    opt = ember.optim.SGD([p], lr=0.1, differentiable=True)
+    p.grad = ember.ones(3)
+    with pytest.raises(NotImplementedError, match="differentiable=True"):
+        opt.step()
