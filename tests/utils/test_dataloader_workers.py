@@ -228,6 +228,8 @@ def test_timeout_fires_on_time(init):
         next(it)
     assert 0.3 <= time.monotonic() - start < 0.8
     assert not _children() - before
+    with pytest.raises(RuntimeError, match="DataLoader iterator was shut down after an error"):
+        next(it)
 
 
 def exit_in_worker(worker_id):

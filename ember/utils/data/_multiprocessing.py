@@ -226,6 +226,11 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
 
     def _get_data(self):
         """The next message from the workers; raises on timeout or on a dead worker."""
+        if self._shutdown:
+            raise RuntimeError(
+                "DataLoader iterator was shut down after an error (its workers are stopped); "
+                "start a new one with iter(loader)"
+            )
         deadline = time.monotonic() + self._timeout if self._timeout > 0 else None
         while True:
             # The workers that owe a result: their channels, and their sentinels, which become
