@@ -187,6 +187,43 @@ def iinfo(type: dtype):  # noqa: A002
     return _IInfo(type)
 
 
+def overflows(value, d: dtype):
+    """Whether ``value`` (a number, or elementwise an array) is outside what ``d`` holds, by
+    c10's ``overflows``: an int outside an integer dtype's range (an unsigned dtype also takes
+    ``-max..-1``, which wrap), a float that is NaN, infinite or outside it, a finite number
+    past a float dtype's largest (infinity converts). ``bool`` holds anything."""
+    a = np.asarray(value)
+    if d.category == _BOOL:
+        return np.zeros(a.shape, builtins_bool)
+    if d.category == _INT:
+        info = np.iinfo(d.np)
+        if a.dtype.kind in "biuO":
+            low = builtins_int(info.min) or -builtins_int(info.max)
+            return (a < low) | (a > builtins_int(info.max))
+        return ~((a >= info.min) & (a <= info.max))
+    top = builtins_float((ml_dtypes.finfo if d is bfloat16 else np.finfo)(d.np).max)
+    if a.dtype.kind in "biuO":
+        return (a < -top) | (a > top)
+    return np.isfinite(a) & (np.abs(a) > top)
+
+
+def check_scalar(value, d: dtype, numel: int = 0):
+    """``value`` as a fill of ``d``, checked as ``c10::Scalar::to<T>()`` checks it (``full``,
+    ``fill_``, ``scalar_tensor``): PyTorch's errors where it does not fit; a negative int
+    wraps into uint8. A one-element half or bfloat16 fill takes PyTorch's unchecked path."""
+    if isinstance(value, (builtins_int, np.integer)) and not isinstance(value, builtins_bool):
+        if value >= 1 << 64:
+            raise OverflowError("int too big to convert")
+        if value < -(1 << 63):
+            raise OverflowError("can't convert negative int to unsigned")
+    if not (numel == 1 and d.itemsize == 2 and d.category == _FLOAT) and overflows(value, d):
+        name = d.cpp_name if d.category == _FLOAT else "int" if d is int32 else d.name + "_t"
+        raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+    if d.category == _BOOL:
+        return builtins_bool(value)
+    return value % 256 if d is uint8 and value < 0 else value
+
+
 class _FInfo:
     def __init__(self, d: dtype):
         if not d.is_floating_point:

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
 
 from . import _dtype
 from ._backend import allocation_error, backend_for, is_array, to_device
 from ._device import as_device
-from ._factory_args import checked_numbers, int_like, int_list, size_arg, tname
+from ._factory_args import (
+    checked_numbers,
+    data_error,
+    int_like,
+    int_list,
+    no_signature,
+    size_arg,
+    tname,
+)
 from ._options import check_options as _options
 from ._random import generator_or_default
 from ._tensor import Tensor, _wrap
@@ -106,8 +115,17 @@ def _has_numpy_float64(data) -> bool:
 
 
 def _array_from_data(data, dtype, device):
-    arr = _host(data)
-    if not isinstance(data, (np.ndarray, Tensor)) and not is_array(data):
+    python = not isinstance(data, (np.ndarray, Tensor)) and not is_array(data)
+    try:
+        arr = _host(data)
+    except ValueError:
+        error = data_error(data, dtype) if python else None
+        if error is None:
+            raise
+        raise error from None
+    if python and arr.dtype.kind in "OSU" and (error := data_error(data, dtype)) is not None:
+        raise error
+    if python:
         arr = checked_numbers(data, arr, dtype)
     if dtype is None:
         dtype = _infer_dtype(data, arr)
@@ -226,7 +244,8 @@ def empty_strided(
     # overflows, as does a total past 2**64 bytes
     extent = 0 if 0 in size else 1 + sum((n - 1) * st for n, st in zip(size, stride))
     item = (dtype or _dtype.get_default_dtype()).itemsize
-    if extent and (any(st < 0 < n - 1 for n, st in zip(size, stride)) or extent * item >= 2**64):
+    negative = any(st < 0 < n - 1 for n, st in zip(size, stride))
+    if 0 not in size and (negative or extent * item >= 2**64):
         raise RuntimeError(
             f"Storage size calculation overflowed with sizes={list(size)} and "
             f"strides={list(stride)}"
@@ -320,10 +339,12 @@ def arange(
         start, end, step = int(start), int(end), int(step)
         if step == 0:
             raise ValueError("step must be nonzero")
-    if step == 0:
+    if not step > 0 and not step < 0:  # NaN too
         raise RuntimeError("step must be nonzero")
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start:g} -> {end:g}")
     if (end - start) / step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         is_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = _dtype.int64 if is_int else _dtype.get_default_dtype()
@@ -393,7 +414,7 @@ def logspace(
     _options("logspace", options)
     if out is not None:
         return factory_out(out, dtype, device, requires_grad, logspace, start, end, steps, base)
-    _check_steps("logspace", start, end, steps, base)
+    _check_steps("logspace", start, end, steps)
     dtype = dtype or _dtype.get_default_dtype()
     if dtype is _dtype.bool:
         raise NotImplementedError("\"logspace_cpu\" not implemented for 'Bool'")
@@ -405,11 +426,7 @@ def logspace(
 def _check_steps(name, *args) -> None:
     """``steps`` (the third argument) is an int: PyTorch's parser matches no signature else."""
     if not int_like(args[2]):
-        got = ", ".join(tname(a) for a in args)
-        raise TypeError(
-            f"{name}() received an invalid combination of arguments - got ({got}), but "
-            "expected one of:"
-        )
+        raise no_signature(name, *args)
 
 
 def eye(n, m=None, *, out=None, dtype=None, device=None, requires_grad=False, **options) -> Tensor:
@@ -482,17 +499,27 @@ def randint(
         return factory_out(
             out, dtype, device, requires_grad, randint, low, high, size, generator=generator
         )
+    given = [a for a in (low, high, size) if a is not None]
     if size is None:
         low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
+    if not isinstance(size, Sequence) or isinstance(size, str):
+        raise no_signature("randint", *given)
+    size = size_arg((size,), "randint", varargs=False)
     if low >= high:
         raise RuntimeError(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
         )
-    if dtype is _dtype.bool and high > 2:
+    d = dtype or _dtype.int64
+    if d is _dtype.bool and high > 2:
         raise RuntimeError("to - 1 is out of bounds for bool")
-    arr = generator_or_default(generator).integers(low, high, size=tuple(size))
+    if not d.is_floating_point and d is not _dtype.bool:
+        info = np.iinfo(d.np)
+        for name, v in (("from", low), ("to - 1", high - 1)):
+            if not info.min <= v <= info.max:
+                raise RuntimeError(f"{name} is out of bounds for {d.cpp_name}")
+    arr = generator_or_default(generator).integers(low, high, size=size)
     return _random_result(arr, dtype or _dtype.int64, device, requires_grad)
 
 
@@ -607,9 +634,11 @@ def normal(
         arr = rng.standard_normal(shape) * np.asarray(s) + np.asarray(m)
         return _random_result(arr, ref.dtype, ref.device, requires_grad)
     if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     _float_kernel("normal_kernel_cpu", dtype or _dtype.get_default_dtype())
-    size = size_arg((size,) if isinstance(size, int) else tuple(size), "normal")
+    if not isinstance(size, Sequence) or isinstance(size, str):
+        raise no_signature("normal", mean, std, size)
+    size = size_arg((size,), "normal", varargs=False)
     arr = rng.standard_normal(size) * std + mean
     return _random_result(arr, dtype or _dtype.get_default_dtype(), device, requires_grad)
 
@@ -641,9 +670,14 @@ def bernoulli(input, p=None, *, generator=None, out=None) -> Tensor:  # noqa: A0
     """0/1 samples with probabilities ``input`` (or ``p``)."""
     if out is not None:
         return with_out(out, _BERNOULLI_OUT, bernoulli, input, p, generator=generator)
+    if p is not None and not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
     probs = input._host_array() if p is None else np.full(input.shape, p)
     if ((probs < 0) | (probs > 1)).any():
-        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
+        raise RuntimeError(
+            "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error "
+            "message be improved?  If so, please report an enhancement request to PyTorch.)"
+        )
     arr = generator_or_default(generator).random(input.shape) < probs
     return _random_result(arr, input.dtype, input.device, False)
 

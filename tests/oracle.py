@@ -156,3 +156,20 @@ def check_error(fn, *arrays, **kwargs):
         )
         return str(ee)
     raise AssertionError(f"ember did not raise; torch raised {type(t_exc).__name__}: {t_exc}")
+
+
+def outcome(fn, lib):
+    """What ``fn(lib)`` gives: its exception's type and first line (library prefixes dropped),
+    or its result (a tensor as dtype and values, NaN comparing equal)."""
+    try:
+        result = fn(lib)
+    except Exception as e:  # noqa: BLE001 - every exception is an outcome
+        return type(e).__name__, str(e).split("\n")[0].replace("torch.", "").replace("ember.", "")
+    if isinstance(result, (torch.Tensor, ember.Tensor)):
+        return str(result.dtype).split(".")[-1], str(result.tolist())
+    return result
+
+
+def check_same_outcome(fn):
+    """``fn`` raises what torch raises, with torch's message, or returns what torch returns."""
+    assert outcome(fn, ember) == outcome(fn, torch)
