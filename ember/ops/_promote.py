@@ -12,9 +12,31 @@ FLOAT_NP = frozenset(
 
 
 def scalar_like(value, dtype: _dtype.dtype, ref: Tensor) -> Tensor:
-    """A 0-d tensor holding ``value`` with ``dtype`` on ``ref``'s device."""
+    """A 0-d tensor holding ``value`` with ``dtype`` on ``ref``'s device; an int the integer
+    dtype cannot hold wraps, as PyTorch's arithmetic has it (``int8 + 300``: NumPy refuses)."""
     xp = backend_by_type[type(ref._data)].xp  # per-op path: a subscript, not a call
-    return _wrap(xp.asarray(value, dtype=dtype.np))
+    try:
+        return _wrap(xp.asarray(value, dtype=dtype.np))
+    except OverflowError:
+        if dtype.is_floating_point or not isinstance(value, int):
+            raise
+        return _wrap(xp.asarray(_wrapped(value, dtype), dtype=dtype.np))
+
+
+def _wrapped(value: int, dtype: _dtype.dtype) -> int:
+    if value >= 1 << 64:
+        raise OverflowError("int too big to convert") from None
+    if value < -(1 << 63):
+        raise OverflowError("can't convert negative int to unsigned") from None
+    bits = 8 * dtype.itemsize
+    value %= 1 << bits
+    return value - (1 << bits) if dtype.is_signed and value >= 1 << (bits - 1) else value
+
+
+def checked(value, dtype: _dtype.dtype):
+    """A Python fill value or bound (``masked_fill``, ``index_fill``, ``clamp``), which PyTorch
+    refuses where ``dtype`` cannot hold it (:func:`ember._dtype.check_scalar`); None stays."""
+    return value if value is None else _dtype.check_scalar(value, dtype)
 
 
 def cast(t: Tensor, dtype: _dtype.dtype) -> Tensor:

@@ -16,7 +16,7 @@ from .._tensor import Tensor, _wrap, device_mismatch
 from . import shape as shaping
 from ._binding import tensor_method
 from ._out import EXACT, OutRule, both, exact, unless, with_out
-from ._promote import broadcast_shapes, cast, scalar_like
+from ._promote import broadcast_shapes, cast, checked, scalar_like
 from .prims import indexing as I
 from .prims import shape as S
 
@@ -345,7 +345,7 @@ def index_fill(input, dim, index, value):  # noqa: A002
             )
         value = cast(value, input.dtype)
     else:
-        value = scalar_like(value, input.dtype, input)
+        value = scalar_like(checked(value, input.dtype), input.dtype, input)
     _same_device(input, index, value)
     d = wrap_dim(dim, input.ndim)
     size = input.shape[d] if input.ndim else 1

@@ -7,7 +7,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from ._binding import tensor_method
 from ._out import CAST, NONDIFF, SAME, OutRule, unless, with_out
-from ._promote import FLOAT_NP, broadcast_error, cast, promote2, scalar_like, to_float
+from ._promote import FLOAT_NP, broadcast_error, cast, checked, promote2, scalar_like, to_float
 from .prims import pointwise as E
 
 __all__ = [
@@ -427,7 +427,7 @@ def clamp(input, min=None, max=None, *, out=None):  # noqa: A002
         x, lo, hi = cast(input, dt), _as(lo, dt, input), _as(hi, dt, input)
         return E._clamp_tensor(x, lo, hi)
     dt = _dtype.result_type(input, *(v for v in (min, max) if v is not None))
-    return E._clamp(cast(input, dt), lo=min, hi=max)
+    return E._clamp(cast(input, dt), lo=checked(min, dt), hi=checked(max, dt))
 
 
 clip = clamp
@@ -763,7 +763,8 @@ def masked_fill(input, mask, value):  # noqa: A002
     """``value`` where ``mask`` is True, else ``input``."""
     if mask.dtype is not _dtype.bool:
         raise RuntimeError(
-            f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype.name}"
+            "masked_fill_ only supports boolean masks, but got mask with dtype "
+            f"{mask.dtype.cpp_name}"
         )
     if isinstance(value, Tensor):
         if value.ndim != 0:
@@ -773,7 +774,7 @@ def masked_fill(input, mask, value):  # noqa: A002
             )
         value = cast(value, input.dtype)
     else:
-        value = scalar_like(value, input.dtype, input)
+        value = scalar_like(checked(value, input.dtype), input.dtype, input)
     try:
         return E._where(mask, value, input)
     except ValueError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from numbers import Integral
 
@@ -64,9 +65,9 @@ __all__ = [
 
 
 def _shape_arg(shape) -> tuple:
-    if len(shape) == 1 and isinstance(shape[0], (Sequence, Tensor)):
-        shape = shape[0]
-    return tuple(int(s) for s in shape)
+    one = len(shape) == 1 and isinstance(shape[0], (Sequence, Tensor))
+    shape = shape[0] if one and getattr(shape[0], "ndim", 1) else shape  # 0-d tensor: an int
+    return tuple(operator.index(s) for s in shape)  # 2.5 is no size: TypeError
 
 
 def _infer_shape(shape, numel, input_shape) -> tuple:
@@ -99,8 +100,6 @@ def view(input, *shape):  # noqa: A002
     if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
         raise NotImplementedError("Tensor.view(dtype) is not supported")
     shape = _infer_shape(_shape_arg(shape), input._data.size, input.shape)
-    if shape == input._data.shape:
-        return S._view(input, shape=shape)
     return S._view(input, shape=shape)
 
 
@@ -554,10 +553,11 @@ def unbind(input, dim=0):  # noqa: A002
 
 
 @tensor_method()
-def flip(input, dims):  # noqa: A002
-    """Reverse the order of elements along ``dims`` (a copy, as in PyTorch)."""
-    dims = (dims,) if isinstance(dims, int) else tuple(dims)
-    dims = tuple(wrap_dim(d, input.ndim) for d in dims)
+def flip(input, *args, dims=None):  # noqa: A002
+    """Reverse the order of elements along ``dims`` (a copy, as in PyTorch); ``x.flip(0, 1)``."""
+    if not args and dims is None:
+        raise TypeError('flip() missing 1 required positional arguments: "dims"')
+    dims = tuple(wrap_dim(d, input.ndim) for d in _shape_arg(args if dims is None else (dims,)))
     if len(set(dims)) != len(dims):
         dup = next(d for d in dims if dims.count(d) > 1)
         raise RuntimeError(f"dim {dup} appears multiple times in the list of dims")
@@ -643,9 +643,9 @@ def repeat(input, *sizes):  # noqa: A002
 
 
 @tensor_method()
-def tile(input, dims):  # noqa: A002
-    """Like repeat, but fewer ``dims`` than input dims are padded with ones."""
-    dims = tuple(dims)
+def tile(input, *args, dims=None):  # noqa: A002
+    """Like repeat, but fewer ``dims`` than input dims are padded with ones; ``x.tile(2, 2)``."""
+    dims = _shape_arg(args if dims is None else (dims,))
     if len(dims) < input.ndim:
         dims = (1,) * (input.ndim - len(dims)) + dims
     return repeat(input, dims)

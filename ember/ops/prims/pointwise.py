@@ -85,6 +85,13 @@ def _neg_backward(ctx, g):
 
 @defop("pow")
 def _pow(xp, a, b):
+    if b.dtype.kind == "i" and a.dtype.kind in "iu" and (b < 0).any():
+        # PyTorch's powi, where NumPy refuses integers to negative powers: 1 ** -n is 1,
+        # (-1) ** -n is +-1, anything else ** -n truncates to 0
+        neg = b < 0
+        ones = xp.where(b % 2 == 0, 1, -1)
+        small = xp.where(a == 1, 1, xp.where(a == -1, ones, 0)).astype(a.dtype)
+        return xp.where(neg, small, a ** xp.where(neg, 0, b))
     return a**b
 
 
