@@ -31,19 +31,34 @@ def ntuple(value, n: int) -> tuple:
     return (value,) * n
 
 
-def _expand(value, nd: int, name: str) -> tuple:
-    """A conv argument broadcast to ``nd`` ints, as ATen's ``expand_param_if_needed``."""
+def _expand(value, nd: int, name: str, fn: str) -> tuple:
+    """A conv argument of function ``fn`` broadcast to ``nd`` ints, as ATen's
+    ``expand_param_if_needed``; not an int is a TypeError (PyTorch's parser words it after how
+    the argument was passed, ember as its parser does for a tuple's later element)."""
     if isinstance(value, (tuple, list)):
         if len(value) == 1:
-            return tuple(value) * nd
+            value = tuple(value) * nd
         if len(value) != nd:
             raise RuntimeError(
                 f"expected {name} to be a single integer value or a list of {nd} "
                 f"values to match the convolution dimensions, but got "
                 f"{name}={list(value)}"
             )
-        return tuple(int(v) for v in value)
-    return (int(value),) * nd
+        values = tuple(value)
+    else:
+        values = (value,) * nd
+    bad = [i for i, v in enumerate(values) if not hasattr(v, "__index__")]  # 1.5 is no stride
+    if bad and not isinstance(value, (tuple, list)):
+        raise TypeError(
+            f"{fn}(): argument '{name}' must be tuple of ints, not {type(value).__name__}"
+        )
+    if bad:
+        got = type(values[bad[0]]).__name__
+        raise TypeError(
+            f"{fn}(): argument '{name}' failed to unpack the object at pos {bad[0] + 1} with "
+            f'error "type must be tuple of ints,but got {got}"'
+        )
+    return tuple(int(v) for v in values)
 
 
 def _sizes(values) -> str:
@@ -61,17 +76,29 @@ def _batched(input: Tensor, nd: int, name: str) -> tuple[Tensor, bool]:
     return input, False
 
 
-def _check_common(input, weight, bias, stride, padding, dilation, groups, transposed):
+def _check_common(
+    input, weight, bias, stride, padding, dilation, groups, transposed, output_padding=()
+):
     """ATen's ``check_shape_forward``: signs, groups, channels, bias, dtypes."""
     if any(p < 0 for p in padding):
         raise RuntimeError("negative padding is not supported")
+    if any(p < 0 for p in output_padding):
+        raise RuntimeError("negative output_padding is not supported")
     if any(s <= 0 for s in stride):
         raise RuntimeError("non-positive stride is not supported")
-    if any(d <= 0 for d in dilation):
-        raise RuntimeError(f"dilation should be greater than zero, but got {list(dilation)}")
+    if any(d < 0 for d in dilation):
+        raise RuntimeError("dilation should be greater than zero")
+    if not transposed and any(d == 0 for d in dilation):  # the transposed kernel's own check
+        shown = [1] * (len(dilation) == 1) + list(dilation)  # conv1d runs as a 2-d one
+        raise RuntimeError(f"dilation should be greater than zero, but got {shown}")
     if groups <= 0:
         raise RuntimeError("non-positive groups is not supported")
     w = list(weight.shape)
+    if w[0] < groups:
+        raise RuntimeError(
+            f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, "
+            f"but got weight of size {w} instead"
+        )
     if w[0] % groups:
         raise RuntimeError(
             f"Given groups={groups}, expected weight to be divisible by {groups} "
@@ -105,6 +132,48 @@ def _check_common(input, weight, bias, stride, padding, dilation, groups, transp
         raise NotImplementedError("\"slow_conv2d_cpu\" not implemented for 'Bool'")
 
 
+def _check_kernel(weight, dilation, nd: int) -> None:
+    """ATen's CPU kernels refuse a kernel size of 0 (after check_shape_forward), each in its own
+    words."""
+    k = list(weight.shape[2:])
+    if all(k):
+        return
+    if any(d != 1 for d in dilation):  # the dilated kernels
+        raise RuntimeError(
+            f"kernel size should be greater than zero, but got {[1] * (nd == 1) + k}"
+        )
+    if nd == 3:
+        raise RuntimeError(f"kernel size should be greater than zero, but got: {_sizes(k)} (TxHxW)")
+    kh, kw = [1] * (nd == 1) + k
+    raise RuntimeError(
+        f"kernel size should be greater than zero, but got kernel_height: {kh} kernel_width: {kw}"
+    )
+
+
+def _check_transposed_kernel(x, weight, dilation, nd: int, lift) -> None:
+    """ATen's slow_conv_transpose2d/3d shape checks on what check_shape_forward lets through:
+    input empty but for its batch or channels, a kernel size of 0, an empty weight, a zero
+    dilation; conv_transpose1d runs as a 2-d one, so its messages show a height of 1."""
+    if x.numel() == 0 and x.shape[0] and x.shape[1]:
+        raise RuntimeError(
+            "Only zero batch or zero channel inputs are supported, but got input shape: "
+            f"{list(x.shape[:2]) + list(lift(x.shape[2:], 1))}"
+        )
+    w = list(weight.shape[:2]) + list(lift(weight.shape[2:], 1))
+    if nd == 3 and weight.numel() == 0:
+        raise RuntimeError(
+            "non-empty 5D (n_output_plane x n_input_plane x kernel_depth x kernel_height x "
+            f"kernel_width) tensor expected for weight, but got: {w}"
+        )
+    _check_kernel(weight, (1,) * nd, nd)
+    if weight.numel() == 0:
+        raise RuntimeError(f"non-empty 2D or 4D weight tensor expected, but got: {w}")
+    if any(d == 0 for d in dilation):
+        names = _SPATIAL[3 - max(nd, 2) :]
+        shown = ", ".join(f"dilation_{n}: {d}" for n, d in zip(names, lift(dilation, 1)))
+        raise RuntimeError(f"dilation should be greater than zero, but got {shown}")
+
+
 def _add_bias(out: Tensor, bias: Tensor | None) -> Tensor:
     if bias is None:
         return out
@@ -117,22 +186,23 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, nd: int, name:
         raise RuntimeError(
             f"expected stride to be a single integer value or a list of "
             f"{weight.ndim - 2} values to match the convolution dimensions, but "
-            f"got stride={list(_expand(stride, nd, 'stride'))}"
+            f"got stride={list(_expand(stride, nd, 'stride', name))}"
         )
-    stride = _expand(stride, nd, "stride")
+    stride = _expand(stride, nd, "stride", name)
     if isinstance(padding, str):
         if padding not in ("same", "valid"):
             raise RuntimeError(f"Invalid padding string: '{padding}'")
-        dilation = _expand(dilation, nd, "dilation")
+        dilation = _expand(dilation, nd, "dilation", name)
         if padding == "same" and any(s != 1 for s in stride):
             raise RuntimeError("padding='same' is not supported for strided convolutions")
         kernel = weight.shape[2:]
-        total = [d * (k - 1) if padding == "same" else 0 for d, k in zip(dilation, kernel)]
+        # max: a zero-size kernel is refused below with its own error, not as negative padding
+        total = [max(d * (k - 1), 0) if padding == "same" else 0 for d, k in zip(dilation, kernel)]
         pairs = tuple((t // 2, t - t // 2) for t in total)
         flat = total
     else:
-        flat = _expand(padding, nd, "padding")
-        dilation = _expand(dilation, nd, "dilation")
+        flat = _expand(padding, nd, "padding", name)
+        dilation = _expand(dilation, nd, "dilation", name)
         pairs = tuple((p, p) for p in flat)
     _check_common(x, weight, bias, stride, flat, dilation, groups, transposed=False)
     padded = [n + lo + hi for n, (lo, hi) in zip(x.shape[2:], pairs)]
@@ -143,6 +213,7 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, nd: int, name:
             f"Kernel size: ({_sizes(eff)}). Kernel size can't be greater than "
             "actual input size"
         )
+    _check_kernel(weight, dilation, nd)
     out = _add_bias(C.conv(x, weight, stride, pairs, dilation, groups), bias)
     return out.squeeze(0) if unbatched else out
 
@@ -204,14 +275,17 @@ def _conv_transpose(
     x, unbatched = _batched(input, nd, name)
     if isinstance(padding, str):
         raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
-    stride = _expand(stride, nd, "stride")
-    padding = _expand(padding, nd, "padding")
-    output_padding = _expand(output_padding, nd, "output_padding")
-    dilation = _expand(dilation, nd, "dilation")
-    _check_common(x, weight, bias, stride, padding, dilation, groups, transposed=True)
+    stride = _expand(stride, nd, "stride", name)
+    padding = _expand(padding, nd, "padding", name)
+    output_padding = _expand(output_padding, nd, "output_padding", name)
+    dilation = _expand(dilation, nd, "dilation", name)
+    _check_common(
+        x, weight, bias, stride, padding, dilation, groups, True, output_padding=output_padding
+    )
     # conv_transpose1d runs as a 2-d one in ATen: its messages show a height of 1
     shown = 2 if nd == 1 else nd
     lift = (lambda t, v: (v, *t)) if nd == 1 else (lambda t, v: t)
+    _check_transposed_kernel(x, weight, dilation, nd, lift)
     names = _SPATIAL[3 - shown :]
     if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)):
         parts = [f"output_padding_{n}: {v}" for n, v in zip(names, lift(output_padding, 0))]
