@@ -33,6 +33,19 @@ def _wrapped(value: int, dtype: _dtype.dtype) -> int:
     return value - (1 << bits) if dtype.is_signed and value >= 1 << (bits - 1) else value
 
 
+def scaled(input, other, alpha):  # noqa: A002
+    """``alpha * other`` for ``add``/``sub`` (a Python number stays one), with PyTorch's
+    refusals of an ``alpha`` that the dtype of their result cannot take."""
+    dt = _dtype.result_type(input, other)
+    if isinstance(alpha, bool) and dt is not _dtype.bool:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if isinstance(alpha, float) and not dt.is_floating_point:
+        raise RuntimeError(
+            "For integral input tensors, argument alpha must not be a floating point number."
+        )
+    return other * checked(alpha, dt)
+
+
 def checked(value, dtype: _dtype.dtype):
     """A Python fill value or bound (``masked_fill``, ``index_fill``, ``clamp``), which PyTorch
     refuses where ``dtype`` cannot hold it (:func:`ember._dtype.check_scalar`); None stays."""

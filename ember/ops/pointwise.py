@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .. import _dtype
 from .._tensor import Tensor
+from . import _promote as P
 from ._binding import tensor_method
 from ._out import CAST, NONDIFF, SAME, OutRule, unless, with_out
 from ._promote import FLOAT_NP, broadcast_error, cast, checked, promote2, scalar_like, to_float
@@ -139,8 +140,8 @@ def add(input, other, *, alpha=1, out=None):  # noqa: A002
     """``input + alpha * other``, with broadcasting and type promotion."""
     if out is not None:
         return with_out(out, CAST, add, input, other, alpha=alpha)
-    if alpha != 1:
-        other = mul(other, alpha)
+    if alpha != 1 or isinstance(alpha, bool):
+        other = P.scaled(input, other, alpha)
     return _binary(E._add, input, other)
 
 
@@ -161,8 +162,8 @@ def sub(input, other, *, alpha=1, out=None):  # noqa: A002
             "Subtraction, the `-` operator, with two bool tensors is not "
             "supported. Use the `^` or `logical_xor()` operator instead."
         )
-    if alpha != 1:
-        other = mul(other, alpha)
+    if alpha != 1 or isinstance(alpha, bool):
+        other = P.scaled(input, other, alpha)
     return _binary(E._sub, input, other)
 
 

@@ -89,3 +89,19 @@ def test_flip_and_tile_take_torchs_argument_forms(fn):
 )
 def test_integer_tensors_to_negative_tensor_powers_as_torch(fn):
     check_same_outcome(fn)  # was "shapes (1,) and (1,) cannot be broadcast"
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda m: m.add(m.ones(2, dtype=m.int64), m.ones(2, dtype=m.int64), alpha=0.5),
+        lambda m: m.sub(m.ones(2, dtype=m.int64), 1, alpha=1.5),
+        lambda m: m.add(m.ones(2), m.ones(2), alpha=True),
+        lambda m: m.add(m.ones(2, dtype=m.bool), m.ones(2, dtype=m.bool), alpha=True),
+        lambda m: m.add(m.ones(2, dtype=m.int8), m.ones(2, dtype=m.int8), alpha=300),
+        lambda m: m.add(m.ones(2, dtype=m.int64), 1.0, alpha=0.5),
+        lambda m: m.add(m.ones(2, dtype=m.uint8), 1, alpha=-1),
+    ],
+)
+def test_add_and_sub_check_alpha_as_torch(fn):
+    check_same_outcome(fn)  # a float alpha for integers was taken; a Python other was refused
