@@ -218,6 +218,7 @@ class ZipReader:
                 f"{info.compress_size}: more than ember.load inflates a pickle "
                 f"(ember.serialization._zip_format.MAX_PICKLE_INFLATION = {MAX_PICKLE_INFLATION})"
             )
+        self._check_extent(info)  # before allocating what the directory claims
         out = bytearray(info.file_size)
         self._read_record(info, out)
         return bytes(out)

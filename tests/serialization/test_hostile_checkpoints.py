@@ -123,6 +123,23 @@ def test_a_damaged_zip_directory_is_a_plain_runtime_error():
     assert type(info.value) is RuntimeError
 
 
+def test_small_records_claiming_gigabytes_are_refused_before_allocating():
+    pkl = hostile.tensor_pickle(4)
+    for name in ("byteorder", "data.pkl"):
+        records = [
+            hostile.Record("archive/data.pkl", pkl),
+            hostile.Record("archive/byteorder", b"little"),
+            hostile.Record("archive/data/0", FOUR),
+        ]
+        for r in records:
+            if r.name == f"archive/{name}":
+                r.file_size = 3 << 30  # a flipped size field: zero-filling it took 3 GB, 2.5 s
+        raw = hostile.build_zip(records)
+        out = run_forked(_load_bytes(raw), timeout=30, memory_mb=2048)
+        assert out.kind == "error" and "claims 3221225472 bytes" in out.message, out
+        assert out.seconds < 0.5 and out.peak_mb < 16, out
+
+
 def test_truncated_record_is_named_before_allocating():
     raw = hostile.checkpoint(hostile.tensor_pickle(4), {"0": FOUR})
     cut = raw.index(FOUR) + 8  # inside the storage's bytes; the directory is gone with it
