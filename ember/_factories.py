@@ -185,20 +185,21 @@ def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False, **options)
     return _finish(to_device(np.asarray(s, dtype=dtype.np), as_device(device)), requires_grad)
 
 
-def _filled(size, value, dtype, device, requires_grad) -> Tensor:
-    dev = as_device(device)
+def _allocated(make, size):
+    """``make()``, an array of ``size`` made by the array library, whose failure to allocate is
+    torch's RuntimeError (:func:`ember._backend.allocation_error`)."""
     try:
-        arr = (
-            backend_for(dev).xp.full(size, value, dtype=dtype.np)
-            if dev.type != "cpu"
-            else np.full(size, value, dtype=dtype.np)
-        )
+        return make()
     except (MemoryError, ValueError) as e:
         err = allocation_error(e, size)
         if err is None:
             raise
         raise err from None
-    return _finish(arr, requires_grad)
+
+
+def _filled(size, value, dtype, device, requires_grad) -> Tensor:
+    xp = backend_for(as_device(device)).xp
+    return _finish(_allocated(lambda: xp.full(size, value, dtype=dtype.np), size), requires_grad)
 
 
 def zeros(*size, out=None, dtype=None, device=None, requires_grad=False, **options) -> Tensor:
@@ -464,7 +465,8 @@ def rand(
         return factory_out(out, dtype, device, requires_grad, rand, *size, generator=generator)
     dtype = dtype or _dtype.get_default_dtype()
     _float_kernel("check_uniform_bounds", dtype)
-    arr = generator_or_default(generator).random(size_arg(size, "rand"))
+    size = size_arg(size, "rand")
+    arr = _allocated(lambda: generator_or_default(generator).random(size), size)
     return _random_result(arr, dtype, device, requires_grad)
 
 
@@ -477,7 +479,8 @@ def randn(
         return factory_out(out, dtype, device, requires_grad, randn, *size, generator=generator)
     dtype = dtype or _dtype.get_default_dtype()
     _float_kernel("normal_kernel_cpu", dtype)
-    arr = generator_or_default(generator).standard_normal(size_arg(size, "randn"))
+    size = size_arg(size, "randn")
+    arr = _allocated(lambda: generator_or_default(generator).standard_normal(size), size)
     return _random_result(arr, dtype, device, requires_grad)
 
 
@@ -504,7 +507,7 @@ def randint(
         low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
-    if not isinstance(size, Sequence) or isinstance(size, str):
+    if not isinstance(size, Sequence) or isinstance(size, str) or (size and not int_like(size[0])):
         raise no_signature("randint", *given)
     size = size_arg((size,), "randint", varargs=False)
     if low >= high:
@@ -519,7 +522,7 @@ def randint(
         for name, v in (("from", low), ("to - 1", high - 1)):
             if not info.min <= v <= info.max:
                 raise RuntimeError(f"{name} is out of bounds for {d.cpp_name}")
-    arr = generator_or_default(generator).integers(low, high, size=size)
+    arr = _allocated(lambda: generator_or_default(generator).integers(low, high, size=size), size)
     return _random_result(arr, dtype or _dtype.int64, device, requires_grad)
 
 
@@ -549,7 +552,7 @@ def randperm(
         raise RuntimeError(f"n cannot be greater than {_RANDPERM_MAX[dtype][1]} type.")
     if dtype is _dtype.bool:
         raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
-    arr = generator_or_default(generator).permutation(n)
+    arr = _allocated(lambda: generator_or_default(generator).permutation(n), (n,))
     return _random_result(arr, dtype or _dtype.int64, device, requires_grad)
 
 
@@ -636,10 +639,10 @@ def normal(
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     _float_kernel("normal_kernel_cpu", dtype or _dtype.get_default_dtype())
-    if not isinstance(size, Sequence) or isinstance(size, str):
+    if not isinstance(size, Sequence) or isinstance(size, str) or (size and not int_like(size[0])):
         raise no_signature("normal", mean, std, size)
     size = size_arg((size,), "normal", varargs=False)
-    arr = rng.standard_normal(size) * std + mean
+    arr = _allocated(lambda: rng.standard_normal(size), size) * std + mean
     return _random_result(arr, dtype or _dtype.get_default_dtype(), device, requires_grad)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 import ember
 
@@ -180,4 +181,35 @@ def test_sizes_are_refused_with_torchs_parser_messages(name, size):
     ],
 )
 def test_a_size_may_be_a_one_element_integer_tensor(fn):
+    check_same_outcome(fn)
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda m: m.rand(2**50),
+        lambda m: m.randn(2**50),
+        lambda m: m.randint(0, 5, (2**50,)),
+        lambda m: m.normal(0.0, 1.0, (2**50,)),
+        lambda m: m.randperm(2**50),
+    ],
+)
+def test_random_factories_that_cannot_allocate_raise_runtime_error(fn):
+    for m in (torch, ember):  # the allocator's words differ: torch's name its source file
+        with pytest.raises(RuntimeError, match="DefaultCPUAllocator"):
+            fn(m)
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda m: m.rand(2**60, 2**10),
+        lambda m: m.randn(2**60, 2**10),
+        lambda m: m.randint(0, 5, (2**60, 2**10)),
+        lambda m: m.normal(0.0, 1.0, (2**60, 2**10)),
+        lambda m: m.randint(0, 5, (2.5,)),
+        lambda m: m.normal(0.0, 1.0, ((2,), 3)),
+    ],
+)
+def test_random_factories_refuse_sizes_as_torch(fn):
     check_same_outcome(fn)
