@@ -17,6 +17,9 @@ def wrap_dim(dim: int, ndim: int) -> int:
     Traceback (most recent call last):
     IndexError: Dimension out of range (expected to be in range of [-3, 2], but got 3)
     """
+    if dim.__class__ is not int and (isinstance(dim, bool) or not hasattr(dim, "__index__")):
+        # PyTorch's parser refuses a float, None or bool dim (in words naming the function)
+        raise TypeError(f"argument 'dim' must be int, not {type(dim).__name__}")
     n = ndim if ndim > 0 else 1
     if not -n <= dim < n:
         raise IndexError(

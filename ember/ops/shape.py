@@ -67,7 +67,7 @@ __all__ = [
 def _shape_arg(shape) -> tuple:
     one = len(shape) == 1 and isinstance(shape[0], (Sequence, Tensor))
     shape = shape[0] if one and getattr(shape[0], "ndim", 1) else shape  # 0-d tensor: an int
-    return tuple(operator.index(s) for s in shape)  # 2.5 is no size: TypeError
+    return tuple(s if isinstance(s, int) else operator.index(s) for s in shape)  # 2.5: TypeError
 
 
 def _infer_shape(shape, numel, input_shape) -> tuple:

@@ -2,8 +2,8 @@
 
 ember must raise torch's exception type with torch's message, or return what torch returns,
 except for the differences listed in ``KNOWN`` with their reason. The default run is a fixed
-sample (about 500 calls, a few seconds); ``EMBER_ADVERSARIAL=long`` runs every combination of
-the generators (over 3,000), and ``python -m tests.adversarial.bad_inputs long`` prints them.
+sample (about 540 calls, a few seconds); ``EMBER_ADVERSARIAL=long`` runs every combination of
+the generators (over 3,600), and ``python -m tests.adversarial.bad_inputs long`` prints them.
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ Each case runs on torch and on ember: both raise the same exception type with th
 from __future__ import annotations
 
 import pytest
+import torch
+
+import ember
 
 from ..oracle import check_same_outcome
 
@@ -105,3 +108,23 @@ def test_integer_tensors_to_negative_tensor_powers_as_torch(fn):
 )
 def test_add_and_sub_check_alpha_as_torch(fn):
     check_same_outcome(fn)  # a float alpha for integers was taken; a Python other was refused
+
+
+DIM_OPS = {
+    "scatter": lambda m, x, d: x.scatter(d, m.zeros(2, 3, dtype=m.int64), 1.0),
+    "glu": lambda m, x, d: m.nn.functional.glu(m.ones(2, 4), d),
+    "tensor_split": lambda m, x, d: x.tensor_split(2, d),
+    "repeat_interleave": lambda m, x, d: x.repeat_interleave(2, d),
+    "diff": lambda m, x, d: x.diff(dim=d),
+    "flip": lambda m, x, d: x.flip(d),
+    "softmax": lambda m, x, d: x.softmax(d),
+    "index_add": lambda m, x, d: x.index_add(d, m.tensor([0]), m.ones(1, 3)),
+}
+
+
+@pytest.mark.parametrize("dim", [True, 1.5, "a"])
+@pytest.mark.parametrize("op", DIM_OPS.values(), ids=DIM_OPS.keys())
+def test_a_dim_that_is_no_int_is_a_type_error(op, dim):
+    for m in (torch, ember):  # torch's parser words it naming the function: the type is compared
+        with pytest.raises(TypeError):
+            op(m, m.arange(6.0).reshape(2, 3), dim)
