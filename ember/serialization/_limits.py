@@ -46,7 +46,7 @@ _INT = {int}
 _CONTAINERS = (list, tuple, dict, set, frozenset, str, bytes, bytearray)
 # units per item an allowed callable may copy (0: text, a unit per 8 bytes); dict entries are
 # object state, each set and checked in Python
-_PER_ITEM = {list: 4, tuple: 4, set: 4, frozenset: 4, dict: 32, str: 0, bytes: 0, bytearray: 0}
+_PER_ITEM = {list: 4, tuple: 4, set: 4, frozenset: 4, dict: 64, str: 0, bytes: 0, bytearray: 0}
 _PER_ITEM.update({t: None for t in (int, float, bool, type(None))})
 
 _IMMUTABLE = (tuple, frozenset)
@@ -103,7 +103,7 @@ class Bounds:
                 continue
             if per < 0:  # a subclass, or something unsized
                 if isinstance(a, dict):
-                    per = 32
+                    per = 64
                 elif isinstance(a, _CONTAINERS):
                     per = 4
                 else:

@@ -137,7 +137,7 @@ def test_small_records_claiming_gigabytes_are_refused_before_allocating():
         raw = hostile.build_zip(records)
         out = run_forked(_load_bytes(raw), timeout=30, memory_mb=2048)
         assert out.kind == "error" and "claims 3221225472 bytes" in out.message, out
-        assert out.seconds < 0.5 and out.peak_mb < 16, out
+        assert out.seconds < 2 and out.peak_mb < 16, out
 
 
 def test_truncated_record_is_named_before_allocating():
@@ -176,7 +176,7 @@ def test_colliding_keys_are_refused_quickly(kind):
     out = run_forked(_unpickle(raw), timeout=20)
     assert out.kind == "error", out
     assert out.error == "UnpicklingError" and "same hash" in out.message
-    assert out.seconds < 5, out
+    assert out.seconds < 15, out  # generous for shared CI machines (it is ~0.05 s idle)
 
 
 def test_a_few_colliding_keys_still_load():
@@ -202,7 +202,7 @@ def test_small_pickles_cannot_copy_big_objects_many_times(kind):
     assert len(raw) < 1 << 20
     out = run_forked(_unpickle(raw), timeout=30, memory_mb=2048)
     assert out.kind == "error" and "units of work" in out.message, out
-    assert out.seconds < 5 and out.peak_mb < 512, out
+    assert out.seconds < 15 and out.peak_mb < 512, out
 
 
 def test_tensor_geometry_is_checked_before_it_is_walked():
