@@ -478,52 +478,52 @@ class Tensor:
     def float(self, memory_format=None):
         """``self.to(ember.float32)``."""
         check_memory_format(memory_format)
-        return self.to(_dtype.float32)
+        return _cast_to(self, _dtype.float32)
 
     def double(self, memory_format=None):
         """``self.to(ember.float64)``."""
         check_memory_format(memory_format)
-        return self.to(_dtype.float64)
+        return _cast_to(self, _dtype.float64)
 
     def half(self, memory_format=None):
         """``self.to(ember.float16)``."""
         check_memory_format(memory_format)
-        return self.to(_dtype.float16)
+        return _cast_to(self, _dtype.float16)
 
     def bfloat16(self, memory_format=None):
         """``self.to(ember.bfloat16)``."""
         check_memory_format(memory_format)
-        return self.to(_dtype.bfloat16)
+        return _cast_to(self, _dtype.bfloat16)
 
     def long(self, memory_format=None):
         """``self.to(ember.int64)``."""
         check_memory_format(memory_format)
-        return self.to(_dtype.int64)
+        return _cast_to(self, _dtype.int64)
 
     def int(self, memory_format=None):
         """``self.to(ember.int32)``."""
         check_memory_format(memory_format)
-        return self.to(_dtype.int32)
+        return _cast_to(self, _dtype.int32)
 
     def short(self, memory_format=None):
         """``self.to(ember.int16)``."""
         check_memory_format(memory_format)
-        return self.to(_dtype.int16)
+        return _cast_to(self, _dtype.int16)
 
     def char(self, memory_format=None):
         """``self.to(ember.int8)``."""
         check_memory_format(memory_format)
-        return self.to(_dtype.int8)
+        return _cast_to(self, _dtype.int8)
 
     def byte(self, memory_format=None):
         """``self.to(ember.uint8)``."""
         check_memory_format(memory_format)
-        return self.to(_dtype.uint8)
+        return _cast_to(self, _dtype.uint8)
 
     def bool(self, memory_format=None):
         """``self.to(ember.bool)``."""
         check_memory_format(memory_format)
-        return self.to(_dtype.bool)
+        return _cast_to(self, _dtype.bool)
 
     def cpu(self):
         """A copy on the CPU (self if already there)."""
@@ -570,6 +570,13 @@ class Tensor:
 
     def is_shared(self):
         return False
+
+
+def _cast_to(t, dtype):
+    """``t.to(dtype)`` without parsing ``to``'s arguments (the dtype-cast methods)."""
+    from .ops._promote import cast  # ops are built on this module
+
+    return cast(t, dtype)
 
 
 _NON_LEAF_GRAD = (

@@ -283,6 +283,7 @@ def fill_(self, value):
     """Fill ``self`` with ``value`` (a number or a one-element tensor), in place."""
     if isinstance(value, Tensor):
         value = value.item()
+    value = _dtype.check_scalar(value, self.dtype, self.numel())
     if GRAD_ENABLED.get():
         check_inplace(self)
         if self.requires_grad:

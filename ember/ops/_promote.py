@@ -5,6 +5,8 @@ from __future__ import annotations
 from .. import _dtype
 from .._backend import backend_by_type
 from .._tensor import Tensor, _wrap
+from ..autograd.grad_mode import GRAD_ENABLED
+from .prims.pointwise import _cast
 
 FLOAT_NP = frozenset(
     d.np for d in (_dtype.float16, _dtype.bfloat16, _dtype.float32, _dtype.float64)
@@ -56,17 +58,13 @@ def cast(t: Tensor, dtype: _dtype.dtype) -> Tensor:
     """``t`` converted to ``dtype`` (differentiable between float types)."""
     if t._data.dtype == dtype.np:
         return t
-    from .prims.pointwise import _cast
-
-    if not dtype.is_floating_point or not t.requires_grad:
-        from ..autograd.grad_mode import GRAD_ENABLED
-
-        prev = GRAD_ENABLED.get()
-        GRAD_ENABLED.set(False)
+    if t.requires_grad and not dtype.is_floating_point:
+        # an integer result is never part of the graph
+        token = GRAD_ENABLED.set(False)
         try:
             return _cast(t, dtype=dtype.np)
         finally:
-            GRAD_ENABLED.set(prev)
+            GRAD_ENABLED.reset(token)
     return _cast(t, dtype=dtype.np)
 
 

@@ -31,10 +31,6 @@ KNOWN = {
     "reshape(-2, 3)": "message lacks 'at index 0 of shape [-2, 3]'",
     "narrow(0, -5, 1)": "IndexError 'start out of range' is ember's RuntimeError",
     "narrow(0, 0, -1)": "message is ember's 'exceeds dimension size'",
-    # ops/_inplace.py's fill_ does not yet check its value (Scalar conversion)
-    "fill_ int8 300": "fill_ value not checked",
-    "fill_ uint8 -1": "fill_ value not checked",
-    "fill_ float16 1e5": "fill_ value not checked",
 }
 
 
