@@ -166,7 +166,9 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     _dtype.from_numpy_dtype(ndarray.dtype)
-    return _wrap(ndarray if ndarray.flags.writeable else ndarray)
+    if type(ndarray) is not np.ndarray:  # np.memmap, np.matrix, ...: the same memory, plainly
+        ndarray = ndarray.view(np.ndarray)
+    return _wrap(ndarray)
 
 
 def from_dlpack(ext_tensor) -> Tensor:

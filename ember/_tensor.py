@@ -254,8 +254,9 @@ class Tensor:
     def output_nr(self) -> int:
         return self._output_nr
 
-    @property
-    def is_inference(self):
+    def is_inference(self) -> bool:
+        """Whether this is an inference tensor (a method, as torch's). ember's
+        ``inference_mode`` only disables recording, so no tensor is one."""
         return False
 
     # ------------------------------------------------------------------ conversion
