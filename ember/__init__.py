@@ -114,6 +114,7 @@ from .ops.sorting import *  # noqa: F403
 # isort: split
 # Sub-packages built on the core: imported after the ops have bound the Tensor methods.
 from . import (  # noqa: E402
+    accelerator,
     amp,
     backends,
     cuda,
