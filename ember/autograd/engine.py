@@ -198,7 +198,7 @@ def _run_pre_hooks(node, grads):
             t = ref()
             if t is not None and grads[nr] is not None:
                 g = grads[nr] if GRAD_ENABLED.get() else grads[nr].detach()
-                t.grad = g if t.grad is None else t.grad + g
+                t._grad = g if t._grad is None else t._grad + g
     return grads
 
 
@@ -215,13 +215,15 @@ def _to_leaf(t, g, targets, captured, accumulate, create_graph, handed):
         return
     if not create_graph:
         g = g.detach()
-    if t.grad is None:
+    # ._grad, not the .grad property: the engine's gradient already has t's shape, dtype and
+    # device, so the assignment checks (and the non-leaf warning) would be work on a hot path
+    if t._grad is None:
         if id(g) in handed or g._data.base is not None:
             g = g.clone() if create_graph else g.detach().clone()
         handed.add(id(g))
-        t.grad = g
+        t._grad = g
     else:
-        t.grad = t.grad + g
+        t._grad = t._grad + g
     if t._post_accumulate_hooks:
         for hook in list(t._post_accumulate_hooks.values()):
             hook(t)

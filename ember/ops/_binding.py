@@ -44,6 +44,7 @@ def _reflect(fn, name):
     method.__name__ = name
     method.__qualname__ = "Tensor." + name
     method.__doc__ = f"``other {name[3:-2]} self``: :func:`{fn.__name__}` with operands swapped."
+    method.__wrapped__ = fn
     return method
 
 

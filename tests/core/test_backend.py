@@ -51,9 +51,3 @@ def test_caches_are_per_device_and_key_and_workspaces_per_thread():
     t.start()
     t.join()
     assert seen[0] is not mine
-
-
-def test_the_hot_path_table_agrees_with_backend_of():
-    # a plain dict (a read-only view costs 10 ns per op): what it maps must be backend_of's answer
-    a = np.zeros(3)
-    assert _backend.backend_by_type[type(a)] is _backend.backend_of(a)
