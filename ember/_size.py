@@ -1,9 +1,15 @@
 """``ember.Size``: the tuple subclass that ``.shape`` and ``.size()`` return; and ``wrap_dim``,
-the one place a possibly negative dim is checked against a rank (with PyTorch's message)."""
+the one place a possibly negative dim is checked against a rank (with PyTorch's message), and
+``shape_text``, a shape as PyTorch's messages print it."""
 
 from __future__ import annotations
 
-__all__ = ["Size", "wrap_dim", "wrap_dims"]
+__all__ = ["Size", "wrap_dim", "wrap_dims", "shape_text"]
+
+
+def shape_text(shape) -> str:
+    """A shape as PyTorch's messages print it: ``[2, 3]``."""
+    return "[" + ", ".join(map(str, shape)) + "]"
 
 
 def wrap_dim(dim: int, ndim: int) -> int:

@@ -27,9 +27,11 @@ from __future__ import annotations
 
 from .. import _dtype
 from .._backend import backend_of
+from .._size import shape_text
 from .._tensor import Tensor, _wrap, device_mismatch
 from ..autograd.grad_mode import GRAD_ENABLED
 from ._binding import tensor_method
+from ._out import castable
 
 LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_OF_LEAF_MESSAGE = (
@@ -44,24 +46,35 @@ NO_GRAD_VIEW_MESSAGE = (
 )
 
 
-def check_inplace(target, through=None) -> None:
+def check_inplace(target, basic_key=None) -> None:
     """PyTorch's rules for changing ``target`` in place while grad mode is on: never a leaf
     that requires grad, nor a view of one, nor a view made under ``no_grad`` of a tensor that
-    requires grad (each would silently corrupt a gradient). ``through``: the view op
-    (``"Select"``, ``"Slice"``) a write such as ``x[0] = v`` goes through, as torch's does."""
+    requires grad (each would silently corrupt a gradient). ``basic_key``: the basic index of
+    a write ``x[key] = v``, which torch makes through a view, and its messages say so."""
     base = target._base
     if target.requires_grad:
         if target.grad_fn is None:
-            raise RuntimeError(LEAF_MESSAGE if through is None else VIEW_OF_LEAF_MESSAGE)
+            raise RuntimeError(LEAF_MESSAGE if basic_key is None else VIEW_OF_LEAF_MESSAGE)
         if base is not None and base.requires_grad and base.grad_fn is None:
             raise RuntimeError(VIEW_OF_LEAF_MESSAGE)
     elif base is not None and base.requires_grad:
-        if through is None:
+        if basic_key is None:
             raise RuntimeError(NO_GRAD_VIEW_MESSAGE)
         raise RuntimeError(
-            f"Output 0 of {through} is a view of a view which was created in no_grad mode and "
-            + NO_GRAD_VIEW_MESSAGE.split(" and ", 1)[1]
+            f"Output 0 of {_view_op(basic_key)} is a view of a view which was created in "
+            "no_grad mode and " + NO_GRAD_VIEW_MESSAGE.split(" and ", 1)[1]
         )
+
+
+def _view_op(basic_key) -> str:
+    """The view op torch's ``x[key] = v`` writes through for a basic key (its last step)."""
+    last = "Slice"
+    for k in basic_key:
+        if isinstance(k, int):
+            last = "Select"
+        elif isinstance(k, slice) and k != slice(None):
+            last = "Slice"
+    return last
 
 
 def _replace(target, compute):
@@ -70,28 +83,18 @@ def _replace(target, compute):
     write below changes."""
     if target._base is not None:
         return inplace_on_view(target, compute)
-    snapshot = _alias(target)
-    snapshot._data = target._data.copy()
-    return write_result(target, compute(snapshot))
-
-
-def _shape_text(shape) -> str:
-    return "[" + ", ".join(map(str, shape)) + "]"
+    return write_result(target, compute(_alias(target, target._data.copy())))
 
 
 def cast_for_inplace(target, result):
     """``result`` in ``target``'s dtype and shape, with PyTorch's errors when it cannot be."""
     if result.dtype is not target.dtype:
-        if result.dtype.category > target.dtype.category:
-            raise RuntimeError(
-                f"result type {result.dtype.legacy_name} can't be cast to the desired "
-                f"output type {target.dtype.legacy_name}"
-            )
+        castable(result.dtype, target.dtype)  # out='s rule: PyTorch casts in-place results alike
         result = result.to(target.dtype)
     if result.shape != target.shape:
         raise RuntimeError(
-            f"output with shape {_shape_text(target.shape)} doesn't match the broadcast shape "
-            f"{_shape_text(result.shape)}"
+            f"output with shape {shape_text(target.shape)} doesn't match the broadcast shape "
+            f"{shape_text(result.shape)}"
         )
     return result
 
@@ -108,9 +111,10 @@ def write_result(target, result):
     return target
 
 
-def _alias(t):
-    """A new Tensor object over ``t``'s array and history (not its version counter)."""
-    a = _wrap(t._data)
+def _alias(t, data=None):
+    """A new Tensor object with ``t``'s history (not its version counter), over ``t``'s array
+    or over ``data`` (a snapshot of it)."""
+    a = _wrap(t._data if data is None else data)
     a.requires_grad, a.grad_fn, a._output_nr = t.requires_grad, t.grad_fn, t._output_nr
     return a
 
@@ -134,15 +138,17 @@ def inplace_method(fn):
 
 def inplace_op(op, target, *others, **params):
     """Run the primitive ``op(target, *others)`` and write its output into ``target``'s memory."""
-    inputs = (target, *others)
     recording = False
     if GRAD_ENABLED.get():
         check_inplace(target)
         if op.backward is not None:
-            for t in inputs:
-                if t.requires_grad:
-                    recording = True
-                    break
+            recording = target.requires_grad or any(t.requires_grad for t in others)
+    return _write_op(op, target, others, params, recording)
+
+
+def _write_op(op, target, others, params, recording):
+    """:func:`inplace_op` once the rules are checked and recording is decided."""
+    inputs = (target, *others)
     if recording and target._base is not None:
         return inplace_on_view(target, lambda old: op(old, *others, **params))
     data = [t._data for t in inputs]
@@ -156,10 +162,7 @@ def inplace_op(op, target, *others, **params):
     if op.has_aux:
         out, aux = out
     if recording:
-        snapshot = _wrap(target._data.copy() if op.save_inputs else target._data)
-        snapshot.requires_grad = target.requires_grad
-        snapshot.grad_fn = target.grad_fn
-        snapshot._output_nr = target._output_nr
+        snapshot = _alias(target, target._data.copy() if op.save_inputs else None)
         node = op.record((snapshot, *others), params, aux)
     target_arr = target._data
     out_shape = getattr(out, "shape", ())
@@ -168,8 +171,8 @@ def inplace_op(op, target, *others, **params):
         and xp.broadcast_shapes(out_shape, target_arr.shape) != target_arr.shape
     ):
         raise RuntimeError(
-            f"output with shape {_shape_text(target_arr.shape)} doesn't match the broadcast "
-            f"shape {_shape_text(out_shape)}"
+            f"output with shape {shape_text(target_arr.shape)} doesn't match the broadcast "
+            f"shape {shape_text(out_shape)}"
         )
     target_arr[...] = out
     target._version_counter.v += 1
@@ -224,9 +227,7 @@ def inplace_on_view(view, compute):
     base = view._base
     if view._view_version != view._version_counter.v:
         refresh_view(view)
-    snapshot = _alias(view)
-    snapshot._data = view._data.copy()
-    result = cast_for_inplace(view, compute(snapshot))
+    result = cast_for_inplace(view, compute(_alias(view, view._data.copy())))
     positions = _flat_positions(view, base).reshape(-1)
     new_base = S._index_put(
         _alias(base).reshape(-1), result.reshape(-1), key=(positions,), accumulate=False
@@ -241,16 +242,17 @@ def inplace_on_view(view, compute):
     return view
 
 
-def assign(target, key, value, through=None) -> None:
+def assign(target, key, value, basic=False) -> None:
     """``target[key] = value`` for an already converted array ``key`` and a ``value`` of
-    ``target``'s dtype, recorded as ``index_put`` when autograd needs it. ``through``: the view
-    op of a basic ``key`` (see :func:`check_inplace`)."""
+    ``target``'s dtype, recorded as ``index_put`` when autograd needs it. ``basic``: ``key``
+    is a basic index (torch writes through a view; see :func:`check_inplace`)."""
     if GRAD_ENABLED.get():
-        check_inplace(target, through)
+        check_inplace(target, key if basic else None)
         if target.requires_grad or value.requires_grad:
             from .prims import shape as S
 
-            inplace_op(S._index_put, target, value, key=key, accumulate=False)
+            params = {"key": key, "accumulate": False}
+            _write_op(S._index_put, target, (value,), params, recording=True)
             return
     target._data[key] = value._data
     target._version_counter.v += 1

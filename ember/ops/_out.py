@@ -34,6 +34,7 @@ import warnings
 
 from .._backend import backend_of
 from .._device import as_device
+from .._size import shape_text
 from .._tensor import Tensor, device_mismatch
 from ..autograd.grad_mode import GRAD_ENABLED, no_grad
 
@@ -288,17 +289,13 @@ def _check(result, out, check, structured) -> None:
     check(result.dtype, out.dtype)
 
 
-def _shape_text(shape) -> str:
-    return "[" + ", ".join(map(str, shape)) + "]"
-
-
 def _resize(out, shape, warn) -> None:
     """Give ``out`` the result's ``shape`` (new contiguous memory), as ``resize_output``."""
     if warn and out.numel() != 0:
         warnings.warn(
             f"An output with one or more elements was resized since it had shape "
-            f"{_shape_text(out.shape)}, which does not match the required output shape "
-            f"{_shape_text(shape)}. This behavior is deprecated, and in a future PyTorch "
+            f"{shape_text(out.shape)}, which does not match the required output shape "
+            f"{shape_text(shape)}. This behavior is deprecated, and in a future PyTorch "
             "release outputs will not be resized unless they have zero elements. You can "
             "explicitly reuse an out tensor t by resizing it, inplace, to zero elements with "
             "t.resize_(0).",

@@ -9,7 +9,7 @@ import math
 import warnings
 
 from .. import _dtype, _factories
-from .._size import wrap_dim
+from .._size import shape_text, wrap_dim
 from .._tensor import Tensor
 from . import indexing as indexing_api
 from . import pointwise as P
@@ -31,10 +31,6 @@ __all__ = [
     "sinc",
     "mvlgamma",
 ]
-
-
-def _shape_str(shape):
-    return "[" + ", ".join(map(str, shape)) + "]"
 
 
 def _check_pend(input, other, dim):  # noqa: A002
@@ -198,7 +194,7 @@ def block_diag(*tensors):
 
 def _check_1d(t):
     if t.ndim != 1:
-        raise RuntimeError(f"Expect a 1D vector, but got shape {_shape_str(t.shape)}")
+        raise RuntimeError(f"Expect a 1D vector, but got shape {shape_text(t.shape)}")
 
 
 def cartesian_prod(*tensors):

@@ -8,7 +8,7 @@ from numbers import Integral
 
 from .. import _dtype
 from .._options import check_memory_format
-from .._size import wrap_dim
+from .._size import shape_text, wrap_dim
 from .._tensor import Tensor
 from ._binding import tensor_method
 from ._inplace import assign, inplace_op
@@ -711,18 +711,14 @@ def _index_error(err, input):  # noqa: A002
     return IndexError(msg.replace("axis", "dimension").replace("array", "tensor"))
 
 
-def _shape_str(shape):
-    return f"[{', '.join(map(str, shape))}]"
-
-
 def _setitem_error(input, np_key, value):  # noqa: A002
     try:
         target = input._data[np_key].shape
     except IndexError as e:
         return _index_error(e, input)
     return RuntimeError(
-        f"shape mismatch: value tensor of shape {_shape_str(value.shape)} cannot "
-        f"be broadcast to indexing result of shape {_shape_str(target)}"
+        f"shape mismatch: value tensor of shape {shape_text(value.shape)} cannot "
+        f"be broadcast to indexing result of shape {shape_text(target)}"
     )
 
 
@@ -743,17 +739,6 @@ def getitem(input, key):  # noqa: A002
         raise _index_error(e, input) from None
 
 
-def _setitem_view(np_key):
-    """The view op torch's ``x[key] = v`` writes through for a basic key (its last step)."""
-    last = "Slice"
-    for k in np_key:
-        if isinstance(k, int):
-            last = "Select"
-        elif isinstance(k, slice) and k != slice(None):
-            last = "Slice"
-    return last
-
-
 @tensor_method("__setitem__")
 def setitem(input, key, value):  # noqa: A002
     """``input[key] = value`` in place, recorded for autograd as PyTorch does."""
@@ -765,7 +750,7 @@ def setitem(input, key, value):  # noqa: A002
     elif value.dtype is not input.dtype:
         value = cast(value, input.dtype)
     try:
-        assign(input, np_key, value, _setitem_view(np_key) if basic else None)
+        assign(input, np_key, value, basic)
     except (ValueError, IndexError):
         raise _setitem_error(input, np_key, value) from None
 
