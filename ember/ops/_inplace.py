@@ -28,7 +28,7 @@ from __future__ import annotations
 from .. import _dtype
 from .._backend import backend_of
 from .._size import shape_text
-from .._tensor import Tensor, _wrap, device_mismatch
+from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GRAD_ENABLED
 from ._binding import tensor_method
 from ._out import castable
@@ -151,16 +151,7 @@ def _write_op(op, target, others, params, recording):
     inputs = (target, *others)
     if recording and target._base is not None:
         return inplace_on_view(target, lambda old: op(old, *others, **params))
-    data = [t._data for t in inputs]
-    t0 = type(data[0])
-    for d in data:
-        if type(d) is not t0:
-            raise device_mismatch(inputs)
-    xp = backend_of(data[0]).xp
-    out = op.forward(xp, *data, **params)
-    aux = None
-    if op.has_aux:
-        out, aux = out
+    out, aux, xp = op.run(inputs, params)
     if recording:
         snapshot = _alias(target, target._data.copy() if op.save_inputs else None)
         node = op.record((snapshot, *others), params, aux)

@@ -63,6 +63,25 @@ class Op:
     def __repr__(self):
         return f"<ember op {self.name}>"
 
+    def run(self, inputs, params):
+        """The forward on the inputs' arrays: ``(out, aux, xp)``, with PyTorch's errors for
+        mixed devices and failed allocations. ``__call__`` inlines these same steps (it is the
+        hot path); the in-place writer calls this."""
+        data = [t._data for t in inputs]
+        t0 = type(data[0])
+        for d in data:
+            if type(d) is not t0:
+                raise device_mismatch(inputs)
+        xp = backend_by_type[t0].xp
+        try:
+            out = self.forward(xp, *data, **params)
+        except (MemoryError, ValueError) as e:
+            err = allocation_error(e)
+            if err is None:
+                raise
+            raise err from None
+        return (*out, xp) if self.has_aux else (out, None, xp)
+
     def __call__(self, *inputs, **params):
         data = [t._data for t in inputs]
         t0 = type(data[0])
