@@ -162,3 +162,16 @@ def is_nonzero(input) -> bool:  # noqa: A002
 def numel(input) -> int:  # noqa: A002
     """Number of elements of ``input``."""
     return input.numel()
+
+
+# Sub-packages that are heavy or rarely needed import on first touch (`ember.fft.fft(...)` works
+# without `import ember.fft`, as `torch.fft` does), which keeps `import ember` fast.
+_LAZY_SUBMODULES = frozenset({"distributions", "fft", "func", "hub", "jit", "onnx", "profiler"})
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'ember' has no attribute {name!r}")
