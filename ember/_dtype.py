@@ -5,6 +5,8 @@ from __future__ import annotations
 import ml_dtypes
 import numpy as np
 
+from . import _naming
+
 __all__ = [
     "dtype",
     "float16",
@@ -65,7 +67,7 @@ class dtype:
         return self
 
     def __repr__(self) -> str:
-        return f"ember.{self.name}"
+        return f"{_naming.public_name()}.{self.name}"
 
     def __reduce__(self):
         return (_dtype_by_name, (self.name,))

@@ -4,6 +4,8 @@ the one place a possibly negative dim is checked against a rank (with PyTorch's 
 
 from __future__ import annotations
 
+from ._naming import public_name
+
 __all__ = ["Size", "wrap_dim", "wrap_dims", "shape_text"]
 
 
@@ -50,7 +52,7 @@ class Size(tuple):
     """A tensor's shape, like ``torch.Size``."""
 
     def __repr__(self):
-        return f"ember.Size([{', '.join(map(str, self))}])"
+        return f"{public_name()}.Size([{', '.join(map(str, self))}])"
 
     def numel(self) -> int:
         """The number of elements a tensor of this shape has."""

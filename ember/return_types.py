@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import namedtuple
 
+from ._naming import public_name
+
 __all__ = [
     "max",
     "min",
@@ -30,7 +32,7 @@ def _make(name, fields):
 
     def __repr__(self):
         body = ",\n".join(f"{f}={getattr(self, f)!r}" for f in fields)
-        return f"ember.return_types.{name}(\n{body})"
+        return f"{public_name()}.return_types.{name}(\n{body})"
 
     cls.__repr__ = __repr__
     return cls

@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import _dtype
 from .._factories import full_like, tensor, zeros_like
+from .._naming import public_name
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad, no_grad
 from ..utils.hooks import RemovableHandle
@@ -46,7 +47,7 @@ def register_optimizer_step_post_hook(hook) -> RemovableHandle:
 
 def _typename(obj) -> str:
     if isinstance(obj, Tensor):
-        return "ember.Tensor"
+        return f"{public_name()}.Tensor"
     module = getattr(type(obj), "__module__", "") or ""
     name = type(obj).__qualname__
     return name if module in ("", "builtins") else f"{module}.{name}"

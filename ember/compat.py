@@ -1,0 +1,187 @@
+"""Run PyTorch programs unchanged: ``torch``, ``torchvision`` and ``torchtext`` resolve to ember.
+
+``install()`` puts an import hook first on ``sys.meta_path`` so that ``import torch``,
+``import torch.nn.functional as F`` and ``from torch.utils.data import DataLoader`` give ember's own
+module objects (``torch.nn is ember.nn``); ``torchvision`` maps to ``ember.vision`` and
+``torchtext`` to ``ember.text``. ``python -m ember.run script.py`` calls it before running the
+script; call it yourself in a notebook or a test runner::
+
+    >>> import ember.compat
+    >>> ember.compat.install()
+    >>> import torch
+    >>> torch.nn is ember.nn
+    True
+    >>> ember.compat.uninstall()
+
+Under the alias ember names itself ``torch`` where a program can see it: ``torch.Size([2, 3])``,
+``torch.float32``, and ``torch.save`` pickles naming ``torch.nn.modules.linear.Linear``, so real
+torch reads them back. A name ember lacks fails with one line naming it, ``ember does not
+implement torch.fft.hfftn yet``, as an ``AttributeError`` (or ``ModuleNotFoundError`` for a module),
+so ``hasattr`` and ``try: import ... except ImportError`` behave as with torch.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.util
+import sys
+import types
+
+# torch's top-level package name -> ember's package that stands in for it
+ALIASES = {"torch": "ember", "torchvision": "ember.vision", "torchtext": "ember.text"}
+
+_state = {"finder": None}
+
+
+def torch_name(ember_module: str) -> str:
+    """The torch-side name of an ember module: ``ember.nn.modules.linear`` -> ``torch.nn....``."""
+    for alias, target in sorted(ALIASES.items(), key=lambda kv: -len(kv[1])):
+        if ember_module == target or ember_module.startswith(target + "."):
+            return alias + ember_module[len(target) :]
+    return ember_module
+
+
+def ember_name(torch_module: str) -> str | None:
+    """The ember module that stands in for a torch-side module name, or None if not aliased."""
+    head, _, rest = torch_module.partition(".")
+    target = ALIASES.get(head)
+    if target is None:
+        return None
+    return f"{target}.{rest}" if rest else target
+
+
+def not_implemented_message(torch_qualified_name: str) -> str:
+    return f"ember does not implement {torch_qualified_name} yet"
+
+
+class _AliasLoader(importlib.abc.Loader):
+    def __init__(self, target: str):
+        self.target = target
+
+    def create_module(self, spec):
+        return importlib.import_module(self.target)
+
+    def exec_module(self, module):
+        _guard_attributes(module)
+
+
+class _AliasFinder(importlib.abc.MetaPathFinder):
+    """Finds ``torch...`` names as the ember modules that stand in for them."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        mapped = ember_name(fullname)
+        if mapped is None:
+            return None
+        parent, _, _ = mapped.rpartition(".")
+        try:
+            if importlib.util.find_spec(mapped) is None:
+                raise ModuleNotFoundError
+        except ModuleNotFoundError:
+            if parent and parent in sys.modules and _provides_attribute(mapped):
+                # a namespace ember exposes as an attribute, not as a module file
+                return importlib.util.spec_from_loader(fullname, _AttributeLoader(mapped))
+            raise ModuleNotFoundError(not_implemented_message(fullname), name=fullname) from None
+        is_package = importlib.util.find_spec(mapped).submodule_search_locations is not None
+        return importlib.util.spec_from_loader(
+            fullname, _AliasLoader(mapped), is_package=is_package
+        )
+
+
+def _provides_attribute(mapped: str) -> bool:
+    parent, _, child = mapped.rpartition(".")
+    return isinstance(getattr(sys.modules[parent], child, None), types.ModuleType)
+
+
+class _AttributeLoader(_AliasLoader):
+    def create_module(self, spec):
+        parent, _, child = self.target.rpartition(".")
+        return getattr(sys.modules[parent], child)
+
+
+def _guard_attributes(module: types.ModuleType) -> None:
+    """Give ``module`` a ``__getattr__`` whose AttributeError names the missing torch name."""
+    if getattr(module, "_ember_compat_guarded", False):
+        return
+    previous = module.__dict__.get("__getattr__")
+    qualified = torch_name(module.__name__)
+
+    def __getattr__(name):
+        if previous is not None:
+            try:
+                return previous(name)
+            except AttributeError:
+                pass
+        if name.startswith("__"):
+            raise AttributeError(f"module {qualified!r} has no attribute {name!r}")
+        raise AttributeError(not_implemented_message(f"{qualified}.{name}"))
+
+    module.__getattr__ = __getattr__
+    module._ember_compat_guarded = True
+    module._ember_compat_previous_getattr = previous
+
+
+def _unguard_attributes(module: types.ModuleType) -> None:
+    if not getattr(module, "_ember_compat_guarded", False):
+        return
+    previous = module.__dict__.pop("_ember_compat_previous_getattr", None)
+    if previous is None:
+        module.__dict__.pop("__getattr__", None)
+    else:
+        module.__getattr__ = previous
+    del module._ember_compat_guarded
+
+
+def installed() -> bool:
+    """Whether the torch alias is active."""
+    return _state["finder"] is not None
+
+
+def install() -> None:
+    """Make ``import torch`` (and torchvision, torchtext) give ember's modules in this process.
+
+    Raises ``RuntimeError`` if the real torch is already imported: two libraries cannot answer to
+    one name. Calling it twice is harmless; ``uninstall()`` undoes it.
+    """
+    if installed():
+        return
+    for alias in ALIASES:
+        present = sys.modules.get(alias)
+        if present is not None and not getattr(present, "__name__", "").startswith("ember"):
+            raise RuntimeError(
+                f"ember.compat.install(): the real {alias} is already imported in this process; "
+                "install the alias before anything imports it"
+            )
+    import ember
+
+    finder = _AliasFinder()
+    sys.meta_path.insert(0, finder)
+    _state["finder"] = finder
+    ember._naming.set_public_name("torch")
+    for alias in ALIASES:
+        try:
+            module = importlib.import_module(alias)
+        except ModuleNotFoundError:  # ember.vision / ember.text not built yet
+            continue
+        sys.modules[alias] = module
+    for name, module in list(sys.modules.items()):
+        if name == "ember" or name.startswith("ember."):
+            _guard_attributes(module)
+
+
+def uninstall() -> None:
+    """Undo ``install()``: ``torch`` names leave ``sys.modules`` and ember names itself again."""
+    finder = _state["finder"]
+    if finder is None:
+        return
+    sys.meta_path.remove(finder)
+    _state["finder"] = None
+    import ember
+
+    ember._naming.set_public_name("ember")
+    for name in list(sys.modules):
+        if ember_name(name) is not None:
+            del sys.modules[name]
+    for name, module in list(sys.modules.items()):
+        if name == "ember" or name.startswith("ember."):
+            _unguard_attributes(module)
