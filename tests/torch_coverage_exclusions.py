@@ -1,0 +1,516 @@
+"""torch's public names that ember leaves out, each with a reason (tests/test_torch_coverage.py).
+
+Two tables, both ``{torch module: {name: reason}}``:
+
+- :data:`EXCLUDED`: left out on purpose (quantization, sparse layouts, TorchScript internals,
+  other backends, ...), or a known gap (the "not implemented yet" groups, a to-do list).
+- :data:`IN_PROGRESS`: names of areas other work is adding right now (complex dtypes and FFT,
+  distributions, func, the torch-compatible RNG, nn.parallel, ...). **Remove them when they
+  land**: the coverage test fails on any listed name that ember has, so the list cannot go stale.
+
+Each group is one reason and a whitespace-separated list of names; a module's table is the union
+of its groups (a name in two groups of one module is an error, caught by :func:`_table`).
+"""
+
+from __future__ import annotations
+
+
+def _table(*groups: tuple[str, str]) -> dict[str, str]:
+    """``{name: reason}`` from ``(reason, "name name ...")`` groups; a name listed twice fails."""
+    table: dict[str, str] = {}
+    for reason, names in groups:
+        for name in names.split():
+            if name in table:
+                raise ValueError(f"{name} is listed twice: {table[name]!r} and {reason!r}")
+            table[name] = reason
+    return table
+
+
+# ---------------------------------------------------------------- reasons
+QUANTIZATION = "quantization: ember has no quantized dtypes or quantized kernels"
+SPARSE = "sparse layouts (COO/CSR/CSC/BSR/BSC): ember tensors are strided only"
+NESTED = "nested (jagged) tensors: not supported"
+TORCHSCRIPT = "TorchScript/JIT internals (IR graph, script types, schemas, script containers)"
+DISPATCH = "dispatcher and __torch_function__ machinery: ember has no dispatcher"
+SYMBOLIC = "symbolic shapes (SymInt, sym_*): torch.compile/export tracing internals"
+CONTROL_FLOW = "torch.compile higher-order control flow (cond, while_loop)"
+STORAGE = "storage objects: an ember tensor owns a NumPy/CuPy array, not a torch Storage"
+VENDOR = "vendor kernel entry points (cuDNN, MIOpen, oneDNN, FBGEMM, Vulkan): backend internals"
+ATEN = "ATen entry points used by autograd formulas, SyncBatchNorm, RNN modules or decompositions"
+BACKENDS = "other device backends (MPS, XPU, IPU, XLA, MTIA, MAIA, HPU, Vulkan, oneDNN)"
+DTYPES = "sub-byte, bit, float8/float4 and shell unsigned dtypes: no NumPy arithmetic for them"
+BUILD = "facts about torch's own build and loader (ABI, linked libraries, import flags)"
+SERIALIZATION = "torch's archive reader/writer classes (ember.serialization has its own)"
+BENCHMARK = "C++ throughput-benchmark and logging internals"
+LEAKS = "not API: docstring templates, constants or helpers a torch module imports for itself"
+DEPRECATED = "deprecated in torch (a newer spelling exists and ember has that one)"
+PROFILER = "autograd profiler internals (the user API is torch.profiler)"
+SUBCLASS = "tensor-subclass and first-class-dims machinery (__torch_function__ subclasses)"
+
+GAP = "not implemented yet"
+GAP_NN = "not implemented yet: nn layers (lazy modules, fractional pooling, ...)"
+GAP_AUTOGRAD = "not implemented yet: autograd anomaly mode and forward-mode/graph utilities"
+GAP_AMP = "not implemented yet: autocast state setters (ember.amp has autocast)"
+GAP_CUDA = "not implemented yet: CUDA streams, events and memory statistics"
+GAP_DATA = "not implemented yet: torch.utils.data DataPipes and datapipe decorators"
+GAP_OPTIM = "not implemented yet: optimizers"
+GAP_STORAGE = "not implemented yet: in-place resizing and storage-level reuse of a tensor"
+
+# areas other work is adding now (IN PROGRESS)
+COMPLEX = "IN PROGRESS: complex dtypes and their ops (with ember.fft)"
+FFT = "IN PROGRESS: ember.fft"
+DISTRIBUTIONS = "IN PROGRESS: ember.distributions"
+FUNC = "IN PROGRESS: ember.func (and torch.vmap)"
+RNG = "IN PROGRESS: torch-compatible RNG and random ops"
+EIG = "IN PROGRESS: eig/eigvals with complex dtypes"
+
+# ---------------------------------------------------------------- excluded on purpose
+EXCLUDED: dict[str, dict[str, str]] = {
+    "torch": _table(
+        (
+            GAP,
+            """
+            BFloat16Tensor BoolTensor ByteTensor CharTensor DoubleTensor FloatTensor
+            HalfTensor IntTensor LongTensor ShortTensor abs_ acos_ acosh_
+            adaptive_avg_pool1d adaptive_max_pool1d addmv_ alias_copy alpha_dropout
+            alpha_dropout_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ as_strided
+            as_strided_ as_strided_copy as_strided_scatter asin_ asinh_ atan_ atanh_
+            avg_pool1d bartlett_window batch_norm bilinear
+            binary_cross_entropy_with_logits blackman_window broadcast_shapes can_cast
+            ceil_ channel_shuffle channels_last channels_last_3d cholesky_inverse
+            cholesky_solve clamp_ clamp_max_ clamp_min_ clip_ constant_pad_nd
+            contiguous_format conv1d conv2d conv3d conv_transpose1d conv_transpose2d
+            conv_transpose3d convolution copysign cos_ cosh_ cosine_embedding_loss
+            ctc_loss cumulative_trapezoid deg2rad deg2rad_ detach detach_ detach_copy
+            diagonal_copy dist dropout dropout_ dsplit eig embedding embedding_bag
+            empty_permuted erf_ erfc_ exp2_ exp_ expand_copy expm1_
+            feature_alpha_dropout feature_alpha_dropout_ feature_dropout
+            feature_dropout_ fill fill_ fix_ floor_ frac_ frexp frobenius_norm
+            frombuffer gcd gcd_ geqrf get_default_device get_deterministic_debug_mode
+            get_device gradient group_norm hamming_window hann_window hash_tensor
+            heaviside hinge_embedding_loss histogram histogramdd hsplit i0 i0_ igamma
+            igammac index_reduce instance_norm is_distributed is_inference
+            is_inference_mode_enabled is_same_size is_signed is_warn_always_enabled isin
+            kaiser_window kl_div layer_norm layout lcm lcm_ ldexp ldexp_
+            legacy_contiguous_format lobpcg log10_ log1p_ log2_ log_ logaddexp
+            logaddexp2 logit_ lstsq lu lu_solve lu_unpack margin_ranking_loss matrix_exp
+            matrix_rank max_pool1d max_pool1d_with_indices max_pool2d max_pool3d
+            memory_format nan_to_num_ narrow_copy neg_ negative_ newaxis nextafter
+            nonzero_static nuclear_norm orgqr ormqr pca_lowrank permute_copy
+            pixel_shuffle pixel_unshuffle poisson_nll_loss preserve_format rad2deg
+            rad2deg_ ravel reciprocal_ renorm resize_as_ rms_norm round_ rsqrt_
+            segment_reduce select_copy select_scatter set_default_device
+            set_deterministic_debug_mode set_flush_denormal set_warn_always sigmoid_
+            sin_ sinc_ sinh_ slice_copy slice_scatter solve split_copy split_with_sizes
+            split_with_sizes_copy sqrt_ square_ squeeze_copy strided svd_lowrank symeig
+            t_copy tan_ tanh_ to_dlpack transpose_copy trapezoid trapz triangular_solve
+            triplet_margin_loss trunc_ typename unbind_copy unfold_copy unravel_index
+            unsafe_chunk unsafe_split unsafe_split_with_sizes unsqueeze_copy vander
+            view_copy vsplit xlogy_ zero_
+            """,
+        ),
+        (
+            QUANTIZATION,
+            """
+            QInt32Storage QInt8Storage QUInt2x4Storage QUInt4x2Storage QUInt8Storage
+            choose_qparams_optimized dequantize empty_quantized
+            fake_quantize_per_channel_affine fake_quantize_per_tensor_affine
+            fused_moving_avg_obs_fake_quant int_repr per_channel_affine
+            per_channel_affine_float_qparams per_channel_symmetric per_tensor_affine
+            per_tensor_symmetric q_per_channel_axis q_per_channel_scales
+            q_per_channel_zero_points q_scale q_zero_point qint32 qint8 qscheme quint2x4
+            quint4x2 quint8 quantize_per_channel quantize_per_tensor
+            quantize_per_tensor_dynamic quantized_batch_norm quantized_gru
+            quantized_gru_cell quantized_lstm quantized_lstm_cell quantized_max_pool1d
+            quantized_max_pool2d quantized_max_pool3d quantized_rnn_relu_cell
+            quantized_rnn_tanh_cell fbgemm_linear_fp16_weight
+            fbgemm_linear_fp16_weight_fp32_activation fbgemm_linear_int8_weight
+            fbgemm_linear_int8_weight_fp32_activation fbgemm_linear_quantize_weight
+            fbgemm_pack_gemm_matrix_fp16 fbgemm_pack_quantized_matrix
+            """,
+        ),
+        (
+            SPARSE,
+            """
+            ccol_indices_copy col_indices_copy crow_indices_copy row_indices_copy
+            indices_copy values_copy dsmm hsmm hspmm saddmm smm spmm sspaddmm sparse_bsc
+            sparse_bsc_tensor sparse_bsr sparse_bsr_tensor sparse_compressed_tensor
+            sparse_coo sparse_coo_tensor sparse_csc sparse_csc_tensor sparse_csr
+            sparse_csr_tensor resize_as_sparse_
+            """,
+        ),
+        (NESTED, "jagged"),
+        (
+            TORCHSCRIPT,
+            """
+            AliasDb AnyType Argument ArgumentSpec AwaitType Block BoolType BufferDict
+            CallStack Capsule ClassType Code CompilationUnit CompleteArgumentSpec
+            ComplexType ConcreteModuleType ConcreteModuleTypeBuilder DeepCopyMemoTable
+            DeviceObjType DictType EnumType ErrorReport ExecutionPlan FileCheck
+            FloatType FunctionSchema Future FutureType Gradient Graph GraphExecutorState
+            IODescriptor InferredType IntType InterfaceType JITException ListType
+            LiteScriptModule ModuleDict Node NoneType NumberType OperatorInfo
+            OptionalType ParameterDict PyObjectType RRefType ScriptClass
+            ScriptClassFunction ScriptDict ScriptDictIterator ScriptDictKeyIterator
+            ScriptFunction ScriptList ScriptListIterator ScriptMethod ScriptModule
+            ScriptModuleSerializer ScriptObject ScriptObjectProperty StaticModule
+            StreamObjType StringType SymBoolType SymIntType TensorType TracingState
+            TupleType Type UnionType Use Value fork wait import_ir_module
+            import_ir_module_from_buffer merge_type_from_type_comment parse_ir
+            parse_schema parse_type_comment unify_type_list
+            """,
+        ),
+        (
+            DISPATCH,
+            """
+            DisableTorchFunction DisableTorchFunctionSubclass DispatchKey DispatchKeySet
+            ExcludeDispatchKeyGuard FatalError PRIVATE_OPS Tag get_device_module
+            classproperty
+            """,
+        ),
+        (
+            SYMBOLIC,
+            """
+            SymBool SymFloat SymInt sym_constrain_range sym_constrain_range_for_size
+            sym_float sym_fresh_size sym_int sym_ite sym_max sym_min sym_not sym_sqrt
+            sym_sum
+            """,
+        ),
+        (CONTROL_FLOW, "cond while_loop"),
+        (
+            STORAGE,
+            """
+            BFloat16Storage BoolStorage ByteStorage CharStorage ComplexDoubleStorage
+            ComplexFloatStorage DoubleStorage FloatStorage HalfStorage IntStorage
+            LongStorage ShortStorage Storage StorageBase TypedStorage UntypedStorage
+            is_storage from_file
+            """,
+        ),
+        (
+            VENDOR,
+            """
+            cudnn_affine_grid_generator cudnn_batch_norm cudnn_convolution
+            cudnn_convolution_add_relu cudnn_convolution_relu
+            cudnn_convolution_transpose cudnn_grid_sampler cudnn_is_acceptable
+            miopen_batch_norm miopen_convolution miopen_convolution_add_relu
+            miopen_convolution_relu miopen_convolution_transpose miopen_ctc_loss
+            miopen_depthwise_convolution miopen_rnn mkldnn_adaptive_avg_pool2d
+            mkldnn_convolution mkldnn_linear_backward_weights mkldnn_max_pool2d
+            mkldnn_max_pool3d mkldnn_rnn_layer is_vulkan_available
+            profiler_allow_cudagraph_cupti_lazy_reinit_cuda12
+            """,
+        ),
+        (
+            ATEN,
+            """
+            batch_norm_backward_elemt batch_norm_backward_reduce batch_norm_elemt
+            batch_norm_gather_stats batch_norm_gather_stats_with_counts batch_norm_stats
+            batch_norm_update_stats native_batch_norm native_channel_shuffle
+            native_dropout native_group_norm native_layer_norm native_norm
+            norm_except_dim embedding_renorm_ grid_sampler grid_sampler_2d
+            grid_sampler_3d affine_grid_generator lstm gru rnn_relu rnn_tanh
+            autocast_decrement_nesting autocast_increment_nesting slice_inverse
+            init_num_threads prepare_multiprocessing_environment conv_tbc
+            """,
+        ),
+        (
+            BACKENDS,
+            """
+            get_autocast_ipu_dtype get_autocast_xla_dtype is_autocast_ipu_enabled
+            is_autocast_xla_enabled set_autocast_ipu_dtype set_autocast_ipu_enabled
+            set_autocast_xla_dtype set_autocast_xla_enabled
+            """,
+        ),
+        (
+            DTYPES,
+            """
+            bit bits16 bits1x8 bits2x4 bits4x2 bits8 float4_e2m1fn_x2 float8_e4m3fn
+            float8_e4m3fnuz float8_e5m2 float8_e5m2fnuz float8_e8m0fnu int1 int2 int3
+            int4 int5 int6 int7 uint1 uint2 uint3 uint4 uint5 uint6 uint7 uint16 uint32
+            uint64
+            """,
+        ),
+        (
+            BUILD,
+            """
+            USE_GLOBAL_DEPS USE_RTLD_GLOBAL_WITH_LIBTORCH compiled_with_cxx11_abi
+            get_file_path has_lapack has_mkl has_openmp has_spectral
+            """,
+        ),
+        (
+            SERIALIZATION,
+            "PyTorchFileReader PyTorchFileWriter SerializationStorageContext "
+            "DeserializationStorageContext",
+        ),
+        (
+            BENCHMARK,
+            "AVG SUM AggregationType BenchmarkConfig BenchmarkExecutionStats ThroughputBenchmark "
+            "LockingLogger LoggerBase NoopLogger",
+        ),
+        (LEAKS, "TYPE_CHECKING"),
+        (
+            DEPRECATED,
+            """
+            get_autocast_cpu_dtype get_autocast_gpu_dtype is_autocast_cpu_enabled
+            set_autocast_cpu_dtype set_autocast_cpu_enabled set_autocast_gpu_dtype
+            set_default_tensor_type
+            """,
+        ),
+        (
+            GAP_AMP,
+            "set_autocast_enabled set_autocast_dtype is_autocast_cache_enabled "
+            "set_autocast_cache_enabled clear_autocast_cache GradScaler",
+        ),
+        (GAP_AUTOGRAD, "is_anomaly_enabled is_anomaly_check_nan_enabled set_anomaly_enabled"),
+        (GAP_CUDA, "Event Stream OutOfMemoryError AcceleratorError"),
+    ),
+    "torch.Tensor": _table(
+        (
+            GAP,
+            """
+            apply_ as_strided as_strided_ as_strided_scatter cholesky_inverse
+            cholesky_solve copysign copysign_ deg2rad deg2rad_ dist dsplit eig
+            fill_diagonal_ frexp gcd gcd_ geqrf hash_tensor heaviside heaviside_
+            histogram hsplit i0 i0_ igamma igamma_ igammac igammac_ index_reduce
+            index_reduce_ is_distributed is_nonzero is_same_size lcm lcm_ ldexp ldexp_
+            logaddexp logaddexp2 lstsq lu lu_solve map2_ map_ matrix_exp narrow_copy
+            nextafter nextafter_ nonzero_static orgqr ormqr rad2deg rad2deg_ ravel
+            renorm renorm_ select_scatter slice_inverse slice_scatter solve
+            split_with_sizes squeeze_ swapaxes_ swapdims_ symeig t_ transpose_
+            triangular_solve unsafe_chunk unsafe_split unsafe_split_with_sizes
+            unsqueeze_ vsplit
+            """,
+        ),
+        (
+            QUANTIZATION,
+            """
+            dequantize int_repr q_per_channel_axis q_per_channel_scales
+            q_per_channel_zero_points q_scale q_zero_point qscheme
+            """,
+        ),
+        (
+            SPARSE,
+            """
+            ccol_indices coalesce col_indices crow_indices dense_dim indices
+            is_coalesced is_sparse_csr resize_as_sparse_ row_indices smm sparse_dim
+            sparse_mask sparse_resize_ sparse_resize_and_clear_ sspaddmm to_dense
+            to_sparse to_sparse_bsc to_sparse_bsr to_sparse_coo to_sparse_csc
+            to_sparse_csr values
+            """,
+        ),
+        (NESTED, "to_padded_tensor"),
+        (
+            BACKENDS,
+            """
+            ipu is_ipu is_maia is_mkldnn is_mps is_mtia is_vulkan is_xla is_xpu mtia xpu
+            to_mkldnn record_stream
+            """,
+        ),
+        (STORAGE, "storage storage_type is_set_to set_ const_data_ptr"),
+        (SUBCLASS, "as_subclass index module_load"),
+        (DEPRECATED, "volatile reinforce"),
+        (
+            GAP_STORAGE,
+            "resize resize_ resize_as resize_as_ new new_empty_strided grad_dtype dim_order name",
+        ),
+    ),
+    "torch.nn": _table(
+        (
+            GAP_NN,
+            """
+            AdaptiveLogSoftmaxWithLoss CrossMapLRN2d FractionalMaxPool2d
+            FractionalMaxPool3d LazyBatchNorm1d LazyBatchNorm2d LazyBatchNorm3d
+            LazyConv1d LazyConv2d LazyConv3d LazyConvTranspose1d LazyConvTranspose2d
+            LazyConvTranspose3d LazyInstanceNorm1d LazyInstanceNorm2d LazyInstanceNorm3d
+            LinearCrossEntropyLoss LinearCrossEntropyOptions UninitializedBuffer
+            SyncBatchNorm
+            """,
+        ),
+        (DEPRECATED, "Container"),
+        (LEAKS, "factory_kwargs"),
+    ),
+    "torch.nn.functional": _table(
+        (
+            LEAKS,
+            """
+            BroadcastingList1 BroadcastingList2 BroadcastingList3
+            GRID_SAMPLE_INTERPOLATION_MODES GRID_SAMPLE_PADDING_MODES TYPE_CHECKING
+            Tensor assert_int_or_pair boolean_dispatch reproducibility_notes
+            sparse_support_notes tf32_notes
+            """,
+        ),
+        (
+            DISPATCH,
+            "handle_torch_function has_torch_function has_torch_function_unary "
+            "has_torch_function_variadic",
+        ),
+        (
+            "float8/grouped GEMMs for CUDA tensor cores",
+            "ScalingType SwizzleType grouped_mm scaled_grouped_mm scaled_mm",
+        ),
+        (ATEN, "conv_tbc"),
+        (
+            GAP_NN,
+            """
+            fractional_max_pool2d fractional_max_pool2d_with_indices
+            fractional_max_pool3d fractional_max_pool3d_with_indices
+            linear_cross_entropy
+            """,
+        ),
+    ),
+    "torch.nn.init": _table((GAP_NN, "dirac eye")),
+    "torch.nn.utils": _table(
+        (
+            GAP_NN,
+            "convert_conv2d_weight_memory_format convert_conv3d_weight_memory_format skip_init",
+        )
+    ),
+    "torch.linalg": _table(
+        (
+            GAP,
+            """
+            cholesky_ex cond diagonal householder_product ldl_factor ldl_factor_ex
+            ldl_solve lu lu_factor lu_factor_ex lu_solve matrix_exp solve_ex
+            solve_triangular tensorinv tensorsolve vander
+            """,
+        ),
+        (LEAKS, "common_notes"),
+    ),
+    "torch.special": _table(
+        (
+            GAP,
+            """
+            airy_ai bessel_j0 bessel_j1 bessel_y0 bessel_y1 chebyshev_polynomial_t
+            chebyshev_polynomial_u chebyshev_polynomial_v chebyshev_polynomial_w erfcx
+            gammainc gammaincc hermite_polynomial_h hermite_polynomial_he i0 i0e i1 i1e
+            laguerre_polynomial_l legendre_polynomial_p modified_bessel_i0
+            modified_bessel_i1 modified_bessel_k0 modified_bessel_k1
+            scaled_modified_bessel_k0 scaled_modified_bessel_k1
+            shifted_chebyshev_polynomial_t shifted_chebyshev_polynomial_u
+            shifted_chebyshev_polynomial_v shifted_chebyshev_polynomial_w
+            spherical_bessel_j0 zeta
+            """,
+        ),
+        (LEAKS, "Tensor common_args multi_dim_common"),
+    ),
+    "torch.fft": _table((LEAKS, "Tensor common_args factory_common_args")),
+    "torch.optim": _table(
+        (GAP_OPTIM, "Adafactor Muon SparseAdam"),
+        (LEAKS, "swap_in_optimizer_params_and_state"),
+    ),
+    "torch.optim.lr_scheduler": _table(
+        (LEAKS, "EPOCH_DEPRECATION_WARNING Optimizer TYPE_CHECKING Tensor inf")
+    ),
+    "torch.utils.data": _table(
+        (
+            GAP_DATA,
+            """
+            DFIterDataPipe DataChunk IterDataPipe MapDataPipe argument_validation
+            functional_datapipe guaranteed_datapipes_determinism non_deterministic
+            runtime_validation runtime_validation_disabled
+            """,
+        ),
+        (GAP, "DistributedSampler"),
+    ),
+    "torch.autograd": _table(
+        (
+            PROFILER,
+            "DeviceType ProfilerActivity ProfilerConfig ProfilerEvent ProfilerState "
+            "kineto_available",
+        ),
+        (DISPATCH, "handle_torch_function has_torch_function is_tensor_like"),
+        (DEPRECATED, "Variable variable NestedIOFunction"),
+        (
+            GAP_AUTOGRAD,
+            """
+            SavedTensor detect_anomaly set_detect_anomaly enforce_grad_layout_policy
+            is_multithreading_enabled set_multithreading_enabled is_view_replay_enabled
+            """,
+        ),
+    ),
+    "torch.cuda": _table(
+        (
+            GAP_CUDA,
+            """
+            Event OutOfMemoryError Stream current_stream default_stream device device_of
+            get_arch_list get_device_capability get_device_properties init
+            is_bf16_supported is_initialized mem_get_info max_memory_reserved
+            memory_stats memory_summary reset_max_memory_allocated
+            reset_peak_memory_stats stream
+            """,
+        )
+    ),
+}
+
+# ---------------------------------------------------------------- IN PROGRESS (remove when landed)
+IN_PROGRESS: dict[str, dict[str, str]] = {
+    "torch": _table(
+        (
+            COMPLEX,
+            """
+            complex32 chalf conj_physical_ isreal view_as_complex_copy view_as_real_copy
+            """,
+        ),
+        (FFT, "stft istft"),
+        (RNG, "binomial thread_safe_generator"),
+        (FUNC, "vmap"),
+    ),
+    "torch.Tensor": _table(
+        (
+            COMPLEX,
+            """
+            cdouble cfloat chalf isreal
+            """,
+        ),
+        (FFT, "stft istft"),
+        (RNG, "bernoulli multinomial"),
+    ),
+    "torch.linalg": _table((EIG, "eig eigvals")),
+    "torch.fft": _table(
+        (
+            FFT,
+            """
+            fft fft2 fftfreq fftn fftshift hfft hfft2 hfftn ifft ifft2 ifftn ifftshift
+            ihfft ihfft2 ihfftn irfft irfft2 irfftn rfft rfft2 rfftfreq rfftn
+            """,
+        )
+    ),
+    "torch.distributions": _table(
+        (
+            DISTRIBUTIONS,
+            """
+            AbsTransform AffineTransform Bernoulli Beta Binomial CatTransform
+            Categorical Cauchy Chi2 ComposeTransform ContinuousBernoulli
+            CorrCholeskyTransform CumulativeDistributionTransform Dirichlet Distribution
+            ExpTransform Exponential ExponentialFamily FisherSnedecor Gamma
+            GeneralizedPareto Geometric Gumbel HalfCauchy HalfNormal Independent
+            IndependentTransform InverseGamma Kumaraswamy LKJCholesky Laplace LogNormal
+            LogisticNormal LowRankMultivariateNormal LowerCholeskyTransform
+            MixtureSameFamily Multinomial MultivariateNormal NegativeBinomial Normal
+            OneHotCategorical OneHotCategoricalStraightThrough Pareto Poisson
+            PositiveDefiniteTransform PowerTransform RelaxedBernoulli
+            RelaxedOneHotCategorical ReshapeTransform SigmoidTransform SoftmaxTransform
+            SoftplusTransform StackTransform StickBreakingTransform StudentT
+            TanhTransform Transform TransformedDistribution Uniform VonMises Weibull
+            Wishart biject_to identity_transform kl_divergence register_kl transform_to
+            """,
+        )
+    ),
+    "torch.func": _table(
+        (
+            FUNC,
+            """
+            debug_unwrap functional_call functionalize grad grad_and_value hessian
+            jacfwd jacrev jvp linearize rearrange replace_all_batch_norm_modules_
+            stack_module_state vjp vmap
+            """,
+        )
+    ),
+    "torch.cuda": _table(
+        (
+            RNG,
+            "seed seed_all initial_seed get_rng_state set_rng_state get_rng_state_all "
+            "set_rng_state_all",
+        )
+    ),
+}
