@@ -101,6 +101,7 @@ from .nn._functional.distance import cdist, cosine_similarity, pairwise_distance
 from .nn._functional.rnn import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell
 from .ops.activations import *  # noqa: F403
 from .ops.composite import *  # noqa: F403
+from .ops.gamma_sample import _standard_gamma, _standard_gamma_grad
 from .ops.indexing import *  # noqa: F403
 from .ops.linalg import *  # noqa: F403
 from .ops.norms import *  # noqa: F403
