@@ -21,6 +21,10 @@ from ._device import device
 from ._dtype import (
     bfloat16,
     bool,
+    cdouble,
+    cfloat,
+    complex64,
+    complex128,
     double,
     dtype,
     finfo,
@@ -100,6 +104,7 @@ from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set
 from .nn._functional.distance import cdist, cosine_similarity, pairwise_distance, pdist
 from .nn._functional.rnn import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell
 from .ops.activations import *  # noqa: F403
+from .ops.complex import *  # noqa: F403
 from .ops.composite import *  # noqa: F403
 from .ops.gamma_sample import _standard_gamma, _standard_gamma_grad
 from .ops.indexing import *  # noqa: F403

@@ -19,6 +19,10 @@ __all__ = [
     "int64",
     "uint8",
     "bool",
+    "complex64",
+    "complex128",
+    "cfloat",
+    "cdouble",
     "half",
     "float",
     "double",
@@ -33,7 +37,7 @@ __all__ = [
     "iinfo",
 ]
 
-_BOOL, _INT, _FLOAT = 0, 1, 2
+_BOOL, _INT, _FLOAT, _COMPLEX = 0, 1, 2, 3
 
 
 class dtype:
@@ -61,10 +65,21 @@ class dtype:
 
     @property
     def is_complex(self) -> bool:
-        return False
+        return self.category == _COMPLEX
 
     def to_real(self) -> dtype:
-        return self
+        """The real dtype of a complex one's parts (``complex64`` -> ``float32``); any other
+        dtype is itself."""
+        return _TO_REAL.get(self, self)
+
+    def to_complex(self) -> dtype:
+        """The complex dtype whose parts are this floating dtype (``float64`` -> ``complex128``);
+        a complex dtype is itself. ember has no ``complex32``: ``float16`` gives ``complex64``."""
+        if self.category == _COMPLEX:
+            return self
+        if self.category != _FLOAT:
+            raise RuntimeError(f"Unknown Complex ScalarType for {self.legacy_name}")
+        return complex128 if self is float64 else complex64
 
     def __repr__(self) -> str:
         return f"{_naming.public_name()}.{self.name}"
@@ -83,13 +98,30 @@ int32 = dtype("int32", np.int32, _INT, "Int", "int")
 int64 = dtype("int64", np.int64, _INT, "Long", "long int")
 uint8 = dtype("uint8", np.uint8, _INT, "Byte", "unsigned char")
 bool = dtype("bool", np.bool_, _BOOL, "Bool", "bool")  # noqa: A001 - PyTorch's public name
+complex64 = dtype("complex64", np.complex64, _COMPLEX, "ComplexFloat", "c10::complex<float>")
+complex128 = dtype("complex128", np.complex128, _COMPLEX, "ComplexDouble", "c10::complex<double>")
+cfloat, cdouble = complex64, complex128
 half, float, double = float16, float32, float64  # noqa: A001
 short, int, long = int16, int32, int64  # noqa: A001
 
-ALL_DTYPES = (float16, bfloat16, float32, float64, int8, int16, int32, int64, uint8, bool)
+ALL_DTYPES = (
+    float16,
+    bfloat16,
+    float32,
+    float64,
+    int8,
+    int16,
+    int32,
+    int64,
+    uint8,
+    bool,
+    complex64,
+    complex128,
+)
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
 _BY_NP = {d.np: d for d in ALL_DTYPES}
 _FLOAT_RANK = {float16: 1, bfloat16: 1, float32: 2, float64: 3}
+_TO_REAL = {complex64: float32, complex128: float64}
 
 
 def _dtype_by_name(name: str) -> dtype:
@@ -108,7 +140,8 @@ def from_numpy_dtype(np_dtype) -> dtype:
             return int64
         raise TypeError(
             f"can't convert np.ndarray of type numpy.{np_dtype}. The only supported types are: "
-            "float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
+            "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, "
+            "uint8, and bool."
         ) from None
 
 
@@ -131,10 +164,20 @@ def set_default_dtype(d: dtype) -> None:
     _defaults.float_dtype = d
 
 
+def default_complex_dtype() -> dtype:
+    """The complex dtype that goes with the default float dtype (what ``tensor([1j])`` is)."""
+    return complex128 if _defaults.float_dtype is float64 else complex64
+
+
 def promote_types(a: dtype, b: dtype) -> dtype:
     """The smallest dtype both ``a`` and ``b`` convert to (``torch.promote_types``)."""
     if a is b:
         return a
+    if a.category == _COMPLEX or b.category == _COMPLEX:
+        # the parts are the promotion of the float types involved; ints and bools add nothing
+        ra = a.to_real() if a.category >= _FLOAT else b.to_real()
+        rb = b.to_real() if b.category >= _FLOAT else a.to_real()
+        return promote_types(ra, rb).to_complex()
     if a.category != b.category:
         return a if a.category > b.category else b
     if a.category == _FLOAT:
@@ -151,14 +194,17 @@ def scalar_dtype(value) -> dtype:
         return bool
     if isinstance(value, (builtins_int, np.integer)):
         return int64
+    if isinstance(value, (builtins_complex, np.complexfloating)):
+        return default_complex_dtype()
     return _defaults.float_dtype
 
 
 def result_type(*operands) -> dtype:
     """PyTorch's ``result_type``: dimensioned tensors, then 0-d tensors, then Python scalars.
 
-    A lower-priority group only matters when its category (bool < int < float) is higher
-    than everything above it; a float scalar then gives the default float dtype.
+    A lower-priority group only matters when its category (bool < int < float < complex) is
+    higher than everything above it; a float scalar then gives the default float dtype. A
+    complex one over floats keeps their precision (``float64`` tensor + ``1j`` is complex128).
     """
     groups = [None, None, None]
     for x in operands:
@@ -171,13 +217,16 @@ def result_type(*operands) -> dtype:
     result = None
     for d in groups:
         if d is not None and (result is None or d.category > result.category):
+            if d.category == _COMPLEX and result is not None and result.category == _FLOAT:
+                d = result.to_complex()
             result = d
     return result
 
 
 def finfo(type: dtype | None = None):  # noqa: A002 - PyTorch's argument name
-    """Machine limits of a floating point dtype (``torch.finfo``)."""
-    return _FInfo(type or _defaults.float_dtype)
+    """Machine limits of a floating point dtype (``torch.finfo``); a complex dtype gives its
+    parts' limits."""
+    return _FInfo((type or _defaults.float_dtype).to_real())
 
 
 def iinfo(type: dtype):  # noqa: A002
@@ -193,10 +242,17 @@ def overflows(value, d: dtype):
     """Whether ``value`` (a number, or elementwise an array) is outside what ``d`` holds, by
     c10's ``overflows``: an int outside an integer dtype's range (an unsigned dtype also takes
     ``-max..-1``, which wrap), a float that is NaN, infinite or outside it, a finite number
-    past a float dtype's largest (infinity converts). ``bool`` holds anything."""
+    past a float dtype's largest (infinity converts). ``bool`` holds anything. A complex number
+    fits a complex dtype when both parts fit its real one, and another dtype when it is real."""
     a = np.asarray(value)
     if d.category == _BOOL:
         return np.zeros(a.shape, builtins_bool)
+    if a.dtype.kind == "c":
+        if d.category == _COMPLEX:
+            return overflows(a.real, d.to_real()) | overflows(a.imag, d.to_real())
+        return (a.imag != 0) | overflows(a.real, d)
+    if d.category == _COMPLEX:
+        return overflows(a, d.to_real())
     if d.category == _INT:
         info = np.iinfo(d.np)
         if a.dtype.kind in "biuO":
@@ -219,10 +275,12 @@ def check_scalar(value, d: dtype, numel: int = 0):
         if value < -(1 << 63):
             raise OverflowError("can't convert negative int to unsigned")
     if not (numel == 1 and d.itemsize == 2 and d.category == _FLOAT) and overflows(value, d):
-        name = d.cpp_name if d.category == _FLOAT else "int" if d is int32 else d.name + "_t"
+        name = d.cpp_name if d.category >= _FLOAT else "int" if d is int32 else d.name + "_t"
         raise RuntimeError(f"value cannot be converted to type {name} without overflow")
     if d.category == _BOOL:
         return builtins_bool(value)
+    if isinstance(value, (builtins_complex, np.complexfloating)) and d.category != _COMPLEX:
+        value = value.real  # a complex number with no imaginary part, as a real fill
     return value % 256 if d is uint8 and value < 0 else value
 
 
@@ -265,3 +323,4 @@ class _IInfo:
 import builtins as _builtins  # noqa: E402 - after the dtype names that shadow the builtins
 
 builtins_bool, builtins_int, builtins_float = _builtins.bool, _builtins.int, _builtins.float
+builtins_complex = _builtins.complex

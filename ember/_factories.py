@@ -102,6 +102,8 @@ def _infer_dtype(data, arr) -> _dtype.dtype:
         if arr.dtype == np.float64 and not _has_numpy_float64(data):
             return _dtype.get_default_dtype()
         return _dtype.from_numpy_dtype(arr.dtype)
+    if kind == "c":  # Python complex numbers: the default complex dtype
+        return _dtype.default_complex_dtype()
     if arr.size == 0:
         return _dtype.get_default_dtype()
     try:

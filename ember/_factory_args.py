@@ -95,7 +95,7 @@ def checked_numbers(data, arr, dtype):
     decides alone unless it is of objects, or of floats past 2**63 or below 0 for uint8 (then
     NumPy may have turned ints into floats, and the numbers themselves are looked at)."""
     kind = arr.dtype.kind
-    if kind == "c" and dtype is not None and dtype is not _dtype.bool:
+    if kind == "c" and dtype is not None and dtype is not _dtype.bool and not dtype.is_complex:
         raise TypeError(
             "must be real number, not complex"
             if dtype.is_floating_point

@@ -141,7 +141,8 @@ class Tensor:
         return self._data.dtype.kind == "f" or self._data.dtype == _dtype.bfloat16.np
 
     def is_complex(self) -> bool:
-        return False
+        """Whether the dtype is a complex type."""
+        return self._data.dtype.kind == "c"
 
     def is_signed(self) -> bool:
         return self.dtype.is_signed
@@ -216,11 +217,33 @@ class Tensor:
 
     @property
     def H(self):
-        return self.T
+        return self.T.conj()
 
     @property
     def mH(self):
-        return self.mT
+        return self.mT.conj()
+
+    @property
+    def real(self):
+        """The real part, a view (the tensor itself when it is not complex)."""
+        from .ops.complex import real
+
+        return real(self)
+
+    @real.setter
+    def real(self, value):
+        self.real.copy_(value)
+
+    @property
+    def imag(self):
+        """The imaginary part of a complex tensor, a view."""
+        from .ops.complex import imag
+
+        return imag(self)
+
+    @imag.setter
+    def imag(self, value):
+        self.imag.copy_(value)
 
     @property
     def data(self):
@@ -396,7 +419,7 @@ class Tensor:
                 "want to use a computed variable in a subgraph that doesn't require "
                 "differentiation use var_no_grad = var.detach()."
             )
-        if requires_grad and not self.is_floating_point():
+        if requires_grad and not (self.is_floating_point() or self._data.dtype.kind == "c"):
             raise RuntimeError(
                 "only Tensors of floating point and complex dtype can require gradients"
             )

@@ -93,6 +93,22 @@ class _Formatter:
         return (self.max_width - len(ret)) * " " + ret
 
 
+class _ComplexFormatter:
+    """A complex element as PyTorch prints it: the real part by the real parts' formatter, then
+    the imaginary part by the imaginary parts' (unpadded, signed) and ``j``. An element's width
+    for line breaking is both widths plus the sign (``max_width``)."""
+
+    def __init__(self, values: np.ndarray):
+        self.real = _Formatter(values.real, True)
+        self.imag = _Formatter(values.imag, True)
+        self.max_width = self.real.max_width + self.imag.max_width + 1
+
+    def format(self, value) -> str:
+        re = self.real.format(value.real)
+        im = (self.imag.format(value.imag) + "j").lstrip()
+        return re + im if im[0] in "+-" else re + "+" + im
+
+
 def _summarized(a: np.ndarray) -> np.ndarray:
     e = PRINT_OPTS.edgeitems
     if a.ndim == 0:
@@ -158,13 +174,13 @@ def tensor_repr(t, prefix: str = "tensor(", contents: str | None = None) -> str:
     """``repr(tensor)`` exactly as PyTorch prints it (``contents``, when given, in place of the
     values, as torch's ``tensor_contents``)."""
     from ._dtype import bool as bool_
-    from ._dtype import get_default_dtype, int64
+    from ._dtype import default_complex_dtype, get_default_dtype, int64
 
     indent = len(prefix)
     suffixes = []
     if t.device.type != "cpu":
         suffixes.append(f"device='{t.device}'")
-    default = t.dtype in (get_default_dtype(), int64, bool_)
+    default = t.dtype in (get_default_dtype(), default_complex_dtype(), int64, bool_)
     a = t._host_array()
     if a.size == 0:
         if a.ndim != 1:
@@ -176,7 +192,11 @@ def tensor_repr(t, prefix: str = "tensor(", contents: str | None = None) -> str:
         if t.dtype.is_floating_point and t.dtype.itemsize < 4:
             a = a.astype(np.float32)
         summarize = a.size > PRINT_OPTS.threshold
-        fmt = _Formatter(_summarized(a) if summarize else a, t.dtype.is_floating_point)
+        shown = _summarized(a) if summarize else a
+        if t.dtype.is_complex:
+            fmt = _ComplexFormatter(shown)
+        else:
+            fmt = _Formatter(shown, t.dtype.is_floating_point)
         body = _array_str(a, indent, summarize, fmt)
     if not default:
         suffixes.append(f"dtype={t.dtype!r}")

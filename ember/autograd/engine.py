@@ -68,6 +68,8 @@ def _sum_to(g, shape, dtype):
     if g._data.shape != shape:
         g = g.sum_to_size(shape)
     if g._data.dtype != dtype.np:
+        if g._data.dtype.kind == "c" and not dtype.is_complex:
+            g = g.real  # a real input's gradient is the real part (PyTorch's convention)
         g = g.to(dtype)
     return g
 

@@ -144,7 +144,7 @@ class Function:
             for i, o in enumerate(outs):
                 if (
                     isinstance(o, Tensor)
-                    and o.is_floating_point()
+                    and (o.is_floating_point() or o.is_complex())
                     and id(o) not in ctx.non_differentiable
                 ):
                     set_history(o, ctx, i)

@@ -5,6 +5,14 @@ The analytic Jacobian (one backward per output element, or one random projection
 analytic side is computed twice (``nondet_tol`` bounds their difference), and the backward is
 checked on zero and missing output gradients (``check_undefined_grad``) and on a batch of output
 gradients (``check_batched_grad``). ember has no forward-mode AD: the forward checks are refused.
+
+NOTE [ Complex gradcheck ]
+A complex tensor counts as twice as many real numbers, its real and imaginary parts
+interleaved (``_host``), so both Jacobians are real. The numerical side perturbs each part of a
+complex input in turn (by ``eps`` and by ``eps * 1j``). The analytic side gets each row from a
+backward of a unit cotangent on one real number of the output (``1`` on a real part, ``1j`` on
+an imaginary part): PyTorch's convention makes that backward return ``dL/dx + i dL/dy`` for
+``L = Re(sum(conj(cotangent) * output))``, the row's two parts per complex input element.
 """
 
 from __future__ import annotations
@@ -35,11 +43,21 @@ def _outputs(func, inputs):
 
     out = func(*inputs)
     outs = _tensors(out)
-    return tuple(o for o in outs if isinstance(o, Tensor) and o.is_floating_point())
+    return tuple(
+        o for o in outs if isinstance(o, Tensor) and (o.is_floating_point() or o.is_complex())
+    )
 
 
 def _host(t):
-    return t._host_array().astype(_np().float64).reshape(-1).copy()
+    """``t`` as a flat float64 array, a complex ``t`` as its parts interleaved."""
+    a = t._host_array()
+    if a.dtype.kind == "c":
+        return a.astype(_np().complex128).reshape(-1).view(_np().float64).copy()
+    return a.astype(_np().float64).reshape(-1).copy()
+
+
+def _real_numel(t):
+    return t.numel() * (2 if t.is_complex() else 1)
 
 
 def _refuse_forward_ad(name):
@@ -54,11 +72,11 @@ def _check_inputs(inputs, diff_idx):
         )
     for i in diff_idx:
         x = inputs[i]
-        if x.dtype.name != "float64":
+        if x.dtype.name not in ("float64", "complex128"):
             warnings.warn(
                 f"Input #{i} requires gradient and is not a double precision floating "
-                "point. This check will likely fail if all the inputs are not of "
-                "double precision floating point.",
+                "point or complex. This check will likely fail if all the inputs are not of "
+                "double precision floating point or complex. ",
                 UserWarning,
                 stacklevel=3,
             )
@@ -89,16 +107,18 @@ def _numerical(func, inputs, diff_idx, eps):
     for i in diff_idx:
         x = inputs[i]
         view, positions = _positions(x)
-        cols = [np.zeros((x.numel(), o.numel())) for o in base]
+        steps = (eps, eps * 1j) if x.is_complex() else (eps,)
+        cols = [np.zeros((_real_numel(x), _real_numel(o))) for o in base]
         for j, p in enumerate(positions):
             orig = view[p].item()
-            view[p] = orig + eps
-            plus = [_host(o) for o in _outputs(func, inputs)]
-            view[p] = orig - eps
-            minus = [_host(o) for o in _outputs(func, inputs)]
-            view[p] = orig
-            for k in range(len(base)):
-                cols[k][j] = (plus[k] - minus[k]) / (2 * eps)
+            for s, step in enumerate(steps):
+                view[p] = orig + step
+                plus = [_host(o) for o in _outputs(func, inputs)]
+                view[p] = orig - step
+                minus = [_host(o) for o in _outputs(func, inputs)]
+                view[p] = orig
+                for k in range(len(base)):
+                    cols[k][j * len(steps) + s] = (plus[k] - minus[k]) / (2 * eps)
         jac[i] = cols
     return base, jac
 
@@ -109,7 +129,8 @@ def _numerical_vJu(func, inputs, diff_idx, eps, all_u, all_v):
     for i, u in zip(diff_idx, all_u):
         x = inputs[i]
         orig = x._data.copy()
-        step = u.reshape(x.shape).astype(orig.dtype) * eps
+        step = _as_complex(u) if x.is_complex() else u
+        step = step.reshape(x.shape).astype(orig.dtype) * eps
         x._data[...] = orig - step
         minus = [_host(o) for o in _outputs(func, inputs)]
         x._data[...] = orig + step
@@ -131,7 +152,7 @@ def _analytic_rows(o, inputs, diff_idx, check_grad_dtypes, projections):
     ``projections``, flattened, with PyTorch's dtype and size checks."""
     np = _np()
     wrt = [inputs[i] for i in diff_idx]
-    rows = {i: np.zeros((len(projections), inputs[i].numel())) for i in diff_idx}
+    rows = {i: np.zeros((len(projections), _real_numel(inputs[i]))) for i in diff_idx}
     for r, g in enumerate(projections):
         for i, gi in zip(diff_idx, _vjps(o, wrt, g)):
             if gi is None:
@@ -161,14 +182,23 @@ def _analytic(o, inputs, diff_idx, nondet_tol, check_grad_dtypes, projections):
 
 
 def _unit_projections(o):
+    """One cotangent per real number of ``o``: ``1``, and for a complex ``o`` then ``1j``, on
+    each element (NOTE [ Complex gradcheck ])."""
     from .. import _factories
 
+    units = (1, 1j) if o.is_complex() else (1,)
     out = []
     for j in range(o.numel()):
-        g = _factories.zeros_like(o)
-        g._data.reshape(-1)[j] = 1
-        out.append(g)
+        for unit in units:
+            g = _factories.zeros_like(o)
+            g._data.reshape(-1)[j] = unit
+            out.append(g)
     return out
+
+
+def _as_complex(v):
+    """A real vector of interleaved parts as the complex vector it stands for."""
+    return v[0::2] + 1j * v[1::2]
 
 
 def _mismatch(k, n, numerical, analytical):
@@ -208,13 +238,14 @@ def _fast(func, inputs, diff_idx, eps, atol, rtol, nondet_tol, check_grad_dtypes
     np = _np()
     outs = _outputs(func, inputs)
     gen = _random.Generator()  # its own generator: the user's random state is left alone
-    all_u = [_random_unit(inputs[i].numel(), gen) for i in diff_idx]
-    all_v = [_random_unit(o.numel(), gen) for o in outs]
+    all_u = [_random_unit(_real_numel(inputs[i]), gen) for i in diff_idx]
+    all_v = [_random_unit(_real_numel(o), gen) for o in outs]
     numerical = _numerical_vJu(func, inputs, diff_idx, eps, all_u, all_v)
     for k, (o, v) in enumerate(zip(outs, all_v)):
         if not o.requires_grad:
             continue
-        proj = tensor(v.reshape(o.shape), dtype=o.dtype, device=o.device)
+        w = _as_complex(v) if o.is_complex() else v
+        proj = tensor(w.reshape(o.shape), dtype=o.dtype, device=o.device)
         rows = _analytic(o, inputs, diff_idx, nondet_tol, check_grad_dtypes, [proj])
         for n, (i, u) in enumerate(zip(diff_idx, all_u)):
             a, num = float(rows[i][0] @ u), numerical[i][k]
@@ -407,11 +438,19 @@ def _grad_outputs_like(outs, noncontiguous):
     kept where ``noncontiguous`` (as ``torch.testing.make_tensor`` does)."""
     from .. import _random
     from .._factories import randn
+    from ..ops.complex import complex
 
     gen = _random.Generator().manual_seed(0)
     made = []
     for o in outs:
-        g = randn(*o.shape, dtype=o.dtype, generator=gen)
+        if o.is_complex():  # independent real and imaginary parts
+            real = o.dtype.to_real()
+            g = complex(
+                randn(*o.shape, dtype=real, generator=gen),
+                randn(*o.shape, dtype=real, generator=gen),
+            )
+        else:
+            g = randn(*o.shape, dtype=o.dtype, generator=gen)
         if noncontiguous and g.numel() > 1:
             g = g.repeat_interleave(2, dim=-1)[..., ::2]
         made.append(g.requires_grad_())

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import warnings
+
 from .. import _dtype
 from .._backend import backend_by_type
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GRAD_ENABLED
 from .prims.pointwise import _cast
 
+# the inexact dtypes, float and complex: what "not an integer or bool tensor" checks look for
 FLOAT_NP = frozenset(
-    d.np for d in (_dtype.float16, _dtype.bfloat16, _dtype.float32, _dtype.float64)
+    d.np
+    for d in (_dtype.float16, _dtype.bfloat16, _dtype.float32, _dtype.float64)
+    + (_dtype.complex64, _dtype.complex128)
 )
 
 
@@ -55,10 +60,15 @@ def checked(value, dtype: _dtype.dtype):
 
 
 def cast(t: Tensor, dtype: _dtype.dtype) -> Tensor:
-    """``t`` converted to ``dtype`` (differentiable between float types)."""
+    """``t`` converted to ``dtype`` (differentiable between float and complex types); complex
+    to real warns as PyTorch does, keeping the real part."""
     if t._data.dtype == dtype.np:
         return t
-    if t.requires_grad and not dtype.is_floating_point:
+    if t._data.dtype.kind == "c" and not dtype.is_complex:
+        warnings.warn(
+            "Casting complex values to real discards the imaginary part", UserWarning, stacklevel=4
+        )
+    if t.requires_grad and dtype.category < 2:
         # an integer result is never part of the graph
         token = GRAD_ENABLED.set(False)
         try:
@@ -89,7 +99,7 @@ def promote2(a, b):
 
 
 def _scalar_value(x):
-    if isinstance(x, (bool, int, float)) or hasattr(x, "dtype"):
+    if isinstance(x, (bool, int, float, complex)) or hasattr(x, "dtype"):
         return x
     raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
 

@@ -124,11 +124,12 @@ class Op:
         outs = tuple(_wrap(o if type(o) is t0 else backend.xp.asarray(o)) for o in out)
         if record:
             node = self.record(inputs, params, aux if self.has_aux else None)
+            # float and complex outputs are differentiable (dtype category 2 and 3)
             node.out_meta = tuple(
-                (o.shape, o.dtype, o.device) if o.dtype.is_floating_point else None for o in outs
+                (o.shape, o.dtype, o.device) if o.dtype.category >= 2 else None for o in outs
             )
             for i, o in enumerate(outs):
-                if o.dtype.is_floating_point:
+                if o.dtype.category >= 2:
                     set_history(o, node, i)
         return outs
 

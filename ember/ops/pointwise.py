@@ -52,7 +52,6 @@ __all__ = [
     "abs",
     "absolute",
     "sign",
-    "sgn",
     "floor",
     "ceil",
     "trunc",
@@ -524,10 +523,9 @@ abs = tensor_method("abs", "absolute", "__abs__", inplace=True)(
     _unary_same(E._abs, "abs", "Absolute value elementwise.")
 )  # noqa: A001
 absolute = abs
-sign = tensor_method("sign", "sgn", inplace=True)(
+sign = tensor_method(inplace=True)(
     _unary_same(E._sign, "sign", "-1, 0 or 1 by the sign of each element.")
 )
-sgn = sign
 floor = tensor_method(inplace=True)(
     _unary_same(E._floor, "floor", "Largest integer <= each element.", int_identity=True)
 )

@@ -211,7 +211,7 @@ def vdot(input, other, *, out=None):  # noqa: A002
     """``sum(conj(input) * other)`` of two 1-D tensors (``dot`` for real tensors)."""
     if out is not None:
         return with_out(out, _DOT_OUT, vdot, input, other)
-    return dot(input, other)
+    return dot(input.conj(), other)
 
 
 @tensor_method()

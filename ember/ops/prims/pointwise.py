@@ -11,11 +11,27 @@ import math
 from ..._backend import special_of
 from .._registry import defop
 
+_COMPLEX_NAMES = {"complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+
+
+def _no_complex(x, message, exc=NotImplementedError):
+    """PyTorch's refusal of a complex array by an op that needs an order (``<``, ``floor``,
+    ``clamp``, ``maximum``); ``{dtype}`` in ``message`` is its scalar-type name."""
+    if x.dtype.kind == "c":
+        raise exc(message.format(dtype=_COMPLEX_NAMES[x.dtype.name]))
+
+
+def _unordered(name):
+    return f"{name} not implemented for complex tensors."
+
+
 # ---------------------------------------------------------------------------- dtype cast
 
 
 @defop("_to_copy")
 def _cast(xp, x, dtype):
+    if x.dtype.kind == "c" and dtype.kind != "c":
+        x = x.real  # complex to real keeps the real part (the public cast warns)
     return x.astype(dtype)
 
 
@@ -56,7 +72,7 @@ def _mul(xp, a, b):
 def _mul_backward(ctx, g):
     a, b = ctx.inputs
     need = ctx.needs_input_grad
-    return (g * b if need[0] else None), (g * a if need[1] else None)
+    return (g * b.conj() if need[0] else None), (g * a.conj() if need[1] else None)
 
 
 @defop("div")
@@ -68,8 +84,8 @@ def _div(xp, a, b):
 def _div_backward(ctx, g):
     a, b = ctx.inputs
     need = ctx.needs_input_grad
-    ga = g / b if need[0] else None
-    gb = -g * a / (b * b) if need[1] else None
+    ga = g / b.conj() if need[0] else None
+    gb = -g * (a / (b * b)).conj() if need[1] else None
     return ga, gb
 
 
@@ -102,9 +118,9 @@ def _pow_backward(ctx, g):
     ga = gb = None
     if need[0]:
         # d/da a^b = b * a^(b-1), defined as 0 where b == 0 (PyTorch's convention)
-        ga = (g * b * a ** (b - 1)).masked_fill(b == 0, 0.0)
+        ga = (g * (b * a ** (b - 1)).conj()).masked_fill(b == 0, 0.0)
     if need[1]:
-        gb = (g * ctx.output * a.log()).masked_fill((a == 0) & (b >= 0), 0.0)
+        gb = (g * (ctx.output * a.log()).conj()).masked_fill((a == 0) & (b.real >= 0), 0.0)
     return ga, gb
 
 
@@ -160,6 +176,7 @@ def _hypot_backward(ctx, g):
 
 @defop("maximum")
 def _maximum(xp, a, b):
+    _no_complex(a, _unordered("maximum"), RuntimeError)
     return xp.maximum(a, b)
 
 
@@ -171,6 +188,7 @@ def _maximum_backward(ctx, g):
 
 @defop("minimum")
 def _minimum(xp, a, b):
+    _no_complex(a, _unordered("minimum"), RuntimeError)
     return xp.minimum(a, b)
 
 
@@ -182,6 +200,7 @@ def _minimum_backward(ctx, g):
 
 @defop("fmax")
 def _fmax(xp, a, b):
+    _no_complex(a, _unordered("fmax"), RuntimeError)
     return xp.fmax(a, b)
 
 
@@ -193,6 +212,7 @@ def _fmax_backward(ctx, g):
 
 @defop("fmin")
 def _fmin(xp, a, b):
+    _no_complex(a, _unordered("fmin"), RuntimeError)
     return xp.fmin(a, b)
 
 
@@ -238,9 +258,9 @@ def _lerp_backward(ctx, g):
     a, b, w = ctx.inputs
     need = ctx.needs_input_grad
     return (
-        g * (1 - w) if need[0] else None,
-        g * w if need[1] else None,
-        g * (b - a) if need[2] else None,
+        g * (1 - w).conj() if need[0] else None,
+        g * w.conj() if need[1] else None,
+        g * (b - a).conj() if need[2] else None,
     )
 
 
@@ -265,10 +285,15 @@ def _zero_grad(x, out, g):
     return g.new_zeros(g.shape)
 
 
-_abs = _unary("abs", lambda xp, x: xp.abs(x), lambda x, o, g: g * x.sign(), save_input=True)
+_abs = _unary("abs", lambda xp, x: xp.abs(x), lambda x, o, g: g * x.sgn(), save_input=True)
 
 
 def _sign_forward(xp, x):
+    _no_complex(
+        x,
+        "Unlike NumPy, torch.sign is not intended to support complex numbers. Please use "
+        "torch.sgn instead.",
+    )
     out = xp.sign(x)
     if out.dtype.kind == "f":
         out = xp.nan_to_num(out, nan=0.0)  # torch: sign(nan) is 0
@@ -277,46 +302,80 @@ def _sign_forward(xp, x):
 
 _sign = _unary("sign", _sign_forward, _zero_grad)
 _reciprocal = _unary(
-    "reciprocal", lambda xp, x: 1 / x, lambda x, o, g: -g * o * o, save_output=True
+    "reciprocal", lambda xp, x: 1 / x, lambda x, o, g: -g * (o * o).conj(), save_output=True
 )
-_sqrt = _unary("sqrt", lambda xp, x: xp.sqrt(x), lambda x, o, g: g / (2 * o), save_output=True)
+_sqrt = _unary(
+    "sqrt", lambda xp, x: xp.sqrt(x), lambda x, o, g: g / (2 * o.conj()), save_output=True
+)
 _rsqrt = _unary(
-    "rsqrt", lambda xp, x: 1 / xp.sqrt(x), lambda x, o, g: -0.5 * g * o * o * o, save_output=True
+    "rsqrt",
+    lambda xp, x: 1 / xp.sqrt(x),
+    lambda x, o, g: -0.5 * g * (o * o * o).conj(),
+    save_output=True,
 )
-_exp = _unary("exp", lambda xp, x: xp.exp(x), lambda x, o, g: g * o, save_output=True)
+_exp = _unary("exp", lambda xp, x: xp.exp(x), lambda x, o, g: g * o.conj(), save_output=True)
 _exp2 = _unary(
-    "exp2", lambda xp, x: xp.exp2(x), lambda x, o, g: g * o * math.log(2), save_output=True
+    "exp2", lambda xp, x: xp.exp2(x), lambda x, o, g: g * o.conj() * math.log(2), save_output=True
 )
-_expm1 = _unary("expm1", lambda xp, x: xp.expm1(x), lambda x, o, g: g * (o + 1), save_output=True)
-_log = _unary("log", lambda xp, x: xp.log(x), lambda x, o, g: g / x, save_input=True)
+_expm1 = _unary(
+    "expm1", lambda xp, x: xp.expm1(x), lambda x, o, g: g * (o + 1).conj(), save_output=True
+)
+_log = _unary("log", lambda xp, x: xp.log(x), lambda x, o, g: g / x.conj(), save_input=True)
 _log2 = _unary(
-    "log2", lambda xp, x: xp.log2(x), lambda x, o, g: g / (x * math.log(2)), save_input=True
+    "log2", lambda xp, x: xp.log2(x), lambda x, o, g: g / (x.conj() * math.log(2)), save_input=True
 )
 _log10 = _unary(
-    "log10", lambda xp, x: xp.log10(x), lambda x, o, g: g / (x * math.log(10)), save_input=True
+    "log10",
+    lambda xp, x: xp.log10(x),
+    lambda x, o, g: g / (x.conj() * math.log(10)),
+    save_input=True,
 )
-_log1p = _unary("log1p", lambda xp, x: xp.log1p(x), lambda x, o, g: g / (x + 1), save_input=True)
-_sin = _unary("sin", lambda xp, x: xp.sin(x), lambda x, o, g: g * x.cos(), save_input=True)
-_cos = _unary("cos", lambda xp, x: xp.cos(x), lambda x, o, g: -g * x.sin(), save_input=True)
-_tan = _unary("tan", lambda xp, x: xp.tan(x), lambda x, o, g: g * (1 + o * o), save_output=True)
+_log1p = _unary(
+    "log1p", lambda xp, x: xp.log1p(x), lambda x, o, g: g / (x + 1).conj(), save_input=True
+)
+_sin = _unary("sin", lambda xp, x: xp.sin(x), lambda x, o, g: g * x.cos().conj(), save_input=True)
+_cos = _unary("cos", lambda xp, x: xp.cos(x), lambda x, o, g: -g * x.sin().conj(), save_input=True)
+_tan = _unary(
+    "tan", lambda xp, x: xp.tan(x), lambda x, o, g: g * (1 + o * o).conj(), save_output=True
+)
 _asin = _unary(
-    "asin", lambda xp, x: xp.arcsin(x), lambda x, o, g: g * (1 - x * x).rsqrt(), save_input=True
+    "asin",
+    lambda xp, x: xp.arcsin(x),
+    lambda x, o, g: g * (1 - x * x).rsqrt().conj(),
+    save_input=True,
 )
 _acos = _unary(
-    "acos", lambda xp, x: xp.arccos(x), lambda x, o, g: -g * (1 - x * x).rsqrt(), save_input=True
+    "acos",
+    lambda xp, x: xp.arccos(x),
+    lambda x, o, g: -g * (1 - x * x).rsqrt().conj(),
+    save_input=True,
 )
-_atan = _unary("atan", lambda xp, x: xp.arctan(x), lambda x, o, g: g / (1 + x * x), save_input=True)
-_sinh = _unary("sinh", lambda xp, x: xp.sinh(x), lambda x, o, g: g * x.cosh(), save_input=True)
-_cosh = _unary("cosh", lambda xp, x: xp.cosh(x), lambda x, o, g: g * x.sinh(), save_input=True)
-_tanh = _unary("tanh", lambda xp, x: xp.tanh(x), lambda x, o, g: g * (1 - o * o), save_output=True)
+_atan = _unary(
+    "atan", lambda xp, x: xp.arctan(x), lambda x, o, g: g / (1 + x * x).conj(), save_input=True
+)
+_sinh = _unary(
+    "sinh", lambda xp, x: xp.sinh(x), lambda x, o, g: g * x.cosh().conj(), save_input=True
+)
+_cosh = _unary(
+    "cosh", lambda xp, x: xp.cosh(x), lambda x, o, g: g * x.sinh().conj(), save_input=True
+)
+_tanh = _unary(
+    "tanh", lambda xp, x: xp.tanh(x), lambda x, o, g: g * (1 - o * o).conj(), save_output=True
+)
 _asinh = _unary(
-    "asinh", lambda xp, x: xp.arcsinh(x), lambda x, o, g: g * (x * x + 1).rsqrt(), save_input=True
+    "asinh",
+    lambda xp, x: xp.arcsinh(x),
+    lambda x, o, g: g * (x * x + 1).rsqrt().conj(),
+    save_input=True,
 )
 _acosh = _unary(
-    "acosh", lambda xp, x: xp.arccosh(x), lambda x, o, g: g * (x * x - 1).rsqrt(), save_input=True
+    "acosh",
+    lambda xp, x: xp.arccosh(x),
+    lambda x, o, g: g * (x * x - 1).rsqrt().conj(),
+    save_input=True,
 )
 _atanh = _unary(
-    "atanh", lambda xp, x: xp.arctanh(x), lambda x, o, g: g / (1 - x * x), save_input=True
+    "atanh", lambda xp, x: xp.arctanh(x), lambda x, o, g: g / (1 - x * x).conj(), save_input=True
 )
 
 
@@ -334,7 +393,9 @@ def sigmoid_kernel(xp, x):
     return xp.reciprocal(e, out=e) if e.ndim else 1 / e
 
 
-_sigmoid = _unary("sigmoid", sigmoid_kernel, lambda x, o, g: g * o * (1 - o), save_output=True)
+_sigmoid = _unary(
+    "sigmoid", sigmoid_kernel, lambda x, o, g: g * (o * (1 - o)).conj(), save_output=True
+)
 _erf = _unary(
     "erf",
     lambda xp, x: special_of(xp).erf(x),
@@ -365,10 +426,25 @@ _digamma = _unary(
     lambda x, o, g: g * x.polygamma(1),
     save_input=True,
 )
-_floor = _unary("floor", lambda xp, x: xp.floor(x), _zero_grad)
-_ceil = _unary("ceil", lambda xp, x: xp.ceil(x), _zero_grad)
-_trunc = _unary("trunc", lambda xp, x: xp.trunc(x), _zero_grad)
-_frac = _unary("frac", lambda xp, x: x - xp.trunc(x), lambda x, o, g: g)
+
+
+def _rounding(name):
+    def forward(xp, x):
+        _no_complex(x, f"{name} is not supported for complex inputs")
+        return getattr(xp, name)(x)
+
+    return forward
+
+
+def _frac_forward(xp, x):
+    _no_complex(x, "\"frac_cpu\" not implemented for '{dtype}'")
+    return x - xp.trunc(x)
+
+
+_floor = _unary("floor", _rounding("floor"), _zero_grad)
+_ceil = _unary("ceil", _rounding("ceil"), _zero_grad)
+_trunc = _unary("trunc", _rounding("trunc"), _zero_grad)
+_frac = _unary("frac", _frac_forward, lambda x, o, g: g)
 
 
 @defop("polygamma")
@@ -383,6 +459,7 @@ def _polygamma_backward(ctx, g):
 
 @defop("round")
 def _round(xp, x, decimals):
+    _no_complex(x, "\"round_vml_cpu\" not implemented for '{dtype}'")
     return xp.round(x, decimals)
 
 
@@ -408,8 +485,12 @@ def _logit_backward(ctx, g):
     return grad
 
 
+_CLAMP_COMPLEX = "clamp is not supported for complex types"
+
+
 @defop("clamp")
 def _clamp(xp, x, lo, hi):
+    _no_complex(x, _CLAMP_COMPLEX)
     if lo is not None:
         x = xp.maximum(x, lo)
     if hi is not None:
@@ -431,6 +512,7 @@ def _clamp_backward(ctx, g):
 
 @defop("clamp_tensor")
 def _clamp_tensor(xp, x, lo, hi):
+    _no_complex(x, _CLAMP_COMPLEX)
     return xp.minimum(xp.maximum(x, lo), hi)
 
 
@@ -469,10 +551,22 @@ def _nograd(name, fn):
 
 _eq = _nograd("eq", lambda xp, a, b: a == b)
 _ne = _nograd("ne", lambda xp, a, b: a != b)
-_lt = _nograd("lt", lambda xp, a, b: a < b)
-_le = _nograd("le", lambda xp, a, b: a <= b)
-_gt = _nograd("gt", lambda xp, a, b: a > b)
-_ge = _nograd("ge", lambda xp, a, b: a >= b)
+
+
+def _ordered(name, compare):
+    message = f'"{name}_cpu" not implemented for ' + "'{dtype}'"
+
+    def forward(xp, a, b):
+        _no_complex(a, message)
+        return compare(a, b)
+
+    return forward
+
+
+_lt = _nograd("lt", _ordered("lt", lambda a, b: a < b))
+_le = _nograd("le", _ordered("le", lambda a, b: a <= b))
+_gt = _nograd("gt", _ordered("gt", lambda a, b: a > b))
+_ge = _nograd("ge", _ordered("ge", lambda a, b: a >= b))
 _logical_and = _nograd("logical_and", lambda xp, a, b: xp.logical_and(a, b))
 _logical_or = _nograd("logical_or", lambda xp, a, b: xp.logical_or(a, b))
 _logical_xor = _nograd("logical_xor", lambda xp, a, b: xp.logical_xor(a, b))

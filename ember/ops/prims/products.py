@@ -22,29 +22,30 @@ def _matmul_backward(ctx, g):
     a, b = ctx.inputs
     need = ctx.needs_input_grad
     ga = gb = None
+    # complex operands: the other factor conjugated (mH; conj is a no-op on real tensors)
     if a.ndim == 1 and b.ndim == 1:
-        return (g * b if need[0] else None), (g * a if need[1] else None)
+        return (g * b.conj() if need[0] else None), (g * a.conj() if need[1] else None)
     if a.ndim == 1:  # (k) @ (..., k, n) -> (..., n)
         if need[0]:
-            ga = (g.unsqueeze(-2) @ b.mT).squeeze(-2)
+            ga = (g.unsqueeze(-2) @ b.mH).squeeze(-2)
         if need[1]:
-            gb = a.unsqueeze(-1) * g.unsqueeze(-2)
+            gb = a.conj().unsqueeze(-1) * g.unsqueeze(-2)
         return ga, gb
     if b.ndim == 1:  # (..., m, k) @ (k) -> (..., m)
         if need[0]:
-            ga = g.unsqueeze(-1) * b
+            ga = g.unsqueeze(-1) * b.conj()
         if need[1]:
-            gb = (a.mT @ g.unsqueeze(-1)).squeeze(-1)
+            gb = (a.mH @ g.unsqueeze(-1)).squeeze(-1)
         return ga, gb
     if need[0]:
-        ga = g @ b.mT
+        ga = g @ b.mH
     if need[1]:
         if b.ndim == 2 and a.ndim > 2:
             # (..., m, k) @ (k, n): fold the batch into one GEMM instead of a batched product
             # that the engine would then sum over the batch (1.5x faster for Linear on 3-D input)
-            gb = a.reshape(-1, a.shape[-1]).mT @ g.reshape(-1, g.shape[-1])
+            gb = a.reshape(-1, a.shape[-1]).mH @ g.reshape(-1, g.shape[-1])
         else:
-            gb = a.mT @ g
+            gb = a.mH @ g
     return ga, gb
 
 
@@ -83,7 +84,7 @@ def _einsum_operand_grad(k, terms, out, ops, g):
     taken = set(out).union(*terms)
     fresh = (c for c in _LETTERS if c not in taken)
     subs = [out, *others]
-    tensors = [g, *(ops[j] for j in range(len(terms)) if j != k)]
+    tensors = [g, *(ops[j].conj() for j in range(len(terms)) if j != k)]
     target = []
     first = set()
     for label, size in zip(terms[k], ops[k].shape):

@@ -177,8 +177,8 @@ def _prod_backward(ctx, g):
     if x.numel() == 0:
         return g
     if not bool((x._data == 0).any()):
-        return g * _restore_dims(ctx.output, x.shape, dims, keepdim) / x
-    return g * _prod_of_others(x, dims)
+        return g * (_restore_dims(ctx.output, x.shape, dims, keepdim) / x).conj()
+    return g * _prod_of_others(x, dims).conj()
 
 
 def _prod_of_others(x, dims):
