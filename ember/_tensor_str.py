@@ -185,6 +185,7 @@ def tensor_repr(t, prefix: str = "tensor(", contents: str | None = None) -> str:
     if a.size == 0:
         if a.ndim != 1:
             suffixes.append("size=" + str(tuple(a.shape)))
+        default = t.dtype is get_default_dtype()  # an empty tensor names any other dtype
         body = "[]"
     elif contents is not None:
         body = contents

@@ -64,7 +64,7 @@ def cast(t: Tensor, dtype: _dtype.dtype) -> Tensor:
     to real warns as PyTorch does, keeping the real part."""
     if t._data.dtype == dtype.np:
         return t
-    if t._data.dtype.kind == "c" and not dtype.is_complex:
+    if t._data.dtype.kind == "c" and dtype.category > 0 and not dtype.is_complex:
         warnings.warn(
             "Casting complex values to real discards the imaginary part", UserWarning, stacklevel=4
         )

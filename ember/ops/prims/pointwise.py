@@ -31,6 +31,8 @@ def _unordered(name):
 @defop("_to_copy")
 def _cast(xp, x, dtype):
     if x.dtype.kind == "c" and dtype.kind != "c":
+        if dtype.kind == "b":
+            return x != 0
         x = x.real  # complex to real keeps the real part (the public cast warns)
     return x.astype(dtype)
 
