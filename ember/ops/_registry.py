@@ -150,6 +150,41 @@ class Op:
         return node
 
 
+_PLAIN = (Op.__call__, Op.run)
+_OBSERVERS: list = []
+
+
+def observe(hook):
+    """Route every op call through ``hook(op, inputs, params, inplace, proceed)`` (``proceed()``
+    runs the op; ``inplace``: the in-place writer's :meth:`Op.run`) until the returned
+    function is called. The profiler and the ONNX exporter use it; it swaps ``Op.__call__``
+    and ``Op.run`` at class level, so the hot path costs nothing while nobody observes."""
+
+    def layered(hook, call, run):
+        def __call__(self, *inputs, **params):
+            return hook(self, inputs, params, False, lambda: call(self, *inputs, **params))
+
+        def observed_run(self, inputs, params):
+            return hook(self, inputs, params, True, lambda: run(self, inputs, params))
+
+        return __call__, observed_run
+
+    def install():
+        call, run = _PLAIN
+        for h in _OBSERVERS:
+            call, run = layered(h, call, run)
+        Op.__call__, Op.run = call, run
+
+    def remove():
+        if hook in _OBSERVERS:
+            _OBSERVERS.remove(hook)
+            install()
+
+    _OBSERVERS.append(hook)
+    install()
+    return remove
+
+
 def defop(name, *, aux=False, n_outputs=1, view=False):
     """Declare a primitive: ``@defop("exp")`` over ``def exp(xp, x): return xp.exp(x)``.
 
