@@ -4,14 +4,11 @@
 ``import torch.nn.functional as F`` and ``from torch.utils.data import DataLoader`` give ember's own
 module objects (``torch.nn is ember.nn``); ``torchvision`` maps to ``ember.vision`` and
 ``torchtext`` to ``ember.text``. ``python -m ember.run script.py`` calls it before running the
-script; call it yourself in a notebook or a test runner::
+script; call it yourself in a notebook or a test runner, before anything imports the real torch::
 
-    >>> import ember.compat
-    >>> ember.compat.install()
-    >>> import torch
-    >>> torch.nn is ember.nn
-    True
-    >>> ember.compat.uninstall()
+    import ember.compat
+
+    ember.compat.install()  # from here on, `import torch` gives ember: torch.nn is ember.nn
 
 Under the alias ember names itself ``torch`` where a program can see it: ``torch.Size([2, 3])``,
 ``torch.float32``, and ``torch.save`` pickles naming ``torch.nn.modules.linear.Linear``, so real
@@ -27,6 +24,8 @@ import importlib.abc
 import importlib.util
 import sys
 import types
+
+__all__ = ["install", "uninstall", "installed", "torch_name", "ember_name", "public_path"]
 
 # torch's top-level package name -> ember's package that stands in for it
 ALIASES = {"torch": "ember", "torchvision": "ember.vision", "torchtext": "ember.text"}
@@ -49,6 +48,39 @@ def ember_name(torch_module: str) -> str | None:
     if target is None:
         return None
     return f"{target}.{rest}" if rest else target
+
+
+# ember namespaces with no torch counterpart of the same name (torch.ops is something else)
+_EMBER_ONLY = ("ember.ops",)
+
+
+def public_path(obj) -> tuple[str, str]:
+    """Where torch keeps ``obj`` (an ember class or function): ``(module, qualname)``, torch-named.
+
+    ember's file layout follows torch's where torch's internal path is public knowledge
+    (``torch.nn.modules.linear.Linear``); where ember keeps a name in a private file
+    (``ember.ops.pointwise.exp``, ``ember._tensor.Tensor``) it is found in the nearest public
+    namespace holding it (``torch.exp``, ``torch.Tensor``). Pickles name this path.
+    """
+    module, name = obj.__module__, obj.__qualname__
+    parts = module.split(".")
+    candidates = [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
+    public = [
+        c
+        for c in candidates
+        if not any(p.startswith("_") for p in c.split(".")) and not c.startswith(_EMBER_ONLY)
+    ]
+    if isinstance(obj, type):
+        if public and public[0] == module:
+            return torch_name(module), name
+        homes = [*public, "ember"]
+    else:  # torch's functions mostly live in C modules: the namespace users call them from
+        homes = ["ember", "ember.nn.functional", "ember.nn.init", *public]
+    for home in homes:
+        namespace = sys.modules.get(home)
+        if namespace is not None and getattr(namespace, obj.__name__, None) is obj:
+            return torch_name(home), obj.__name__
+    return torch_name(module), name
 
 
 def not_implemented_message(torch_qualified_name: str) -> str:

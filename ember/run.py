@@ -15,6 +15,8 @@ import os
 import runpy
 import sys
 
+__all__ = ["main"]
+
 USAGE = "usage: python -m ember.run script.py [args...] | -m module [args...]"
 
 

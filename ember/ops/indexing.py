@@ -591,7 +591,7 @@ def _triangle(op, name):
             raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
         return op(input, diagonal=int(diagonal))
 
-    fn.__name__ = name
+    fn.__name__ = fn.__qualname__ = name
     return fn
 
 

@@ -1,4 +1,4 @@
-"""Adam and AdamW (``torch.optim.Adam``, ``torch.optim.AdamW``)."""
+"""Adam (``torch.optim.Adam``)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from .optimizer import (
     zeros_state_like,
 )
 
-__all__ = ["Adam", "AdamW"]
+__all__ = ["Adam"]
 
 
 def _check_tensor_betas(betas, foreach, capturable):
@@ -173,57 +173,3 @@ class Adam(Optimizer):
             denom = sqrt(exp_avg_sq)
         add_scalar_(div_scalar_(denom, bias_correction2_sqrt), group["eps"])
         addcdiv_(param, exp_avg, denom, -step_size)
-
-
-class AdamW(Adam):
-    r"""Adam with decoupled weight decay (Loshchilov & Hutter), as ``torch.optim.AdamW``.
-
-    Identical to ``Adam(..., decoupled_weight_decay=True)``: each step first scales the
-    parameters by :math:`1 - \gamma\lambda`. ``weight_decay`` defaults to 1e-2.
-
-    Example::
-
-        >>> import ember
-        >>> w = ember.nn.Parameter(ember.ones(2))
-        >>> opt = ember.optim.AdamW([w], lr=0.1, weight_decay=0.5)
-        >>> (w * w).sum().backward()
-        >>> opt.step()
-        >>> w
-        Parameter containing:
-        tensor([0.8500, 0.8500], requires_grad=True)
-    """
-
-    def __init__(
-        self,
-        params,
-        lr=1e-3,
-        betas=(0.9, 0.999),
-        eps: float = 1e-8,
-        weight_decay: float = 1e-2,
-        amsgrad: bool = False,
-        *,
-        maximize: bool = False,
-        foreach: bool | None = None,
-        capturable: bool = False,
-        differentiable: bool = False,
-        fused: bool | None = None,
-    ) -> None:
-        super().__init__(
-            params,
-            lr,
-            betas,
-            eps,
-            weight_decay,
-            amsgrad,
-            foreach=foreach,
-            maximize=maximize,
-            capturable=capturable,
-            differentiable=differentiable,
-            fused=fused,
-            decoupled_weight_decay=True,
-        )
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group["decoupled_weight_decay"] = True

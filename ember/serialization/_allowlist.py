@@ -18,10 +18,11 @@ import numpy as np
 
 from .. import _dtype
 from .._device import device as device_cls
+from .._naming import public_name
 from .._size import Size
 from .._tensor import Tensor, _wrap
 from ..nn.parameter import Parameter
-from . import _safe_globals
+from . import _program_classes, _safe_globals
 from ._storage import (
     DTYPE_OF_STORAGE,
     FOREIGN_STORAGES,
@@ -292,7 +293,9 @@ def build(inst, state, weights_only: bool) -> None:
         _build_dtype(inst, state)
     elif not weights_only and kind is argparse.Namespace:
         _build_attrs(inst, state)
-    elif _safe_globals.is_trusted(kind):
+    elif _safe_globals.is_trusted(kind) or (
+        not weights_only and _program_classes.is_module_class(kind)
+    ):
         _build_trusted(inst, state)
     else:
         _fail(
@@ -394,6 +397,8 @@ def find_global(module: str, name: str, weights_only: bool):
         found = _EXTRA.get(key)
     if found is None:
         found = _safe_globals.lookup(module, name)
+    if found is None and not weights_only:
+        found = _program_classes.resolve(module, name)
     if found is not None:
         return found
     if key[0] in ("torch", "torch.cuda") and (
@@ -404,8 +409,20 @@ def find_global(module: str, name: str, weights_only: bool):
             f"The checkpoint holds data of dtype torch.{dt} ({module}.{name}), which ember "
             "does not support"
         )
+    if weights_only:
+        qualified = f"{module}.{name}"
+        ns = public_name()
+        return _fail(
+            "Weights only load failed. This file can still be loaded with weights_only=False "
+            "if you trust its source: ember then also rebuilds whole models (nn.Module classes "
+            f"of the program or of ember) and still calls nothing the file names.\n"
+            f"Unsupported global: GLOBAL {qualified} was not an allowed global by default. "
+            f"Please use `{ns}.serialization.add_safe_globals([{qualified}])` or the "
+            f"`{ns}.serialization.safe_globals([{qualified}])` context manager to allowlist "
+            "this global if you trust this class/function."
+        )
     return _fail(
         f"Unsupported global: GLOBAL {module}.{name} was not an allowed global. "
-        "ember.load only rebuilds tensors, containers and plain values; it never "
-        "imports or calls anything else."
+        "ember.load rebuilds tensors, containers, plain values and nn.Module classes; it never "
+        "calls anything else."
     )

@@ -7,6 +7,7 @@ import mmap as mmap_module
 import os
 import pickle
 import sys
+import warnings
 
 import numpy as np
 
@@ -25,7 +26,7 @@ def load(
     map_location=None,
     pickle_module=None,
     *,
-    weights_only: bool | None = True,
+    weights_only: bool | None = None,
     mmap: bool | None = None,
     **pickle_load_args,
 ):
@@ -37,10 +38,15 @@ def load(
             (all of them there), a dict mapping saved locations to new ones, or a callable
             ``(storage, location) -> storage or None``.
         pickle_module: accepted for PyTorch's signature; only ``None`` or ``pickle``.
-        weights_only: ember never runs code from a checkpoint, whatever this says: both modes
-            rebuild only tensors, Parameters, containers and plain values through an exact
-            allowlist. ``False`` additionally admits NumPy arrays/scalars/dtypes and
-            ``argparse.Namespace`` objects.
+        weights_only: ``True`` (the default, as in torch 2.6+) rebuilds only tensors,
+            Parameters, containers, plain values and what ``add_safe_globals`` trusts.
+            ``False`` is for files you trust, as in torch: it also loads NumPy arrays,
+            ``argparse.Namespace`` and whole models (``torch.save(model, f)``), importing the
+            modules that define their classes as ``torch.load`` does. Unlike torch it still
+            calls nothing the file names: only ``nn.Module`` classes are built, with their own
+            ``__setstate__``. ``None`` means ``True`` unless the environment sets
+            ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1`` (then ``False``, with torch's warning);
+            ``TORCH_FORCE_WEIGHTS_ONLY_LOAD=1`` forces ``True`` whatever is passed.
         mmap: map the file's storages (copy-on-write) instead of reading them; paths only.
         encoding: (keyword) how to decode Python 2 strings, as in ``pickle.load``.
 
@@ -60,12 +66,40 @@ def load(
             "ember.load uses its own restricted unpickler; pickle_module must be None or pickle"
         )
     restore = _restore_function(map_location)
-    weights_only = True if weights_only is None else bool(weights_only)  # None: torch's default
+    weights_only = _resolve_weights_only(weights_only)
     options = (restore, weights_only, encoding)
     if isinstance(f, (str, bytes, os.PathLike)):
         with open(f, "rb") as stream:
             return _load_stream(stream, options, bool(mmap), is_path=True)
     return _load_stream(f, options, bool(mmap), is_path=False)
+
+
+_TRUE_VALUES = ("1", "y", "yes", "true")
+
+
+def _resolve_weights_only(weights_only: bool | None) -> bool:
+    """torch.load's rule: the argument, the default True, and the two environment overrides."""
+    force_on = os.getenv("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "0").lower() in _TRUE_VALUES
+    force_off = os.getenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "0").lower() in _TRUE_VALUES
+    if force_on and force_off:
+        raise RuntimeError(
+            "Only one of `TORCH_FORCE_WEIGHTS_ONLY_LOAD` or `TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD` "
+            "should be set, but both were set."
+        )
+    if force_on:
+        return True
+    if weights_only is None:
+        if force_off:
+            warnings.warn(
+                "Environment variable TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD detected, since the "
+                "`weights_only` argument was not explicitly passed to `torch.load`, forcing "
+                "weights_only=False.",
+                UserWarning,
+                stacklevel=3,
+            )
+            return False
+        return True
+    return bool(weights_only)
 
 
 class _CallbackError(Exception):

@@ -24,7 +24,9 @@ from __future__ import annotations
 import collections
 import io
 import pickle
+import types
 
+from .. import compat as _compat
 from .._backend import backend_of
 from .._device import device as device_cls
 from .._dtype import dtype as dtype_cls
@@ -195,19 +197,32 @@ class TorchPickler(pickle._Pickler):
             (ref, offset, size, stride, t.requires_grad, hooks),
         )
 
-    def _save_torch_global(self, obj: TorchGlobal):
+    def save_global(self, obj, name=None):
+        module = getattr(obj, "__module__", None) or ""
+        if name is None and module.startswith("ember") and _compat.installed():
+            # under the torch alias a class or function pickles by torch's name for it
+            self._write_global(*_compat.public_path(obj))
+            self.memoize(obj)
+            return
+        super().save_global(obj, name)
+
+    def _write_global(self, module: str, name: str) -> None:
         if self.proto >= 4:
-            self.save(obj.module)
-            self.save(obj.name)
+            self.save(module)
+            self.save(name)
             self.write(pickle.STACK_GLOBAL)
         else:
-            self.write(pickle.GLOBAL + f"{obj.module}\n{obj.name}\n".encode("ascii"))
+            self.write(pickle.GLOBAL + f"{module}\n{name}\n".encode("ascii"))
+
+    def _save_torch_global(self, obj: TorchGlobal):
+        self._write_global(obj.module, obj.name)
         self.memoize(obj)
 
     def _save_dtype(self, obj: dtype_cls):
         self.save(torch_global("torch", obj.name))
 
     dispatch[TorchGlobal] = _save_torch_global
+    dispatch[types.FunctionType] = save_global
     dispatch[dtype_cls] = _save_dtype
 
 

@@ -20,7 +20,7 @@ import codecs
 import pickle
 import struct
 
-from . import _allowlist, _limits, _safe_globals
+from . import _allowlist, _limits, _program_classes, _safe_globals
 
 _LARGE_READ = 1 << 20
 _FOLD = 1 << 16
@@ -393,7 +393,10 @@ def _reduce(u):
 def _newobj(u, kwargs=None):
     args = u.stack.pop()
     cls = u.stack.pop()
-    if isinstance(cls, type) and _safe_globals.is_trusted(cls) and type(args) is tuple:
+    trusted = _safe_globals.is_trusted(cls) or (
+        not u._weights_only and _program_classes.is_module_class(cls)
+    )
+    if isinstance(cls, type) and trusted and type(args) is tuple:
         u.bounds.charge_call(args)
         obj = cls.__new__(cls, *args, **(kwargs or {}))
         u._made(obj, args)

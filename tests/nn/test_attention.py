@@ -12,7 +12,7 @@ import torch
 
 import ember
 from ember.nn._functional import attention as EA
-from ember.nn.modules.activation_attention import MultiheadAttention
+from ember.nn.modules.activation import MultiheadAttention
 
 from ..oracle import assert_same, check, check_error, check_gradcheck
 

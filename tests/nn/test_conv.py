@@ -25,7 +25,7 @@ def F(lib):
 
 
 def nn(lib):
-    return EM if lib is ember else torch.nn
+    return ember.nn if lib is ember else torch.nn
 
 
 def rand(*shape, dtype=np.float32):
@@ -238,8 +238,8 @@ def test_unfold_fold():
     check_gradcheck(lambda lib, x: F(lib).fold(x, (3, 2), (2, 1)), rand(1, 2, 4))
     check(lambda lib, x: nn(lib).Fold((5, 6), 2, padding=1, stride=2)(x), rand(2, 8, 12))
     check(lambda lib, x: nn(lib).Unfold(2, stride=2)(x), rand(2, 2, 4, 4))
-    assert repr(EM.Fold(3, 2)) == repr(torch.nn.Fold(3, 2))
-    assert repr(EM.Unfold((2, 3), padding=1)) == repr(torch.nn.Unfold((2, 3), padding=1))
+    assert repr(ember.nn.Fold(3, 2)) == repr(torch.nn.Fold(3, 2))
+    assert repr(ember.nn.Unfold((2, 3), padding=1)) == repr(torch.nn.Unfold((2, 3), padding=1))
 
 
 # ---------------------------------------------------------------------------- modules

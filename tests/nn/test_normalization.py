@@ -8,8 +8,8 @@ import pytest
 import torch
 
 import ember
+from ember import nn as EB
 from ember.nn._functional import normalization as EF
-from ember.nn.modules import batchnorm as EB
 from ember.nn.modules import normalization as EN
 
 from ..oracle import assert_same, check, check_error, check_gradcheck

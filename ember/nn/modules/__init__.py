@@ -1,7 +1,6 @@
 """The layer library (``torch.nn`` modules)."""
 
 from . import activation as _activation
-from . import activation_attention as _activation_attention
 from . import batchnorm as _batchnorm
 from . import channelshuffle as _channelshuffle
 from . import container as _container
@@ -9,6 +8,8 @@ from . import conv as _conv
 from . import distance as _distance
 from . import dropout as _dropout
 from . import flatten as _flatten
+from . import fold as _fold
+from . import instancenorm as _instancenorm
 from . import linear as _linear
 from . import loss as _loss
 from . import normalization as _normalization
@@ -20,7 +21,6 @@ from . import sparse as _sparse
 from . import transformer as _transformer
 from . import upsampling as _upsampling
 from .activation import *
-from .activation_attention import *
 from .batchnorm import *
 from .channelshuffle import *
 from .container import *
@@ -28,6 +28,8 @@ from .conv import *
 from .distance import *
 from .dropout import *
 from .flatten import *
+from .fold import *
+from .instancenorm import *
 from .linear import *
 from .loss import *
 from .module import Module
@@ -45,8 +47,10 @@ __all__ = [
     *_container.__all__,
     *_linear.__all__,
     *_conv.__all__,
+    *_fold.__all__,
     *_pooling.__all__,
     *_batchnorm.__all__,
+    *_instancenorm.__all__,
     *_normalization.__all__,
     *_dropout.__all__,
     *_sparse.__all__,
@@ -58,7 +62,6 @@ __all__ = [
     *_pixelshuffle.__all__,
     *_channelshuffle.__all__,
     *_upsampling.__all__,
-    *_activation_attention.__all__,
     *_transformer.__all__,
     *_rnn.__all__,
 ]

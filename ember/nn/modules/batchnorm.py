@@ -1,8 +1,6 @@
-"""BatchNorm1d/2d/3d and InstanceNorm1d/2d/3d: per-channel normalization with running stats."""
+"""BatchNorm1d/2d/3d: per-channel normalization with running stats."""
 
 from __future__ import annotations
-
-import warnings
 
 from ... import _dtype, _factories
 from ..._tensor import Tensor
@@ -15,9 +13,6 @@ __all__ = [
     "BatchNorm1d",
     "BatchNorm2d",
     "BatchNorm3d",
-    "InstanceNorm1d",
-    "InstanceNorm2d",
-    "InstanceNorm3d",
 ]
 
 
@@ -158,103 +153,3 @@ class BatchNorm3d(_BatchNorm):
     def _check_input_dim(self, input: Tensor) -> None:  # noqa: A002
         if input.dim() != 5:
             raise ValueError(f"expected 5D input (got {input.dim()}D input)")
-
-
-class _InstanceNorm(_NormBase):
-    _no_batch_dim = 0
-
-    def __init__(
-        self,
-        num_features: int,
-        eps: float = 1e-5,
-        momentum: float = 0.1,
-        affine: bool = False,
-        track_running_stats: bool = False,
-        device=None,
-        dtype=None,
-        *,
-        bias: bool = True,
-    ) -> None:
-        super().__init__(
-            num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias
-        )
-
-    def _check_input_dim(self, input: Tensor) -> None:  # noqa: A002
-        ok = (self._no_batch_dim, self._no_batch_dim + 1)
-        if input.dim() not in ok:
-            raise ValueError(f"expected {ok[0]}D or {ok[1]}D input (got {input.dim()}D input)")
-
-    def _apply_instance_norm(self, input: Tensor) -> Tensor:  # noqa: A002
-        return F.instance_norm(
-            input,
-            self.running_mean,
-            self.running_var,
-            self.weight,
-            self.bias,
-            self.training or not self.track_running_stats,
-            self.momentum if self.momentum is not None else 0.0,
-            self.eps,
-        )
-
-    def _load_from_state_dict(
-        self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs
-    ):
-        version = local_metadata.get("version", None)
-        if version is None and not self.track_running_stats:
-            keys = [prefix + n for n in ("running_mean", "running_var") if prefix + n in state_dict]
-            if keys:
-                klass = type(self).__name__
-                names = " and ".join(f'"{k}"' for k in keys)
-                error_msgs.append(
-                    f"Unexpected running stats buffer(s) {names} for {klass} with "
-                    "track_running_stats=False. If state_dict is a checkpoint saved before "
-                    f"0.4.0, this may be expected because {klass} does not track running stats "
-                    "by default since 0.4.0. Please remove these keys from state_dict. If the "
-                    "running stats are actually needed, instead set track_running_stats=True in "
-                    f"{klass} to enable them. See the documentation of {klass} for details."
-                )
-                for k in keys:
-                    state_dict.pop(k)
-        super()._load_from_state_dict(
-            state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs
-        )
-
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        self._check_input_dim(input)
-        feature_dim = input.dim() - self._no_batch_dim
-        if input.size(feature_dim) != self.num_features:
-            if self.affine:
-                raise ValueError(
-                    f"expected input's size at dim={feature_dim} to match "
-                    f"num_features ({self.num_features}), but got: "
-                    f"{input.size(feature_dim)}."
-                )
-            warnings.warn(
-                f"input's size at dim={feature_dim} does not match num_features. You "
-                "can silence this warning by not passing in num_features, which is "
-                "not used because affine=False",
-                UserWarning,
-                stacklevel=2,
-            )
-        if input.dim() == self._no_batch_dim:
-            return self._apply_instance_norm(input.unsqueeze(0)).squeeze(0)
-        return self._apply_instance_norm(input)
-
-
-class InstanceNorm1d(_InstanceNorm):
-    """Instance normalization of ``(N, C, L)`` or ``(C, L)``: each channel of each sample over
-    its length; ``affine`` and ``track_running_stats`` default to False."""
-
-    _no_batch_dim = 2
-
-
-class InstanceNorm2d(_InstanceNorm):
-    """Instance normalization of ``(N, C, H, W)`` or ``(C, H, W)`` (see InstanceNorm1d)."""
-
-    _no_batch_dim = 3
-
-
-class InstanceNorm3d(_InstanceNorm):
-    """Instance normalization of ``(N, C, D, H, W)`` or ``(C, D, H, W)`` (see InstanceNorm1d)."""
-
-    _no_batch_dim = 4

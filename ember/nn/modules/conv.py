@@ -1,4 +1,4 @@
-"""Conv1d/2d/3d and ConvTranspose1d/2d/3d, plus Fold and Unfold."""
+"""Conv1d/2d/3d and ConvTranspose1d/2d/3d."""
 
 from __future__ import annotations
 
@@ -19,8 +19,6 @@ __all__ = [
     "ConvTranspose1d",
     "ConvTranspose2d",
     "ConvTranspose3d",
-    "Fold",
-    "Unfold",
 ]
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -321,46 +319,3 @@ class ConvTranspose3d(_ConvTransposeNd):
 
     _nd = 3
     _fn = staticmethod(F.conv_transpose3d)
-
-
-class Fold(Module):
-    """Sums sliding blocks (N, C * prod(kernel_size), L) into (N, C, *output_size)."""
-
-    def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1):
-        super().__init__()
-        self.output_size = output_size
-        self.kernel_size = kernel_size
-        self.dilation = dilation
-        self.padding = padding
-        self.stride = stride
-
-    def forward(self, input):  # noqa: A002
-        return F.fold(
-            input, self.output_size, self.kernel_size, self.dilation, self.padding, self.stride
-        )
-
-    def extra_repr(self) -> str:
-        return (
-            "output_size={output_size}, kernel_size={kernel_size}, dilation={dilation}, "
-            "padding={padding}, stride={stride}".format(**self.__dict__)
-        )
-
-
-class Unfold(Module):
-    """Extracts sliding blocks of (N, C, H, W) as columns (N, C * prod(kernel_size), L)."""
-
-    def __init__(self, kernel_size, dilation=1, padding=0, stride=1):
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.dilation = dilation
-        self.padding = padding
-        self.stride = stride
-
-    def forward(self, input):  # noqa: A002
-        return F.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
-
-    def extra_repr(self) -> str:
-        return (
-            "kernel_size={kernel_size}, dilation={dilation}, padding={padding}, "
-            "stride={stride}".format(**self.__dict__)
-        )

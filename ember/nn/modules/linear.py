@@ -60,6 +60,10 @@ class Linear(Module):
         )
 
 
+class NonDynamicallyQuantizableLinear(Linear):
+    """A :class:`Linear` under another name (PyTorch uses it for attention's ``out_proj``)."""
+
+
 class LazyLinear(Linear):
     """A Linear whose ``in_features`` is inferred from the first input."""
 

@@ -90,6 +90,14 @@ class RNNBase(Module):
     def _flat_weights(self) -> list:
         return [getattr(self, n, None) for n in self._flat_weights_names]
 
+    def __getstate__(self):
+        # torch's RNNs keep the weight list in their pickled state; a torch reader needs it
+        return {**self.__dict__, "_flat_weights": self._flat_weights}
+
+    def __setstate__(self, state):
+        state = {k: v for k, v in state.items() if k not in ("_flat_weights", "_flat_weight_refs")}
+        super().__setstate__(state)
+
     @property
     def all_weights(self) -> list:
         """The parameters, one list per layer and direction."""

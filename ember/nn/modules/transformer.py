@@ -18,7 +18,7 @@ from ...autograd.grad_mode import is_grad_enabled
 from .. import functional as F
 from .. import init
 from .._functional import attention as FA
-from .activation_attention import MultiheadAttention
+from .activation import MultiheadAttention
 from .container import ModuleList
 from .dropout import Dropout
 from .linear import Linear
