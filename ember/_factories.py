@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
 
 import numpy as np
 
@@ -21,10 +20,9 @@ from ._factory_args import (
     tname,
 )
 from ._options import check_options as _options
-from ._random import generator_or_default
 from ._tensor import Tensor, _wrap
 from .ops._binding import tensor_method
-from .ops._out import OutRule, anything, factory_out, unless, with_out
+from .ops._out import factory_out
 
 __all__ = [
     "tensor",
@@ -449,289 +447,10 @@ def eye(n, m=None, *, out=None, dtype=None, device=None, requires_grad=False, **
     return _finish(to_device(arr, as_device(device)), requires_grad)
 
 
-def _float_kernel(kernel, dtype):
-    if not dtype.is_floating_point:
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtype.legacy_name}'")
-
-
 def _random_result(arr, dtype, device, requires_grad):
     return _finish(
         to_device(np.array(arr, dtype=dtype.np, order="C"), as_device(device)), requires_grad
     )
-
-
-def rand(
-    *size, generator=None, out=None, dtype=None, device=None, requires_grad=False, **options
-) -> Tensor:
-    """Uniform samples on [0, 1)."""
-    _options("rand", options)
-    if out is not None:
-        return factory_out(out, dtype, device, requires_grad, rand, *size, generator=generator)
-    dtype = dtype or _dtype.get_default_dtype()
-    _float_kernel("check_uniform_bounds", dtype)
-    size = size_arg(size, "rand")
-    arr = _allocated(lambda: generator_or_default(generator).random(size), size)
-    return _random_result(arr, dtype, device, requires_grad)
-
-
-def randn(
-    *size, generator=None, out=None, dtype=None, device=None, requires_grad=False, **options
-) -> Tensor:
-    """Standard normal samples."""
-    _options("randn", options)
-    if out is not None:
-        return factory_out(out, dtype, device, requires_grad, randn, *size, generator=generator)
-    dtype = dtype or _dtype.get_default_dtype()
-    _float_kernel("normal_kernel_cpu", dtype)
-    size = size_arg(size, "randn")
-    arr = _allocated(lambda: generator_or_default(generator).standard_normal(size), size)
-    return _random_result(arr, dtype, device, requires_grad)
-
-
-def randint(
-    low=0,
-    high=None,
-    size=None,
-    *,
-    generator=None,
-    out=None,
-    dtype=None,
-    device=None,
-    requires_grad=False,
-    **options,
-) -> Tensor:
-    """Integers uniformly drawn from [low, high)."""
-    _options("randint", options)
-    if out is not None:
-        return factory_out(
-            out, dtype, device, requires_grad, randint, low, high, size, generator=generator
-        )
-    given = [a for a in (low, high, size) if a is not None]
-    if size is None:
-        low, high, size = 0, low, high
-    if high is None:
-        low, high = 0, low
-    if not isinstance(size, Sequence) or isinstance(size, str) or (size and not int_like(size[0])):
-        raise no_signature("randint", *given)
-    size = size_arg((size,), "randint", varargs=False)
-    if low >= high:
-        raise RuntimeError(
-            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
-        )
-    d = dtype or _dtype.int64
-    if d is _dtype.bool and high > 2:
-        raise RuntimeError("to - 1 is out of bounds for bool")
-    if not d.is_floating_point and d is not _dtype.bool:
-        info = np.iinfo(d.np)
-        for name, v in (("from", low), ("to - 1", high - 1)):
-            if not info.min <= v <= info.max:
-                raise RuntimeError(f"{name} is out of bounds for {d.cpp_name}")
-    arr = _allocated(lambda: generator_or_default(generator).integers(low, high, size=size), size)
-    return _random_result(arr, dtype or _dtype.int64, device, requires_grad)
-
-
-_RANDPERM_MAX = {  # the integers a float dtype holds exactly
-    _dtype.float16: (2049, "2049 for Half"),
-    _dtype.float32: (2**24 + 1, "2^24+1 for Float"),
-    _dtype.float64: (2**53 + 1, "2^53+1 for Double"),
-}
-
-
-def randperm(
-    n, *, generator=None, out=None, dtype=None, device=None, requires_grad=False, **options
-) -> Tensor:
-    """A random permutation of 0..n-1."""
-    _options("randperm", options)
-    if out is not None:
-        return factory_out(out, dtype, device, requires_grad, randperm, n, generator=generator)
-    if not int_like(n) or isinstance(n, Tensor):
-        raise TypeError(f"randperm(): argument 'n' (position 1) must be int, not {tname(n)}")
-    n, dtype = int(n), dtype or _dtype.int64
-    if not -(2**63) <= n < 2**63:
-        raise ValueError("Overflow when unpacking long long")
-    if n < 0:
-        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
-    _dtype.check_scalar(max(n - 1, 0), dtype, numel=1)  # PyTorch: n - 1 must fit the dtype
-    if n > _RANDPERM_MAX.get(dtype, (n, ""))[0]:
-        raise RuntimeError(f"n cannot be greater than {_RANDPERM_MAX[dtype][1]} type.")
-    if dtype is _dtype.bool:
-        raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
-    arr = _allocated(lambda: generator_or_default(generator).permutation(n), (n,))
-    return _random_result(arr, dtype or _dtype.int64, device, requires_grad)
-
-
-def rand_like(
-    input, *, generator=None, dtype=None, device=None, requires_grad=False, **options
-) -> Tensor:  # noqa: A002
-    """Uniform samples shaped like ``input``."""
-    _options("rand_like", options, memory_format=True)
-    return rand(
-        *input.shape,
-        generator=generator,
-        dtype=dtype or input.dtype,
-        device=device or input.device,
-        requires_grad=requires_grad,
-    )
-
-
-def randn_like(
-    input, *, generator=None, dtype=None, device=None, requires_grad=False, **options
-) -> Tensor:  # noqa: A002
-    """Normal samples shaped like ``input``."""
-    _options("randn_like", options, memory_format=True)
-    return randn(
-        *input.shape,
-        generator=generator,
-        dtype=dtype or input.dtype,
-        device=device or input.device,
-        requires_grad=requires_grad,
-    )
-
-
-def randint_like(
-    input,
-    low=0,
-    high=None,
-    *,
-    generator=None,
-    dtype=None,
-    device=None,  # noqa: A002
-    requires_grad=False,
-    **options,
-) -> Tensor:
-    """Random integers shaped like ``input``."""
-    _options("randint_like", options, memory_format=True)
-    if high is None:
-        low, high = 0, low
-    return randint(
-        low,
-        high,
-        input.shape,
-        generator=generator,
-        dtype=dtype or input.dtype,
-        device=device or input.device,
-        requires_grad=requires_grad,
-    )
-
-
-def normal(
-    mean=0.0,
-    std=1.0,
-    size=None,
-    *,
-    generator=None,
-    out=None,
-    dtype=None,
-    device=None,
-    requires_grad=False,
-    **options,
-) -> Tensor:
-    """Normal samples with the given mean(s) and standard deviation(s)."""
-    _options("normal", options)
-    if out is not None:
-        return _normal_out(out, mean, std, size, generator, dtype, device, requires_grad)
-    rng = generator_or_default(generator)
-    if isinstance(mean, Tensor) or isinstance(std, Tensor):
-        m = mean._data if isinstance(mean, Tensor) else mean
-        s = std._data if isinstance(std, Tensor) else std
-        ref = mean if isinstance(mean, Tensor) else std
-        if isinstance(std, Tensor) and (std._data < 0).any():
-            raise RuntimeError("normal expects all elements of std >= 0.0")
-        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
-        arr = rng.standard_normal(shape) * np.asarray(s) + np.asarray(m)
-        return _random_result(arr, ref.dtype, ref.device, requires_grad)
-    if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
-    _float_kernel("normal_kernel_cpu", dtype or _dtype.get_default_dtype())
-    if not isinstance(size, Sequence) or isinstance(size, str) or (size and not int_like(size[0])):
-        raise no_signature("normal", mean, std, size)
-    size = size_arg((size,), "normal", varargs=False)
-    arr = _allocated(lambda: rng.standard_normal(size), size) * std + mean
-    return _random_result(arr, dtype or _dtype.get_default_dtype(), device, requires_grad)
-
-
-def _normal_out(out, mean, std, size, generator, dtype, device, requires_grad):
-    """``normal(..., out=out)``; with a tensor mean or std PyTorch draws the broadcast of their
-    shape with ``out``'s (so ``out`` may be larger, and an empty one is an error)."""
-    if not (isinstance(mean, Tensor) or isinstance(std, Tensor)):
-        return factory_out(
-            out, dtype, device, requires_grad, normal, mean, std, size, generator=generator
-        )
-    from .ops._promote import broadcast_shapes
-
-    shape = broadcast_shapes((mean if isinstance(mean, Tensor) else std).shape, out.shape)
-    mean, std = (x.expand(shape) if isinstance(x, Tensor) else x for x in (mean, std))
-    return with_out(out, _NORMAL_OUT, normal, mean, std, generator=generator)
-
-
-_NORMAL_OUT = OutRule(check=lambda want, got: _float_kernel("normal_kernel_cpu", got))
-_BERNOULLI_OUT = OutRule(check=anything, resize_warning=False)
-_MULTINOMIAL_OUT = OutRule(
-    check=unless("equal", "multinomial expects Long tensor out, got: {got}"),
-    autograd="none",
-    resize_warning=False,
-)
-
-
-def bernoulli(input, p=None, *, generator=None, out=None) -> Tensor:  # noqa: A002
-    """0/1 samples with probabilities ``input`` (or ``p``)."""
-    if out is not None:
-        return with_out(out, _BERNOULLI_OUT, bernoulli, input, p, generator=generator)
-    if p is not None and not 0 <= p <= 1:
-        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
-    probs = input._host_array() if p is None else np.full(input.shape, p)
-    if ((probs < 0) | (probs > 1)).any():
-        raise RuntimeError(
-            "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error "
-            "message be improved?  If so, please report an enhancement request to PyTorch.)"
-        )
-    arr = generator_or_default(generator).random(input.shape) < probs
-    return _random_result(arr, input.dtype, input.device, False)
-
-
-def poisson(input, generator=None) -> Tensor:  # noqa: A002
-    """Poisson samples with rates ``input``."""
-    arr = generator_or_default(generator).poisson(input._host_array())
-    return _random_result(arr, input.dtype, input.device, False)
-
-
-def multinomial(
-    input,
-    num_samples,
-    replacement=False,
-    *,
-    generator=None,  # noqa: A002
-    out=None,
-) -> Tensor:
-    """Indices drawn from the rows of ``input`` taken as (unnormalised) probabilities."""
-    if out is not None:
-        return with_out(
-            out, _MULTINOMIAL_OUT, multinomial, input, num_samples, replacement, generator=generator
-        )
-    probs = input._host_array().astype(np.float64)
-    if probs.ndim not in (1, 2):
-        raise RuntimeError("prob_dist must be 1 or 2 dim")
-    if (probs < 0).any() or not np.isfinite(probs).all():
-        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-    rows = probs.reshape(-1, probs.shape[-1])
-    if not replacement and num_samples > rows.shape[1]:
-        raise RuntimeError(
-            "cannot sample n_sample > prob_dist.size(-1) samples without replacement"
-        )
-    rng = generator_or_default(generator)
-    out_rows = []
-    for row in rows:
-        total = row.sum()
-        if total <= 0:
-            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-        if replacement:
-            out_rows.append(rng.choice(row.size, size=num_samples, p=row / total))
-        else:
-            # Gumbel top-k: sampling without replacement in proportion to the weights
-            keys = np.log(row) - np.log(-np.log(rng.random(row.size)))
-            out_rows.append(np.argsort(-keys, kind="stable")[:num_samples])
-    arr = np.stack(out_rows).reshape(*probs.shape[:-1], num_samples)
-    return _random_result(arr, _dtype.int64, input.device, False)
 
 
 def tril_indices(row, col, offset=0, *, dtype=None, device=None, **options) -> Tensor:
@@ -791,3 +510,19 @@ def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
 
 def _like_self(self, dtype, device):
     return {"dtype": dtype or self.dtype, "device": device or self.device}
+
+
+# the random factories live in their own module (PyTorch's streams); re-exported from here
+from ._random_factories import (  # noqa: E402
+    bernoulli,
+    multinomial,
+    normal,
+    poisson,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+)

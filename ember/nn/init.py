@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 
-from .. import _dtype, _factories, _random
+from .. import _factories
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
 
@@ -114,21 +114,67 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """Fill with N(mean, std**2) truncated to [a, b] (inverse-CDF sampling, as PyTorch)."""
+    """Fill with N(mean, std**2) truncated to [a, b], by torch's rejection sampling: redraw the
+    samples outside [a, b] when that is rarely needed (the interval holds more than 30% of the
+    mass), else propose uniformly on [a, b] and accept against the normal density."""
 
     def norm_cdf(x):
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn(
-            "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The "
-            "distribution of values may be incorrect.",
+            "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+            "The distribution of values may be incorrect.",
             stacklevel=2,
         )
-    lo, hi = norm_cdf((a - mean) / std), norm_cdf((b - mean) / std)
-    u = _random.generator_or_default(generator).uniform(2 * lo - 1, 2 * hi - 1, tensor.shape)
-    vals = _factories.tensor(u, dtype=_dtype.float64).erfinv_() * std * math.sqrt(2.0) + mean
-    return _write(tensor, vals.clamp_(a, b))
+    with no_grad():
+        if norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std) > 0.3:
+            return _trunc_by_redrawing(tensor, mean, std, a, b, generator)
+        return _trunc_by_rejection(tensor, mean, std, a, b, generator)
+
+
+def _trunc_by_redrawing(tensor, mean, std, a, b, generator):
+    lo = tensor.new_tensor(a, device="cpu").item()
+    hi = tensor.new_tensor(b, device="cpu").item()
+    result = tensor.normal_(mean, std, generator=generator)
+    while True:
+        outside = (result < lo) | (result > hi)
+        if not outside.any():
+            break
+        fresh = _factories.empty_like(result).normal_(mean, std, generator=generator)
+        result = _where(outside, fresh, result)
+    if result is not tensor:
+        tensor.copy_(result)
+    return tensor
+
+
+def _trunc_by_rejection(tensor, mean, std, a, b, generator):
+    mode = max(a, min(mean, b))
+    log_peak = -0.5 * ((mode - mean) / std) ** 2
+    candidates = _factories.empty_like(tensor)
+    accept_buf = _factories.empty_like(tensor)
+    tensor.uniform_(a, b, generator=generator)
+    candidates.copy_(tensor)
+    candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+    pending = accept_buf.uniform_(generator=generator).log_().gt(candidates)
+    if pending.any():
+        result = tensor
+        while True:
+            candidates.uniform_(a, b, generator=generator)
+            result = _where(pending, candidates, result)
+            candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+            accepted = accept_buf.uniform_(generator=generator).log_().gt(candidates)
+            pending = _where(pending, accepted, pending)
+            if not pending.any():
+                break
+        tensor.copy_(result)
+    return tensor
+
+
+def _where(condition, x, y):
+    from ..ops.pointwise import where
+
+    return where(condition, x, y)
 
 
 def constant_(tensor, val):
@@ -207,34 +253,46 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
 
 
 def orthogonal_(tensor, gain=1, generator=None):
-    """Fill with a (semi-)orthogonal matrix from the QR of a normal matrix."""
+    """Fill with a (semi-)orthogonal matrix: the Q of the QR of a normal matrix, its columns'
+    signs fixed by R's diagonal (torch's steps and draws; the QR is NumPy's LAPACK, so the
+    values agree with torch's to rounding, not bit for bit)."""
     if tensor.ndimension() < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if tensor.numel() == 0:
         return tensor
+    from ..linalg import qr
+
     rows = tensor.size(0)
     cols = tensor.numel() // rows
-    flat = _random.generator_or_default(generator).standard_normal((rows, cols))
+    flattened = tensor.new_empty((rows, cols)).normal_(0, 1, generator=generator)
     if rows < cols:
-        flat = flat.T
-    q, r = np.linalg.qr(flat)
-    q = q * np.sign(np.diag(r))
+        flattened = flattened.t()
+    q, r = qr(flattened)
+    q = q * r.diagonal().sign()
     if rows < cols:
-        q = q.T
-    return _write(tensor, gain * q.reshape(tensor.shape))
+        q = q.t()
+    with no_grad():
+        tensor.view_as(q).copy_(q)
+        tensor.mul_(gain)
+    return tensor
 
 
 def sparse_(tensor, sparsity, std=0.01, generator=None):
-    """Fill a 2-D tensor with N(0, std**2), zeroing a ``sparsity`` fraction of each column."""
+    """Fill a 2-D tensor with N(0, std**2), zeroing a ``sparsity`` fraction of each column.
+
+    As torch, the rows to zero come from ``randperm`` on the default generator, whatever
+    ``generator`` is given.
+    """
     if tensor.ndimension() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     rows, cols = tensor.shape
     num_zeros = int(math.ceil(sparsity * rows))
-    rng = _random.generator_or_default(generator)
-    vals = rng.normal(0, std, (rows, cols))
-    for c in range(cols):
-        vals[rng.permutation(rows)[:num_zeros], c] = 0
-    return _write(tensor, vals)
+    with no_grad():
+        tensor.normal_(0, std, generator=generator)
+        for col_idx in range(cols):
+            zero_indices = _factories.randperm(rows)[:num_zeros]
+            tensor[zero_indices, col_idx] = 0
+    return tensor
 
 
 uniform, normal, constant = uniform_, normal_, constant_

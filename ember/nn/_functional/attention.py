@@ -17,12 +17,13 @@ import math
 import warnings
 
 from ... import _dtype
-from ..._factories import rand, zeros
+from ..._factories import empty, zeros
 from ..._tensor import Tensor
 from ...ops._promote import broadcast_shapes
 from ...ops.prims import attention as A
 from ...ops.shape import cat
 from .._linear_fn import linear
+from .dropout import scale_mask
 
 __all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]
 
@@ -31,11 +32,12 @@ __all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]
 
 
 def _dropout_noise(shape, p: float, like: Tensor) -> Tensor:
-    """``keep / (1 - p)`` with ``keep ~ Bernoulli(1 - p)``, drawn from ember's generator."""
+    """``keep / (1 - p)`` with ``keep ~ Bernoulli(1 - p)``: torch's dropout of the attention
+    weights (``empty_like(weights).bernoulli_(1 - p).div_(1 - p)``), same draws."""
     if p >= 1.0:
         return zeros(shape, dtype=like.dtype, device=like.device)
-    keep = rand(shape, device=like.device) < 1 - p
-    return keep.to(like.dtype) * (1.0 / (1 - p))
+    keep = empty(shape, dtype=like.dtype, device=like.device).bernoulli_(1 - p)
+    return scale_mask(keep, 1 - p)
 
 
 def _additive(mask: Tensor, dtype) -> Tensor:

@@ -1,9 +1,11 @@
 """F.dropout, F.dropout1d/2d/3d, F.alpha_dropout and F.feature_alpha_dropout.
 
-Composite: a keep-mask is drawn from ember's generator (so ``ember.manual_seed`` makes runs
-reproducible), turned into a noise tensor and multiplied in, so the gradient is ``g * noise``
-without a primitive of its own. As in ATen's ``_dropout_impl``: with ``p == 0``, outside training
-or on an empty input the input itself is returned; ``p == 1`` gives ``input * 0``.
+Composite, as ATen's ``_dropout_impl`` on the CPU: the noise is ``empty_like(input)`` (the
+input's layout) filled by ``bernoulli_(1 - p)`` and divided by ``1 - p``, then multiplied in, so
+the gradient is ``g * noise`` without a primitive of its own. The mask is drawn from ember's
+generator exactly as torch draws it (one double uniform per element, in the noise's memory
+order), so after the same seed ember and torch drop the same elements. With ``p == 0``, outside
+training or on an empty input the input itself is returned; ``p == 1`` gives ``input * 0``.
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ from __future__ import annotations
 import math
 import warnings
 
-from ..._factories import rand, zeros
+import numpy as np
+
+from ... import _dtype
+from ..._factories import empty, zeros
 from ..._tensor import Tensor
 
 __all__ = [
@@ -57,17 +62,52 @@ def _dropout_impl(
         raise RuntimeError(
             f"result type Float can't be cast to the desired output type {input.dtype.legacy_name}"
         )
-    shape = tuple(input.shape) if mask_shape is None else mask_shape
-    keep = (rand(shape, device=input.device) < 1 - p).to(input.dtype)
+    keep = keep_mask(input, 1 - p, mask_shape)
     if not alpha:
-        noise = keep * (1.0 / (1 - p))
+        noise = scale_mask(keep, 1 - p)
         return input.mul_(noise) if inplace else input * noise
     a = 1.0 / math.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
-    shift = (keep - 1) * (_ALPHA * a) + _ALPHA * a * p
-    noise = keep * a
+    shift = keep.add(-1).mul_(_ALPHA * a).add_(_ALPHA * a * p)
+    noise = keep.mul_(a)
     if inplace:
         return input.mul_(noise).add_(shift)
     return input * noise + shift
+
+
+def keep_mask(input: Tensor, q: float, shape: tuple | None = None) -> Tensor:  # noqa: A002
+    """torch's dropout noise before scaling: ``empty_like(input).bernoulli_(q)`` (or a
+    ``shape`` tensor for feature dropout), in ``input``'s dtype. ``empty_like`` keeps a dense
+    input's layout, and the layout decides which element each draw lands on."""
+    if shape is not None:
+        return empty(shape, dtype=input.dtype, device=input.device).bernoulli_(q)
+    order = _dense_order(tuple(input.shape), input.stride())
+    if order is None:
+        return empty(tuple(input.shape), dtype=input.dtype, device=input.device).bernoulli_(q)
+    laid = empty(tuple(input.shape[d] for d in order), dtype=input.dtype, device=input.device)
+    return laid.bernoulli_(q).permute(tuple(int(i) for i in np.argsort(order)))
+
+
+def scale_mask(keep: Tensor, q: float) -> Tensor:
+    """``keep.div_(q)`` as torch computes it: half and bfloat16 divide in float."""
+    if keep.dtype in (_dtype.float16, _dtype.bfloat16):
+        return keep.mul_(float(np.float32(1.0) / np.float32(q)))
+    return keep.div_(q)
+
+
+def _dense_order(shape: tuple, strides: tuple):
+    """The axes from largest to smallest stride when ``strides`` lay ``shape`` out densely but
+    not in C order (``empty_like`` then keeps them), else None."""
+    if len(shape) < 2:
+        return None
+    order = sorted(range(len(shape)), key=lambda d: -strides[d])
+    if order == list(range(len(shape))):
+        return None
+    expected = 1
+    for d in reversed(order):
+        if shape[d] != 1 and strides[d] != expected:
+            return None
+        expected *= shape[d]
+    return order
 
 
 def dropout(

@@ -26,8 +26,9 @@ Wilson-Hilferty approximation (exact to about ``a**-1.5``) takes over:
 
 from __future__ import annotations
 
-from ..._backend import special_of
-from ..._random import generator_or_default
+from ..._backend import backend_of, device_of, special_of
+from ..._random import generator_of
+from ..._sampling import standard_gamma
 from .._registry import defop
 
 _LARGE_ALPHA = 1e5
@@ -37,49 +38,16 @@ _MAX_TERMS = 4000  # enough for alpha <= 1e5 to float64 precision
 # ---------------------------------------------------------------------------- sampling
 
 
-def _marsaglia_tsang(xp, alpha, rng):
-    """Gamma(alpha, 1) samples (float64) by Marsaglia and Tsang's squeeze-and-reject method,
-    with the ``U^(1/alpha)`` boost for ``alpha < 1``; draws come from ``rng`` on the host."""
-    flat = alpha.reshape(-1).astype(xp.float64)
-    out = xp.full(flat.shape, xp.nan)
-    ok = flat > 0
-    out[flat == 0] = 0.0
-    out[xp.isinf(flat) & ok] = xp.inf
-    ok &= xp.isfinite(flat)
-    boost = xp.ones(flat.shape)
-    small = ok & (flat < 1)
-    n_small = int(small.sum())
-    if n_small:
-        u = xp.asarray(rng.random(n_small))
-        boost[small] = u ** (1.0 / flat[small])
-    a = xp.where(small, flat + 1.0, flat)
-    d = a - 1.0 / 3.0
-    c = 1.0 / xp.sqrt(9.0 * xp.where(ok, d, 1.0))
-    pending = xp.nonzero(ok)[0]
-    while pending.size:
-        n = int(pending.size)
-        z = xp.asarray(rng.standard_normal(n))
-        u = 1.0 - xp.asarray(rng.random(n))  # in (0, 1]
-        dk, ck = d[pending], c[pending]
-        y = 1.0 + ck * z
-        v = y * y * y
-        logv = xp.log(xp.where(v > 0, v, 1.0))
-        take = (y > 0) & (
-            (u < 1.0 - 0.0331 * z**4) | (xp.log(u) < 0.5 * z * z + dk * (1.0 - v + logv))
-        )
-        out[pending[take]] = dk[take] * v[take]
-        pending = pending[~take]
-    return (out * boost).reshape(alpha.shape)
-
-
 @defop("_standard_gamma")
 def _standard_gamma(xp, alpha, generator=None):
-    sample = _marsaglia_tsang(xp, alpha, generator_or_default(generator))
-    # as in torch, a sample that underflows (or has no valid concentration: not positive, NaN)
+    # torch's CPU sampler (Marsaglia and Tsang, element by element) on the host, from the
+    # generator's stream; as in torch, a sample that underflows (or has no valid concentration)
     # is the smallest normal number of the dtype, never 0
-    sample = sample.astype(alpha.dtype)
-    tiny = xp.finfo(alpha.dtype).tiny
-    return xp.where(sample > tiny, sample, tiny).astype(alpha.dtype)
+    backend = backend_of(alpha)
+    host = backend.to_host(alpha)
+    with generator_of(generator) as eng:
+        sample = standard_gamma(eng, host, host.dtype).reshape(host.shape)
+    return backend.from_host(sample, device_of(alpha))
 
 
 @_standard_gamma.vjp(save_inputs=True, save_output=True)

@@ -273,7 +273,10 @@ class _BaseDataLoaderIter:
         self._timeout = loader.timeout
         self._collate_fn = loader.collate_fn
         self._sampler_iter = iter(self._index_sampler)
-        self._base_seed = int(ember.randint(0, 2**63 - 1, (), generator=loader.generator).item())
+        # torch's draw: one int64 random_() (a 64-bit word mod 2**63) from the loader's generator
+        self._base_seed = int(
+            ember.empty((), dtype=ember.int64).random_(generator=loader.generator).item()
+        )
         self._persistent_workers = loader.persistent_workers
         self._num_yielded = 0
 

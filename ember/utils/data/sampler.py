@@ -46,10 +46,11 @@ class SequentialSampler(Sampler[int]):
 
 
 def _fresh_generator(generator):
-    """``generator``, or a new one seeded from the default generator (one draw per epoch)."""
+    """``generator``, or a new one seeded from the default generator (one draw per epoch: an
+    int64 ``random_()``, as torch's RandomSampler draws it, so the shuffles agree)."""
     if generator is not None:
         return generator
-    seed = int(ember.randint(0, 2**63 - 1, (), dtype=ember.int64).item())
+    seed = int(ember.empty((), dtype=ember.int64).random_().item())
     return ember.Generator().manual_seed(seed)
 
 
