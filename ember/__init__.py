@@ -116,6 +116,7 @@ from .ops.random_ops import *  # noqa: F403
 from .ops.reduction import *  # noqa: F403
 from .ops.shape import *  # noqa: F403
 from .ops.sorting import *  # noqa: F403
+from .ops.special_fns import *  # noqa: F403
 
 # isort: split
 # Sub-packages built on the core: imported after the ops have bound the Tensor methods.

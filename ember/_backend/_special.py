@@ -10,6 +10,8 @@ import math
 
 import numpy as np
 
+from ._special_extra import ExtraSpecial
+
 try:
     from scipy import special as _scipy_special
 except ImportError:  # pragma: no cover - depends on the environment
@@ -102,8 +104,9 @@ def _erfinv(y):
     return np.where(np.abs(y) == 1, np.copysign(np.inf, y), np.where(np.abs(y) > 1, np.nan, x))
 
 
-class CpuSpecial:
-    """erf/erfc/erfinv/lgamma/digamma/polygamma on NumPy arrays, keeping the input dtype."""
+class CpuSpecial(ExtraSpecial):
+    """erf/erfc/erfinv/lgamma/digamma/polygamma on NumPy arrays, keeping the input dtype (and,
+    from :class:`ExtraSpecial`, the Bessel, Airy, zeta, incomplete gamma and erfcx functions)."""
 
     @staticmethod
     def erf(x):

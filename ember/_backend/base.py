@@ -41,7 +41,9 @@ class Backend(abc.ABC):
         and compute through it only, so one code path serves every device.
     ``special``
         Special functions on arrays of ``xp``, keeping the input's dtype: ``erf``, ``erfc``,
-        ``erfinv``, ``lgamma``, ``digamma`` and ``polygamma(n, x)`` (see ``_special.py``).
+        ``erfinv``, ``lgamma``, ``digamma`` and ``polygamma(n, x)`` (see ``_special.py``), and
+        ``i0 i0e i1 i1e k0 k0e k1 k1e j0 j1 y0 y1 erfcx airy_ai gammainc(a, x) gammaincc(a, x)
+        zeta(s, q)`` (``_special_extra.py``).
     ``array_type``
         The exact array class of ``xp`` (``type(array) is array_type``): ``backend_of`` finds
         the backend of an array by it.

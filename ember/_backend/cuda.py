@@ -41,6 +41,33 @@ class CudaBackend(Backend):
         return array.data.ptr
 
 
+_CUPYX_SAME_NAME = [
+    "i0",
+    "i0e",
+    "i1",
+    "i1e",
+    "k0",
+    "k0e",
+    "k1",
+    "k1e",
+    "j0",
+    "j1",
+    "y0",
+    "y1",
+    "erfcx",
+    "gammainc",
+    "gammaincc",
+    "zeta",
+]
+
+
+def _keep_dtype(fn):
+    def run(*arrays):
+        return fn(*arrays).astype(arrays[-1].dtype, copy=False)
+
+    return run
+
+
 class CudaSpecial:
     """cupyx.scipy.special under the names the CPU backend uses (lgamma, polygamma(n, x))."""
 
@@ -51,9 +78,14 @@ class CudaSpecial:
         self.erfc = special.erfc
         self.erfinv = special.erfinv
         self.digamma = special.digamma
+        for name in _CUPYX_SAME_NAME:
+            setattr(self, name, _keep_dtype(getattr(special, name)))
 
     def lgamma(self, x):
         return self._sp.gammaln(x)
+
+    def airy_ai(self, x):
+        return self._sp.airy(x)[0].astype(x.dtype, copy=False)
 
     def polygamma(self, n, x):
         # CuPy's polygamma broadcasts its order with the input, so it must be an array
