@@ -1,0 +1,65 @@
+"""Every distribution against torch's: log_prob, cdf/icdf, entropy and the moments on random
+parameters (float32 and float64, batched and not), and their gradients with respect to the
+parameters and the value (``tests/oracle.py:check``)."""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+import pytest
+
+import ember
+
+from ..oracle import check
+from .cases import CASES, torch_values
+
+SHAPES = [(), (3,), (2, 3)]
+
+
+def _props(case, m, *args):
+    *params, value = args
+    d = case.make(m, *params)
+    out = [getattr(d, p) if p != "entropy" else d.entropy() for p in case.props]
+    out.append(d.log_prob(value))
+    if case.cdf:
+        out.append(d.cdf(value))
+    return out
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["f32", "f64"])
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_values_and_gradients(case, shape, dtype):
+    if case.name == "Gamma.cdf" and not hasattr(ember.special, "gammainc"):
+        pytest.skip("ember.special.gammainc is not in this tree")
+    rng = np.random.default_rng(zlib.crc32(f"{case.name}{shape}".encode()))
+    params64 = case.params(rng, shape, np.float64)
+    values = torch_values(case, params64, sample_shape=(4,), seed=1)
+    params = [p.astype(dtype) for p in params64]
+    values = values.astype(np.int64 if case.int_values else dtype)
+    f64 = dtype == np.float64
+    check(
+        lambda m, *a: _props(case, m, *a),
+        *params,
+        values,
+        rtol=1e-7 if f64 else case.rtol,
+        atol=1e-9 if f64 else case.atol,
+        grad=case.grad,
+    )
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["f32", "f64"])
+@pytest.mark.parametrize("case", [c for c in CASES if c.icdf], ids=lambda c: c.name)
+def test_icdf(case, dtype):
+    rng = np.random.default_rng(5)
+    params = [p.astype(dtype) for p in case.params(rng, (3,), np.float64)]
+    q = rng.uniform(0.05, 0.95, size=(4, 3)).astype(dtype)
+    f64 = dtype == np.float64
+    check(
+        lambda m, *a: case.make(m, *a[:-1]).icdf(a[-1]),
+        *params,
+        q,
+        rtol=1e-9 if f64 else 1e-4,
+        atol=1e-10 if f64 else 1e-5,
+    )
