@@ -40,6 +40,7 @@ __all__ = [
     "random_full_range",
     "random_default",
     "randperm",
+    "rrelu_slopes",
     "multinomial_with_replacement",
     "poisson",
     "standard_gamma",
@@ -94,6 +95,16 @@ def uniform(eng, n: int, dtype, lo: float = 0.0, hi: float = 1.0) -> np.ndarray:
     if (out == top).any():
         out[out == top] = cast(lo, dtype)
     return out
+
+
+def rrelu_slopes(eng, n: int, lower: float, upper: float, dtype) -> np.ndarray:
+    """rrelu's training slopes: a double uniform on [lower, upper) per element, the bounds
+    first rounded to the op's math type (float below double), the slope cast back to it (its
+    kernel is compiled without FMA: ``u * (upper - lower) + lower`` rounds twice)."""
+    dtype = np.dtype(dtype)
+    if dtype != _f64:
+        lower, upper = float(_f32(lower)), float(_f32(upper))
+    return cast(_u53(eng, n) * (upper - lower) + lower, _f64 if dtype == _f64 else _f32)
 
 
 # ---------------------------------------------------------------------------- normal

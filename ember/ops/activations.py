@@ -171,11 +171,23 @@ def rrelu_impl(input, lower, upper, training, inplace_, generator=None):  # noqa
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     if not training:
         return apply(_leaky_relu, input, inplace_, negative_slope=(lower + upper) / 2)
-    from .._factories import rand
-
-    noise = rand(input.shape, dtype=input.dtype, device=input.device, generator=generator)
-    noise = (noise * (upper - lower) + lower).masked_fill(input > 0, 1.0)
+    noise = _rrelu_noise(input, lower, upper, generator)
     return inplace_op(E._mul, input, noise) if inplace_ else E._mul(input, noise)
+
+
+def _rrelu_noise(input, lower, upper, generator):  # noqa: A002
+    """torch's training noise: 1, or for each element ``<= 0`` in C order a slope drawn as
+    ``uniform_real_distribution<double>(lower, upper)`` (bounds in the op's math type)."""
+    from .. import _sampling as S
+    from .._factories import ones, tensor
+    from .._random import generator_of
+
+    neg = (input <= 0).detach()
+    with generator_of(generator) as eng:
+        slopes = S.rrelu_slopes(eng, int(neg.sum().item()), lower, upper, input.dtype.np)
+    noise = ones(tuple(input.shape), dtype=input.dtype, device=input.device)
+    noise[neg] = tensor(slopes, dtype=input.dtype, device=input.device)
+    return noise
 
 
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):  # noqa: A002
