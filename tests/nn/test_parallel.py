@@ -271,3 +271,17 @@ def test_dataparallel_on_cuda_checks_parameter_device():
     dp.module.cuda(0)
     out = dp(ember.ones(3, 2))
     assert out.device == ember.device("cuda:0") and out.shape == (3, 2)
+
+
+def test_dataparallel_methods_delegate_to_the_functions():
+    e, _ = _pair()
+    dp = ember.nn.DataParallel(e)
+    x = ember.arange(8.0).reshape(4, 2)
+    inputs, kwargs = dp.scatter((x,), {"flag": 1}, ["cpu", "cpu"])
+    assert [i[0].tolist() for i in inputs] == [[[0.0, 1.0], [2.0, 3.0]], [[4.0, 5.0], [6.0, 7.0]]]
+    assert kwargs == ({"flag": 1}, {"flag": 1})
+    assert dp.replicate(e, ["cpu"]) == [e]
+    with ember.no_grad():  # without grad a replica elsewhere may be a detached copy
+        assert dp.replicate(ember.nn.ReLU(), ["cpu"])[0] is not None
+    outs = dp.parallel_apply([ember.nn.Identity()] * 2, [i[0] for i in inputs], None)
+    assert dp.gather(outs, "cpu").tolist() == x.tolist()

@@ -110,7 +110,9 @@ class DataParallel(Module):
 
     def replicate(self, module, device_ids):
         """Replicas of ``module`` for ``device_ids`` (see :func:`replicate`)."""
-        return replicate(module, device_ids, not self.training)
+        from ...autograd import is_grad_enabled
+
+        return replicate(module, device_ids, not is_grad_enabled())
 
     def scatter(self, inputs, kwargs, device_ids):
         """Split positional and keyword inputs across ``device_ids`` along ``self.dim``."""
@@ -118,7 +120,7 @@ class DataParallel(Module):
 
     def parallel_apply(self, replicas, inputs, kwargs):
         """Run each replica on its inputs (in turn, see :func:`parallel_apply`)."""
-        return parallel_apply(replicas, inputs, kwargs, self.device_ids[: len(replicas)])
+        return parallel_apply(replicas, inputs, kwargs, self.device_ids[: len(replicas)] or None)
 
     def gather(self, outputs, output_device):
         """Join the per-device outputs on ``output_device`` along ``self.dim``."""
