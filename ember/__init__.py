@@ -109,6 +109,8 @@ from .ops.composite import *  # noqa: F403
 from .ops.gamma_sample import _standard_gamma, _standard_gamma_grad
 from .ops.indexing import *  # noqa: F403
 from .ops.linalg import *  # noqa: F403
+from .ops.linalg_extra import *  # noqa: F403
+from .ops.linalg_misc import *  # noqa: F403
 from .ops.norms import *  # noqa: F403
 from .ops.pointwise import *  # noqa: F403
 from .ops.products import *  # noqa: F403

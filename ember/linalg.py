@@ -27,6 +27,19 @@ from .ops.linalg import linalg_cross as cross
 from .ops.linalg import linalg_det as det
 from .ops.linalg import linalg_qr as qr
 from .ops.linalg import linalg_svd as svd
+from .ops.linalg_extra import (
+    cholesky_ex,
+    householder_product,
+    lu_factor,
+    lu_factor_ex,
+    solve_ex,
+    solve_triangular,
+)
+from .ops.linalg_extra import linalg_lu as lu
+from .ops.linalg_extra import linalg_lu_solve as lu_solve
+from .ops.linalg_extra import linalg_matrix_exp as matrix_exp
+from .ops.linalg_misc import cond, diagonal, tensorinv, tensorsolve
+from .ops.linalg_misc import linalg_vander as vander
 from .ops.products import matmul, multi_dot
 
 __all__ = [
@@ -50,6 +63,20 @@ __all__ = [
     "vecdot",
     "cross",
     "multi_dot",
+    "solve_triangular",
+    "solve_ex",
+    "cholesky_ex",
+    "lu_factor",
+    "lu_factor_ex",
+    "lu",
+    "lu_solve",
+    "matrix_exp",
+    "householder_product",
+    "cond",
+    "diagonal",
+    "tensorinv",
+    "tensorsolve",
+    "vander",
 ]
 
 _FROM_NORMS = {"vector_norm": "vector_norm", "matrix_norm": "matrix_norm", "norm": "linalg_norm"}
