@@ -13,6 +13,28 @@ __all__ = ["Binomial"]
 _DIRECT = 16  # counts up to this are drawn as sums of Bernoulli trials
 
 
+def _gamma_large(alpha):
+    """Gamma(alpha, 1) samples for ``alpha >= 1`` (no gradient), by Marsaglia and Tsang's
+    squeeze-and-reject method on whole tensors of normal and uniform draws."""
+    d = alpha - 1.0 / 3.0
+    c = (9.0 * d).rsqrt()
+    out = ember.zeros_like(alpha)
+    pending = ember.ones_like(alpha, dtype=ember.bool)
+    while bool(pending.any()):
+        z = ember.randn(alpha.shape, dtype=alpha.dtype, device=alpha.device)
+        u = 1.0 - ember.rand(alpha.shape, dtype=alpha.dtype, device=alpha.device)
+        y = 1.0 + c * z
+        v = y * y * y
+        logv = ember.where(v > 0, v, 1.0).log()
+        take = (y > 0) & (
+            (u < 1.0 - 0.0331 * z**4) | (u.log() < 0.5 * z * z + d * (1.0 - v + logv))
+        )
+        take = take & pending
+        out = ember.where(take, d * v, out)
+        pending = pending & ~take
+    return out
+
+
 def _sample_binomial(count, prob):
     """Binomial(count, prob) samples (float tensors of one shape; no gradient).
 
@@ -29,7 +51,7 @@ def _sample_binomial(count, prob):
             break
         a = ember.where(big, ember.floor(n / 2) + 1, ember.ones_like(n))
         b = ember.where(big, n + 1 - a, ember.ones_like(n))
-        g1, g2 = ember._standard_gamma(a), ember._standard_gamma(b)
+        g1, g2 = _gamma_large(a), _gamma_large(b)
         x = g1 / (g1 + g2)
         left = x >= p
         n = ember.where(big, ember.where(left, a - 1, b - 1), n)
