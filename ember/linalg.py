@@ -27,6 +27,7 @@ from .ops.linalg import linalg_cross as cross
 from .ops.linalg import linalg_det as det
 from .ops.linalg import linalg_qr as qr
 from .ops.linalg import linalg_svd as svd
+from .ops.linalg_eig import eig, eigvals
 from .ops.linalg_extra import (
     cholesky_ex,
     householder_product,
@@ -53,6 +54,8 @@ __all__ = [
     "qr",
     "svd",
     "svdvals",
+    "eig",
+    "eigvals",
     "eigh",
     "eigvalsh",
     "pinv",

@@ -103,7 +103,7 @@ def _inv(xp, a):
 
 @_inv.vjp(save_output=True)
 def _inv_backward(ctx, g):
-    inv_t = ctx.output.mT
+    inv_t = ctx.output.mH
     return -(inv_t @ (g @ inv_t))
 
 
@@ -163,8 +163,8 @@ def _solve(xp, a, b):
 @_solve.vjp(save_inputs=True, save_output=True)
 def _solve_backward(ctx, g):
     a = ctx.inputs[0]
-    gb = _solve(a.mT, g)
-    ga = -(gb @ ctx.output.mT) if ctx.needs_input_grad[0] else None
+    gb = _solve(a.mH, g)  # mH: the conjugate transpose for complex matrices
+    ga = -(gb @ ctx.output.mH) if ctx.needs_input_grad[0] else None
     return ga, (gb if ctx.needs_input_grad[1] else None)
 
 
