@@ -171,6 +171,14 @@ def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, *fl
     )
 
 
+def __getattr__(name):
+    if name == "profiler":  # torch.autograd.profiler, imported on first touch
+        import importlib
+
+        return importlib.import_module(".profiler", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "Function",
     "FunctionCtx",

@@ -364,17 +364,20 @@ def _build(onnx, run, input_names, output_names, dyn, opset, export_params):
             g.values[id(v)] = n
     graph_outputs = []
     produced = {o for node in g.nodes for o in node.output}
-    renamed = set()
+    named_outputs: set = set()
     g.scope = ""
     for name, ref in zip(output_names, outputs):
         current = g.name(ref)
-        if current in produced and current not in renamed and current not in input_names:
+        if current in produced and current not in named_outputs:
             _rename(g.nodes, current, name)
-            renamed.add(name)
-        else:
+            produced.add(name)
+            if type(ref) is Value:
+                g.values[id(ref)] = name
+        else:  # an input, a constant, or a value already given as another output
             g.nodes.append(
                 helper.make_node("Identity", [current], [name], name=g.unique("/Identity"))
             )
+        named_outputs.add(name)
         dims = dict(dyn.get(name, {}))
         for a, pair in enumerate(zip(ref.shape, ref.shape2)):
             if pair[0] != pair[1] and a not in dims:

@@ -38,7 +38,6 @@ class Graph:
         self.values: dict = {}  # id(Value) -> name (None: an output no node produces)
         self.taken: set = set()
         self.scope = ""
-        self.symbols: dict = {}  # (size, size in the second run) -> (input name, axis)
         self.sources: dict = {}  # (size, size2) -> (value name, axis), graph inputs first
 
     # ------------------------------------------------------------------ names

@@ -515,3 +515,132 @@ def _transpose(g, r):
 def _addmm(g, r):
     bias, a, b = r.inputs
     return g.op("Gemm", [g.name(a), g.name(b), g.name(bias)])
+
+
+CONVERTERS["mm"] = _simple("MatMul")
+CONVERTERS["t"] = lambda g, r: g.op("Transpose", [_x(g, r)], perm=[1, 0])
+CONVERTERS["isinf"] = _simple("IsInf")
+
+
+def _dtype(ref):
+    return np.dtype(ref.dtype if hasattr(ref, "dtype") else ref.array.dtype)
+
+
+@converts("exp2")
+def _exp2(g, r):
+    return g.op("Pow", [g.scalar(2.0, r.inputs[0]), _x(g, r)])
+
+
+@converts("log2", "log10")
+def _log_base(g, r):
+    base = 2.0 if r.op == "log2" else 10.0
+    return g.op("Div", [g.op("Log", [_x(g, r)]), g.scalar(math.log(base), r.inputs[0])])
+
+
+@converts("erfc")
+def _erfc(g, r):
+    return g.op("Sub", [g.scalar(1.0, r.inputs[0]), g.op("Erf", [_x(g, r)])])
+
+
+@converts("isfinite")
+def _isfinite(g, r):
+    x = _x(g, r)
+    return g.op("Not", [g.op("Or", [g.op("IsInf", [x]), g.op("IsNaN", [x])])])
+
+
+def _trunc_of(g, x):
+    return g.op("Mul", [g.op("Sign", [x]), g.op("Floor", [g.op("Abs", [x])])])
+
+
+@converts("trunc")
+def _trunc(g, r):
+    return _trunc_of(g, _x(g, r))
+
+
+@converts("frac")
+def _frac(g, r):
+    x = _x(g, r)
+    return g.op("Sub", [x, _trunc_of(g, x)])
+
+
+@converts("fmod")
+def _fmod(g, r):
+    return g.op("Mod", [_x(g, r, 0), _x(g, r, 1)], fmod=1)
+
+
+@converts("remainder", "floor_divide")
+def _floor_ops(g, r):
+    a, b = _x(g, r, 0), _x(g, r, 1)
+    if _dtype(r.inputs[0]).kind in "iu":
+        rem = g.op("Mod", [a, b], fmod=0)  # the divisor's sign, as Python's %
+        if r.op == "remainder":
+            return rem
+        return g.op("Div", [g.op("Sub", [a, rem]), b])
+    quotient = g.op("Floor", [g.op("Div", [a, b])])
+    if r.op == "floor_divide":
+        return quotient
+    return g.op("Sub", [a, g.op("Mul", [quotient, b])])
+
+
+@converts("hardshrink", "softshrink")
+def _shrink(g, r):
+    lambd = float(r.params["lambd"])
+    bias = lambd if r.op == "softshrink" else 0.0
+    return g.op("Shrink", [_x(g, r)], lambd=lambd, bias=bias)
+
+
+@converts("logit")
+def _logit(g, r):
+    x, ref, eps = _x(g, r), r.inputs[0], r.params["eps"]
+    if eps is not None:
+        x = g.op("Clip", [x, g.scalar(eps, ref), g.scalar(1 - eps, ref)])
+    return g.op("Log", [g.op("Div", [x, g.op("Sub", [g.scalar(1.0, ref), x])])])
+
+
+@converts("lerp")
+def _lerp(g, r):
+    a, b, w = (g.name(ref) for ref in r.inputs)
+    return g.op("Add", [a, g.op("Mul", [w, g.op("Sub", [b, a])])])
+
+
+@converts("signbit")
+def _signbit(g, r):
+    return g.op("Less", [_x(g, r), g.scalar(0, r.inputs[0])])
+
+
+@converts("all", "any")
+def _all_any(g, r):
+    x, ref = _x(g, r), r.inputs[0]
+    if _dtype(ref) != np.bool_:
+        x = g.op("Not", [g.op("Equal", [x, g.scalar(0, ref)])])
+    as_float = g.op("Cast", [x], to=g.helper.np_dtype_to_tensor_dtype(np.dtype(np.float32)))
+    kind = "ReduceMin" if r.op == "all" else "ReduceMax"
+    out = g.reduce(kind, as_float, r.params["dims"], r.params["keepdim"])
+    return g.op("Cast", [out], to=g.helper.np_dtype_to_tensor_dtype(np.dtype(np.bool_)))
+
+
+@converts("roll")
+def _roll(g, r):
+    src = r.inputs[0]
+    x = _x(g, r)
+    dims = r.params["dims"]
+    shifts = r.params["shifts"]
+    if not dims:  # roll of the flattened tensor
+        flat = g.op("Reshape", [x, g.ints([-1])])
+        n = int(np.prod(src.shape))
+        rolled = _roll_axis(g, flat, shifts[0], 0, n)
+        return g.op("Reshape", [rolled, g.op("Shape", [x])])
+    for shift, dim in zip(shifts, dims):
+        if dim in src.dynamic:
+            raise unsupported("op 'roll' along a dynamic axis")
+        x = _roll_axis(g, x, shift, dim, src.shape[dim])
+    return x
+
+
+def _roll_axis(g, x, shift, axis, n):
+    shift %= max(n, 1)
+    if shift == 0:
+        return x
+    tail = g.op("Slice", [x, g.ints([n - shift]), g.ints([n]), g.ints([axis])])
+    head = g.op("Slice", [x, g.ints([0]), g.ints([n - shift]), g.ints([axis])])
+    return g.op("Concat", [tail, head], axis=axis)

@@ -25,17 +25,20 @@ run untraced.
 
 from __future__ import annotations
 
+import warnings
 from contextlib import contextmanager
 
 import numpy as np
 
 from .. import nn
+from .._tensor import Tensor
 from ..ops import _inplace
 from ..ops._registry import observe
 
 __all__: list[str] = []
 
 _STATE = {"exporting": 0}
+_LEAVING = ("item", "tolist", "numpy", "__bool__", "__int__", "__float__", "__index__")
 
 
 def unsupported(what: str) -> RuntimeError:
@@ -217,11 +220,31 @@ class Tracer:
         finally:
             self.suspended -= 1
 
+    def _leaves_graph(self, name, original):
+        """``Tensor.<name>`` that warns when a traced value becomes a Python value: the graph
+        keeps what it was for the example inputs."""
+
+        def method(t, *args, **kwargs):
+            entry = self.bound.get(id(t._data))
+            if not self.suspended and entry is not None and entry[0].array is None:
+                warnings.warn(
+                    f"ember.onnx.export: Tensor.{name} turns a traced tensor into a Python "
+                    "value; the exported graph treats it as a constant and may not generalize "
+                    "to other inputs",
+                    stacklevel=2,
+                )
+            return original(t, *args, **kwargs)
+
+        return method
+
     @contextmanager
     def active(self, model):
         remove = observe(self.hook)
         original = _inplace.write_result
         _inplace.write_result = self.write_result(original)
+        methods = {n: Tensor.__dict__[n] for n in _LEAVING if n in Tensor.__dict__}
+        for n, m in methods.items():
+            setattr(Tensor, n, self._leaves_graph(n, m))
         patched = self._patch_modules(model)
         _STATE["exporting"] += 1
         try:
@@ -230,6 +253,8 @@ class Tracer:
             _STATE["exporting"] -= 1
             for m in patched:
                 m.__dict__.pop("forward", None)
+            for n, m in methods.items():
+                setattr(Tensor, n, m)
             _inplace.write_result = original
             remove()
 

@@ -263,6 +263,21 @@ def test_keyword_inputs_and_several_outputs():
     np.testing.assert_allclose(b, (x + y).numpy())
 
 
+def test_repeated_passthrough_and_constant_outputs():
+    class Outs(ember.nn.Module):
+        def forward(self, x):
+            y = x * 2
+            return y, x, y + 1, y, ember.ones(2)
+
+    x = _float((2, 2), 0)
+    proto, session = export(Outs(), (x,))
+    got = run(session, (x,))
+    want = [(x * 2).numpy(), x.numpy(), (x * 2 + 1).numpy(), (x * 2).numpy(), np.ones(2)]
+    assert len(got) == 5
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w)
+
+
 def test_inplace_ops_are_followed():
     class Residual(ember.nn.Module):
         def __init__(self):
@@ -292,6 +307,18 @@ def test_untracked_inplace_change_is_refused():
 
     with pytest.raises(RuntimeError, match="ember.onnx.export: .*index assignment"):
         export(Writes(), (_float((2, 3), 0),))
+
+
+def test_python_values_from_traced_tensors_warn():
+    class Item(ember.nn.Module):
+        def forward(self, x):
+            return x * x.sum().item()
+
+    with pytest.warns(UserWarning, match=r"Tensor.item turns a traced tensor"):
+        export(Item(), (_float((2, 3), 0),))
+    assert "item" not in ember.Tensor.__dict__ or not ember.Tensor.item.__qualname__.startswith(
+        "Tracer"
+    )
 
 
 def test_unsupported_op_names_the_op():

@@ -120,6 +120,28 @@ CASES = [
     ("sum_all", lambda L, x: x * x.sum() + x.mean(), [(4, 6)]),
     ("cast", lambda L, x: (x * 4).long().float() + x.double().float(), [(6,)]),
     ("masked_fill", lambda L, x: x.masked_fill(x > 0.5, -1.0), [(6,)]),
+    ("mm_t", lambda L, x: x.flatten(1).t().mm(x.flatten(1)) + 0 * x.sum(), [(2, 3)]),
+    ("exp2_logs", lambda L, x: L.exp2(x) + (x.abs() + 1).log2() + (x.abs() + 1).log10(), [(6,)]),
+    ("erfc_trunc_frac", lambda L, x: L.erfc(x) + (x * 3).trunc() + (x * 3).frac(), [(6,)]),
+    (
+        "finite_inf",
+        lambda L, x: (x / (x > 0).float()).isinf().float() + x.isfinite().float(),
+        [(6,)],
+    ),
+    ("fmod_remainder", lambda L, x: x.fmod(0.3) + x.remainder(0.3) + x // 0.3, [(6,)]),
+    ("int_floor_ops", lambda L, x: ((x * 9).long() // 4 + (x * 9).long() % 4).float(), [(6,)]),
+    (
+        "shrink",
+        lambda L, x: L.nn.functional.hardshrink(x) + L.nn.functional.softshrink(x, 0.3),
+        [(6,)],
+    ),
+    ("logit_lerp", lambda L, x: x.sigmoid().logit(eps=1e-3) + x.lerp(x * 2, 0.3), [(6,)]),
+    (
+        "all_any",
+        lambda L, x: (x > 0).all(-1).float() + (x > 1).any(1, keepdim=True).float() + x.any(-1),
+        [(3, 3)],
+    ),
+    ("roll", lambda L, x: x.roll(2, -1) + x.roll((1, -1), (1, 2)), [(3, 4)]),
 ]
 
 F_CASES = [
