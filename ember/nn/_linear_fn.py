@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from ..ops.products import matmul
+from ..ops.products import addmm, matmul, mm
 
 
 def linear(input, weight, bias=None):  # noqa: A002
-    """``input @ weight.T + bias`` (PyTorch's F.linear)."""
+    """``input @ weight.T + bias`` (PyTorch's F.linear).
+
+    As in torch, an input of 2 or more dims is folded to one matrix and multiplied by one GEMM
+    (``addmm`` with a bias, else ``mm``), whatever its batch dims, then viewed back.
+    """
+    if weight.ndim == 2 and input.ndim >= 2:
+        x = input if input.ndim == 2 else input.reshape(-1, input.shape[-1])
+        out = mm(x, weight.t()) if bias is None else addmm(bias, x, weight.t())
+        return out if input.ndim == 2 else out.view(*input.shape[:-1], weight.shape[0])
     out = matmul(input, weight.t() if weight.ndim == 2 else weight)
     if bias is not None:
         out = out + bias

@@ -90,6 +90,8 @@ def matmul(input, other, *, out=None):  # noqa: A002
     kb = b.shape[-2] if b.ndim > 1 else b.shape[0]
     if ka != kb:
         raise _matmul_size_error(a, b, ka, kb)
+    if a.ndim == 2 and b.ndim == 2:
+        return PR._mm(a, b)  # torch's matmul of two matrices is mm (MmBackward0)
     if a.ndim > 2 and b.ndim > 2:
         broadcast_shapes(a.shape[:-2], b.shape[:-2])
     return PR._matmul(a, b)
@@ -512,7 +514,19 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):  # noqa: A002
             f"self and mat2 must have the same dtype, but got "
             f"{input.dtype.legacy_name} and {mat2.dtype.legacy_name}"
         )
+    if beta == 1 and alpha == 1 and _fits_addmm(input, mat1, mat2):
+        return PR._addmm(input, mat1, mat2)  # one GEMM and an in-place add (AddmmBackward0)
     return _scaled_sum(input, mm(mat1, mat2), beta, alpha, "addmm")
+
+
+def _fits_addmm(input, mat1, mat2) -> bool:  # noqa: A002
+    """Whether the fused addmm applies; anything else takes the checked path and its errors."""
+    if not (mat1.dtype is mat2.dtype and mat1.dtype.category >= 2):
+        return False
+    if mat1.shape[1] != mat2.shape[0] or input.ndim > 2:
+        return False
+    shape = (mat1.shape[0], mat2.shape[1])
+    return all(n in (1, m) for n, m in zip(reversed(input.shape), reversed(shape)))
 
 
 @tensor_method(inplace=True)

@@ -214,10 +214,7 @@ def transpose(input, dim0, dim1):  # noqa: A002
     n = input.ndim
     if n == 0:
         return S._view(input, shape=())
-    d0, d1 = wrap_dim(dim0, n), wrap_dim(dim1, n)
-    dims = list(range(n))
-    dims[d0], dims[d1] = dims[d1], dims[d0]
-    return S._permute(input, dims=tuple(dims))
+    return S._transpose(input, dim0=wrap_dim(dim0, n), dim1=wrap_dim(dim1, n))
 
 
 swapaxes = swapdims = transpose
@@ -228,7 +225,7 @@ def t(input):  # noqa: A002
     """Transpose of a tensor with at most 2 dims."""
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    return transpose(input, 0, 1) if input.ndim == 2 else S._view(input, shape=input.shape)
+    return S._t(input) if input.ndim == 2 else S._view(input, shape=input.shape)
 
 
 @tensor_method()

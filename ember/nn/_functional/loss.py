@@ -256,10 +256,11 @@ def binary_cross_entropy(
         raise RuntimeError("all elements of input should be between 0 and 1")
     if bool(((target < 0) | (target > 1)).any()):
         raise RuntimeError("all elements of target should be between 0 and 1")
-    loss = PL._binary_cross_entropy(input, cast(target, input.dtype))
-    if weight is not None:
-        loss = loss * weight.expand(loss.shape)
-    return _reduce(loss, reduction)
+    target = cast(target, input.dtype)
+    if weight is None:  # one node, torch's BinaryCrossEntropyBackward0
+        return PL._binary_cross_entropy(input, target, reduction=reduction)
+    loss = PL._binary_cross_entropy(input, target, reduction="none")
+    return _reduce(loss * weight.expand(loss.shape), reduction)
 
 
 def binary_cross_entropy_with_logits(
@@ -327,8 +328,13 @@ def mse_loss(
     check_float(input, "mse_cpu")
     if size_average is not None or reduce is not None or weight is None:
         reduction = _reduction(size_average, reduce, reduction)
-    loss = (input - target) ** 2
-    return _reduce(loss, reduction) if weight is None else _weighted(loss, weight, input, reduction)
+    if weight is None:  # one node, torch's MseLossBackward0
+        input, target = (
+            cast(input, _dtype.result_type(input, target)),
+            cast(target, _dtype.result_type(input, target)),
+        )
+        return PL._mse_loss(input, target, reduction=reduction)
+    return _weighted((input - target) ** 2, weight, input, reduction)
 
 
 def l1_loss(

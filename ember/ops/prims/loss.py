@@ -325,17 +325,51 @@ def _soft_targets(x, t, par):
 
 
 @defop("binary_cross_entropy")
-def _binary_cross_entropy(xp, x, t):
-    return (t - 1) * xp.maximum(xp.log1p(-x), -100) - t * xp.maximum(xp.log(x), -100)
+def _binary_cross_entropy(xp, x, t, *, reduction):
+    loss = (t - 1) * xp.maximum(xp.log1p(-x), -100) - t * xp.maximum(xp.log(x), -100)
+    return _reduced(xp, loss, reduction)
 
 
 @_binary_cross_entropy.vjp(save_inputs=True)
 def _binary_cross_entropy_vjp(ctx, g):
     x, t = ctx.inputs
     need = ctx.needs_input_grad
+    g = _spread(g, x, ctx.params["reduction"])
     gx = g * (x - t) / (x * (1 - x)).clamp(min=1e-12) if need[0] else None
     gt = g * ((-x).log1p() - x.log()) if need[1] else None
     return gx, gt
+
+
+def _reduced(xp, loss, reduction):
+    if reduction == "none":
+        return loss
+    total = xp.sum(loss, dtype=loss.dtype)
+    return total if reduction == "sum" else (total / max(loss.size, 1)).astype(loss.dtype)
+
+
+def _spread(g, x, reduction):
+    """The upstream gradient of a reduced loss, per element of ``x``."""
+    if reduction == "none":
+        return g
+    return g / x.numel() if reduction == "mean" else g
+
+
+# ---------------------------------------------------------------------------- mean squared error
+
+
+@defop("mse_loss")
+def _mse_loss(xp, x, t, *, reduction):
+    d = x - t
+    return _reduced(xp, d * d, reduction)
+
+
+@_mse_loss.vjp(save_inputs=True)
+def _mse_loss_vjp(ctx, g):
+    x, t = ctx.inputs
+    need = ctx.needs_input_grad
+    d = x - t
+    gd = _spread(g, d, ctx.params["reduction"]) * 2 * d
+    return (gd if need[0] else None), (-gd if need[1] else None)
 
 
 # ---------------------------------------------------------------------------- nll loss

@@ -103,3 +103,39 @@ def _einsum_operand_grad(k, terms, out, ops, g):
     # a label of size 1 everywhere else broadcast against this operand: expand the gradient
     shape = tuple(o if r == 1 else r for r, o in zip(grad.shape, ops[k].shape))
     return grad if shape == tuple(grad.shape) else grad.expand(shape)
+
+
+# ------------------------------------------------------------------------ linear layers' GEMMs
+# F.linear runs as one GEMM on the input folded to 2-D, recorded as torch records it
+# (AddmmBackward0 / MmBackward0), instead of a batched matmul plus a broadcast add.
+
+
+@defop("mm")
+def _mm(xp, a, b):
+    return xp.matmul(a, b)
+
+
+@_mm.vjp(save_inputs=True)
+def _mm_backward(ctx, g):
+    a, b = ctx.inputs
+    need = ctx.needs_input_grad
+    return (g @ b.mH if need[0] else None), (a.mH @ g if need[1] else None)
+
+
+@defop("addmm")
+def _addmm(xp, bias, a, b):
+    out = xp.matmul(a, b)
+    out += bias
+    return out
+
+
+@_addmm.vjp(save_inputs=True)
+def _addmm_backward(ctx, g):
+    _, a, b = ctx.inputs
+    need = ctx.needs_input_grad
+    # the engine sums g down to the bias's (broadcast) shape
+    return (
+        (g if need[0] else None),
+        (g @ b.mH if need[1] else None),
+        (a.mH @ g if need[2] else None),
+    )

@@ -49,6 +49,27 @@ def _permute_backward(ctx, g):
     return g.permute(*inverse)
 
 
+# transpose and t are permutes recorded under torch's names (TransposeBackward0, TBackward0)
+@defop("transpose", view=True)
+def _transpose(xp, x, dim0, dim1):
+    return xp.swapaxes(x, dim0, dim1)
+
+
+@_transpose.vjp()
+def _transpose_backward(ctx, g):
+    return g.transpose(ctx.params["dim0"], ctx.params["dim1"])
+
+
+@defop("t", view=True)
+def _t(xp, x):
+    return xp.transpose(x)
+
+
+@_t.vjp()
+def _t_backward(ctx, g):
+    return g.t()
+
+
 @defop("expand", view=True)
 def _expand(xp, x, shape):
     return xp.broadcast_to(x, shape)
