@@ -26,6 +26,7 @@ class Op:
     __slots__ = (
         "name",
         "node_name",
+        "node_cls",
         "forward",
         "backward",
         "save_inputs",
@@ -40,6 +41,8 @@ class Op:
     def __init__(self, name, forward, *, aux=False, n_outputs=1, view=False):
         self.name = name
         self.node_name = "".join(p.capitalize() for p in name.strip("_").split("_")) + "Backward0"
+        # one node class per op, named as torch's: type(loss.grad_fn).__name__ == "MseLossBackward0"
+        self.node_cls = type(self.node_name, (OpNode,), {"__slots__": ()})
         self.forward = forward
         self.backward = None
         self.save_inputs = self.save_output = self.saves = False
@@ -136,7 +139,7 @@ class Op:
     def record(self, inputs, params, aux):
         """The graph node of one call of this op on ``inputs`` (grad mode on, some input
         requires grad), keeping only what the backward declared."""
-        node = new_node(OpNode, inputs)
+        node = new_node(self.node_cls, inputs)
         node.op = self
         node.params = params
         node.aux = aux
