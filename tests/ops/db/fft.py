@@ -2,9 +2,9 @@
 
 The op database compares real tensors, so complex spectra are seen through ``view_as_real`` and
 complex inputs are built with ``complex(a, b)``; torch's lazy conjugate and negative bits are
-resolved (ember sets none, so both are no-ops there). ``b * 1.0`` in the ``hfft`` entry gives torch a
-gradient without the negative bit, which the oracle's NumPy conversion refuses. ``tests/ops/test_fft.py`` covers every function,
-norm and size against torch on complex tensors directly.
+resolved (ember sets none, so both are no-ops there). ``b * 1.0`` in the ``hfft`` entry gives
+torch a gradient without the negative bit, which the oracle's NumPy conversion refuses.
+``tests/ops/test_fft.py`` covers every function, norm and size against torch on complex tensors.
 """
 
 from __future__ import annotations
