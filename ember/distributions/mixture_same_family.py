@@ -32,12 +32,12 @@ class MixtureSameFamily(Distribution):
         if not isinstance(self._mixture_distribution, Categorical):
             raise ValueError(
                 " The Mixture distribution needs to be an  instance of "
-                "torch.distributions.Categorical"
+                "ember.distributions.Categorical"
             )
         if not isinstance(self._component_distribution, Distribution):
             raise ValueError(
-                "The Component distribution need to be an instance of "
-                "torch.distributions.Distribution"
+                "The Component distribution needs to be an instance of "
+                "ember.distributions.Distribution"
             )
         mdbs = self._mixture_distribution.batch_shape
         cdbs = self._component_distribution.batch_shape[:-1]
