@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .. import _dtype
 from ._binding import tensor_method
-from ._out import CAST, with_out
+from ._out import CAST, SAME, OutRule, unless, with_out
 from ._promote import to_float
 from .prims import complex as C
 from .prims import pointwise as E
@@ -84,6 +84,14 @@ def view_as_complex(input):  # noqa: A002
     return C._view_as_complex(input)
 
 
+_PARTS_OUT = OutRule(
+    check=unless(
+        "equal",
+        "Expected object of scalar type {want} but got scalar type {got} for argument 'out'",
+    )
+)
+
+
 def _parts(name, a, b):
     """``complex``/``polar``'s checks on its two real tensors, PyTorch's messages."""
     floats = (_dtype.float16, _dtype.float32, _dtype.float64)
@@ -105,7 +113,7 @@ def complex(real, imag, *, out=None):  # noqa: A001
     """The complex tensor ``real + i imag`` from two real tensors of the same float dtype
     (``torch.complex``), broadcast together."""
     if out is not None:
-        return with_out(out, CAST, complex, real, imag)
+        return with_out(out, _PARTS_OUT, complex, real, imag)
     _parts("complex", real, imag)
     return C._complex(real, imag)
 
@@ -114,7 +122,7 @@ def polar(abs, angle, *, out=None):  # noqa: A002
     """The complex tensor with absolute value ``abs`` and angle ``angle``:
     ``abs * (cos(angle) + i sin(angle))`` (``torch.polar``)."""
     if out is not None:
-        return with_out(out, CAST, polar, abs, angle)
+        return with_out(out, _PARTS_OUT, polar, abs, angle)
     _parts("polar", abs, angle)
     return C._complex(abs * angle.cos(), abs * angle.sin())
 
@@ -143,7 +151,7 @@ def conj_physical(input, *, out=None):  # noqa: A002
     """The complex conjugate, computed (``torch.conj_physical``); ``input`` itself when it is
     not complex."""
     if out is not None:
-        return with_out(out, CAST, conj_physical, input)
+        return with_out(out, SAME, conj_physical, input)
     if input._data.dtype.kind != "c":
         return input
     return C._conj_physical(input)
@@ -183,7 +191,7 @@ def sgn(input, *, out=None):  # noqa: A002
     """``input / abs(input)`` for complex input (0 where it is 0), the sign for real input
     (``torch.sgn``)."""
     if out is not None:
-        return with_out(out, CAST, sgn, input)
+        return with_out(out, SAME, sgn, input)
     if input._data.dtype.kind != "c":
         return E._sign(input)
     return C._sgn(input)

@@ -570,3 +570,40 @@ def test_ordering_ops_refuse_complex_as_torch(name, dtype):
         REFUSED[name](torch, torch.tensor(cz(2).astype(dtype)))
     except Exception as e:  # noqa: BLE001 - the message is compared
         assert msg == str(e)
+
+
+OUT_CASES = {
+    "sgn_wider": lambda m: m.sgn(m.ones(2), out=m.empty(2, dtype=m.float64)),
+    "sgn_autograd": lambda m: m.sgn(m.ones(2).requires_grad_(), out=m.empty(2)),
+    "angle_int": lambda m: m.angle(m.ones(2), out=m.empty(2, dtype=m.int64)),
+    "conj_physical_wider": lambda m: m.conj_physical(
+        m.ones(2, dtype=m.complex64), out=m.empty(2, dtype=m.complex128)
+    ),
+    "complex_wider": lambda m: m.complex(m.ones(2), m.ones(2), out=m.empty(2, dtype=m.complex128)),
+    "complex_real": lambda m: m.complex(m.ones(2), m.ones(2), out=m.empty(2)),
+    "polar_wider": lambda m: m.polar(m.ones(2), m.ones(2), out=m.empty(2, dtype=m.complex128)),
+}
+
+
+@pytest.mark.parametrize("name", list(OUT_CASES))
+def test_out_errors_are_torchs(name):
+    outcome = []
+    for lib in (torch, ember):
+        with pytest.raises(RuntimeError) as info:
+            OUT_CASES[name](lib)
+        outcome.append(str(info.value))
+    assert outcome[0] == outcome[1]
+
+
+def test_out_writes():
+    z = cz(3)
+    for lib in (ember, torch):
+        t = lib.tensor(z)
+        out = lib.empty(3, dtype=lib.float64)
+        assert lib.angle(t, out=out) is out
+        np.testing.assert_allclose(out.numpy(), np.angle(z))
+        out = lib.empty(3, dtype=lib.complex128)
+        assert lib.complex(t.real, t.imag, out=out) is out
+        np.testing.assert_allclose(out.numpy(), z)
+        lib.sgn(t, out=out)
+        np.testing.assert_allclose(out.numpy(), z / np.abs(z))

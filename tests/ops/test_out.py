@@ -423,9 +423,8 @@ def _run(lib, case, make_out, grad=False, no_grad=False):
     return result, out, caught, None
 
 
-# ember.sgn is ember.sign (one function, bound as both Tensor methods), so its refusal names
-# sign(); torch has two ops and says sgn().
-_SAME_FUNCTION_AS = {"sgn": "sign"}
+# ember functions that are another's alias while torch has two ops (none at present)
+_SAME_FUNCTION_AS: dict = {}
 
 
 def _same_error(e_exc, t_exc, case_id=""):
