@@ -187,4 +187,8 @@ def __getattr__(name):
         except ModuleNotFoundError as e:
             if e.name != f"{__name__}.{name}":
                 raise
+    if name == "vmap":  # torch.vmap is torch.func.vmap; ember.func loads on first use
+        from .func import vmap
+
+        return vmap
     raise AttributeError(f"module 'ember' has no attribute {name!r}")

@@ -1,0 +1,100 @@
+"""Batching rules for whole primitives, where NumPy-level batching would not do well.
+
+The convolutions lay out their input as (N, C, *S) and build strided windows of it, which a
+batched array cannot give (NOTE [ vmap as a backend ] in ``_batched.py``). Their rules fold
+the vmap batch into the primitive's own batch instead: an unbatched weight with a batched input
+is one convolution of (B * N, C, *S); a batched weight (per-sample models) becomes B groups of
+one grouped convolution, whose input is (N, B * C, *S). The weight gradient sums over N, so it
+always takes the grouped form.
+
+A rule is ``rule(op, xp, data, params)`` on the input arrays of one call and returns the
+forward's result at the highest level among them, or ``NotImplemented``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._batched import batch_size, batched, is_batched, max_level
+
+__all__ = ["OP_RULES"]
+
+OP_RULES: dict = {}
+
+
+def _fold(a):
+    """(B, N, ...) -> (B * N, ...)"""
+    v = a.value
+    return np.reshape(v, (v.shape[0] * v.shape[1], *v.shape[2:]))
+
+
+def _unfold(r, n):
+    return np.reshape(r, (n, r.shape[0] // n, *r.shape[1:]))
+
+
+def _grouped(x, level, n):
+    """(B, N, C, ...) (a batched x, or x broadcast) -> (N, B * C, ...)"""
+    v = x.value if is_batched(x, level) else np.broadcast_to(x, (n, *x.shape))
+    v = np.moveaxis(v, 0, 1)
+    return np.reshape(v, (v.shape[0], v.shape[1] * v.shape[2], *v.shape[3:]))
+
+
+def _ungrouped(r, n):
+    """(N, B * C, ...) -> (B, N, C, ...)"""
+    r = np.reshape(r, (r.shape[0], n, r.shape[1] // n, *r.shape[2:]))
+    return np.moveaxis(r, 1, 0)
+
+
+def _weights(w, level, n):
+    """(B, O, ...) (or w broadcast) -> (B * O, ...)"""
+    v = w.value if is_batched(w, level) else np.broadcast_to(w, (n, *w.shape))
+    return np.reshape(v, (v.shape[0] * v.shape[1], *v.shape[2:]))
+
+
+def _run(op, xp, data, params):
+    from ._vmap import run_forward
+
+    return run_forward(op, xp, data, params)
+
+
+def _conv_like(op, xp, data, params):
+    """convolution(x, w) and convolution_backward_input(g, w): the data operand first."""
+    x, w = data
+    level = max_level(data, params)
+    if max_level(params) >= level:
+        return NotImplemented
+    n = batch_size(data, level)
+    if is_batched(x, level) and not is_batched(w, level):
+        return batched(_unfold(_run(op, xp, [_fold(x), w], params), n), level)
+    grouped = dict(params, groups=params["groups"] * n)
+    out = _run(op, xp, [_grouped(x, level, n), _weights(w, level, n)], grouped)
+    return batched(_ungrouped(out, n), level)
+
+
+def _conv_weight(op, xp, data, params):
+    """convolution_backward_weight(x, g): per-sample weight gradients as groups."""
+    x, g = data
+    level = max_level(data, params)
+    if max_level(params) >= level:
+        return NotImplemented
+    n = batch_size(data, level)
+    grouped = dict(params, groups=params["groups"] * n)
+    out = _run(op, xp, [_grouped(x, level, n), _grouped(g, level, n)], grouped)
+    return batched(np.reshape(out, (n, out.shape[0] // n, *out.shape[1:])), level)
+
+
+def _folded(op, xp, data, params):
+    """A primitive whose one input is (N, ...) with independent rows (im2col, col2im)."""
+    (x,) = data
+    level = max_level(data, params)
+    if not is_batched(x, level) or max_level(params) >= level:
+        return NotImplemented
+    n = x.value.shape[0]
+    return batched(_unfold(_run(op, xp, [_fold(x)], params), n), level)
+
+
+OP_RULES["convolution"] = _conv_like
+OP_RULES["convolution_backward_input"] = _conv_like
+OP_RULES["convolution_backward_weight"] = _conv_weight
+OP_RULES["im2col"] = _folded
+OP_RULES["col2im"] = _folded
