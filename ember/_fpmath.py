@@ -49,7 +49,24 @@ def _two_sum(a, b):
 
 
 def fma32(a, b, c) -> np.ndarray:
-    """``a * b + c`` on float32 values, rounded once (as ``fmaf``)."""
+    """``a * b + c`` on float32 values, rounded once (as ``fmaf``).
+
+    The product of two floats is exact in double; rounding the double sum to float then gives
+    the single rounding except when that sum is halfway between two floats or below float's
+    normal range, and only those elements take the exact (round-to-odd) path.
+    """
+    a, b, c = np.broadcast_arrays(*(np.asarray(v, _f32) for v in (a, b, c)))
+    s = np.multiply(a, b, dtype=_f64)
+    s += c
+    bits = s.view(np.int64)
+    suspect = ((bits & 0x1FFFFFFF) == 0x10000000) | ((bits & 0x7FF0000000000000) < (897 << 52))
+    out = s.astype(_f32)
+    if suspect.any():
+        out[suspect] = _fma32_exact(a[suspect], b[suspect], c[suspect])
+    return out
+
+
+def _fma32_exact(a, b, c) -> np.ndarray:
     a, b, c = (np.asarray(v, _f32).astype(_f64) for v in (a, b, c))
     p = a * b  # exact: 24 + 24 bits
     s, err = _two_sum(p, c)
@@ -104,10 +121,44 @@ _LN2_LO, _LN2_HI = _f32(-2.12194440e-4), _f32(0.693359375)  # ln 2 = hi + lo
 _SQRT_HALF = _f32(0.707106781186547524)
 
 
+class _FastFma32:
+    """``fmaf`` through float64 for arrays whose results are normal floats: the product of two
+    floats is exact in double, the sum is rounded to double and then to float. The two roundings
+    give the single one except when the double sum is halfway between two floats, so such
+    elements are flagged in ``suspect`` (one in about 2**29) for an exact recomputation."""
+
+    __slots__ = ("suspect",)
+
+    def __init__(self, shape) -> None:
+        self.suspect = np.zeros(shape, bool)
+
+    def __call__(self, a, b, c):
+        s = np.multiply(a, b, dtype=_f64)
+        s += c
+        self.suspect |= (s.view(np.int64) & 0x1FFFFFFF) == 0x10000000
+        return s.astype(_f32)
+
+
+def _fast_then_exact(fn, x):
+    """``fn(x, fma)`` with the fast FMA, its flagged elements redone with the exact one."""
+    fast = _FastFma32(x.shape)
+    out = fn(x, fast)
+    if fast.suspect.any():
+        redo = fn(x[fast.suspect], _fma32_exact)
+        for o, r in zip(
+            out if isinstance(out, tuple) else (out,), redo if isinstance(redo, tuple) else (redo,)
+        ):
+            o[fast.suspect] = r
+    return out
+
+
 def cephes_logf(x) -> np.ndarray:
     """Natural log of positive normal float32 values, bit for bit as torch's AVX2
     ``log256_ps``."""
-    x = np.asarray(x, _f32)
+    return _fast_then_exact(_logf, np.asarray(x, _f32))
+
+
+def _logf(x, fma):
     bits = x.view(np.int32)
     e = ((bits >> 23) - 0x7F).astype(_f32) + _f32(1)
     m = ((bits & ~0x7F800000) | 0x3F000000).view(_f32)  # x = m * 2**e, m in [0.5, 1)
@@ -115,12 +166,12 @@ def cephes_logf(x) -> np.ndarray:
     m = (m - _f32(1)) + np.where(low, m, _f32(0))
     e = e - low.astype(_f32)
     z = m * m
-    y = np.full_like(m, _LOG_P[0])
-    for coeff in _LOG_P[1:]:
-        y = fma32(y, m, coeff)
-    y = fma32(y * m, z, e * _LN2_LO)
-    y = fma32(z, _f32(-0.5), y)
-    return fma32(e, _LN2_HI, m + y)
+    y = fma(_LOG_P[0], m, _LOG_P[1])
+    for coeff in _LOG_P[2:]:
+        y = fma(y, m, coeff)
+    y = fma(y * m, z, e * _LN2_LO)
+    y = y - z * _f32(0.5)  # fused in torch, but z / 2 is exact: one rounding either way
+    return (m + y) + e * _LN2_HI  # likewise: e * ln2_hi is exact (9 + 5 bits)
 
 
 _FOUR_OVER_PI = _f32(1.27323954473516)
@@ -130,20 +181,24 @@ _SIN_P = (_f32(-1.9515295891e-4), _f32(8.3321608736e-3), _f32(-1.6666654611e-1))
 
 
 def cephes_sincosf(x):
-    """``(sin x, cos x)`` of non-negative float32 values (below 2**31), bit for bit as torch's
-    AVX2 ``sincos256_ps``."""
-    x = np.asarray(x, _f32)
+    """``(sin x, cos x)`` of float32 values in [0, 2 pi], bit for bit as torch's AVX2
+    ``sincos256_ps``."""
+    return _fast_then_exact(_sincosf, np.asarray(x, _f32))
+
+
+def _sincosf(x, fma):
     j = (x * _FOUR_OVER_PI).astype(np.int32)
     j = (j + 1) & ~1  # the octant, rounded up to even
     y = j.astype(_f32)
-    r = x
-    for part in _PIO4:  # x - j * pi/4 in three pieces (Cody and Waite)
-        r = fma32(y, part, r)
+    # x - j * pi/4 in three pieces (Cody and Waite); j <= 8 times the first two pieces is exact
+    # in float, so their fused steps round once either way
+    r = (x + y * _PIO4[0]) + y * _PIO4[1]
+    r = fma(y, _PIO4[2], r)
     z = r * r
-    c = fma32(fma32(_COS_P[0], z, _COS_P[1]), z, _COS_P[2])
-    c = fma32(c * z, z, -(z * _f32(0.5))) + _f32(1)
-    s = fma32(fma32(_SIN_P[0], z, _SIN_P[1]), z, _SIN_P[2])
-    s = fma32(s * z, r, r)
+    c = fma(fma(_COS_P[0], z, _COS_P[1]), z, _COS_P[2])
+    c = fma(c * z, z, -(z * _f32(0.5))) + _f32(1)
+    s = fma(fma(_SIN_P[0], z, _SIN_P[1]), z, _SIN_P[2])
+    s = fma(s * z, r, r)
     swap = (j & 2) != 0
     sin = np.where(swap, c, s)
     cos = np.where(swap, s, c)

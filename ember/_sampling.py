@@ -110,15 +110,25 @@ def rrelu_slopes(eng, n: int, lower: float, upper: float, dtype) -> np.ndarray:
 # ---------------------------------------------------------------------------- normal
 
 
+_CHUNK_ROWS = 8192  # blocks of 16 per pass: the arrays stay in cache
+
+
 def _box_muller16_float(u, mean, std):
-    """torch's AVX2 16-wide Box-Muller on float32 uniforms ``u`` (a multiple of 16 of them)."""
+    """torch's AVX2 16-wide Box-Muller on float32 uniforms ``u`` (a multiple of 16 of them):
+    the first 8 of each block give the radius, the last 8 the angle."""
     d = u.reshape(-1, 16)
-    radius = np.sqrt(_f32(-2.0) * cephes_logf(_f32(1.0) - d[:, :8]))
-    sin, cos = cephes_sincosf(_TWO_PI_F * d[:, 8:])
-    out = np.concatenate([radius * cos, radius * sin], axis=1).ravel()
-    if (mean, std) != (0.0, 1.0):
-        out = fma32(out, _f32(std), _f32(mean))
-    return out
+    out = np.empty_like(d)
+    for i in range(0, d.shape[0], _CHUNK_ROWS):
+        blk, res = d[i : i + _CHUNK_ROWS], out[i : i + _CHUNK_ROWS]
+        radius = np.sqrt(_f32(-2.0) * cephes_logf(_f32(1.0) - blk[:, :8]))
+        sin, cos = cephes_sincosf(_TWO_PI_F * blk[:, 8:])
+        np.multiply(radius, cos, out=res[:, :8])
+        np.multiply(radius, sin, out=res[:, 8:])
+    out = out.ravel()
+    if (mean, std) == (0.0, 1.0):  # fma(x, 1, 0) is x, except that -0 (from u = 0) becomes +0
+        out += _f32(0.0)
+        return out
+    return fma32(out, _f32(std), _f32(mean))
 
 
 def _box_muller16_double(u, mean, std):
@@ -127,9 +137,10 @@ def _box_muller16_double(u, mean, std):
     radius = np.sqrt(-2.0 * libm("log", 1.0 - d[:, :8]))
     theta = _TWO_PI * d[:, 8:]
     out = np.concatenate([radius * libm("cos", theta), radius * libm("sin", theta)], axis=1).ravel()
-    if (mean, std) != (0.0, 1.0):
-        out = fma64(out, std, mean)
-    return out
+    if (mean, std) == (0.0, 1.0):  # fma(x, 1, 0): -0 becomes +0
+        out += 0.0
+        return out
+    return fma64(out, std, mean)
 
 
 def _normal_fill(eng, n: int, dtype, mean: float, std: float) -> np.ndarray:
