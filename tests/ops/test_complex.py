@@ -412,6 +412,10 @@ UNARY = {
     "mean": lambda m, z: z.mean(),
     "prod": lambda m, z: z.prod(1),
     "cumsum": lambda m, z: z.cumsum(1),
+    "var": lambda m, z: z.var(),
+    "std_dim": lambda m, z: z.std(1),
+    "var_correction": lambda m, z: z.var(0, correction=0),
+    "logsumexp": lambda m, z: (z * 3).logsumexp(1),
     "matmul": lambda m, z: z @ z.mT,
     "mm": lambda m, z: m.mm(z, z.mH),
     "bmm": lambda m, z: m.bmm(z[None], z.mT[None]),
@@ -451,6 +455,9 @@ def test_elementwise_values_and_grads_are_torchs(name):
 
 
 GRADCHECK = [
+    "var",
+    "std_dim",
+    "logsumexp",
     "exp",
     "log",
     "sqrt",
@@ -559,6 +566,13 @@ REFUSED = {
     "clamp": lambda m, z: z.clamp(0, 1),
     "clamp_tensor": lambda m, z: z.clamp(m.zeros(2, dtype=m.complex128)),
     "sign": lambda m, z: z.sign(),
+    "amax": lambda m, z: z.amax(0),
+    "amin": lambda m, z: m.amin(z),
+    "sort": lambda m, z: z.sort(),
+    "argsort": lambda m, z: z.argsort(),
+    "topk": lambda m, z: z.topk(1),
+    "argmax": lambda m, z: z.argmax(),
+    "argmin": lambda m, z: z.argmin(0),
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..._backend import cache_of
 from .._registry import defop
+from .pointwise import _no_complex
 
 
 def _restore_dims(g, shape, dims, keepdim):
@@ -212,9 +213,13 @@ def _prod_of_others(x, dims):
 
 
 def _extreme(name, fn_name):
-    op = defop(name)(
-        lambda xp, x, dims, keepdim: getattr(xp, fn_name)(x, axis=dims, keepdims=keepdim)
-    )
+    message = f'"{fn_name}_values_cpu" not implemented for ' + "'{dtype}'"
+
+    def forward(xp, x, dims, keepdim):
+        _no_complex(x, message)
+        return getattr(xp, fn_name)(x, axis=dims, keepdims=keepdim)
+
+    op = defop(name)(forward)
 
     def backward(ctx, g):
         # the gradient is split evenly among the elements that reach the extreme (as PyTorch)
@@ -236,11 +241,13 @@ _amin = _extreme("amin", "min")
 
 @defop("argmax")
 def _argmax(xp, x, dim, keepdim):
+    _no_complex(x, "argmax(): does not support complex input", RuntimeError)
     return xp.argmax(x, axis=dim, keepdims=keepdim).astype(xp.int64, copy=False)
 
 
 @defop("argmin")
 def _argmin(xp, x, dim, keepdim):
+    _no_complex(x, "argmin(): does not support complex input", RuntimeError)
     return xp.argmin(x, axis=dim, keepdims=keepdim).astype(xp.int64, copy=False)
 
 
@@ -251,7 +258,8 @@ def _var_fwd(xp, x, dims, correction):
     n = _count(x.shape, dims)
     mean = xp.sum(x, axis=dims, keepdims=True) / n if n else xp.sum(x, axis=dims, keepdims=True)
     d = x - mean
-    return xp.sum(d * d, axis=dims, keepdims=True) / max(0, n - correction)
+    squares = d.real * d.real + d.imag * d.imag if d.dtype.kind == "c" else d * d  # |d|^2, real
+    return xp.sum(squares, axis=dims, keepdims=True) / max(0, n - correction)
 
 
 def _var_grad(x, gvar, dims, correction):
@@ -292,7 +300,8 @@ def _std_backward(ctx, g):
 def _logsumexp(xp, x, dims, keepdim):
     if _count(x.shape, dims) == 0:
         return xp.full(xp.sum(x, axis=dims, keepdims=keepdim).shape, -xp.inf, dtype=x.dtype)
-    m = xp.max(x, axis=dims, keepdims=True)
+    # shifted by the largest real part: a complex result is the principal logarithm, as torch's
+    m = xp.max(x.real if x.dtype.kind == "c" else x, axis=dims, keepdims=True)
     m = xp.where(xp.isfinite(m), m, 0).astype(x.dtype, copy=False)
     out = xp.log(xp.sum(xp.exp(x - m), axis=dims, keepdims=True)) + m
     return out if keepdim else xp.squeeze(out, axis=dims)
@@ -303,7 +312,7 @@ def _logsumexp_backward(ctx, g):
     x = ctx.inputs[0]
     dims, keepdim = ctx.params["dims"], ctx.params["keepdim"]
     out = _unsqueezed(ctx.output, x.shape, dims, keepdim)
-    return _unsqueezed(g, x.shape, dims, keepdim) * (x - out).exp()
+    return _unsqueezed(g, x.shape, dims, keepdim) * (x - out).exp().conj()
 
 
 # ---------------------------------------------------------------------------- logical, counts

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from .._registry import defop
 from .cumulative import accumulate
+from .pointwise import _no_complex
 
 # ---------------------------------------------------------------------------- index finders
 
@@ -28,11 +29,13 @@ def _argsort_fwd(xp, x, dim, descending):
 
 @defop("argsort")
 def _argsort(xp, x, dim, descending):
+    _no_complex(x, " Sort does not support complex dtypes on CPU", RuntimeError)
     return _argsort_fwd(xp, x, dim, descending).astype(xp.int64, copy=False)
 
 
 @defop("topk_indices")
 def _topk_indices(xp, x, k, dim, largest):
+    _no_complex(x, " topk does not support complex dtypes on CPU", RuntimeError)
     n = x.shape[dim]
     if k == 0:
         shape = list(x.shape)
