@@ -412,6 +412,8 @@ UNARY = {
     "mean": lambda m, z: z.mean(),
     "prod": lambda m, z: z.prod(1),
     "cumsum": lambda m, z: z.cumsum(1),
+    "cumprod": lambda m, z: z.cumprod(1),
+    "cumprod_zero": lambda m, z: (z * m.tensor([1.0, 0.0, 1.0])).cumprod(1),
     "var": lambda m, z: z.var(),
     "std_dim": lambda m, z: z.std(1),
     "var_correction": lambda m, z: z.var(0, correction=0),
@@ -455,6 +457,8 @@ def test_elementwise_values_and_grads_are_torchs(name):
 
 
 GRADCHECK = [
+    "cumprod",
+    "cumprod_zero",
     "var",
     "std_dim",
     "logsumexp",

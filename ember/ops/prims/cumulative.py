@@ -86,8 +86,9 @@ def _cumprod_backward(ctx, g):
     out = ctx.output
     if x.numel() == 0:
         return g
+    # complex: the products conjugated (NOTE [ Complex gradients ]); conj() is free on real ones
     if not bool((x._data == 0).any()):
-        return _cumsum(g * out, dim=d, reverse=not reverse) / x
+        return _cumsum(g * out.conj(), dim=d, reverse=not reverse) / x.conj()
     if GRAD_ENABLED.get():  # create_graph: the O(n) formula below is exact, but not its derivative
         return _cumprod_backward_quadratic(x, g, d, reverse)
     is_zero = x == 0
@@ -95,9 +96,10 @@ def _cumprod_backward(ctx, g):
     before = zeros_so_far == 0
     first = is_zero & (zeros_so_far == 1)
     safe_x = x.where(before, 1.0)
-    part_before = (_cumsum(g * out, dim=d, reverse=not reverse) / safe_x).where(before, 0.0)
+    part_before = _cumsum(g * out.conj(), dim=d, reverse=not reverse) / safe_x.conj()
+    part_before = part_before.where(before, 0.0)
     out_without_first = _cumprod(x.where(~first, 1.0), dim=d, reverse=reverse)
-    at_first = (g * out_without_first).where(~before, 0.0).sum(d, keepdim=True)
+    at_first = (g * out_without_first.conj()).where(~before, 0.0).sum(d, keepdim=True)
     return part_before + at_first.expand(x.shape).where(first, 0.0)
 
 
@@ -117,7 +119,7 @@ def _cumprod_backward_quadratic(x, g, d, reverse):
     last = omit_self.ndim - 1
     prods = _cumprod(omit_self, dim=last, reverse=reverse)
     reached = cols <= rows if reverse else cols >= rows
-    grad = (g.movedim(d, -1).unsqueeze(-2) * prods).where(reached, 0.0).sum(-1)
+    grad = (g.movedim(d, -1).unsqueeze(-2) * prods.conj()).where(reached, 0.0).sum(-1)
     return grad.movedim(-1, d)
 
 
