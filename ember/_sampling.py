@@ -279,22 +279,64 @@ def _int_cast(v, dtype) -> np.ndarray:
 
 
 def randperm(eng, n: int) -> np.ndarray:
-    """torch's CPU ``randperm``: a forward Fisher-Yates shuffle with ``word % (n - i)`` below
-    ``2**32 / 20`` elements, else the inside-out shuffle with 64-bit draws."""
+    """torch's CPU ``randperm``: a forward Fisher-Yates shuffle (step ``i`` swaps positions
+    ``i`` and ``i + word % (n - i)``) below ``2**32 / 20`` elements, else the inside-out
+    shuffle with 64-bit draws."""
     if n < 0xFFFF_FFFF // 20:
-        out = list(range(n))
-        if n > 1:
-            offsets = (eng.words(n - 1) % np.arange(n, 1, -1, dtype=np.uint64)).tolist()
-            for i, z in enumerate(offsets):
+        if n < 2:
+            return np.arange(n, dtype=np.int64)
+        offsets = eng.words(n - 1) % np.arange(n, 1, -1, dtype=np.uint64)
+        if n <= _SWAP_LOOP_MAX:
+            out = list(range(n))
+            for i, z in enumerate(offsets.tolist()):
                 j = i + z
                 out[i], out[j] = out[j], out[i]
-        return np.array(out, dtype=np.int64)
+            return np.array(out, dtype=np.int64)
+        return _forward_shuffle(offsets.astype(np.int64))
     out = np.empty(n, np.int64)  # pragma: no cover - over 200 million elements
     picks = eng.words64(n)
     for i in range(n):
         z = int(picks[i]) % (i + 1)
         out[i] = out[z]
         out[z] = i
+    return out
+
+
+_SWAP_LOOP_MAX = 30_000  # above this the vectorised replay below is faster than the loop
+
+
+def _forward_shuffle(offsets) -> np.ndarray:
+    """The permutation the swaps ``(i, i + offsets[i])``, applied in order to ``0..n-1``, make,
+    computed without a loop over the swaps.
+
+    Step ``i`` finalises position ``i`` (later steps only touch higher positions) with the value
+    then at its target, and moves the value then at ``i`` to the target. So the value at a
+    position before step ``i`` is the one the last earlier step aiming at that position moved
+    there, or the position's own index if none did; following those "moved here by" links back
+    (pointer jumping, a few rounds since a value moves about ``log n`` times) finds it.
+    """
+    n = offsets.size + 1
+    steps = np.arange(n - 1)
+    target = steps + offsets
+    order = np.argsort(target, kind="stable")  # steps grouped by target, in step order
+    grouped = target[order]
+    same = grouped[1:] == grouped[:-1]
+    prev = np.full(n - 1, -1, np.int64)  # the previous step aiming at the same target
+    prev[order[1:][same]] = order[:-1][same]
+    last = np.full(n, -1, np.int64)  # the last step aiming at each position
+    ends = np.append(~same, True)
+    last[grouped[ends]] = order[ends]
+    # the step that moved the value found at position i before step i (-1: none, value i)
+    mover = np.where(last[:-1] == steps, prev, last[:-1])
+    origin = np.where(mover >= 0, mover, steps)
+    while True:
+        further = origin[origin]
+        if np.array_equal(further, origin):
+            break
+        origin = further
+    out = np.empty(n, np.int64)
+    out[:-1] = np.where(prev >= 0, origin[np.maximum(prev, 0)], target)
+    out[-1] = origin[last[-1]] if last[-1] >= 0 else n - 1
     return out
 
 

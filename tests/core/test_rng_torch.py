@@ -201,7 +201,7 @@ def test_randint(low, high, dtype):
     same(fn)
 
 
-@pytest.mark.parametrize("n", [0, 1, 2, 3, 10, 1000])
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 10, 1000, 30_001, 100_000])
 def test_randperm(n):
     same(lambda m: (m.randperm(n), m.randperm(n, dtype=m.float32)))
 
