@@ -7,7 +7,9 @@ collector's hook, which times it with ``perf_counter_ns`` and keeps one raw tupl
 carries no check at all while nothing records: the cost of the profiler when it is off is
 zero, and leaving the ``with`` block (or ``stop()``) puts the plain wrapper back. An op is
 named ``aten::<primitive>`` (``aten::add``, ``aten::matmul``, ``aten::_softmax``); the in-place
-writer's calls get PyTorch's trailing underscore (``aten::relu_``).
+writer's calls get PyTorch's trailing underscore (``aten::relu_``). The graph nodes' ``apply``
+is swapped the same way, so each backward step shows as PyTorch's
+``autograd::engine::evaluate_function: MulBackward0`` with its ops inside.
 """
 
 from __future__ import annotations
@@ -114,6 +116,46 @@ def tensorboard_trace_handler(dir_name, worker_name=None, use_gzip=False, use_py
     return handler
 
 
+_NODES: dict = {}  # node class -> its plain apply, while some collector records
+
+
+def _node_classes():
+    from ..autograd.function import FunctionCtx
+    from ..autograd.graph import OpNode
+
+    return (OpNode, FunctionCtx)
+
+
+def _timed_apply(plain):
+    """A graph node's ``apply`` that records ``autograd::engine::evaluate_function: <node>``
+    around the backward (the ops it runs nest inside)."""
+
+    def apply(node, grads):
+        t0 = perf_counter_ns()
+        try:
+            return plain(node, grads)
+        finally:
+            name = "autograd::engine::evaluate_function: " + node.name()
+            raw = (name, "cpu_op", t0, perf_counter_ns(), threading.get_native_id(), [], 0, None)
+            for c in _RECORDING:
+                c.raw.append(raw)
+
+    return apply
+
+
+def _time_backward(on: bool) -> None:
+    """Swap the graph nodes' ``apply`` while any collector records (as ``observe`` swaps the
+    op wrapper), so that the engine's hot path is untouched otherwise."""
+    if on and not _NODES:
+        for cls in _node_classes():
+            _NODES[cls] = cls.__dict__["apply"]
+            cls.apply = _timed_apply(_NODES[cls])
+    elif not on and _NODES:
+        for cls, plain in _NODES.items():
+            cls.apply = plain
+        _NODES.clear()
+
+
 def _stack(depth=2, limit=32):
     """The user's Python frames above the op call, innermost first, as ``file(line): name``."""
     frames = []
@@ -154,12 +196,14 @@ class _Collector:
         self.base_ns = time.time_ns() - perf_counter_ns()
         self._remove = observe(self._hook)
         _RECORDING.append(self)
+        _time_backward(True)
 
     def stop(self):
         if self._remove is not None:
             self._remove()
             self._remove = None
             _RECORDING.remove(self)
+            _time_backward(bool(_RECORDING))
 
     def _hook(self, op, inputs, params, inplace, proceed):
         t0 = perf_counter_ns()

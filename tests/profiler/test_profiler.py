@@ -325,11 +325,30 @@ def test_with_stack_records_the_callers_frames(tmp_path):
     assert "test_profiler.py" in path.read_text()
 
 
-def test_backward_ops_are_recorded():
-    x = ember.ones(3, requires_grad=True)
-    with profile() as prof:
+def test_backward_nodes_are_recorded_like_torch():
+    def step(lib):
+        x = lib.ones(3, requires_grad=True)
         (x * x).sum().backward()
-    assert _counts(prof.key_averages())["aten::mul"] >= 2
+
+    with profile() as prof:
+        step(ember)
+    with tp.profile(activities=[tp.ProfilerActivity.CPU]) as tprof:
+        step(torch)
+    mine, theirs = _counts(prof.key_averages()), _counts(tprof.key_averages())
+    for name in (
+        "autograd::engine::evaluate_function: MulBackward0",
+        "autograd::engine::evaluate_function: SumBackward0",
+    ):
+        assert mine[name] == theirs[name] == 1
+    assert mine["aten::mul"] >= 2
+    node = next(e for e in prof.events() if e.name.endswith("MulBackward0"))
+    assert {c.name for c in node.cpu_children} <= {"aten::mul", "aten::add"}
+    assert node.cpu_children
+    from ember.autograd.function import FunctionCtx
+    from ember.autograd.graph import OpNode
+
+    assert "apply" in OpNode.__dict__ and OpNode.apply.__qualname__ == "OpNode.apply"
+    assert FunctionCtx.apply.__qualname__ == "FunctionCtx.apply"
 
 
 def test_nested_profilers_both_record():
