@@ -137,8 +137,8 @@ from . import (  # noqa: E402
     utils,
 )
 from .serialization import load, save
+from .version import __version__  # noqa: E402 - torch's API level, comparable as torch's
 
-__version__ = "0.1.0"
 
 inf = _math.inf
 nan = _math.nan

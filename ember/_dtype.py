@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ml_dtypes
 import numpy as np
 
 from . import _naming
@@ -88,8 +87,40 @@ class dtype:
         return (_dtype_by_name, (self.name,))
 
 
+class _MlDtype(dtype):
+    """A dtype whose NumPy type comes from ml_dtypes, imported on first use: it alone took
+    0.6 s of ``import ember``, and most programs never touch bfloat16."""
+
+    __slots__ = ("_np",)
+
+    def __init__(self, name, category, legacy_name, cpp_name, itemsize):
+        self.name, self.category, self.itemsize = name, category, itemsize
+        self.legacy_name, self.cpp_name = legacy_name, cpp_name
+        self.is_signed = True
+        self._np = None
+
+    @property
+    def np(self):
+        if self._np is None:
+            import ml_dtypes
+
+            self._np = np.dtype(getattr(ml_dtypes, self.name))
+        return self._np
+
+
+class _ByNumpy(dict):
+    """NumPy dtype -> ember dtype; bfloat16 joins on first lookup (an array of it exists only
+    once ml_dtypes is loaded)."""
+
+    def __missing__(self, key):
+        if getattr(key, "name", None) == "bfloat16":
+            self[key] = bfloat16
+            return bfloat16
+        raise KeyError(key)
+
+
 float16 = dtype("float16", np.float16, _FLOAT, "Half", "c10::Half")
-bfloat16 = dtype("bfloat16", ml_dtypes.bfloat16, _FLOAT, "BFloat16", "c10::BFloat16")
+bfloat16 = _MlDtype("bfloat16", _FLOAT, "BFloat16", "c10::BFloat16", 2)
 float32 = dtype("float32", np.float32, _FLOAT, "Float", "float")
 float64 = dtype("float64", np.float64, _FLOAT, "Double", "double")
 int8 = dtype("int8", np.int8, _INT, "Char", "signed char")
@@ -119,7 +150,7 @@ ALL_DTYPES = (
     complex128,
 )
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
-_BY_NP = {d.np: d for d in ALL_DTYPES}
+_BY_NP = _ByNumpy({d.np: d for d in ALL_DTYPES if d is not bfloat16})
 _FLOAT_RANK = {float16: 1, bfloat16: 1, float32: 2, float64: 3}
 _TO_REAL = {complex64: float32, complex128: float64}
 
@@ -259,7 +290,7 @@ def overflows(value, d: dtype):
             low = builtins_int(info.min) or -builtins_int(info.max)
             return (a < low) | (a > builtins_int(info.max))
         return ~((a >= info.min) & (a <= info.max))
-    top = builtins_float((ml_dtypes.finfo if d is bfloat16 else np.finfo)(d.np).max)
+    top = builtins_float(_finfo_of(d).max)
     if a.dtype.kind in "biuO":
         return (a < -top) | (a > top)
     return np.isfinite(a) & (np.abs(a) > top)
@@ -291,7 +322,7 @@ class _FInfo:
                 "torch.finfo() requires a floating point input type. Use torch.iinfo "
                 f"to handle '{d.name}'"
             )
-        info = ml_dtypes.finfo(d.np) if d is bfloat16 else np.finfo(d.np)
+        info = _finfo_of(d)
         self.dtype = d.name
         self.bits = info.bits
         self.eps = builtins_float(info.eps)
@@ -318,6 +349,14 @@ class _IInfo:
 
     def __repr__(self):
         return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+
+
+def _finfo_of(d: dtype):
+    if d is bfloat16:
+        import ml_dtypes
+
+        return ml_dtypes.finfo(d.np)
+    return np.finfo(d.np)
 
 
 import builtins as _builtins  # noqa: E402 - after the dtype names that shadow the builtins

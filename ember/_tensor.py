@@ -138,7 +138,7 @@ class Tensor:
 
     def is_floating_point(self) -> bool:
         """Whether the dtype is a floating point type."""
-        return self._data.dtype.kind == "f" or self._data.dtype == _dtype.bfloat16.np
+        return self._data.dtype.kind == "f" or self._data.dtype.name == "bfloat16"
 
     def is_complex(self) -> bool:
         """Whether the dtype is a complex type."""
@@ -323,7 +323,7 @@ class Tensor:
     def tolist(self):
         """The tensor as (nested) Python lists of numbers."""
         a = self._host_array()
-        if a.dtype == _dtype.bfloat16.np:
+        if a.dtype.name == "bfloat16":
             a = a.astype("float32")
         return a.tolist()
 

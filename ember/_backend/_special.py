@@ -10,12 +10,8 @@ import math
 
 import numpy as np
 
+from ._scipy import scipy_special
 from ._special_extra import ExtraSpecial
-
-try:
-    from scipy import special as _scipy_special
-except ImportError:  # pragma: no cover - depends on the environment
-    _scipy_special = None
 
 _erf = np.frompyfunc(math.erf, 1, 1)
 _erfc = np.frompyfunc(math.erfc, 1, 1)
@@ -110,34 +106,34 @@ class CpuSpecial(ExtraSpecial):
 
     @staticmethod
     def erf(x):
-        return _scipy_special.erf(x) if _scipy_special else _typed(_erf, x)
+        return scipy_special().erf(x) if scipy_special() else _typed(_erf, x)
 
     @staticmethod
     def erfc(x):
-        return _scipy_special.erfc(x) if _scipy_special else _typed(_erfc, x)
+        return scipy_special().erfc(x) if scipy_special() else _typed(_erfc, x)
 
     @staticmethod
     def erfinv(x):
-        if _scipy_special:
-            return _scipy_special.erfinv(x)
+        if scipy_special():
+            return scipy_special().erfinv(x)
         return _erfinv(x).astype(x.dtype, copy=False)
 
     @staticmethod
     def lgamma(x):
-        if _scipy_special:
-            return _scipy_special.gammaln(x)
+        if scipy_special():
+            return scipy_special().gammaln(x)
         return _typed(_lgamma, x)
 
     @staticmethod
     def digamma(x):
-        if _scipy_special:
-            return _scipy_special.digamma(x)
+        if scipy_special():
+            return scipy_special().digamma(x)
         return _digamma(x).astype(x.dtype, copy=False)
 
     @staticmethod
     def polygamma(n, x):
-        if _scipy_special:
-            return _scipy_special.polygamma(n, x).astype(x.dtype, copy=False)
+        if scipy_special():
+            return scipy_special().polygamma(n, x).astype(x.dtype, copy=False)
         if n == 0:
             return _digamma(x).astype(x.dtype, copy=False)
         if n == 1:

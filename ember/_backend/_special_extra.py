@@ -25,17 +25,22 @@ cancellation in its range:
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 
-try:
-    from scipy import special as _sp
-except ImportError:  # pragma: no cover - depends on the environment
-    _sp = None
+from ._scipy import scipy_special
 
 _EULER = 0.5772156649015329
-_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(160)
+
+
+@functools.cache
+def _gauss_legendre():
+    """160-point Gauss-Legendre nodes and weights, computed on first use (not at import)."""
+    return np.polynomial.legendre.leggauss(160)
+
+
 _erfc = np.frompyfunc(math.erfc, 1, 1)
 
 
@@ -190,6 +195,7 @@ def _y(n, x):
     x = _f64(x)
     mid = (x > 0) & (x <= 30)
     xs = np.where(mid, x, 1.0)[..., None]
+    _GL_NODES, _GL_WEIGHTS = _gauss_legendre()
     t1 = 0.5 * np.pi * (_GL_NODES + 1)
     first = 0.5 * np.pi * (np.sin(xs * np.sin(t1) - n * t1) * _GL_WEIGHTS).sum(axis=-1)
     top = np.arcsinh((45.0 + n * 30) / xs)  # past it the integrand is below 1e-19
@@ -380,13 +386,13 @@ _FALLBACK = {
 
 def _scipy(name):
     if name == "airy_ai":
-        return lambda x: _sp.airy(x)[0]
-    return getattr(_sp, name)
+        return lambda x: scipy_special().airy(x)[0]
+    return getattr(scipy_special(), name)
 
 
 def _typed_fn(name, fallback):
     def fn(*arrays):
-        impl = _scipy(name) if _sp is not None else fallback
+        impl = _scipy(name) if scipy_special() is not None else fallback
         return np.asarray(impl(*arrays)).astype(arrays[-1].dtype, copy=False)
 
     fn.__name__ = name

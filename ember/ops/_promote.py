@@ -10,11 +10,18 @@ from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GRAD_ENABLED
 from .prims.pointwise import _cast
 
-# the inexact dtypes, float and complex: what "not an integer or bool tensor" checks look for
-FLOAT_NP = frozenset(
+
+class _InexactNumpyDtypes(frozenset):
+    """The inexact dtypes, float and complex: what "not an integer or bool tensor" checks look
+    for; bfloat16 is matched by name, so this does not import ml_dtypes."""
+
+    def __contains__(self, np_dtype):
+        return frozenset.__contains__(self, np_dtype) or np_dtype.name == "bfloat16"
+
+
+FLOAT_NP = _InexactNumpyDtypes(
     d.np
-    for d in (_dtype.float16, _dtype.bfloat16, _dtype.float32, _dtype.float64)
-    + (_dtype.complex64, _dtype.complex128)
+    for d in (_dtype.float16, _dtype.float32, _dtype.float64, _dtype.complex64, _dtype.complex128)
 )
 
 
