@@ -20,7 +20,9 @@ a snapshot (so its graph is ``f(old v)``) and written into the shared memory. ``
 history in which the elements ``v`` covers come from that result: we record
 ``b_new = index_put(b_old.flatten(), positions_of_v, result)`` where ``positions_of_v`` are the
 flat positions of the view's elements inside its (contiguous) base, read off the strides
-(PyTorch's CopySlices does the same job).
+(PyTorch's CopySlices does the same job). A view of another dtype than its base (``z.real``,
+``z.imag``, ``view_as_real(z)``, ``view_as_complex(x)``) is handled in real coordinates: complex
+tensors are seen through ``view_as_real``, so the view and the base count the same elements.
 """
 
 from __future__ import annotations
@@ -177,11 +179,37 @@ def _write_op(op, target, others, params, recording):
     return target
 
 
+def _real_coords(t):
+    """``t`` with a complex dtype seen as real numbers (``view_as_real``, keeping its history),
+    else ``t``; see NOTE [ In-place on a view ]."""
+    if t._data.dtype.kind != "c":
+        return t
+    from .prims.complex import _view_as_real
+
+    return _view_as_real(t)
+
+
+def _from_real_coords(r, like):
+    """The inverse of :func:`_real_coords` for a tensor of ``like``'s dtype kind."""
+    if like._data.dtype.kind != "c":
+        return r
+    from .prims.complex import _view_as_complex
+
+    return _view_as_complex(r)
+
+
+def _real_array(a):
+    return a[..., None].view(a.real.dtype) if a.dtype.kind == "c" else a
+
+
 def _flat_positions(view, base):
-    """The flat index in ``base`` of every element of ``view`` (same shape as ``view``)."""
+    """The flat index in ``base`` of every element of ``view`` (same shape as ``view``); for a
+    view of another dtype, in real coordinates (of shape ``_real_coords(view).shape``)."""
     backend = backend_of(base._data)
     xp = backend.xp
     b, v = base._data, view._data
+    if b.dtype != v.dtype:
+        b, v = _real_array(b), _real_array(v)
     if not b.flags.c_contiguous:
         raise RuntimeError(
             "ember supports in-place operations on views while recording only "
@@ -205,9 +233,13 @@ def refresh_view(view):
     view._view_version = view._version_counter.v
     if not base.requires_grad:
         return
-    positions = _flat_positions(view, base).reshape(-1)
+    positions = _flat_positions(view, base)
+    shape = positions.shape
     with enable_grad():
-        new = S._advanced_index(_alias(base).reshape(-1), key=(positions,)).view(view.shape)
+        flat = _real_coords(_alias(base)).reshape(-1)
+        new = S._advanced_index(flat, key=(positions.reshape(-1),)).view(shape)
+        if base._data.dtype != view._data.dtype:
+            new = _from_real_coords(new, view)
     view.grad_fn, view._output_nr, view.requires_grad = new.grad_fn, new._output_nr, True
 
 
@@ -220,9 +252,16 @@ def inplace_on_view(view, compute):
         refresh_view(view)
     result = cast_for_inplace(view, compute(_alias(view, view._data.copy())))
     positions = _flat_positions(view, base).reshape(-1)
-    new_base = S._index_put(
-        _alias(base).reshape(-1), result.reshape(-1), key=(positions,), accumulate=False
-    ).view(base.shape)
+    if base._data.dtype == view._data.dtype:
+        new_base = S._index_put(
+            _alias(base).reshape(-1), result.reshape(-1), key=(positions,), accumulate=False
+        ).view(base.shape)
+    else:  # a view of another dtype: in real coordinates
+        flat = _real_coords(_alias(base))
+        new_base = S._index_put(
+            flat.reshape(-1), _real_coords(result).reshape(-1), key=(positions,), accumulate=False
+        ).view(flat.shape)
+        new_base = _from_real_coords(new_base, base)
     view._data[...] = result._data
     view._version_counter.v += 1
     view._view_version = view._version_counter.v

@@ -625,3 +625,42 @@ def test_out_writes():
         np.testing.assert_allclose(out.numpy(), z)
         lib.sgn(t, out=out)
         np.testing.assert_allclose(out.numpy(), z / np.abs(z))
+
+
+INPLACE_ON_PARTS = {
+    "real_and_imag": lambda m, y: (y.real.mul_(3), y.imag[0].fill_(7.0)),
+    "view_as_real": lambda m, y: m.view_as_real(y)[:, 0, 1].add_(5.0),
+    "imag_from_real": lambda m, y: y.imag.mul_(2.0).add_(y.real.detach()),
+    "row_real": lambda m, y: y[1].real.neg_(),
+    "copy_into_real": lambda m, y: y.real.copy_(y.imag.detach() * 3),
+}
+
+
+@pytest.mark.parametrize("name", list(INPLACE_ON_PARTS))
+def test_inplace_on_part_views_keeps_the_graph(name):
+    z = cz(2, 2)
+    out = []
+    for lib in (torch, ember):
+        x = lib.tensor(z, requires_grad=True)
+        y = x * 2
+        INPLACE_ON_PARTS[name](lib, y)
+        v = y.imag  # a view the next in-place change of the base refreshes
+        y.mul_(1 + 1j)
+        ((y.abs() ** 2).sum() + (v * v).sum()).backward()
+        out.append((y.detach().resolve_conj().numpy(), x.grad.numpy()))
+    np.testing.assert_allclose(out[1][0], out[0][0])
+    np.testing.assert_allclose(out[1][1], out[0][1])
+
+
+def test_inplace_on_a_complex_view_of_a_real_base_keeps_the_graph():
+    out = []
+    for lib in (torch, ember):
+        x = lib.tensor(np.arange(8.0).reshape(2, 2, 2), requires_grad=True)
+        y = x * 1.5
+        lib.view_as_complex(y).mul_(1j + 0.5)
+        w = lib.view_as_complex(y)[0]
+        y.add_(1.0)
+        ((y**2).sum() + w.abs().sum()).backward()
+        out.append((y.detach().numpy(), x.grad.numpy()))
+    np.testing.assert_allclose(out[1][0], out[0][0])
+    np.testing.assert_allclose(out[1][1], out[0][1])
