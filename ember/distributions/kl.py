@@ -32,6 +32,7 @@ from .gumbel import Gumbel
 from .half_normal import HalfNormal
 from .independent import Independent
 from .laplace import Laplace
+from .lowrank_multivariate_normal import LowRankMultivariateNormal
 from .multivariate_normal import (
     MultivariateNormal,
     _batch_mahalanobis,
@@ -302,6 +303,26 @@ def _kl_multivariatenormal_multivariatenormal(p, q):
     term2 = _batch_trace_XXT(_solve_tril(lq.expand(batch + (n, n)), lp.expand(batch + (n, n))))
     term3 = _batch_mahalanobis(lq, q.loc - p.loc)
     return half_term1 + 0.5 * (term2 + term3 - n)
+
+
+def _as_mvn(d):
+    """A low-rank multivariate normal as a full one (same mean, covariance through its
+    Cholesky factor)."""
+    if isinstance(d, LowRankMultivariateNormal):
+        return MultivariateNormal(d.loc, scale_tril=d.scale_tril, validate_args=False)
+    return d
+
+
+@register_kl(LowRankMultivariateNormal, LowRankMultivariateNormal)
+@register_kl(LowRankMultivariateNormal, MultivariateNormal)
+@register_kl(MultivariateNormal, LowRankMultivariateNormal)
+def _kl_lowrank_multivariatenormal(p, q):
+    if p.event_shape != q.event_shape:
+        raise ValueError(
+            "KL-divergence between two (Low Rank) Multivariate Normals with different event "
+            "shapes cannot be computed"
+        )
+    return _kl_multivariatenormal_multivariatenormal(_as_mvn(p), _as_mvn(q))
 
 
 @register_kl(Normal, Normal)

@@ -56,6 +56,14 @@ def _vec(k, lo=-2.0, hi=2.0):
     return lambda rng, shape, dtype: rng.uniform(lo, hi, size=(*shape, k)).astype(dtype)
 
 
+def _scalar(lo, hi):
+    return lambda rng, shape, dtype: np.array(rng.uniform(lo, hi), dtype=dtype)
+
+
+def _mat(k, r):
+    return lambda rng, shape, dtype: rng.uniform(-1, 1, size=(*shape, k, r)).astype(dtype)
+
+
 def _spd(k):
     def gen(rng, shape, dtype):
         a = rng.standard_normal((*shape, k, k))
@@ -266,6 +274,54 @@ CASES = [
         rsample=True,
     ),
     Case(
+        "LowRankMVN",
+        lambda m, loc, w, d: D(m).LowRankMultivariateNormal(loc, w, d),
+        _params(_vec(3), _mat(3, 2), _vec(3, 0.5, 2)),
+        props=("mean", "variance", "mode", "entropy"),
+        rsample=True,
+    ),
+    Case(
+        "InverseGamma",
+        lambda m, a, b: D(m).InverseGamma(a, b),
+        _params(_u(2.5, 5), _u(0.5, 3)),
+        rsample=True,
+    ),
+    Case(  # torch 2.13's mode is NaN everywhere; ember's is the density's maximum
+        "Kumaraswamy",
+        lambda m, a, b: D(m).Kumaraswamy(a, b),
+        _params(_u(0.8, 3), _u(0.8, 3)),
+        props=("mean", "variance", "entropy"),
+        rsample=True,
+    ),
+    Case(
+        "LogisticNormal",
+        lambda m, a, b: D(m).LogisticNormal(a, b),
+        _params(_vec(2), _vec(2, 0.5, 1.5)),
+        props=(),
+        rsample=True,
+    ),
+    Case(
+        "FisherSnedecor",
+        lambda m, a, b: D(m).FisherSnedecor(a, b),
+        _params(_u(2.5, 8), _u(4.5, 9)),
+        props=("mean", "variance", "mode"),
+        rsample=True,
+    ),
+    Case(
+        "RelaxedBernoulli",
+        lambda m, t, p: D(m).RelaxedBernoulli(t, probs=p),
+        _params(_u(0.3, 2), _u(0.1, 0.9)),
+        props=(),
+        rsample=True,
+    ),
+    Case(
+        "RelaxedOneHotCategorical",
+        lambda m, t, x: D(m).RelaxedOneHotCategorical(t, logits=x),
+        _params(_scalar(0.3, 2), _vec(3)),
+        props=(),
+        rsample=True,
+    ),
+    Case(
         "Independent(Normal)",
         lambda m, a, b: D(m).Independent(D(m).Normal(a, b), 1),
         _params(_vec(2), _vec(2, 0.5, 2)),
@@ -288,10 +344,21 @@ def torch_values(case, params64, sample_shape=(), seed=0):
     dist = case.make(torch, *[torch.tensor(p) for p in params64])
     with torch.no_grad():
         v = dist.sample(sample_shape)
-    if case.name in ("Gamma", "Gamma.cdf", "Chi2", "Beta", "Dirichlet", "Weibull"):
-        v = v.clamp(min=1e-6)  # no values at the edge of float32
-    if case.name == "Beta":
-        v = v.clamp(max=1 - 1e-6)
-    if case.name == "Dirichlet":
+    if case.name in (
+        "Gamma",
+        "Gamma.cdf",
+        "Chi2",
+        "Beta",
+        "Dirichlet",
+        "Weibull",
+        "Kumaraswamy",
+        "RelaxedBernoulli",
+        "RelaxedOneHotCategorical",
+        "LogisticNormal",
+    ):
+        v = v.clamp(min=1e-4)  # no values at the edge of float32
+    if case.name in ("Beta", "Kumaraswamy", "RelaxedBernoulli"):
+        v = v.clamp(max=1 - 1e-4)
+    if case.name in ("Dirichlet", "RelaxedOneHotCategorical", "LogisticNormal"):
         v = v / v.sum(-1, keepdim=True)
     return v.numpy()

@@ -63,3 +63,18 @@ def test_icdf(case, dtype):
         rtol=1e-9 if f64 else 1e-4,
         atol=1e-10 if f64 else 1e-5,
     )
+
+
+def test_kumaraswamy_mode_is_the_density_maximum():
+    """torch 2.13's Kumaraswamy.mode is NaN for every parameter; ember's is the argmax of the
+    density, checked here on a grid of torch's own log_prob."""
+    import torch
+
+    a = np.array([2.0, 3.0, 1.5, 0.5])
+    b = np.array([2.0, 0.9, 4.0, 2.0])
+    mode = ember.distributions.Kumaraswamy(ember.tensor(a), ember.tensor(b)).mode.numpy()
+    grid = torch.linspace(1e-4, 1 - 1e-4, 20001, dtype=torch.float64).unsqueeze(-1)
+    lp = torch.distributions.Kumaraswamy(torch.tensor(a), torch.tensor(b)).log_prob(grid)
+    best = grid[lp.argmax(0), 0].numpy()
+    np.testing.assert_allclose(mode[[0, 2]], best[[0, 2]], atol=1e-4)
+    assert np.isnan(mode[[1, 3]]).all()  # b < 1 or a < 1: the density is unbounded at an end

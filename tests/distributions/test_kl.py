@@ -39,6 +39,7 @@ _FAMILY = {
     "OneHotCategorical": "OneHotCategorical",
     "MVN(cov)": "MultivariateNormal",
     "MVN(scale_tril)": "MultivariateNormal",
+    "LowRankMVN": "LowRankMultivariateNormal",
     "Independent(Normal)": "Independent",
     "LogNormal": "TransformedDistribution",
     "Chi2": "Gamma",
@@ -60,7 +61,7 @@ def _pairs():
 def _compatible(a, b):
     """Pairs whose parameters broadcast (event shapes agree) and whose KL torch can compute."""
     vec = {"Dirichlet", "Categorical(probs)", "Categorical(logits)", "OneHotCategorical"}
-    mvn = {"MVN(cov)", "MVN(scale_tril)"}
+    mvn = {"MVN(cov)", "MVN(scale_tril)", "LowRankMVN"}
     if (a in vec) != (b in vec) or (a in mvn) != (b in mvn):
         return False
     if {a, b} & {"Independent(Normal)"} and a != b:
