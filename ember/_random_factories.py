@@ -22,6 +22,7 @@ from ._random import generator_of
 from ._tensor import Tensor
 from .ops._binding import tensor_method
 from .ops._out import OutRule, anything, factory_out, unless, with_out
+from .ops.random_ops import dense_order
 
 __all__ = [
     "rand",
@@ -160,32 +161,43 @@ def randperm(
     return _random_result(arr, dtype or _dtype.int64, device, requires_grad)
 
 
+def _empty_like(input, dtype=None, device=None, options=None) -> Tensor:  # noqa: A002
+    """torch's ``empty_like(input)``: a dense input's memory order is kept
+    (``preserve_format``); that order decides which element each draw lands on, and a tensor
+    not in C order takes the serial normal path."""
+    dtype, device = dtype or input.dtype, device or input.device
+    order = None
+    if str((options or {}).get("memory_format", "preserve_format")).endswith("preserve_format"):
+        order = dense_order(input)
+    if order is None:
+        return empty(tuple(input.shape), dtype=dtype, device=device)
+    inverse = [0] * len(order)
+    for i, d in enumerate(order):
+        inverse[d] = i
+    laid = empty(tuple(input.shape[d] for d in order), dtype=dtype, device=device)
+    return laid.permute(*inverse)
+
+
+def _grad(t: Tensor, requires_grad) -> Tensor:
+    return t.requires_grad_(True) if requires_grad else t
+
+
 def rand_like(
     input, *, generator=None, dtype=None, device=None, requires_grad=False, **options
 ) -> Tensor:  # noqa: A002
-    """Uniform samples shaped like ``input``."""
+    """Uniform samples shaped (and laid out) like ``input``: ``empty_like(input).uniform_()``."""
     _options("rand_like", options, memory_format=True)
-    return rand(
-        *input.shape,
-        generator=generator,
-        dtype=dtype or input.dtype,
-        device=device or input.device,
-        requires_grad=requires_grad,
-    )
+    out = _empty_like(input, dtype, device, options)
+    return _grad(out.uniform_(generator=generator), requires_grad)
 
 
 def randn_like(
     input, *, generator=None, dtype=None, device=None, requires_grad=False, **options
 ) -> Tensor:  # noqa: A002
-    """Normal samples shaped like ``input``."""
+    """Normal samples shaped (and laid out) like ``input``: ``empty_like(input).normal_()``."""
     _options("randn_like", options, memory_format=True)
-    return randn(
-        *input.shape,
-        generator=generator,
-        dtype=dtype or input.dtype,
-        device=device or input.device,
-        requires_grad=requires_grad,
-    )
+    out = _empty_like(input, dtype, device, options)
+    return _grad(out.normal_(generator=generator), requires_grad)
 
 
 def randint_like(
@@ -199,19 +211,13 @@ def randint_like(
     requires_grad=False,
     **options,
 ) -> Tensor:
-    """Random integers shaped like ``input``."""
+    """Random integers shaped (and laid out) like ``input``: ``empty_like(input).random_(low,
+    high)``."""
     _options("randint_like", options, memory_format=True)
     if high is None:
         low, high = 0, low
-    return randint(
-        low,
-        high,
-        input.shape,
-        generator=generator,
-        dtype=dtype or input.dtype,
-        device=device or input.device,
-        requires_grad=requires_grad,
-    )
+    out = _empty_like(input, dtype, device, options)
+    return _grad(out.random_(low, high, generator=generator), requires_grad)
 
 
 def normal(
@@ -367,13 +373,6 @@ def multinomial(
     if num_samples == 1:
         return q.argmax(-1, keepdim=True)
     return q.topk(num_samples).indices
-
-
-def _empty_like(t: Tensor) -> Tensor:
-    """torch's ``empty_like`` (preserving a transposed layout, which decides the fill order)."""
-    if t.is_contiguous() or t.dim() != 2:
-        return empty(tuple(t.shape), dtype=t.dtype, device=t.device)
-    return empty(tuple(t.shape)[::-1], dtype=t.dtype, device=t.device).t()
 
 
 def _check_rows(rows) -> None:

@@ -41,6 +41,22 @@ def fill_order(array):
     return None if perm == tuple(range(array.ndim)) else perm
 
 
+def dense_order(t: Tensor):
+    """The axes of ``t`` from largest to smallest stride when ``t`` is laid out densely but not
+    in C order (torch's ``empty_like`` then copies its layout: a transposed or permuted
+    tensor), else None."""
+    shape, strides = tuple(t.shape), t.stride()
+    if len(shape) < 2 or t.is_contiguous():
+        return None
+    order = sorted(range(len(shape)), key=lambda d: -strides[d])
+    expected = 1
+    for d in reversed(order):
+        if shape[d] != 1 and strides[d] != expected:
+            return None
+        expected *= shape[d]
+    return order
+
+
 def write_samples(self: Tensor, values) -> Tensor:
     """Write host ``values`` (flat, in fill order, of ``self``'s dtype) into ``self``."""
     if GRAD_ENABLED.get():

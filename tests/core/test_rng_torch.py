@@ -179,8 +179,18 @@ def test_like_factories_and_generators():
             m.randint_like(m.zeros(6, dtype=m.int32), 3, 100),
             m.rand(7, **g_kw(m)),
             m.randn(40, **g_kw(m)),
+            # like empty_like, a dense input's layout is kept, and with it the fill order
+            m.rand_like(m.zeros(3, 4).t()),
+            m.randn_like(m.zeros(2, 3, 20).permute(2, 0, 1)),
+            m.randint_like(m.zeros(5, 6, dtype=m.int64).t(), 10),
+            m.randn_like(m.zeros(4, 40)[:, ::2]),
+            m.rand_like(m.zeros(3, 4).t(), memory_format=torch_or_ember_contiguous(m)),
         )
     )
+
+
+def torch_or_ember_contiguous(m):
+    return m.contiguous_format if hasattr(m, "contiguous_format") else "contiguous_format"
 
 
 @pytest.mark.parametrize(

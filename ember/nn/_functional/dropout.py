@@ -18,6 +18,7 @@ import numpy as np
 from ... import _dtype
 from ..._factories import empty, zeros
 from ..._tensor import Tensor
+from ...ops.random_ops import dense_order
 
 __all__ = [
     "dropout",
@@ -80,7 +81,7 @@ def keep_mask(input: Tensor, q: float, shape: tuple | None = None) -> Tensor:  #
     input's layout, and the layout decides which element each draw lands on."""
     if shape is not None:
         return empty(shape, dtype=input.dtype, device=input.device).bernoulli_(q)
-    order = _dense_order(tuple(input.shape), input.stride())
+    order = dense_order(input)
     if order is None:
         return empty(tuple(input.shape), dtype=input.dtype, device=input.device).bernoulli_(q)
     laid = empty(tuple(input.shape[d] for d in order), dtype=input.dtype, device=input.device)
@@ -92,22 +93,6 @@ def scale_mask(keep: Tensor, q: float) -> Tensor:
     if keep.dtype in (_dtype.float16, _dtype.bfloat16):
         return keep.mul_(float(np.float32(1.0) / np.float32(q)))
     return keep.div_(q)
-
-
-def _dense_order(shape: tuple, strides: tuple):
-    """The axes from largest to smallest stride when ``strides`` lay ``shape`` out densely but
-    not in C order (``empty_like`` then keeps them), else None."""
-    if len(shape) < 2:
-        return None
-    order = sorted(range(len(shape)), key=lambda d: -strides[d])
-    if order == list(range(len(shape))):
-        return None
-    expected = 1
-    for d in reversed(order):
-        if shape[d] != 1 and strides[d] != expected:
-            return None
-        expected *= shape[d]
-    return order
 
 
 def dropout(
