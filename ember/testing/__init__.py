@@ -11,6 +11,8 @@ _TOLS = {
     "bfloat16": (1.6e-2, 1e-5),
     "float32": (1.3e-6, 1e-5),
     "float64": (1e-7, 1e-7),
+    "complex64": (1.3e-6, 1e-5),
+    "complex128": (1e-7, 1e-7),
 }
 
 
@@ -108,11 +110,12 @@ def assert_close(
     if rtol is None:
         rtol, atol = (
             _TOLS.get(adt or "float64", (0.0, 0.0))
-            if (adt or "").startswith(("float", "bfloat"))
+            if (adt or "").startswith(("float", "bfloat", "complex"))
             else (0.0, 0.0)
         )
-    a64 = a.astype(np.float64)
-    e64 = e.astype(np.float64)
+    wide = np.complex128 if a.dtype.kind == "c" or e.dtype.kind == "c" else np.float64
+    a64 = a.astype(wide)
+    e64 = e.astype(wide)
     ok = np.isclose(a64, e64, rtol=rtol, atol=atol, equal_nan=equal_nan)
     if not ok.all():
         bad = int((~ok).sum())

@@ -664,3 +664,19 @@ def test_inplace_on_a_complex_view_of_a_real_base_keeps_the_graph():
         out.append((y.detach().numpy(), x.grad.numpy()))
     np.testing.assert_allclose(out[1][0], out[0][0])
     np.testing.assert_allclose(out[1][1], out[0][1])
+
+
+@pytest.mark.parametrize("delta", [0, 1e-9j, 1e-3j, 1e-3, 2e-6 + 2e-6j])
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_assert_close_compares_both_parts_as_torch(delta, dtype):
+    z = cz(3)
+    outcome = []
+    for lib in (torch, ember):
+        a = lib.tensor(z, dtype=getattr(lib, dtype))
+        b = lib.tensor(z + delta, dtype=getattr(lib, dtype))
+        try:
+            lib.testing.assert_close(a, b)
+            outcome.append(True)
+        except AssertionError:
+            outcome.append(False)
+    assert outcome[0] == outcome[1]
