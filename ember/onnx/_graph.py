@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._trace import Const, Value, unsupported
+from ._trace import Const, Value, _host, unsupported
 
 __all__: list[str] = []
 
@@ -65,7 +65,7 @@ class Graph:
         found = self.arrays.get(id(array))
         if found is not None:
             return found
-        host = np.asarray(array.get() if hasattr(array, "get") else array)
+        host = _host(array)
         if name is not None:
             out = self.unique(name)
             if not self.export_params:

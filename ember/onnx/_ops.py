@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from ._graph import INT64_MAX
-from ._trace import unsupported
+from ._trace import _host, unsupported
 
 __all__: list[str] = []
 
@@ -360,7 +360,7 @@ def _index_input(g, r, key):
     value = r.params[key[0]] if type(key) is tuple else r.params[key]
     if type(key) is tuple:
         value = value[key[1]]
-    return g.const(np.asarray(value.get() if hasattr(value, "get") else value))
+    return g.const(_host(value))
 
 
 @converts("index")

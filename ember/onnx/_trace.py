@@ -31,12 +31,15 @@ from contextlib import contextmanager
 import numpy as np
 
 from .. import nn
+from .._backend import to_device
+from .._device import device as _device
 from .._tensor import Tensor
 from ..ops import _inplace
 from ..ops._registry import observe
 
 __all__: list[str] = []
 
+_CPU = _device("cpu")
 _STATE = {"exporting": 0}
 _LEAVING = ("item", "tolist", "numpy", "__bool__", "__int__", "__float__", "__index__")
 
@@ -99,9 +102,8 @@ class Record:
 
 
 def _host(array):
-    """A NumPy copy of an array (CuPy arrays come to the host)."""
-    get = getattr(array, "get", None)
-    return np.array(get() if get is not None else array, copy=True)
+    """A NumPy copy of an array (a GPU array comes to the host)."""
+    return np.array(to_device(array, _CPU), copy=True)
 
 
 class Tracer:
