@@ -570,6 +570,8 @@ REFUSED = {
     "clamp": lambda m, z: z.clamp(0, 1),
     "clamp_tensor": lambda m, z: z.clamp(m.zeros(2, dtype=m.complex128)),
     "sign": lambda m, z: z.sign(),
+    "remainder": lambda m, z: z % 2,
+    "fmod": lambda m, z: m.fmod(z, z),
     "amax": lambda m, z: z.amax(0),
     "amin": lambda m, z: m.amin(z),
     "sort": lambda m, z: z.sort(),

@@ -133,6 +133,7 @@ def _floor_divide(xp, a, b):
 
 @defop("remainder")
 def _remainder(xp, a, b):
+    _no_complex(a, "\"remainder_cpu\" not implemented for '{dtype}'")
     return xp.remainder(a, b)
 
 
@@ -144,6 +145,7 @@ def _remainder_backward(ctx, g):
 
 @defop("fmod")
 def _fmod(xp, a, b):
+    _no_complex(a, "\"fmod_cpu\" not implemented for '{dtype}'")
     return xp.fmod(a, b)
 
 
