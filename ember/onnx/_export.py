@@ -268,7 +268,7 @@ def _same(a, b) -> bool:
     return type(a) is type(b) and a == b
 
 
-def _fold(records, outputs):
+def _fold(records, outputs, enabled=True):
     """Constant folding: records computed from constants alone, with the same sizes and
     arguments in both runs, leave the graph; their outputs become constants."""
     folded: dict = {}
@@ -281,7 +281,8 @@ def _fold(records, outputs):
         r.inputs = [resolve(x) for x in r.inputs]
         r.param_refs = {k: resolve(v) for k, v in r.param_refs.items()}
         if (
-            all(v.array is not None and v.shape == v.shape2 for v in r.outputs)
+            enabled
+            and all(v.array is not None and v.shape == v.shape2 for v in r.outputs)
             and not any(type(x) is Value for x in r.inputs)
             and not any(type(v) is Value for v in r.param_refs.values())
             and (r.params2 is r.params or _same(r.params, r.params2))
@@ -335,7 +336,7 @@ def _rename(nodes, old, new):
                     field[i] = new
 
 
-def _build(onnx, run, input_names, output_names, dyn, opset, export_params):
+def _build(onnx, run, input_names, output_names, dyn, opset, export_params, fold):
     _, inputs, outputs = run
     helper = onnx.helper
     g = Graph(onnx, opset, export_params)
@@ -351,7 +352,7 @@ def _build(onnx, run, input_names, output_names, dyn, opset, export_params):
         graph_inputs.append(_value_info(helper, name, v.dtype, v.shape, axes))
     for name in output_names:
         g.taken.add(name)
-    records, outputs = _fold(run[0].records, outputs)
+    records, outputs = _fold(run[0].records, outputs, fold)
     for r in _live(_fuse_conv_bias(records, outputs), outputs):
         convert = CONVERTERS.get(r.op)
         if convert is None:
@@ -430,7 +431,8 @@ def export(
     symbolic; the exporter then runs the model a second time with those axes resized, to find
     the sizes that follow them (NOTE [ Dynamic shapes in the graph ]). ``opset_version``
     defaults to 17. The model is exported in eval mode (``training=TrainingMode.EVAL``) and
-    then put back in its mode. Data-dependent control flow is traced along the path the example
+    then put back in its mode. ``do_constant_folding=False`` keeps the ops on constants as
+    nodes too. Data-dependent control flow is traced along the path the example
     inputs take, as in PyTorch's TorchScript exporter. An op with no ONNX form raises
     ``RuntimeError: ember.onnx.export: op '<name>' is not supported yet``.
     """
@@ -459,7 +461,9 @@ def export(
     names = _input_names(found, input_names)
     keys = [(k, t, n) for (k, t, _), n in zip(found, names)]
     named = _named_arrays(model)
-    with _mode(model, training), no_grad():
+    if isinstance(training, bool):
+        training = TrainingMode.TRAINING if training else TrainingMode.EVAL
+    with _mode(model, TrainingMode(training)), no_grad():
         run = _trace(model, args, kwargs, keys, named)
         n_out = len(run[2])
         outs = list(output_names or [])[:n_out]
@@ -471,7 +475,9 @@ def export(
             args2, kwargs2 = _resized(args, kwargs, keys, dyn)
             keys2 = [(k, (args2[k] if isinstance(k, int) else kwargs2[k]), n) for k, _, n in keys]
             _align(run, _trace(model, args2, kwargs2, keys2, named))
-    g, graph_inputs, graph_outputs = _build(onnx, run, names, outs, dyn, opset, export_params)
+    g, graph_inputs, graph_outputs = _build(
+        onnx, run, names, outs, dyn, opset, export_params, do_constant_folding
+    )
     initializers = list(g.initializers.values())
     if keep_initializers_as_inputs:
         graph_inputs += [

@@ -25,6 +25,7 @@ run untraced.
 
 from __future__ import annotations
 
+import threading
 import warnings
 from contextlib import contextmanager
 
@@ -115,6 +116,7 @@ class Tracer:
         self.named = named_arrays  # id(parameter array) -> qualified name
         self.scope: list[str] = []
         self.suspended = 0
+        self.thread = threading.get_ident()  # ops of other threads are not the model's
 
     # ------------------------------------------------------------------ values
     def bind(self, tensor, value):
@@ -174,7 +176,7 @@ class Tracer:
         return values
 
     def hook(self, op, inputs, params, inplace, proceed):
-        if self.suspended:
+        if self.suspended or threading.get_ident() != self.thread:
             return proceed()
         refs = [self.ref(t) for t in inputs]
         prefs = self._param_refs(params) if params else {}
@@ -201,7 +203,11 @@ class Tracer:
         """``_inplace.write_result`` followed: ``x += y`` rebinds ``x`` to ``x + y``'s value."""
 
         def traced(target, result):
-            if self.suspended or (self.lookup(result) is None and self.lookup(target) is None):
+            if (
+                self.suspended
+                or threading.get_ident() != self.thread
+                or (self.lookup(result) is None and self.lookup(target) is None)
+            ):
                 return original(target, result)
             result = _inplace.cast_for_inplace(target, result)
             out = original(target, result)

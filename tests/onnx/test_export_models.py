@@ -218,6 +218,19 @@ def test_export_params_false_makes_parameters_inputs():
     assert [i.name for i in proto.graph.input][:3] == ["x0", "0.weight", "0.bias"]
 
 
+def test_without_constant_folding_the_constant_ops_stay():
+    model = _cnn(ember).eval()
+    _randomize_stats(model)
+    x = _float((2, 3, 16, 16), 0)
+    folded, _ = export(model, (x,))
+    proto, session = export(model, (x,), do_constant_folding=False)
+    assert len(proto.graph.node) > len(folded.graph.node)
+    assert "Add" in op_types(proto)  # the conv biases, reshaped by their own nodes
+    with ember.no_grad():
+        want = model(x)
+    np.testing.assert_allclose(run(session, (x,))[0], want.numpy(), rtol=1e-5, atol=1e-5)
+
+
 def test_keep_initializers_as_inputs():
     proto, _ = export(_mlp(ember), (_float((2, 5), 0),), keep_initializers_as_inputs=True)
     inputs = {i.name for i in proto.graph.input}
