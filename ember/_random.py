@@ -3,19 +3,30 @@
 ember's CPU generator is PyTorch's: the same Mersenne Twister (``ember/_mt19937.py``), seeded
 the same way, and the same algorithms turning its words into samples (``ember/_sampling.py``).
 After ``ember.manual_seed(s)`` (or ``Generator().manual_seed(s)``) every random function draws
-exactly the numbers ``torch`` draws on the CPU after ``torch.manual_seed(s)``, and consumes the
-same words, so later draws agree too: ``rand``, ``randn``, ``randint``, ``randperm``, ``normal``,
-``bernoulli``, ``multinomial``, ``poisson``, the in-place samplers (``uniform_``, ``normal_``,
-``random_``, ``exponential_``, ...), dropout masks, ``nn.init`` and so module initialisation, and
-the samplers of ``utils.data``. ``get_rng_state()`` is torch's 5056-byte state record, so a state
-moves between ember and torch in either direction (NOTE [ PyTorch's generator state ] in
-``_mt19937.py``).
+exactly the numbers ``torch`` draws on the CPU after ``torch.manual_seed(s)``, bit for bit, and
+consumes the same words, so later draws agree too: ``rand``, ``randn``, ``randint``,
+``randperm``, ``normal``, ``bernoulli``, ``multinomial``, ``poisson``, ``_standard_gamma``, the
+``*_like`` factories, the in-place samplers (``uniform_``, ``normal_``, ``random_``,
+``bernoulli_``, ``exponential_``, ``geometric_``, ``log_normal_``, ``cauchy_``), dropout masks
+(every dropout, ``rrelu``, attention dropout), ``nn.init`` and so the initial weights of
+modules, and the samplers of ``utils.data`` (``RandomSampler``, ``DataLoader(shuffle=True)``,
+``random_split``, ...). ``get_rng_state()`` is torch's 5056-byte state record, so a state moves
+between ember and torch in either direction (NOTE [ PyTorch's generator state ] in
+``_mt19937.py``). The default generator is seeded from the operating system at start-up, as
+torch's is; a new ``Generator()`` starts from torch's 67280421310721.
+
+What only agrees to rounding: ``nn.init.orthogonal_`` draws torch's normals but takes their QR
+with NumPy's LAPACK rather than MKL's (within a few float32 ulps); outputs that mix random draws
+with other arithmetic (attention, RNNs with dropout) use the same masks but ember's own matmuls.
+``trunc_normal_``'s rare rejection path compares ``log`` of uniforms, where ember's float32 log
+could in principle differ from torch's in the last bit and so flip one acceptance.
 
 Where the match depends on the machine: torch's float32 ``randn``/``normal_`` of 16 or more
 contiguous elements (and half/bfloat16, which go through float) uses the AVX2 Box-Muller of x86
-builds, reproduced bit for bit here; torch run with ``ATEN_CPU_CAPABILITY=default`` or on a CPU
-without AVX2 uses the C library's ``logf``/``sinf``/``cosf`` instead and differs in the last bit
-of some samples. Double-precision paths use the C library's functions, as torch does (through
+builds (AVX2 and AVX-512 alike), reproduced bit for bit here; torch run with
+``ATEN_CPU_CAPABILITY=default`` or on a CPU without AVX2 uses the C library's ``logf``/``sinf``/
+``cosf`` instead, and about 40% of those samples then differ from ember's in their last bits (by
+about 1e-7). Double-precision paths use the C library's functions, as torch does (through
 Python's ``math``, so a C library other than the one torch loads could differ).
 
 The boundary: CUDA tensors. torch's CUDA generator is Philox with its own streams; ember draws
