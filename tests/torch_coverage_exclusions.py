@@ -458,9 +458,7 @@ IN_PROGRESS: dict[str, dict[str, str]] = {
         (
             DISTRIBUTIONS,
             """
-            ContinuousBernoulli FisherSnedecor GeneralizedPareto InverseGamma
-            Kumaraswamy LKJCholesky LogisticNormal LowRankMultivariateNormal
-            RelaxedBernoulli RelaxedOneHotCategorical VonMises Wishart
+            ContinuousBernoulli LKJCholesky Wishart
             """,
         )
     ),

@@ -30,10 +30,13 @@ class Case:
     icdf: bool = False
     rsample: bool = False
     discrete: bool = False
-    atol: float = 1e-5  # float32 comparisons; float64 uses 1e-10
+    atol: float = 1e-5  # float32 comparisons
     rtol: float = 1e-5
+    atol64: float = 1e-9  # float64 comparisons
+    rtol64: float = 1e-7
     grad: bool = True  # compare parameter gradients with torch
     int_values: bool = False  # values are integer tensors (Categorical)
+    torch_f64: bool = True  # torch handles float64 parameters
 
 
 def _u(lo, hi):
@@ -320,6 +323,26 @@ CASES = [
         _params(_scalar(0.3, 2), _vec(3)),
         props=(),
         rsample=True,
+    ),
+    Case(  # torch computes log I0 and log I1 by polynomial approximations (about 1e-7)
+        "VonMises",
+        lambda m, a, k: D(m).VonMises(a, k),
+        _params(_u(-2, 2), _u(0.2, 8)),
+        props=("mean", "mode", "variance"),
+        rtol=2e-5,
+        rtol64=2e-6,
+        atol64=1e-7,
+    ),
+    Case(
+        "GeneralizedPareto",
+        lambda m, a, b, c: D(m).GeneralizedPareto(a, b, c),
+        _params(_u(-1, 1), _u(0.5, 2), _u(-0.3, 0.4)),
+        props=("mean", "variance", "mode", "entropy"),
+        cdf=True,
+        icdf=True,
+        rsample=True,
+        # torch 2.13's log_prob compares float64 parameters with a float32 zero and raises
+        torch_f64=False,
     ),
     Case(
         "Independent(Normal)",

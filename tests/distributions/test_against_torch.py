@@ -33,6 +33,8 @@ def _props(case, m, *args):
 def test_values_and_gradients(case, shape, dtype):
     if case.name == "Gamma.cdf" and not hasattr(ember.special, "gammainc"):
         pytest.skip("ember.special.gammainc is not in this tree")
+    if dtype == np.float64 and not case.torch_f64:
+        pytest.skip("torch fails on float64 parameters")
     rng = np.random.default_rng(zlib.crc32(f"{case.name}{shape}".encode()))
     params64 = case.params(rng, shape, np.float64)
     values = torch_values(case, params64, sample_shape=(4,), seed=1)
@@ -43,8 +45,8 @@ def test_values_and_gradients(case, shape, dtype):
         lambda m, *a: _props(case, m, *a),
         *params,
         values,
-        rtol=1e-7 if f64 else case.rtol,
-        atol=1e-9 if f64 else case.atol,
+        rtol=case.rtol64 if f64 else case.rtol,
+        atol=case.atol64 if f64 else case.atol,
         grad=case.grad,
     )
 
