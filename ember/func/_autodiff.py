@@ -22,7 +22,7 @@ from ..autograd.function import Function
 from ..autograd.graph import Node
 from ._pytree import tree_flatten, tree_unflatten
 
-__all__ = ["check_argnums", "fresh_inputs", "lift", "zeros_for", "Alias"]
+__all__ = ["check_argnums", "check_aux", "fresh_inputs", "lift", "zeros_for", "Alias"]
 
 
 class Alias(Function):
@@ -59,8 +59,17 @@ def check_argnums(argnums, n_args):
     return tuple(a % n_args for a in items)
 
 
+def check_aux(aux):
+    """torch.func hands back only tensors as ``aux``."""
+    for x in tree_flatten(aux)[0]:
+        if not isinstance(x, Tensor):
+            raise RuntimeError(f"Expected tensors, got unsupported type {type(x)}")
+
+
 def fresh(t):
     """The tensor a transform differentiates with respect to, standing for ``t``."""
+    if not (t.is_floating_point() or t.is_complex()):
+        raise RuntimeError("only Tensors of floating point dtype can require gradients")
     if t.requires_grad:
         return Alias.apply(t)
     return t.detach().requires_grad_()

@@ -41,6 +41,11 @@ class NotBatchable(Exception):
     or its samples disagree on a Python value): the caller reruns it once per sample."""
 
 
+class AsPlainArray(NotBatchable):
+    """A batched array asked for as one plain array (``np.asarray``, a write into a plain
+    array's memory)."""
+
+
 class ItemError(NotBatchable, RuntimeError):
     """A batched tensor's values asked for as one sample's (``.item()``, ``bool(t)``,
     ``.tolist()``) where the samples differ: vmap then runs the function once per sample (torch
@@ -316,7 +321,7 @@ class BatchedArray(NDArrayOperatorsMixin):
         raise NotBatchable("the memory of a batched array")
 
     def __array__(self, dtype=None, copy=None):
-        raise NotBatchable("a batched array as a plain array")
+        raise AsPlainArray("a batched array as a plain array")
 
     @property
     def T(self):  # noqa: N802 - NumPy's name

@@ -8,7 +8,7 @@ import functools
 from .._tensor import Tensor
 from ..autograd import grad as _autograd_grad
 from ..autograd.grad_mode import GRAD_ENABLED, enable_grad
-from ._autodiff import check_argnums, fresh_inputs, lift, regroup, zeros_for
+from ._autodiff import check_argnums, check_aux, fresh_inputs, lift, regroup, zeros_for
 
 __all__ = ["grad", "grad_and_value"]
 
@@ -29,6 +29,7 @@ def _grad_and_value(func, argnums, has_aux, args, kwargs):
                     "has_aux is True"
                 )
             output, aux = output
+            check_aux(aux)
         if not isinstance(output, Tensor):
             raise RuntimeError(f"{_WHO}: Expected f(*args) to return a Tensor, got {type(output)}")
         if output.dim() != 0:

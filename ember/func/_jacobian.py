@@ -175,4 +175,3 @@ def hessian(func, argnums=0):
             [ 0., 12.]])
     """
     return jacfwd(jacrev(func, argnums), argnums)
-

@@ -29,11 +29,6 @@ def _check(primals, tangents):
         raise RuntimeError(
             f"{_WHO}: Expected primals to be a tuple. E.g. it should be valid to call f(*primals)."
         )
-    if not isinstance(tangents, tuple):
-        raise RuntimeError(
-            f"{_WHO}: Expected tangents to be a tuple. E.g. it should be valid to call "
-            "f(*tangents)."
-        )
     p_flat, p_spec = tree_flatten(primals)
     t_flat, t_spec = tree_flatten(tangents)
     if p_spec != t_spec:

@@ -93,6 +93,17 @@ def _folded(op, xp, data, params):
     return batched(_unfold(_run(op, xp, [_fold(x)], params), n), level)
 
 
+def _dynamic_shape(op, xp, data, params):
+    raise RuntimeError(
+        "vmap: We do not support batching operators that can output dynamic shape. Attempted "
+        f"to vmap over aten::{op.name}. Please file an issue at "
+        "https://github.com/pytorch/pytorch/issues if you need this feature."
+    )
+
+
+for _name in ("nonzero", "unique", "unique_consecutive", "bincount", "bincount_weights"):
+    OP_RULES[_name] = _dynamic_shape  # the result's shape depends on each sample's values
+
 OP_RULES["convolution"] = _conv_like
 OP_RULES["convolution_backward_input"] = _conv_like
 OP_RULES["convolution_backward_weight"] = _conv_weight

@@ -77,34 +77,34 @@ def _children(obj):
 def tree_flatten(obj):
     """``(leaves, spec)`` of a pytree."""
     leaves: list = []
-
-    def walk(o):
-        found = _children(o)
-        if found is None:
-            leaves.append(o)
-            return LEAF
-        kind, context, kids = found
-        return TreeSpec(kind, context, [walk(k) for k in kids])
-
-    spec = walk(obj)
+    spec = _flatten_into(obj, leaves)
     return leaves, spec
+
+
+def _flatten_into(obj, leaves):
+    # module-level recursion: a recursive closure would be a reference cycle holding the leaves
+    found = _children(obj)
+    if found is None:
+        leaves.append(obj)
+        return LEAF
+    kind, context, kids = found
+    return TreeSpec(kind, context, [_flatten_into(k, leaves) for k in kids])
 
 
 def tree_unflatten(leaves, spec: TreeSpec):
     """The pytree of structure ``spec`` with ``leaves`` in order."""
-    it = iter(leaves)
+    return _build(iter(leaves), spec)
 
-    def build(s):
-        if s.kind is None:
-            return next(it)
-        kids = [build(c) for c in s.children]
-        if s.kind is dict:
-            return dict(zip(s.context, kids))
-        if s.context is not None:  # a namedtuple
-            return s.context(*kids)
-        return s.kind(kids)
 
-    return build(spec)
+def _build(it, s):
+    if s.kind is None:
+        return next(it)
+    kids = [_build(it, c) for c in s.children]
+    if s.kind is dict:
+        return dict(zip(s.context, kids))
+    if s.context is not None:  # a namedtuple
+        return s.context(*kids)
+    return s.kind(kids)
 
 
 def tree_map(fn, obj):
@@ -118,21 +118,21 @@ def broadcast_prefix(prefix, spec: TreeSpec):
     ``in_dims`` does for the inputs) repeated over each subtree; None if the structures do not
     match."""
     out: list = []
+    return out if _broadcast_into(prefix, spec, out) else None
 
-    def walk(p, s):
-        found = _children(p) if p is not None else None
-        if found is None or s.kind is None:
-            if found is not None:  # a container where the tree has a leaf
-                return False
-            out.extend([p] * s.n_leaves)
-            return True
-        kind, context, kids = found
-        if kind is not s.kind or len(kids) != len(s.children):
-            return False
-        if kind is dict and set(context) != set(s.context):
-            return False
-        if kind is dict:
-            kids = [p[k] for k in s.context]
-        return all(walk(k, c) for k, c in zip(kids, s.children))
 
-    return out if walk(prefix, spec) else None
+def _broadcast_into(p, s, out) -> bool:
+    found = _children(p) if p is not None else None
+    if found is None or s.kind is None:
+        if found is not None:  # a container where the tree has a leaf
+            return False
+        out.extend([p] * s.n_leaves)
+        return True
+    kind, context, kids = found
+    if kind is not s.kind or len(kids) != len(s.children):
+        return False
+    if kind is dict:
+        if set(context) != set(s.context):
+            return False
+        kids = [p[k] for k in s.context]
+    return all(_broadcast_into(k, c, out) for k, c in zip(kids, s.children))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from .._tensor import Tensor
 from ..autograd import grad as _autograd_grad
 from ..autograd.grad_mode import GRAD_ENABLED, enable_grad
-from ._autodiff import fresh_inputs, lift, regroup, zeros_for
+from ._autodiff import check_aux, fresh_inputs, lift, regroup, zeros_for
 from ._pytree import TreeSpec, tree_flatten, tree_unflatten
 
 __all__ = ["vjp"]
@@ -45,6 +45,8 @@ def run_for_vjp(func, primals, has_aux, who):
                 f"{who}: expected f(*primals) to return only tensors, got unsupported type "
                 f"{type(o)}"
             )
+    if has_aux:
+        check_aux(aux)
     return leaves, spec, aux, fresh, specs
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import os
 import threading
 
 import numpy as np
@@ -33,6 +34,7 @@ from ..autograd.grad_mode import GRAD_ENABLED
 from ..autograd.graph import set_history
 from ._batched import (
     BATCHED_TYPES,
+    AsPlainArray,
     NotBatchable,
     batch_size,
     batched,
@@ -143,15 +145,15 @@ def _empty_batch(op, xp, data, params, level):
         return a
 
     out = op.forward(xp, *[one(a) for a in data], **{k: one(v) for k, v in params.items()})
+    return _no_samples(out, xp, level)
 
-    def none(o):
-        if isinstance(o, tuple):
-            return tuple(none(x) for x in o)
-        if hasattr(o, "shape") and hasattr(o, "dtype"):
-            return batched(xp.empty((0, *o.shape), dtype=o.dtype), level)
-        return o
 
-    return none(out)
+def _no_samples(o, xp, level):
+    if isinstance(o, tuple):
+        return tuple(_no_samples(x, xp, level) for x in o)
+    if hasattr(o, "shape") and hasattr(o, "dtype"):
+        return batched(xp.empty((0, *o.shape), dtype=o.dtype), level)
+    return o
 
 
 def _array(o, xp):
@@ -173,6 +175,7 @@ def _finish(op, inputs, params, out, aux, xp):
             result._view_version = base._version_counter.v
         if record:
             node = op.record(inputs, params, aux if op.has_aux else None)
+            node.op = _LevelledOp(op, inputs)
             set_history(result, node)
             if op.save_output:
                 node.output = result
@@ -181,6 +184,7 @@ def _finish(op, inputs, params, out, aux, xp):
     outs = tuple(_wrap(_array(o, xp)) for o in out)
     if record:
         node = op.record(inputs, params, aux if op.has_aux else None)
+        node.op = _LevelledOp(op, inputs)
         node.out_meta = tuple(
             (o.shape, o.dtype, o.device) if o.dtype.category >= 2 else None for o in outs
         )
@@ -188,6 +192,57 @@ def _finish(op, inputs, params, out, aux, xp):
             if o.dtype.category >= 2:
                 set_history(o, node, i)
     return outs
+
+
+def levels(a) -> set:
+    """The vmap levels of the batched array ``a`` (nested ones included)."""
+    out = set()
+    while type(a) in BATCHED_TYPES:
+        out.add(a.level)
+        a = a.value
+    return out
+
+
+_ALIVE: set = set()  # the levels of the vmaps running now
+
+
+def _sum_level(g, level):
+    """The tensor ``g`` summed over the batch dim of ``level`` (differentiably)."""
+    a = g._data
+    while a.level != level:
+        a = a.value
+    return _FromBatched.apply(g, level, a.value.shape[0], 0).sum(0)
+
+
+class _LevelledOp:
+    """The op of a node recorded by the vmap hook: its backward, run after the vmap of some
+    level has returned (``grad(vmap(f))``, ``jacrev(jacrev(f))``, a ``.backward()`` of a
+    vmapped function's result), sums the gradient of an input that level did not batch over
+    that level's samples, since they all used the same input. While the vmap runs, the
+    differentiation is inside it (``vmap(grad(f))``) and each sample keeps its own gradient."""
+
+    __slots__ = ("op", "in_levels", "name", "node_name", "saves", "n_outputs", "has_aux")
+
+    def __init__(self, op, inputs):
+        self.op = op
+        self.in_levels = [levels(t._data) for t in inputs]
+        self.name, self.node_name = op.name, op.node_name
+        self.saves, self.n_outputs, self.has_aux = op.saves, op.n_outputs, op.has_aux
+
+    def __getattr__(self, name):
+        return getattr(self.op, name)
+
+    def backward(self, ctx, *grads):
+        res = self.op.backward(ctx, *grads)
+        single = not isinstance(res, tuple)
+        out = []
+        for g, have in zip((res,) if single else res, self.in_levels):
+            if g is not None and type(g._data) in BATCHED_TYPES:
+                for level in sorted(levels(g._data) - have, reverse=True):
+                    if level not in _ALIVE:
+                        g = _sum_level(g, level)
+            out.append(g)
+        return out[0] if single else tuple(out)
 
 
 class _Hook:
@@ -493,22 +548,48 @@ def _flat_out_dims(func, out_dims, spec, flat):
     return dims
 
 
+_PER_SAMPLE = object()
+
+
 def _run(func, flat, spec, dims, n, kwargs, out_dims, randomness):
     level = next(_LEVELS)
     _Hook.acquire()
+    _ALIVE.add(level)
     try:
-        with _Randomness(randomness):
-            inputs = [x if d is None else _ToBatched.apply(x, level, d) for x, d in zip(flat, dims)]
-            try:
-                out = func(*tree_unflatten(inputs, spec), **kwargs)
-            except NotBatchable:
-                out = None
-            else:
-                return _outputs(func, out, level, n, out_dims)
-        return _per_sample_call(func, flat, spec, dims, n, kwargs, out_dims, randomness)
+        out = _run_batched(func, flat, spec, dims, n, kwargs, out_dims, randomness, level)
     finally:
+        _ALIVE.discard(level)
         _Hook.done()
-        _Hook.release()
+    _Hook.release()  # the batched inputs are gone with _run_batched's frame
+    if out is _PER_SAMPLE:
+        return _per_sample_call(func, flat, spec, dims, n, kwargs, out_dims, randomness)
+    return out
+
+
+def _run_batched(func, flat, spec, dims, n, kwargs, out_dims, randomness, level):
+    with _Randomness(randomness):
+        inputs = [x if d is None else _ToBatched.apply(x, level, d) for x, d in zip(flat, dims)]
+        try:
+            out = func(*tree_unflatten(inputs, spec), **kwargs)
+        except NotBatchable as e:
+            if isinstance(e, AsPlainArray) and _from_inplace(e):
+                raise RuntimeError(INPLACE_ERROR) from None
+            return _PER_SAMPLE
+        return _outputs(func, out, level, n, out_dims)
+
+
+def _from_inplace(exc) -> bool:
+    """Whether ``exc`` came from the in-place machinery writing a batched result into the
+    memory of a tensor that is not batched (torch refuses that write)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(_INPLACE_FILE):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+_INPLACE_FILE = os.path.join("ember", "ops", "_inplace.py")
 
 
 def _outputs(func, out, level, n, out_dims):
