@@ -21,7 +21,7 @@ def _broadcast_shape(*shapes):
 
 def _solve_tril(lower, rhs):
     """``lower^-1 rhs`` for lower-triangular ``lower`` (batched, broadcasting)."""
-    return ember.linalg.solve(lower.tril(), rhs)  # only the lower triangle is read
+    return ember.linalg.solve_triangular(lower, rhs, upper=False)
 
 
 def _batch_mv(bmat, bvec):

@@ -50,7 +50,7 @@ class VonMises(Distribution):
     >>> from ember.distributions import VonMises
     >>> d = VonMises(ember.tensor([0.0]), ember.tensor([1.0]))
     >>> d.log_prob(ember.tensor([0.0]))
-    tensor([-1.0733])
+    tensor([-1.0738])
     """
 
     arg_constraints = {"loc": constraints.real, "concentration": constraints.positive}
