@@ -99,26 +99,33 @@ from ._threads import (
     set_num_interop_threads,
     set_num_threads,
 )
+from ._toplevel import *  # noqa: F403
 from .amp import autocast, get_autocast_dtype, is_autocast_enabled  # noqa: E402
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .nn._functional.distance import cdist, cosine_similarity, pairwise_distance, pdist
 from .nn._functional.rnn import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell
+from .nn._functional.torch_level import *  # noqa: F403
 from .ops.activations import *  # noqa: F403
 from .ops.complex import *  # noqa: F403
 from .ops.composite import *  # noqa: F403
+from .ops.functional_forms import *  # noqa: F403
 from .ops.gamma_sample import _standard_gamma, _standard_gamma_grad
 from .ops.indexing import *  # noqa: F403
 from .ops.linalg import *  # noqa: F403
 from .ops.linalg_extra import *  # noqa: F403
 from .ops.linalg_misc import *  # noqa: F403
 from .ops.norms import *  # noqa: F403
+from .ops.numeric import *  # noqa: F403
 from .ops.pointwise import *  # noqa: F403
+from .ops.pointwise_extra import *  # noqa: F403
 from .ops.products import *  # noqa: F403
 from .ops.random_ops import *  # noqa: F403
 from .ops.reduction import *  # noqa: F403
 from .ops.shape import *  # noqa: F403
+from .ops.shape_extra import *  # noqa: F403
 from .ops.sorting import *  # noqa: F403
 from .ops.special_fns import *  # noqa: F403
+from .ops.windows import *  # noqa: F403
 
 # isort: split
 # Sub-packages built on the core: imported after the ops have bound the Tensor methods.

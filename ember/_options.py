@@ -8,18 +8,18 @@ default values and refuses the others here, instead of ignoring them.
 
 from __future__ import annotations
 
-_PLAIN_FORMATS = ("torch.contiguous_format", "torch.preserve_format")
+_PLAIN_FORMATS = ("contiguous_format", "preserve_format")  # torch's, or ember's own objects
 
 
 def check_layout(layout) -> None:
     """Refuse a layout other than strided."""
-    if layout is not None and str(layout) != "torch.strided":
+    if layout is not None and str(layout).rpartition(".")[2] != "strided":
         raise NotImplementedError(f"ember tensors are strided: layout={layout} is not supported")
 
 
 def check_memory_format(memory_format) -> None:
     """Refuse a memory format other than contiguous (or preserve)."""
-    if memory_format is not None and str(memory_format) not in _PLAIN_FORMATS:
+    if memory_format is not None and str(memory_format).rpartition(".")[2] not in _PLAIN_FORMATS:
         raise NotImplementedError(
             f"ember makes contiguous tensors: memory_format={memory_format} is not supported"
         )

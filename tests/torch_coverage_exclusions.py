@@ -71,39 +71,10 @@ EXCLUDED: dict[str, dict[str, str]] = {
             GAP,
             """
             BFloat16Tensor BoolTensor ByteTensor CharTensor DoubleTensor FloatTensor
-            HalfTensor IntTensor LongTensor ShortTensor abs_ acos_ acosh_
-            adaptive_avg_pool1d adaptive_max_pool1d addmv_ alias_copy alpha_dropout
-            alpha_dropout_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ as_strided
-            as_strided_ as_strided_copy as_strided_scatter asin_ asinh_ atan_ atanh_
-            avg_pool1d bartlett_window batch_norm bilinear
-            binary_cross_entropy_with_logits blackman_window broadcast_shapes can_cast
-            ceil_ channel_shuffle channels_last channels_last_3d clamp_ clamp_max_
-            clamp_min_ clip_ constant_pad_nd contiguous_format conv1d conv2d conv3d
-            conv_transpose1d conv_transpose2d conv_transpose3d convolution copysign cos_
-            cosh_ cosine_embedding_loss ctc_loss cumulative_trapezoid deg2rad deg2rad_
-            detach detach_ detach_copy diagonal_copy dist dropout dropout_ dsplit eig
-            embedding embedding_bag empty_permuted erf_ erfc_ exp2_ exp_ expand_copy
-            expm1_ feature_alpha_dropout feature_alpha_dropout_ feature_dropout
-            feature_dropout_ fill fill_ fix_ floor_ frac_ frexp frombuffer gcd gcd_
-            get_default_device get_deterministic_debug_mode get_device gradient
-            group_norm hamming_window hann_window hash_tensor heaviside
-            hinge_embedding_loss histogram histogramdd hsplit i0_ index_reduce
-            instance_norm is_distributed is_inference is_inference_mode_enabled
-            is_same_size is_signed is_warn_always_enabled isin kaiser_window kl_div
-            layer_norm layout lcm lcm_ ldexp ldexp_ legacy_contiguous_format lobpcg
-            log10_ log1p_ log2_ log_ logaddexp logaddexp2 logit_ margin_ranking_loss
-            max_pool1d max_pool1d_with_indices max_pool2d max_pool3d memory_format
-            nan_to_num_ narrow_copy neg_ negative_ newaxis nextafter nonzero_static
-            pca_lowrank permute_copy pixel_shuffle pixel_unshuffle poisson_nll_loss
-            preserve_format rad2deg rad2deg_ ravel reciprocal_ renorm resize_as_
-            rms_norm round_ rsqrt_ segment_reduce select_copy select_scatter
-            set_default_device set_deterministic_debug_mode set_flush_denormal
-            set_warn_always sigmoid_ sin_ sinc_ sinh_ slice_copy slice_scatter
-            split_copy split_with_sizes split_with_sizes_copy sqrt_ square_ squeeze_copy
-            strided svd_lowrank t_copy tan_ tanh_ to_dlpack transpose_copy trapezoid
-            trapz triplet_margin_loss trunc_ typename unbind_copy unfold_copy
-            unravel_index unsafe_chunk unsafe_split unsafe_split_with_sizes
-            unsqueeze_copy view_copy vsplit xlogy_ zero_
+            HalfTensor IntTensor LongTensor ShortTensor embedding_bag empty_permuted
+            hash_tensor is_inference_mode_enabled is_warn_always_enabled lobpcg
+            pca_lowrank resize_as_ segment_reduce set_default_device set_warn_always
+            svd_lowrank
             """,
         ),
         (
@@ -265,14 +236,7 @@ EXCLUDED: dict[str, dict[str, str]] = {
         (
             GAP,
             """
-            apply_ as_strided as_strided_ as_strided_scatter copysign copysign_ deg2rad
-            deg2rad_ dist dsplit eig fill_diagonal_ frexp gcd gcd_ hash_tensor heaviside
-            heaviside_ histogram hsplit index_reduce index_reduce_ is_distributed
-            is_nonzero is_same_size lcm lcm_ ldexp ldexp_ logaddexp logaddexp2 map2_
-            map_ narrow_copy nextafter nextafter_ nonzero_static rad2deg rad2deg_ ravel
-            renorm renorm_ select_scatter slice_inverse slice_scatter split_with_sizes
-            squeeze_ swapaxes_ swapdims_ t_ transpose_ unsafe_chunk unsafe_split
-            unsafe_split_with_sizes unsqueeze_ vsplit
+            hash_tensor is_nonzero slice_inverse
             """,
         ),
         (
@@ -369,10 +333,6 @@ EXCLUDED: dict[str, dict[str, str]] = {
         (LEAKS, "common_notes"),
     ),
     "torch.special": _table(
-        (
-            GAP,
-            """""",
-        ),
         (LEAKS, "Tensor common_args multi_dim_common"),
     ),
     "torch.fft": _table((LEAKS, "Tensor common_args factory_common_args")),
@@ -435,7 +395,7 @@ IN_PROGRESS: dict[str, dict[str, str]] = {
         ),
         (FFT, "stft istft"),
         (RNG, "binomial thread_safe_generator"),
-        (FUNC, "vmap"),
+        (EIG, "eig"),
     ),
     "torch.Tensor": _table(
         (
@@ -445,14 +405,7 @@ IN_PROGRESS: dict[str, dict[str, str]] = {
             """,
         ),
         (FFT, "stft istft"),
-        (RNG, " "),
-    ),
-    "torch.linalg": _table((EIG, " ")),
-    "torch.fft": _table(
-        (
-            FFT,
-            """""",
-        )
+        (EIG, "eig"),
     ),
     "torch.distributions": _table(
         (

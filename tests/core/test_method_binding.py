@@ -41,7 +41,8 @@ def test_a_method_and_its_function_are_one_implementation():
     shared = [n for n in public if not n.startswith("_") and hasattr(ember, n)]
     assert len(shared) > 200
     for name in shared:
-        assert getattr(ember, name) is public[name], name
+        # torch.abs_(x) is the in-place method itself (ember/ops/functional_forms.py)
+        assert getattr(ember, name) in (public[name], getattr(Tensor, name)), name
 
 
 def test_searching_for_a_method_name_finds_its_definition():
