@@ -146,7 +146,6 @@ from . import (  # noqa: E402
 from .serialization import load, save
 from .version import __version__  # noqa: E402 - torch's API level, comparable as torch's
 
-
 inf = _math.inf
 nan = _math.nan
 pi = _math.pi
