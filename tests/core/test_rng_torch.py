@@ -480,3 +480,27 @@ def test_data_loading_order():
             ],
         )
     )
+
+
+# ---------------------------------------------------------------------------- CUDA
+
+
+@pytest.mark.skipif(not ember.cuda.is_available(), reason="needs CuPy and a CUDA device")
+def test_cuda_draws_are_the_cpus():
+    # ember draws on the host and moves the samples: a seed gives the CPU's numbers on CUDA
+    cases = [
+        lambda d: ember.rand(40, device=d),
+        lambda d: ember.randn(41, device=d),
+        lambda d: ember.randint(0, 7, (30,), device=d),
+        lambda d: ember.empty(6, 5, device=d).t().normal_(),
+        lambda d: ember.empty(33, device=d).bernoulli_(0.3),
+        lambda d: ember.nn.functional.dropout(ember.ones(50, device=d), 0.4),
+        lambda d: ember.multinomial(ember.ones(3, 6, device=d), 4),
+        lambda d: ember.nn.Linear(4, 3).to(d).weight,
+    ]
+    for fn in cases:
+        ember.manual_seed(0)
+        cpu = fn("cpu").detach().numpy()
+        ember.manual_seed(0)
+        cuda = fn("cuda").detach().cpu().numpy()
+        assert cpu.tobytes() == cuda.tobytes()
