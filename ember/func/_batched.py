@@ -544,6 +544,16 @@ class BatchedArray(NDArrayOperatorsMixin):
         return method
 
 
+def _per_sample_when_batched(fn):
+    def call(*args, **kwargs):
+        if max_level(args, kwargs):
+            return per_sample(fn, args, kwargs)
+        return fn(*args, **kwargs)
+
+    call.__name__ = getattr(fn, "__name__", "call")
+    return call
+
+
 class _Namespace:
     """The array namespace of batched arrays, for code outside the primitives that computes
     on arrays (``backend_of(x).xp``): the library's own, except that ``asarray`` and its kin
@@ -554,6 +564,10 @@ class _Namespace:
 
     def __getattr__(self, name):
         attr = getattr(self._xp, name)
+        if callable(attr) and not isinstance(attr, type) and self._xp is not np:
+            # NumPy hands batched arguments to their __array_function__ (the rules); another
+            # library would not know them: its functions run once per sample when given one
+            attr = _per_sample_when_batched(attr)
         self.__dict__[name] = attr
         return attr
 

@@ -1,14 +1,15 @@
 """Batching rules for whole primitives, where NumPy-level batching would not do well.
 
-The convolutions lay out their input as (N, C, *S) and build strided windows of it, which a
-batched array cannot give (NOTE [ vmap as a backend ] in ``_batched.py``). Their rules fold
-the vmap batch into the primitive's own batch instead: an unbatched weight with a batched input
-is one convolution of (B * N, C, *S); a batched weight (per-sample models) becomes B groups of
-one grouped convolution, whose input is (N, B * C, *S). The weight gradient sums over N, so it
-always takes the grouped form.
+The convolutions and poolings lay out their input as (N, C, *S) and build strided windows of
+it, which a batched array cannot give (NOTE [ vmap as a backend ] in ``_batched.py``). Their
+rules fold the vmap batch into the primitive's own batch instead: a pooling, or a convolution
+with an unbatched weight, of a batched input is one call on (B * N, C, *S); a batched weight
+(per-sample models) becomes B groups of one grouped convolution, whose input is (N, B * C, *S).
+The weight gradient sums over N, so it always takes the grouped form.
 
 A rule is ``rule(op, xp, data, params)`` on the input arrays of one call and returns the
-forward's result at the highest level among them, or ``NotImplemented``.
+forward's result at the highest level among them, or ``NotImplemented``. Primitives whose
+result's shape depends on the values (nonzero, unique, bincount) refuse, as torch's vmap does.
 """
 
 from __future__ import annotations
@@ -83,14 +84,41 @@ def _conv_weight(op, xp, data, params):
     return batched(np.reshape(out, (n, out.shape[0] // n, *out.shape[1:])), level)
 
 
-def _folded(op, xp, data, params):
-    """A primitive whose one input is (N, ...) with independent rows (im2col, col2im)."""
-    (x,) = data
-    level = max_level(data, params)
-    if not is_batched(x, level) or max_level(params) >= level:
-        return NotImplemented
-    n = x.value.shape[0]
-    return batched(_unfold(_run(op, xp, [_fold(x)], params), n), level)
+def _folding(array_params=(), shape_params=()):
+    """The rule of a primitive whose inputs are (N, ...) with independent rows (pooling,
+    im2col): the batch is folded into N. ``array_params``: parameters that are (N, ...) arrays
+    too (max pooling's indices); ``shape_params``: parameters giving the full (N, ...) shape."""
+
+    def rule(op, xp, data, params):
+        level = max_level(data, params)
+        n = batch_size((data, params), level)
+        plain = {k: v for k, v in params.items() if k not in array_params}
+        if max_level(plain) >= level or not data:
+            return NotImplemented
+        full = dict(params)
+        for k in array_params:
+            full[k] = _fold_full(params[k], level, n)
+        for k in shape_params:
+            shape = tuple(params[k])
+            full[k] = (n * shape[0], *shape[1:])
+        out = _run(op, xp, [_fold_full(a, level, n) for a in data], full)
+        return _unfold_tree(out, n, level)
+
+    return rule
+
+
+def _fold_full(a, level, n):
+    """(B, N, ...) -> (B * N, ...) for ``a`` batched at ``level`` (or ``a`` broadcast)."""
+    v = a.value if is_batched(a, level) else np.broadcast_to(a, (n, *np.shape(a)))
+    return np.reshape(v, (v.shape[0] * v.shape[1], *v.shape[2:]))
+
+
+def _unfold_tree(out, n, level):
+    if isinstance(out, tuple):
+        return tuple(_unfold_tree(o, n, level) for o in out)
+    if hasattr(out, "shape") and hasattr(out, "dtype") and np.ndim(out):
+        return batched(_unfold(out, n), level)
+    return out
 
 
 def _dynamic_shape(op, xp, data, params):
@@ -107,5 +135,10 @@ for _name in ("nonzero", "unique", "unique_consecutive", "bincount", "bincount_w
 OP_RULES["convolution"] = _conv_like
 OP_RULES["convolution_backward_input"] = _conv_like
 OP_RULES["convolution_backward_weight"] = _conv_weight
-OP_RULES["im2col"] = _folded
-OP_RULES["col2im"] = _folded
+OP_RULES["im2col"] = _folding()
+OP_RULES["col2im"] = _folding()
+OP_RULES["avg_pool"] = _folding()
+OP_RULES["avg_pool_backward"] = _folding()
+OP_RULES["max_pool_with_indices"] = _folding()
+OP_RULES["max_pool_backward"] = _folding(array_params=("indices",), shape_params=("shape",))
+OP_RULES["max_pool_double_backward"] = _folding(array_params=("indices",))

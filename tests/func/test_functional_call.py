@@ -62,6 +62,37 @@ def test_per_sample_gradients_of_an_mlp(loss_name):
         np.testing.assert_allclose(ge[k][3].numpy(), p.grad.numpy(), rtol=1e-5, atol=1e-6)
 
 
+def cnn(m):
+    m.manual_seed(0)
+    nn = m.nn
+    return nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(4, 6, 3),
+        nn.AvgPool2d(2),
+        nn.Flatten(),
+        nn.Linear(6, 3),
+    )
+
+
+def test_per_sample_gradients_of_a_cnn():
+    em, tm = pair(cnn)
+    x = RNG.standard_normal((5, 1, 8, 8)).astype(np.float32)
+    y = RNG.integers(0, 3, 5)
+
+    def per_sample_grads(m, tr, model, xs, ys):
+        def loss(p, xb, yb):
+            out = tr.functional_call(model, p, (xb.unsqueeze(0),))
+            return m.nn.functional.cross_entropy(out, yb.unsqueeze(0))
+
+        return tr.vmap(tr.grad(loss), in_dims=(None, 0, 0))(params_of(model), xs, ys)
+
+    ge = per_sample_grads(ember, ef, em, ember.tensor(x), ember.tensor(y))
+    gt = per_sample_grads(torch, tf, tm, torch.tensor(x), torch.tensor(y))
+    same(ge, gt, rtol=1e-4, atol=1e-6)
+
+
 def test_grad_with_respect_to_parameters():
     em, tm = pair(mlp)
     x = RNG.standard_normal((5, 6)).astype(np.float32)

@@ -229,6 +229,19 @@ NN = [
         0,
     ),
     (
+        "pools",
+        lambda m: (
+            lambda x: (
+                m.nn.functional.max_pool2d(x, 2),
+                m.nn.functional.avg_pool2d(x, 3, stride=1, padding=1),
+                m.nn.functional.max_pool2d(x, 3, stride=1, padding=1),
+                m.nn.functional.unfold(x, 2),
+            )
+        ),
+        [(3, 2, 2, 6, 6)],
+        0,
+    ),
+    (
         "conv1d-unbatched-input",
         lambda m: lambda x, w: m.nn.functional.conv1d(x, w),
         [(2, 7), (3, 4, 2, 3)],
@@ -443,3 +456,17 @@ def test_errors_of_the_function_inside():
     check_error(lambda m, x: _vmap_of(m)(lambda x: x @ m.ones(4))(x), arr(3, 3))
     check_error(lambda m, x: _vmap_of(m)(lambda x: x.view(2, 2))(x), arr(3, 3))
     check_error(lambda m, x: _vmap_of(m)(lambda x: x.sum(2))(x), arr(3, 3))
+
+
+def test_namespace_of_another_array_library_runs_per_sample():
+    """Outside the primitives, code computes on ``backend_of(x).xp``; for a library that does
+    not hand batched arguments to NumPy's protocols (CuPy), its functions run per sample."""
+    import types
+
+    plain = types.SimpleNamespace(norm=lambda a, axis: np.sqrt((np.asarray(a) ** 2).sum(axis)))
+    ns = _batched._Namespace(plain)
+    x = arr(4, 3, 2)
+    b = _batched.batched(x, 10**9)  # a level no vmap uses
+    out = ns.norm(b, axis=0)
+    np.testing.assert_allclose(out.value, np.sqrt((x**2).sum(1)), rtol=1e-6)
+    assert ns.norm(x[0], axis=0).shape == (2,)
