@@ -81,6 +81,7 @@ from ._factories import (
     zeros,
     zeros_like,
 )
+from ._legacy_types import *  # noqa: F403
 from ._random import (
     Generator,
     default_generator,
@@ -114,6 +115,7 @@ from .ops.indexing import *  # noqa: F403
 from .ops.linalg import *  # noqa: F403
 from .ops.linalg_extra import *  # noqa: F403
 from .ops.linalg_misc import *  # noqa: F403
+from .ops.lowrank import *  # noqa: F403
 from .ops.norms import *  # noqa: F403
 from .ops.numeric import *  # noqa: F403
 from .ops.pointwise import *  # noqa: F403

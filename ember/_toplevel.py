@@ -40,6 +40,7 @@ __all__ = [
     "set_flush_denormal",
     "frombuffer",
     "to_dlpack",
+    "empty_permuted",
 ]
 
 
@@ -223,3 +224,35 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False) -> Ten
 def to_dlpack(tensor):
     """A DLPack capsule sharing ``tensor``'s memory (autograd history is not exported)."""
     return tensor.detach().__dlpack__()
+
+
+def empty_permuted(
+    size,
+    physical_layout,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+) -> Tensor:
+    """An uninitialized tensor of shape ``size`` whose memory is laid out in the dim order
+    ``physical_layout`` (outermost first): ``empty_permuted((2, 3, 4), (0, 2, 1))`` has strides
+    (12, 1, 3)."""
+    from ._factories import empty
+
+    size, order = tuple(size), tuple(physical_layout)
+    if sorted(order) != list(range(len(size))):
+        raise RuntimeError(
+            f"Number of dimensions in size does not match the length of the physical_layout; "
+            f"i.e. len(size) = {len(size)} is not equal to len(physical_layout) = {len(order)}"
+        )
+    inverse = [order.index(d) for d in range(len(order))]
+    memory = empty(
+        *(size[d] for d in order),
+        dtype=dtype,
+        layout=layout,
+        device=device,
+        pin_memory=pin_memory,
+    )
+    return memory.permute(*inverse).requires_grad_(requires_grad)

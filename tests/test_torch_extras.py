@@ -343,3 +343,94 @@ def test_errors_as_torch(fn):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         check_error(fn)
+
+
+# ---------------------------------------------------------------- legacy types, empty_permuted
+def test_legacy_tensor_types_as_torch():
+    cases = [
+        lambda m: m.FloatTensor(),
+        lambda m: m.FloatTensor(2, 3).zero_(),
+        lambda m: m.DoubleTensor(m.Size([2])).fill_(1.5),
+        lambda m: m.LongTensor([1.7, 2]),
+        lambda m: m.IntTensor([[1, 2], [3, 4]]),
+        lambda m: m.BoolTensor([1, 0]),
+        lambda m: m.ByteTensor((3, 4)),
+        lambda m: m.HalfTensor(2).zero_(),
+        lambda m: m.FloatTensor(m.ones(2)),
+    ]
+    for case in cases:
+        got, want = case(ember), case(torch)
+        assert got.dtype.name == str(want.dtype).split(".")[1]
+        assert got.tolist() == want.tolist()
+    assert isinstance(ember.ones(2), ember.FloatTensor)
+    assert not isinstance(ember.ones(2).double(), ember.FloatTensor)
+    assert isinstance(ember.ones(2).long(), ember.LongTensor)
+    assert ember.FloatTensor.dtype is ember.float32 and repr(ember.FloatTensor).endswith(
+        ".FloatTensor'>"
+    )
+    x = ember.ones(3)
+    assert ember.FloatTensor(x).data_ptr() == x.data_ptr()  # an alias, as torch's
+    check_error(lambda m: m.FloatTensor(3.5))
+    check_error(lambda m: m.FloatTensor(m.ones(2).long()))
+
+
+def test_set_default_tensor_type():
+    with pytest.warns(UserWarning, match="deprecated"):
+        from ember.ops import products
+
+        products._WARNED.discard("set_default_tensor_type")
+        ember.set_default_tensor_type(ember.DoubleTensor)
+    try:
+        assert ember.tensor([1.0]).dtype is ember.float64
+        ember.set_default_tensor_type("torch.FloatTensor")
+        assert ember.tensor([1.0]).dtype is ember.float32
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            check_error(lambda m: m.set_default_tensor_type(m.LongTensor))
+    finally:
+        ember.set_default_dtype(ember.float32)
+
+
+def test_empty_permuted_as_torch():
+    for size, order in [((2, 3, 4), (0, 2, 1)), ((2, 3), (1, 0)), ((5,), (0,))]:
+        got, want = ember.empty_permuted(size, order), torch.empty_permuted(size, order)
+        assert got.shape == want.shape and got.stride() == want.stride()
+    assert ember.empty_permuted((2, 2), (1, 0), dtype=ember.int64).dtype is ember.int64
+    check_error(lambda m: m.empty_permuted((2, 3), (0,)))
+
+
+# ---------------------------------------------------------------- randomized low rank
+@pytest.mark.parametrize("shape", [(6, 8), (8, 6), (2, 5, 4)])
+def test_svd_and_pca_lowrank_as_torch(shape):
+    """The same seed draws the same sketch, so the factors agree up to the signs an SVD may
+    choose; the approximation itself is compared exactly."""
+    a = RNG.random(shape)
+    m_ = RNG.random(shape)
+    for fn in (
+        lambda m, x: m.svd_lowrank(x, q=3),
+        lambda m, x: m.svd_lowrank(x, q=2, niter=1, M=m.tensor(m_)),
+        lambda m, x: m.pca_lowrank(x),
+        lambda m, x: m.pca_lowrank(x, q=2, center=False),
+    ):
+        ember.manual_seed(0)
+        torch.manual_seed(0)
+        (eu, es, ev), (tu, ts, tv) = fn(ember, ember.tensor(a)), fn(torch, torch.tensor(a))
+        np.testing.assert_allclose(es.numpy(), ts.numpy(), rtol=1e-10, atol=1e-12)
+        kept = ts.numpy() > 1e-8  # the vectors of a zero singular value are arbitrary
+        kept = (
+            np.broadcast_to(kept[..., None, :], tu.shape),
+            np.broadcast_to(kept[..., None, :], tv.shape),
+        )
+        np.testing.assert_allclose(np.abs(eu.numpy()[kept[0]]), np.abs(tu.numpy()[kept[0]]), 1e-8)
+        np.testing.assert_allclose(np.abs(ev.numpy()[kept[1]]), np.abs(tv.numpy()[kept[1]]), 1e-8)
+        approx = (eu * es.unsqueeze(-2)) @ ev.mT
+        want = (tu * ts.unsqueeze(-2)) @ tv.mT
+        np.testing.assert_allclose(approx.numpy(), want.numpy(), atol=1e-10)
+
+
+def test_svd_lowrank_recovers_a_low_rank_matrix_and_has_gradients():
+    a = ember.tensor(RNG.random((12, 3)) @ RNG.random((3, 9)), requires_grad=True)
+    u, s, v = ember.svd_lowrank(a, q=3)
+    np.testing.assert_allclose(((u * s) @ v.mT).detach().numpy(), a.detach().numpy(), atol=1e-10)
+    s.sum().backward()
+    assert a.grad is not None and a.grad.shape == a.shape

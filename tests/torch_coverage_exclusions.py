@@ -70,11 +70,8 @@ EXCLUDED: dict[str, dict[str, str]] = {
         (
             GAP,
             """
-            BFloat16Tensor BoolTensor ByteTensor CharTensor DoubleTensor FloatTensor
-            HalfTensor IntTensor LongTensor ShortTensor embedding_bag empty_permuted
-            hash_tensor is_inference_mode_enabled is_warn_always_enabled lobpcg
-            pca_lowrank resize_as_ segment_reduce set_default_device set_warn_always
-            svd_lowrank
+            embedding_bag hash_tensor is_inference_mode_enabled is_warn_always_enabled
+            lobpcg resize_as_ segment_reduce set_default_device set_warn_always
             """,
         ),
         (
@@ -221,7 +218,6 @@ EXCLUDED: dict[str, dict[str, str]] = {
             """
             get_autocast_cpu_dtype get_autocast_gpu_dtype is_autocast_cpu_enabled
             set_autocast_cpu_dtype set_autocast_cpu_enabled set_autocast_gpu_dtype
-            set_default_tensor_type
             """,
         ),
         (
