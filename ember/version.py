@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["TorchVersion", "__version__", "ember_version", "torch_api_version"]
+__all__ = ["TorchVersion", "ember_version", "torch_api_version"]
 
 torch_api_version = "2.13.0"
 ember_version = "0.1.0"

@@ -38,6 +38,8 @@ __all__ = [
     "allocation_error",
     "to_device",
     "workspace_of",
+    "special_fallbacks",
+    "set_scipy_enabled",
 ]
 
 _BY_ARRAY_TYPE: dict[type, Backend] = {CPU_BACKEND.array_type: CPU_BACKEND}
@@ -129,3 +131,19 @@ def generator_for(dev):
     """The default :class:`ember.Generator` for device ``dev`` (:meth:`Backend.generator`)."""
     dev = as_device(dev)
     return backend_for(dev).generator(dev)
+
+
+def special_fallbacks() -> dict:
+    """The NumPy fallbacks of the CPU special functions, by name (used when SciPy is absent)."""
+    from ._special_extra import FALLBACKS
+
+    return FALLBACKS
+
+
+def set_scipy_enabled(enabled: bool) -> None:
+    """Use SciPy's special functions when installed (True, the default) or the NumPy fallbacks."""
+    from . import _scipy
+
+    _scipy._loaded.pop("special", None)
+    if not enabled:
+        _scipy._loaded["special"] = None

@@ -10,7 +10,7 @@ from ..autograd.function import Function
 from ..autograd.grad_mode import GRAD_ENABLED
 from .prims import gamma_sample as G
 
-__all__ = ["_standard_gamma", "_standard_gamma_grad"]
+__all__: list[str] = []  # private names (torch._standard_gamma), imported by name
 
 
 def _check(op, t, what):
