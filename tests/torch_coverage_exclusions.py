@@ -320,12 +320,6 @@ EXCLUDED: dict[str, dict[str, str]] = {
         )
     ),
     "torch.linalg": _table(
-        (
-            GAP,
-            """
-            ldl_factor ldl_factor_ex ldl_solve
-            """,
-        ),
         (LEAKS, "common_notes"),
     ),
     "torch.special": _table(

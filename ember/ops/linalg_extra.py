@@ -454,3 +454,73 @@ def geqrf(input, *, out=None):  # noqa: A002
         raise RuntimeError("torch.geqrf: input must have at least 2 dimensions.")
     _kernel_dtype(input.dtype, "geqrf_cpu")
     return geqrf_result(*X._geqrf(input))
+
+
+# ---------------------------------------------------------------- LDL^T
+ldl_factor_result = return_types._make("linalg_ldl_factor", ["LD", "pivots"])
+ldl_factor_ex_result = return_types._make("linalg_ldl_factor_ex", ["LD", "pivots", "info"])
+
+
+def ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None):  # noqa: N803
+    """``(LD, pivots, info)``: the Bunch-Kaufman factorization ``A = P L D L^T P^T`` of a
+    symmetric matrix (its lower triangle is read) in LAPACK's ``sytrf`` layout (NOTE
+    [ Bunch-Kaufman pivoting ] in :mod:`ember.ops.prims.linalg_extra`); ``info`` is ``k`` where
+    ``D``'s ``k``-th diagonal block is singular. Not differentiable, as in PyTorch."""
+    if out is not None:
+        rule = OutRule("linalg_ldl_factor_ex", exact)
+        return with_out(out, rule, ldl_factor_ex, A, hermitian=hermitian, check_errors=check_errors)
+    _square(A, "torch.linalg.ldl_factor_ex")
+    ld, pivots, info = X._ldl_factor(A)
+    if check_errors and bool((info._data != 0).any()):
+        raise LinAlgError(_ldl_message(info))
+    return ldl_factor_ex_result(ld, pivots, info)
+
+
+def _ldl_message(info):
+    k = int(info._data.reshape(-1)[(info._data.reshape(-1) != 0).argmax()])
+    return (
+        f"torch.linalg.ldl_factor: The factorization could not be completed because the input "
+        f"is not invertible (D[{k},{k}] is zero)."
+    )
+
+
+def ldl_factor(A, *, hermitian=False, out=None):  # noqa: N803
+    """``(LD, pivots)`` of :func:`ldl_factor_ex`, raising where ``D`` is singular."""
+    if out is not None:
+        return with_out(
+            out, OutRule("linalg_ldl_factor", exact), ldl_factor, A, hermitian=hermitian
+        )
+    ld, pivots, info = ldl_factor_ex(A, hermitian=hermitian)
+    if bool((info._data != 0).any()):
+        raise LinAlgError(_ldl_message(info))
+    return ldl_factor_result(ld, pivots)
+
+
+def ldl_solve(LD, pivots, B, *, hermitian=False, out=None):  # noqa: N803
+    """The solution of ``A X = B`` from :func:`ldl_factor`'s ``(LD, pivots)`` of ``A`` (batch
+    dims broadcast). Not differentiable."""
+    if out is not None:
+        rule = OutRule("linalg_ldl_solve", exact)
+        return with_out(out, rule, ldl_solve, LD, pivots, B, hermitian=hermitian)
+    _square(LD, "torch.linalg.ldl_solve", "LD")
+    if B.ndim < 2:
+        raise RuntimeError(
+            "torch.linalg.ldl_solve: The input tensor B must have at least 2 dimensions."
+        )
+    if B.dtype is not LD.dtype:
+        raise RuntimeError(
+            f"Expected b and A to have the same dtype, but found b of type "
+            f"{B.dtype.legacy_name} and A of type {LD.dtype.legacy_name} instead."
+        )
+    n = LD.shape[-1]
+    if B.shape[-2] != n:
+        raise RuntimeError(
+            f"Incompatible matrix sizes for torch.linalg.ldl_solve: each A matrix is {n} by {n} "
+            f"but each b matrix is {B.shape[-2]} by {B.shape[-1]}"
+        )
+    batch = broadcast_shapes(LD.shape[:-2], B.shape[:-2])
+    return X._ldl_solve(
+        LD.expand(*batch, n, n),
+        pivots.expand(*batch, n),
+        B.expand(*batch, *B.shape[-2:]),
+    )

@@ -293,3 +293,157 @@ def _geqrf(xp, a):
 @_geqrf.vjp()
 def _geqrf_backward(ctx, g_a, g_tau):
     raise NotImplementedError("the derivative for 'geqrf' is not implemented.")
+
+
+# ---------------------------------------------------------------- LDL^T (Bunch-Kaufman)
+# NOTE [ Bunch-Kaufman pivoting ]
+# ``ldl_factor`` writes the symmetric ``A`` as ``P L D L^T P^T`` with D made of 1x1 and 2x2
+# blocks, in LAPACK's ``sytrf`` layout (lower): L below the diagonal, D on it (and, for a 2x2
+# block, on the subdiagonal), pivots 1-based, a 2x2 block's pair both negative. Each step picks
+# its pivot by the rule of Bunch and Kaufman (1977), with alpha = (1 + sqrt(17)) / 8: keep the
+# diagonal when it is large enough against the column's largest entry (``colmax``), else against
+# the largest entry of the row ``imax`` it would swap with (``rowmax``), else swap in ``imax``'s
+# diagonal, else take the 2x2 block of rows k and imax. The steps depend on the values, so each
+# matrix of a batch is factored on its own, element by element.
+_BK_ALPHA = (1 + 17**0.5) / 8
+
+
+def _swap_rows(a, i, j):
+    if i != j:
+        a[[i, j]] = a[[j, i]]
+
+
+def _interchange(a, k, kk, kp, kstep):
+    """Swap row/column ``kk`` with ``kp`` in the trailing lower triangle from column ``k``."""
+    n = a.shape[0]
+    if kp < n - 1:
+        a[kp + 1 :, [kk, kp]] = a[kp + 1 :, [kp, kk]]
+    between = a[kk + 1 : kp, kk].copy()
+    a[kk + 1 : kp, kk] = a[kp, kk + 1 : kp]
+    a[kp, kk + 1 : kp] = between
+    a[[kk, kp], [kk, kp]] = a[[kp, kk], [kp, kk]]
+    if kstep == 2:
+        a[[k + 1, kp], k] = a[[kp, k + 1], k]
+
+
+def _bk_pivot(a, k):
+    """``(kp, kstep)`` of step ``k``, or ``(None, 1)`` where the column is all zero."""
+    n = a.shape[0]
+    absakk = abs(float(a[k, k]))
+    colmax, imax = 0.0, k
+    if k < n - 1:
+        imax = k + 1 + int(abs(a[k + 1 :, k]).argmax())
+        colmax = abs(float(a[imax, k]))
+    if max(absakk, colmax) == 0:
+        return None, 1
+    if absakk >= _BK_ALPHA * colmax:
+        return k, 1
+    rowmax = float(abs(a[imax, k:imax]).max())
+    if imax < n - 1:
+        rowmax = max(rowmax, float(abs(a[imax + 1 :, imax]).max()))
+    if absakk >= _BK_ALPHA * colmax * (colmax / rowmax):
+        return k, 1
+    if abs(float(a[imax, imax])) >= _BK_ALPHA * rowmax:
+        return imax, 1
+    return imax, 2
+
+
+def _ldl_one(a):
+    """``(LD, pivots, info)`` of one matrix (float64 work array ``a``, overwritten)."""
+    n = a.shape[0]
+    pivots = [0] * n
+    info = 0
+    k = 0
+    while k < n:
+        kp, kstep = _bk_pivot(a, k)
+        if kp is None:
+            info = info or k + 1
+            pivots[k] = k + 1
+            k += 1
+            continue
+        kk = k + kstep - 1
+        if kp != kk:
+            _interchange(a, k, kk, kp, kstep)
+        if kstep == 1:
+            if k < n - 1:
+                x = a[k + 1 :, k].copy()
+                a[k + 1 :, k + 1 :] -= (x[:, None] * x[None, :]) / a[k, k]
+                a[k + 1 :, k] = x / a[k, k]
+            pivots[k] = kp + 1
+        else:
+            if k < n - 2:
+                d21 = a[k + 1, k]
+                d11, d22 = a[k + 1, k + 1] / d21, a[k, k] / d21
+                t = 1 / (d11 * d22 - 1)
+                c0, c1 = a[k + 2 :, k].copy(), a[k + 2 :, k + 1].copy()
+                wk = (t / d21) * (d11 * c0 - c1)
+                wkp1 = (t / d21) * (d22 * c1 - c0)
+                a[k + 2 :, k + 2 :] -= c0[:, None] * wk[None, :] + c1[:, None] * wkp1[None, :]
+                a[k + 2 :, k], a[k + 2 :, k + 1] = wk, wkp1
+            pivots[k] = pivots[k + 1] = -(kp + 1)
+        k += kstep
+    return a, pivots, info
+
+
+@defop("linalg_ldl_factor_ex", n_outputs=3)
+def _ldl_factor(xp, a):
+    """``(LD, pivots, info)`` of the lower triangles of a batch of symmetric matrices
+    (NOTE [ Bunch-Kaufman pivoting ]); ``info`` is ``k`` where ``D[k-1, k-1]`` is zero."""
+    n = a.shape[-1]
+    flat = a.reshape(-1, n, n) if a.size else a.reshape(0, n, n)
+    lds, pivs, infos = [], [], []
+    for m in flat:
+        ld, piv, info = _ldl_one(xp.tril(m).astype(xp.float64) + xp.tril(m, -1).T)
+        lds.append(xp.tril(ld).astype(a.dtype))
+        pivs.append(piv)
+        infos.append(info)
+    batch = a.shape[:-2]
+    ld = xp.stack(lds).reshape(a.shape) if lds else a.copy()
+    pivots = xp.asarray(pivs, dtype=xp.int32).reshape(*batch, n)
+    return ld, pivots, xp.asarray(infos, dtype=xp.int32).reshape(batch)
+
+
+def _ldl_solve_one(ld, piv, b):
+    """LAPACK's ``sytrs`` (lower) for one factored matrix and a (n, k) right side."""
+    n = ld.shape[0]
+    k = 0
+    while k < n:  # L D Y = P^T B
+        if piv[k] > 0:
+            _swap_rows(b, k, piv[k] - 1)
+            b[k + 1 :] -= ld[k + 1 :, k, None] * b[k]
+            b[k] /= ld[k, k]
+            k += 1
+        else:
+            _swap_rows(b, k + 1, -piv[k] - 1)
+            b[k + 2 :] -= ld[k + 2 :, k, None] * b[k] + ld[k + 2 :, k + 1, None] * b[k + 1]
+            off = ld[k + 1, k]
+            d1, d2 = ld[k, k] / off, ld[k + 1, k + 1] / off
+            denom = d1 * d2 - 1
+            b1, b2 = b[k] / off, b[k + 1] / off
+            b[k], b[k + 1] = (d2 * b1 - b2) / denom, (d1 * b2 - b1) / denom
+            k += 2
+    k = n - 1
+    while k >= 0:  # L^T P^T X = Y
+        if piv[k] > 0:
+            b[k] -= ld[k + 1 :, k] @ b[k + 1 :]
+            _swap_rows(b, k, piv[k] - 1)
+            k -= 1
+        else:
+            b[k] -= ld[k + 1 :, k] @ b[k + 1 :]
+            b[k - 1] -= ld[k + 1 :, k - 1] @ b[k + 1 :]
+            _swap_rows(b, k, -piv[k] - 1)
+            k -= 2
+    return b
+
+
+@defop("linalg_ldl_solve")
+def _ldl_solve(xp, ld, pivots, b):
+    """``X`` with ``A X = B`` from ``A``'s :func:`_ldl_factor` (batch dims already broadcast)."""
+    n = ld.shape[-1]
+    flat_ld, flat_piv = ld.reshape(-1, n, n), pivots.reshape(-1, n)
+    flat_b = b.reshape(-1, *b.shape[-2:]).astype(xp.float64)
+    out = [
+        _ldl_solve_one(m.astype(xp.float64), [int(p) for p in piv], rhs.copy())
+        for m, piv, rhs in zip(flat_ld, flat_piv, flat_b)
+    ]
+    return (xp.stack(out) if out else flat_b).reshape(b.shape).astype(b.dtype)

@@ -240,8 +240,39 @@ register(
     )
 )
 
+
+def _ldl_samples():
+    """Symmetric inputs that make Bunch-Kaufman take each kind of step (1x1 with and without
+    an interchange, 2x2 blocks from zero diagonals)."""
+    out = []
+    for n, zero_diagonal in ((4, False), (5, True), (3, True)):
+        x = arr(n, n, dtype=F64)
+        x = x + x.T
+        if zero_diagonal:
+            x[np.diag_indices(n)] = 0.0
+        out.append(
+            Sample((x, arr(n, 2, dtype=F64)), name=f"{n}{'_zero_diag' if zero_diagonal else ''}")
+        )
+    x = arr(2, 4, 4)
+    out.append(Sample((x + x.transpose(0, 2, 1), arr(4, 3)), name="batch_f32"))
+    return out
+
+
 register(
     *isolated(
+        OpInfo(
+            "linalg_ldl_factor_solve",
+            lambda m, a, b: [
+                *m.linalg.ldl_factor_ex(a),
+                m.linalg.ldl_solve(*m.linalg.ldl_factor(a), b),
+            ],
+            _ldl_samples,
+            grad=False,
+            gradcheck=False,
+            gradgrad=False,
+            rtol=1e-4,
+            atol=1e-5,
+        ),
         OpInfo(
             "linalg_cond",
             lambda m, a: [m.linalg.cond(well(m, a), p) for p in (None, 2, -2)],
