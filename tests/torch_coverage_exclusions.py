@@ -47,12 +47,17 @@ DEPRECATED = "deprecated in torch (a newer spelling exists and ember has that on
 PROFILER = "autograd profiler internals (the user API is torch.profiler)"
 SUBCLASS = "tensor-subclass and first-class-dims machinery (__torch_function__ subclasses)"
 
-GAP = "not implemented yet"
+GAP_LINALG = "not implemented yet: LOBPCG eigensolver"
+GAP_NEW = "not implemented yet: recent or prototype torch APIs (hash_tensor, segment_reduce)"
+GAP_DEVICE = "not implemented yet: a default device for factories (ember's is always the CPU)"
+GAP_WARN = "not implemented yet: the warn-always switch of torch's warn-once warnings"
+GAP_METHOD = "not bound as a Tensor method yet (the function ember.is_nonzero exists)"
 GAP_NN = "not implemented yet: nn layers (lazy modules, fractional pooling, ...)"
 GAP_AUTOGRAD = "not implemented yet: autograd anomaly mode and forward-mode/graph utilities"
 GAP_AMP = "not implemented yet: autocast state setters (ember.amp has autocast)"
 GAP_CUDA = "not implemented yet: CUDA streams, events and memory statistics"
 GAP_DATA = "not implemented yet: torch.utils.data DataPipes and datapipe decorators"
+GAP_DATA_DIST = "not implemented yet: DistributedSampler (needs ember.distributed process groups)"
 GAP_OPTIM = "not implemented yet: optimizers"
 GAP_STORAGE = "not implemented yet: in-place resizing and storage-level reuse of a tensor"
 
@@ -67,13 +72,12 @@ EIG = "IN PROGRESS: eig/eigvals with complex dtypes"
 # ---------------------------------------------------------------- excluded on purpose
 EXCLUDED: dict[str, dict[str, str]] = {
     "torch": _table(
-        (
-            GAP,
-            """
-            embedding_bag hash_tensor is_inference_mode_enabled is_warn_always_enabled
-            lobpcg resize_as_ segment_reduce set_default_device set_warn_always
-            """,
-        ),
+        (GAP_STORAGE, "resize_as_"),
+        (GAP_AUTOGRAD, "is_inference_mode_enabled"),
+        (GAP_LINALG, "lobpcg"),
+        (GAP_NEW, "hash_tensor segment_reduce"),
+        (GAP_DEVICE, "set_default_device"),
+        (GAP_WARN, "set_warn_always is_warn_always_enabled"),
         (
             QUANTIZATION,
             """
@@ -175,7 +179,7 @@ EXCLUDED: dict[str, dict[str, str]] = {
             norm_except_dim embedding_renorm_ grid_sampler grid_sampler_2d
             grid_sampler_3d affine_grid_generator lstm gru rnn_relu rnn_tanh
             autocast_decrement_nesting autocast_increment_nesting slice_inverse
-            init_num_threads prepare_multiprocessing_environment conv_tbc
+            init_num_threads prepare_multiprocessing_environment conv_tbc embedding_bag
             """,
         ),
         (
@@ -229,12 +233,9 @@ EXCLUDED: dict[str, dict[str, str]] = {
         (GAP_CUDA, "Event Stream OutOfMemoryError AcceleratorError"),
     ),
     "torch.Tensor": _table(
-        (
-            GAP,
-            """
-            hash_tensor is_nonzero slice_inverse
-            """,
-        ),
+        (GAP_NEW, "hash_tensor"),
+        (ATEN, "slice_inverse"),
+        (GAP_METHOD, "is_nonzero"),
         (
             QUANTIZATION,
             """
@@ -342,7 +343,7 @@ EXCLUDED: dict[str, dict[str, str]] = {
             runtime_validation runtime_validation_disabled
             """,
         ),
-        (GAP, "DistributedSampler"),
+        (GAP_DATA_DIST, "DistributedSampler"),
     ),
     "torch.autograd": _table(
         (
