@@ -46,6 +46,12 @@ class AsPlainArray(NotBatchable):
     array's memory)."""
 
 
+class DynamicShape(NotBatchable):
+    """A primitive whose result's shape depends on each sample's values (nonzero, unique):
+    vmap runs the function once per sample, and raises torch's error (this exception's text)
+    if the samples' results differ in shape."""
+
+
 class ItemError(NotBatchable, RuntimeError):
     """A batched tensor's values asked for as one sample's (``.item()``, ``bool(t)``,
     ``.tolist()``) where the samples differ: vmap then runs the function once per sample (torch

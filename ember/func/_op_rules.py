@@ -9,14 +9,15 @@ The weight gradient sums over N, so it always takes the grouped form.
 
 A rule is ``rule(op, xp, data, params)`` on the input arrays of one call and returns the
 forward's result at the highest level among them, or ``NotImplemented``. Primitives whose
-result's shape depends on the values (nonzero, unique, bincount) refuse, as torch's vmap does.
+result's shape depends on the values (nonzero, unique, bincount) send vmap to its per-sample
+run, which raises torch's error if the shapes do differ.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._batched import batch_size, batched, is_batched, max_level
+from ._batched import DynamicShape, batch_size, batched, is_batched, max_level
 
 __all__ = ["OP_RULES"]
 
@@ -122,7 +123,7 @@ def _unfold_tree(out, n, level):
 
 
 def _dynamic_shape(op, xp, data, params):
-    raise RuntimeError(
+    raise DynamicShape(
         "vmap: We do not support batching operators that can output dynamic shape. Attempted "
         f"to vmap over aten::{op.name}. Please file an issue at "
         "https://github.com/pytorch/pytorch/issues if you need this feature."

@@ -35,6 +35,7 @@ from ..autograd.graph import set_history
 from ._batched import (
     BATCHED_TYPES,
     AsPlainArray,
+    DynamicShape,
     NotBatchable,
     batch_size,
     batched,
@@ -561,8 +562,9 @@ def _run(func, flat, spec, dims, n, kwargs, out_dims, randomness):
         _ALIVE.discard(level)
         _Hook.done()
     _Hook.release()  # the batched inputs are gone with _run_batched's frame
-    if out is _PER_SAMPLE:
-        return _per_sample_call(func, flat, spec, dims, n, kwargs, out_dims, randomness)
+    if type(out) is tuple and len(out) == 2 and out[0] is _PER_SAMPLE:
+        dynamic = out[1]
+        return _per_sample_call(func, flat, spec, dims, n, kwargs, out_dims, randomness, dynamic)
     return out
 
 
@@ -574,7 +576,7 @@ def _run_batched(func, flat, spec, dims, n, kwargs, out_dims, randomness, level)
         except NotBatchable as e:
             if isinstance(e, AsPlainArray) and _from_inplace(e):
                 raise RuntimeError(INPLACE_ERROR) from None
-            return _PER_SAMPLE
+            return _PER_SAMPLE, (str(e) if isinstance(e, DynamicShape) else None)
         return _outputs(func, out, level, n, out_dims)
 
 
@@ -621,10 +623,13 @@ def _outputs(func, out, level, n, out_dims):
     return tree_unflatten(res, spec)
 
 
-def _per_sample_call(func, flat, spec, dims, n, kwargs, out_dims, randomness):
+def _per_sample_call(func, flat, spec, dims, n, kwargs, out_dims, randomness, dynamic=None):
     """The whole function once per sample, stacked: for a function that does, outside any
-    primitive, something a batched array has no form for."""
-    from .. import stack
+    primitive, something a batched array has no form for. Each sample is a tensor of its own
+    (storage-level ops such as ``as_strided`` see one sample's storage, as under torch's
+    vmap); one the function changed in place is written back into the input. ``dynamic``:
+    torch's error to raise if the samples' results differ in shape."""
+    from .. import no_grad, stack
 
     state = default_generator.get_state() if randomness == "same" else None
     results = []
@@ -632,8 +637,13 @@ def _per_sample_call(func, flat, spec, dims, n, kwargs, out_dims, randomness):
         if state is not None:
             default_generator.set_state(state)
         with _Randomness("error" if randomness == "error" else "same"):
-            part = [x if d is None else x.select(d, i) for x, d in zip(flat, dims)]
+            part = [x if d is None else x.select(d, i).clone() for x, d in zip(flat, dims)]
+            versions = [None if d is None else p._version for p, d in zip(part, dims)]
             results.append(func(*tree_unflatten(part, spec), **kwargs))
+        for x, d, p, v in zip(flat, dims, part, versions):
+            if d is not None and p._version != v:
+                with no_grad():
+                    x.select(d, i).copy_(p)
     flat0, out_spec = tree_flatten(results[0])
     odims = _flat_out_dims(func, out_dims, out_spec, flat0)
     cols = [tree_flatten(r)[0] for r in results]
@@ -648,5 +658,8 @@ def _per_sample_call(func, flat, spec, dims, n, kwargs, out_dims, randomness):
                 f"{type(flat0[j])}. Did you mean to set out_dims= to None for output?"
             )
         else:
-            joined.append(stack([c[j] for c in cols], dim=d))
+            column = [c[j] for c in cols]
+            if dynamic is not None and len({tuple(t.shape) for t in column}) > 1:
+                raise RuntimeError(dynamic)
+            joined.append(stack(column, dim=d))
     return tree_unflatten(joined, out_spec)
