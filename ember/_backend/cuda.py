@@ -61,8 +61,14 @@ _CUPYX_SAME_NAME = [
 ]
 
 
-def _keep_dtype(fn):
+def _keep_dtype(special, name):
+    """``special.<name>`` keeping the dtype of the last argument; a clear error where this
+    CuPy has no such function (never a silent move to the CPU)."""
+    fn = getattr(special, name, None)
+
     def run(*arrays):
+        if fn is None:
+            raise NotImplementedError(f"cupyx.scipy.special.{name} is not in this CuPy version")
         return fn(*arrays).astype(arrays[-1].dtype, copy=False)
 
     return run
@@ -79,12 +85,14 @@ class CudaSpecial:
         self.erfinv = special.erfinv
         self.digamma = special.digamma
         for name in _CUPYX_SAME_NAME:
-            setattr(self, name, _keep_dtype(getattr(special, name)))
+            setattr(self, name, _keep_dtype(special, name))
 
     def lgamma(self, x):
         return self._sp.gammaln(x)
 
     def airy_ai(self, x):
+        if not hasattr(self._sp, "airy"):
+            raise NotImplementedError("cupyx.scipy.special.airy is not in this CuPy version")
         return self._sp.airy(x)[0].astype(x.dtype, copy=False)
 
     def polygamma(self, n, x):
