@@ -435,7 +435,7 @@ class BatchedArray(NDArrayOperatorsMixin):
             self.value.astype(dtype, order=order, casting=casting, copy=copy), self.level
         )
 
-    def copy(self, order="K"):
+    def copy(self, order="C"):
         return batched(self.value.copy(order), self.level)
 
     __copy__ = copy
@@ -447,7 +447,10 @@ class BatchedArray(NDArrayOperatorsMixin):
         dtype = args[0] if args else kwargs.get("dtype")
         if dtype is None and not kwargs and not args:
             return batched(self.value.view(), self.level)
-        if dtype is not None and np.dtype(dtype).itemsize == self.value.itemsize:
+        if dtype is not None and (
+            np.dtype(dtype).itemsize == self.value.itemsize or self.value.ndim > 1
+        ):
+            # another item size rescales the last dim, which a sample has too
             return batched(self.value.view(dtype), self.level)
         raise NotBatchable("a view of a batched array with another item size")
 

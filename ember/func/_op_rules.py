@@ -122,6 +122,79 @@ def _unfold_tree(out, n, level):
     return out
 
 
+def _full(a, level, n):
+    """``a`` as a physical array of ``level``: its value, or ``a`` broadcast along the batch."""
+    return a.value if is_batched(a, level) else np.broadcast_to(a, (n, *np.shape(a)))
+
+
+def _along_dim(op, xp, data, params):
+    """gather / scatter along ``dim`` with an index of the input's rank: on the physical
+    arrays (the index too) one dim further on, each batch row on its own."""
+    level = max_level(data, params)
+    rest = {k: v for k, v in params.items() if k != "index"}
+    if max_level(rest) >= level:
+        return NotImplemented
+    n = batch_size((data, params), level)
+    ndim = data[0].ndim
+    dim = params["dim"] + (ndim if params["dim"] < 0 else 0)
+    full = dict(params, index=_full(params["index"], level, n), dim=dim + 1)
+    out = _run(op, xp, [_full(a, level, n) for a in data], full)
+    return batched(out, level)
+
+
+def _int_index(k) -> bool:
+    return (
+        isinstance(k, (int, np.integer))
+        and not isinstance(k, (bool, np.bool_))
+        or (hasattr(k, "dtype") and k.dtype.kind in "iu")
+    )
+
+
+def _batched_key(key, level, n, ndim):
+    """The physical key for a key of the logical arrays: a slice for the batch dim in front of
+    a key with no batched array (where NumPy keeps the batch dim first), or an ``arange`` of
+    the batch broadcast against integer index arrays some of which are batched."""
+    from ._rules import _adjacent, _align, _is_basic
+
+    key = key if isinstance(key, tuple) else (key,)
+    if max_level(key) < level:
+        if all(_is_basic(k) for k in key) or _adjacent(key):
+            return (slice(None), *key)
+        return None
+    if not all(_int_index(k) for k in key) or len(key) > ndim:
+        return None
+    m = max(np.ndim(k) if not is_batched(k, level) else k.ndim for k in key)
+    rows = np.arange(n).reshape((n,) + (1,) * m)
+    return (rows, *(_align(k, level, m) for k in key))
+
+
+def _keyed(op, xp, data, params):
+    """index_put(x, v) and index_backward(g) (the scatter of a gradient into zeros) with a
+    key: on the physical arrays with the key of the batch (:func:`_batched_key`)."""
+    level = max_level(data, params)
+    rest = {k: v for k, v in params.items() if k != "key"}
+    if max_level(rest) >= level:
+        return NotImplemented
+    n = batch_size((data, params), level)
+    if op.name == "index_backward":
+        shape = tuple(params["shape"])
+        key = _batched_key(params["key"], level, n, len(shape))
+        if key is None:
+            return NotImplemented
+        out = _run(op, xp, [_full(data[0], level, n)], dict(params, shape=(n, *shape), key=key))
+        return batched(out, level)
+    x, v = data
+    key = _batched_key(params["key"], level, n, x.ndim)
+    if key is None:
+        return NotImplemented
+    xf = _full(x, level, n).copy() if not is_batched(x, level) else x.value
+    if is_batched(v, level):
+        region = np.ndim(xf[key]) - 1
+        k = v.ndim
+        v = v.value if k >= region else v.value[(slice(None),) + (None,) * (region - k)]
+    return batched(_run(op, xp, [xf, v], dict(params, key=key)), level)
+
+
 def _dynamic_shape(op, xp, data, params):
     raise DynamicShape(
         "vmap: We do not support batching operators that can output dynamic shape. Attempted "
@@ -143,3 +216,7 @@ OP_RULES["avg_pool_backward"] = _folding()
 OP_RULES["max_pool_with_indices"] = _folding()
 OP_RULES["max_pool_backward"] = _folding(array_params=("indices",), shape_params=("shape",))
 OP_RULES["max_pool_double_backward"] = _folding(array_params=("indices",))
+for _name in ("gather", "scatter_add", "scatter", "scatter_value", "scatter_reduce"):
+    OP_RULES[_name] = _along_dim
+OP_RULES["index_put"] = _keyed
+OP_RULES["index_backward"] = _keyed

@@ -749,21 +749,34 @@ def _adjacent(key) -> bool:
     return adv == list(range(adv[0], adv[0] + len(adv)))
 
 
+def _int_array_key(key) -> bool:
+    """Whether every entry of ``key`` is an integer index array (or an int)."""
+    for k in key:
+        if isinstance(k, (bool, np.bool_)):
+            return False
+        if (
+            not isinstance(k, (int, np.integer))
+            and getattr(k, "dtype", np.dtype("f")).kind not in "iu"
+        ):
+            return False
+    return True
+
+
 def getitem(a, key):
     key = key if isinstance(key, tuple) else (key,)
     level = max(a.level, max_level(key))
-    if level == a.level:
-        if all(_is_basic(k) for k in key):
+    if level == a.level and max_level(key) < level:
+        if all(_is_basic(k) for k in key) or _adjacent(key):
             return batched(a.value[(slice(None), *key)], level)
-        if max_level(key) < level and _adjacent(key):
-            return batched(a.value[(slice(None), *key)], level)
-        if len(key) == 1 and is_batched(key[0], level) and key[0].dtype.kind in "iu":
-            idx = key[0]
+    elif _int_array_key(key) and len(key) <= _ndim(a):
+        # integer index arrays, some per sample: NumPy's advanced indexing with an arange of
+        # the batch broadcast against them (the block of index dims then comes first)
+        m = max(_ndim(k) for k in key)
+        keys = tuple(_align(k, level, m) for k in key)
+        if level == a.level:
             n = a.value.shape[0]
-            rows = np.arange(n).reshape((n,) + (1,) * idx.ndim)
-            return batched(a.value[rows, idx.value], level)
-    elif len(key) == 1 and is_batched(key[0], level) and key[0].dtype.kind in "iu":
-        return batched(a[key[0].value], level)  # an unbatched array, a batched index
+            return batched(a.value[(np.arange(n).reshape((n,) + (1,) * m), *keys)], level)
+        return batched(a[keys], level)
     return per_sample(lambda x, *k: x[k], (a, *key), {})
 
 

@@ -109,6 +109,8 @@ def run_forward(op, xp, data, params):
     """The forward of ``op`` on arrays some of which are batched (see NOTE [ The vmap op
     hook ]): its primitive rule, else the forward on the batched arrays (NumPy's protocols),
     else once per sample."""
+    if not max_level(data, params):  # a sample of a per-sample run: a plain call
+        return op.forward(xp, *data, **params)
     rule = OP_RULES.get(op.name)
     if rule is not None:
         out = rule(op, xp, data, params)

@@ -482,3 +482,64 @@ def test_values_dependent_shapes():
         ef.vmap(lambda r: ember.nonzero_static(r, size=2, fill_value=-1))(e),
         torch.stack([torch.nonzero_static(r, size=2, fill_value=-1) for r in t]),
     )
+
+
+@pytest.mark.parametrize("name,fn,shapes,in_dims", NN, ids=[c[0] for c in NN])
+def test_common_ops_run_batched_not_per_sample(name, fn, shapes, in_dims, monkeypatch):
+    """The ops with batching rules never fall back to a per-sample loop, forward or backward
+    (the loop would give the same values: only the rules are checked here)."""
+    loops = []
+
+    def refuse(*args, **kwargs):
+        loops.append(args[0])
+        raise AssertionError("a per-sample loop")
+
+    for where in ("ember.func._batched", "ember.func._rules", "ember.func._vmap"):
+        monkeypatch.setattr(f"{where}.per_sample", refuse)
+    monkeypatch.setattr("ember.func._vmap.STRICT", [True])
+    monkeypatch.setattr("ember.func._vmap._per_sample_call", refuse)
+    args = [ember.tensor(arr(*s)) for s in shapes]
+
+    def loss(*xs):
+        out = [o for o in _flat(fn(ember)(*xs)) if o.is_floating_point()]
+        return sum(o.square().sum() for o in out)
+
+    dims = in_dims if isinstance(in_dims, tuple) else (in_dims,) * len(args)
+    ef.vmap(fn(ember), in_dims=in_dims)(*args)
+    argnums = tuple(i for i, d in enumerate(dims) if d is not None)
+    ef.vmap(ef.grad(loss, argnums=argnums), in_dims=in_dims)(*args)
+    assert not loops
+
+
+def _flat(out):
+    return [x for o in (out if isinstance(out, tuple) else (out,)) for x in _flat_one(o)]
+
+
+def _flat_one(o):
+    return list(o) if isinstance(o, (list, tuple)) else [o]
+
+
+def test_per_sample_gradients_run_batched(monkeypatch):
+    """The canonical per-sample-gradient computation (an MLP with cross entropy through
+    functional_call) runs on batched tensors from start to end."""
+    monkeypatch.setattr("ember.func._vmap.STRICT", [True])
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a per-sample loop")
+
+    for where in ("ember.func._batched", "ember.func._rules", "ember.func._vmap"):
+        monkeypatch.setattr(f"{where}.per_sample", refuse)
+    monkeypatch.setattr("ember.func._vmap._per_sample_call", refuse)
+    ember.manual_seed(0)
+    model = ember.nn.Sequential(
+        ember.nn.Linear(5, 8), ember.nn.GELU(), ember.nn.LayerNorm(8), ember.nn.Linear(8, 3)
+    )
+    params = {k: v.detach() for k, v in model.named_parameters()}
+
+    def loss(p, x, y):
+        out = ef.functional_call(model, p, (x.unsqueeze(0),))
+        return ember.nn.functional.cross_entropy(out, y.unsqueeze(0))
+
+    x, y = ember.randn(6, 5), ember.tensor([0, 1, 2, 0, 1, 2])
+    grads = ef.vmap(ef.grad(loss), in_dims=(None, 0, 0))(params, x, y)
+    assert grads["0.weight"].shape == (6, 8, 5)
