@@ -397,12 +397,12 @@ class BatchedArray(NDArrayOperatorsMixin):
         return function_rule(func, args, kwargs)
 
     def __getitem__(self, key):
-        from ._rules import getitem
+        from ._indexing import getitem
 
         return getitem(self, key)
 
     def __setitem__(self, key, value):
-        from ._rules import setitem
+        from ._indexing import setitem
 
         setitem(self, key, value)
 

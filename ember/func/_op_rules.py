@@ -154,7 +154,8 @@ def _batched_key(key, level, n, ndim):
     """The physical key for a key of the logical arrays: a slice for the batch dim in front of
     a key with no batched array (where NumPy keeps the batch dim first), or an ``arange`` of
     the batch broadcast against integer index arrays some of which are batched."""
-    from ._rules import _adjacent, _align, _is_basic
+    from ._indexing import _adjacent, _is_basic
+    from ._rules import _align
 
     key = key if isinstance(key, tuple) else (key,)
     if max_level(key) < level:

@@ -306,7 +306,9 @@ class _ToBatched(Function):
     @staticmethod
     def forward(ctx, x, level, dim):
         ctx.level, ctx.dim, ctx.n = level, dim, x.shape[dim]
-        return _wrap(_rewrap(x._data, level, dim))
+        out = _wrap(_rewrap(x._data, level, dim))
+        out._version_counter = x._version_counter  # one memory: an in-place write is seen
+        return out
 
     @staticmethod
     def backward(ctx, g):
@@ -317,7 +319,9 @@ class _FromBatched(Function):
     @staticmethod
     def forward(ctx, t, level, n, dim):
         ctx.level, ctx.dim = level, dim
-        return _wrap(_unwrap(t._data, level, n, dim))
+        out = _wrap(_unwrap(t._data, level, n, dim))
+        out._version_counter = t._version_counter
+        return out
 
     @staticmethod
     def backward(ctx, g):

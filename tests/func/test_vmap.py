@@ -296,6 +296,11 @@ def test_in_place_on_batched_and_unbatched():
         return f
 
     check(fn, [arr(4, 3)])
+    # an in-place op on a mapped input writes into the input, as in torch
+    xe, xt = both(arr(3, 2))
+    ef.vmap(lambda r: r.mul_(2).add_(1))(xe)
+    tf.vmap(lambda r: r.mul_(2).add_(1))(xt)
+    same(xe, xt)
     # writing per-sample values into a tensor every sample shares: torch's refusal
     for write in (lambda w, x: w.add_(x), lambda w, x: w.copy_(x), lambda w, x: w.mul_(x)):
         check_error(
