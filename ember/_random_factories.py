@@ -40,7 +40,7 @@ __all__ = [
 
 
 def _float_kernel(kernel, dtype):
-    if not (dtype.is_floating_point or getattr(dtype, "is_complex", False)):
+    if not (dtype.is_floating_point or dtype.is_complex):
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtype.legacy_name}'")
 
 
@@ -51,8 +51,8 @@ def _sampled(size, dtype, device, requires_grad, sampler, generator) -> Tensor:
     for s in size:
         n *= s
     np_dtype, scale, shape = dtype.np, 1.0, size
-    if getattr(dtype, "is_complex", False):
-        np_dtype = _real_np(dtype)
+    if dtype.is_complex:
+        np_dtype = dtype.to_real().np
         n, shape = 2 * n, (*size, 2)
         scale = 0.5**0.5 if sampler is S.normal else 1.0
     _allocated(lambda: np.empty(shape, np_dtype), size)  # torch's errors for a size too big
@@ -65,10 +65,6 @@ def _sampled(size, dtype, device, requires_grad, sampler, generator) -> Tensor:
     if shape is not size:
         arr = arr.view(dtype.np)[..., 0]
     return _random_result(arr, dtype, device, requires_grad)
-
-
-def _real_np(dtype):
-    return np.empty(0, dtype.np).real.dtype
 
 
 def rand(

@@ -30,8 +30,6 @@ from .._backend import backend_by_type
 from .._random import default_generator
 from .._tensor import Tensor, _wrap, device_mismatch
 from ..autograd.function import Function
-from ..autograd.grad_mode import GRAD_ENABLED
-from ..autograd.graph import set_history
 from ._batched import (
     BATCHED_TYPES,
     AsPlainArray,
@@ -159,42 +157,13 @@ def _no_samples(o, xp, level):
     return o
 
 
-def _array(o, xp):
-    return o if type(o) in backend_by_type else xp.asarray(o)
-
-
 def _finish(op, inputs, params, out, aux, xp):
-    """Wrap and record the result of a batched op call, as the op wrapper
-    (``ember/ops/_registry.py``) does for plain ones."""
-    record = False
-    if GRAD_ENABLED.get() and op.backward is not None:
-        record = any(t.requires_grad for t in inputs)
-    if op.n_outputs == 1:
-        result = _wrap(_array(out, xp))
-        if op.view:
-            base = inputs[0]
-            result._version_counter = base._version_counter
-            result._base = base if base._base is None else base._base
-            result._view_version = base._version_counter.v
-        if record:
-            node = op.record(inputs, params, aux if op.has_aux else None)
-            node.op = _LevelledOp(op, inputs)
-            set_history(result, node)
-            if op.save_output:
-                node.output = result
-                node.saved_versions = (*node.saved_versions, result._version_counter.v)
-        return result
-    outs = tuple(_wrap(_array(o, xp)) for o in out)
-    if record:
-        node = op.record(inputs, params, aux if op.has_aux else None)
+    """Wrap and record a batched op's result as the op wrapper does; the node runs its backward
+    at this vmap level."""
+    result, node = op.wrap(inputs, params, out, aux, xp)
+    if node is not None:
         node.op = _LevelledOp(op, inputs)
-        node.out_meta = tuple(
-            (o.shape, o.dtype, o.device) if o.dtype.category >= 2 else None for o in outs
-        )
-        for i, o in enumerate(outs):
-            if o.dtype.category >= 2:
-                set_history(o, node, i)
-    return outs
+    return result
 
 
 def levels(a) -> set:

@@ -136,6 +136,38 @@ class Op:
                     set_history(o, node, i)
         return outs
 
+    def wrap(self, inputs, params, out, aux, xp):
+        """The second half of the op wrapper on a forward's result: the arrays become tensors (a
+        view shares its base's version counter) and, when recording, one node is made. Returns
+        ``(result, node)``, node None when nothing was recorded. ``__call__`` inlines these same
+        steps (the hot path); vmap's dispatcher calls this."""
+        record = False
+        if _grad_enabled() and self.backward is not None:
+            record = any(t.requires_grad for t in inputs)
+        node = self.record(inputs, params, aux if self.has_aux else None) if record else None
+        if self.n_outputs == 1:
+            result = _wrap(out if type(out) in backend_by_type else xp.asarray(out))
+            if self.view:
+                base = inputs[0]
+                result._version_counter = base._version_counter
+                result._base = base if base._base is None else base._base
+                result._view_version = base._version_counter.v
+            if node is not None:
+                set_history(result, node)
+                if self.save_output:
+                    node.output = result
+                    node.saved_versions = (*node.saved_versions, result._version_counter.v)
+            return result, node
+        outs = tuple(_wrap(o if type(o) in backend_by_type else xp.asarray(o)) for o in out)
+        if node is not None:
+            node.out_meta = tuple(
+                (o.shape, o.dtype, o.device) if o.dtype.category >= 2 else None for o in outs
+            )
+            for i, o in enumerate(outs):
+                if o.dtype.category >= 2:
+                    set_history(o, node, i)
+        return outs, node
+
     def record(self, inputs, params, aux):
         """The graph node of one call of this op on ``inputs`` (grad mode on, some input
         requires grad), keeping only what the backward declared."""

@@ -79,15 +79,11 @@ def _float_only(name: str, self: Tensor) -> None:
 
 def _real_view(self: Tensor):
     """``self``, or for a complex tensor its real view (torch samples its real view)."""
-    if getattr(self.dtype, "is_complex", False):
+    if self.dtype.is_complex:
         from .complex import view_as_real
 
         return view_as_real(self)
     return self
-
-
-def _np(self: Tensor):
-    return self.dtype.np
 
 
 @tensor_method()
@@ -111,7 +107,7 @@ def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kwargs):
             f"but found to={to:g} and from={from_:g} which result in to-from to exceed the limit"
         )
     with generator_of(generator) as eng:
-        values = S.uniform(eng, target.numel(), _np(target), from_, to)
+        values = S.uniform(eng, target.numel(), target.dtype.np, from_, to)
     write_samples(target, values)
     return self
 
@@ -119,7 +115,7 @@ def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kwargs):
 def _normal_into(target: Tensor, mean, std, generator) -> None:
     with generator_of(generator) as eng:
         values = S.normal(
-            eng, target.numel(), _np(target), mean, std, target._data.flags.c_contiguous
+            eng, target.numel(), target.dtype.np, mean, std, target._data.flags.c_contiguous
         )
     write_samples(target, values)
 
@@ -130,7 +126,7 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     mean, std = float(mean), float(std)
     if not std >= 0.0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
-    if getattr(self.dtype, "is_complex", False):  # torch splits the variance between re and im
+    if self.dtype.is_complex:  # torch splits the variance between re and im
         _normal_into(_real_view(self), mean, std / math.sqrt(2), generator)
         return self
     _float_only("normal_kernel_cpu", self)
@@ -148,7 +144,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
     with generator_of(generator) as eng:
         values = S.bernoulli_scalar(eng, self.numel(), p)
-    return write_samples(self, S.cast(values, _np(self)))
+    return write_samples(self, S.cast(values, self.dtype.np))
 
 
 def _bernoulli_tensor_(self: Tensor, p: Tensor, generator) -> Tensor:
@@ -172,7 +168,7 @@ def _bernoulli_tensor_(self: Tensor, p: Tensor, generator) -> Tensor:
                 "message be improved?  If so, please report an enhancement request to PyTorch.)"
             )
         values = S.bernoulli_tensor(eng, flat)
-    return write_samples(self, S.cast(values, _np(self)))
+    return write_samples(self, S.cast(values, self.dtype.np))
 
 
 def _expanded(target: tuple, shape: tuple) -> tuple:
@@ -202,7 +198,7 @@ def exponential_(self, lambd=1.0, *, generator=None):
             f"floating point but you specified {self.dtype.legacy_name}"
         )
     with generator_of(generator) as eng:
-        values = S.exponential(eng, self.numel(), _np(self), lambd)
+        values = S.exponential(eng, self.numel(), self.dtype.np, lambd)
     return write_samples(self, values)
 
 
@@ -215,7 +211,7 @@ def geometric_(self, p, *, generator=None):
     if self.dtype is _dtype.bool:
         raise NotImplementedError("\"geometric_cpu\" not implemented for 'Bool'")
     with generator_of(generator) as eng:
-        values = S.geometric(eng, self.numel(), _np(self), p)
+        values = S.geometric(eng, self.numel(), self.dtype.np, p)
     return write_samples(self, values)
 
 
@@ -227,7 +223,7 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std:g}")
     _float_only("log_normal_cpu", self)
     with generator_of(generator) as eng:
-        values = S.log_normal(eng, self.numel(), _np(self), mean, std)
+        values = S.log_normal(eng, self.numel(), self.dtype.np, mean, std)
     return write_samples(self, values)
 
 
@@ -243,7 +239,7 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
             f"floating point but you specified {self.dtype.cpp_name}"
         )
     with generator_of(generator) as eng:
-        values = S.cauchy(eng, self.numel(), _np(self), median, sigma)
+        values = S.cauchy(eng, self.numel(), self.dtype.np, median, sigma)
     return write_samples(self, values)
 
 
