@@ -183,7 +183,9 @@ def numel(input) -> int:  # noqa: A002
 
 # Sub-packages that are heavy or rarely needed import on first touch (`ember.fft.fft(...)` works
 # without `import ember.fft`, as `torch.fft` does), which keeps `import ember` fast.
-_LAZY_SUBMODULES = frozenset({"distributions", "fft", "func", "hub", "jit", "onnx", "profiler"})
+_LAZY_SUBMODULES = frozenset(
+    {"distributions", "fft", "func", "hub", "jit", "onnx", "profiler", "random"}
+)
 
 
 def __getattr__(name):

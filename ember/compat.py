@@ -87,12 +87,23 @@ def not_implemented_message(torch_qualified_name: str) -> str:
     return f"ember does not implement {torch_qualified_name} yet"
 
 
+def _existing(target: str):
+    """The module ``target`` if it is already loaded, or a module object its parent holds under
+    that name (``ember.backends.cudnn``: made in code, with no file); else None."""
+    module = sys.modules.get(target)
+    if module is None:
+        parent, _, child = target.rpartition(".")
+        found = getattr(sys.modules.get(parent), child, None)
+        module = found if isinstance(found, types.ModuleType) else None
+    return module
+
+
 class _AliasLoader(importlib.abc.Loader):
     def __init__(self, target: str):
         self.target = target
 
     def create_module(self, spec):
-        return importlib.import_module(self.target)
+        return _existing(self.target) or importlib.import_module(self.target)
 
     def exec_module(self, module):
         _guard_attributes(module)
@@ -105,30 +116,17 @@ class _AliasFinder(importlib.abc.MetaPathFinder):
         mapped = ember_name(fullname)
         if mapped is None:
             return None
-        parent, _, _ = mapped.rpartition(".")
-        try:
-            if importlib.util.find_spec(mapped) is None:
-                raise ModuleNotFoundError
-        except ModuleNotFoundError:
-            if parent and parent in sys.modules and _provides_attribute(mapped):
-                # a namespace ember exposes as an attribute, not as a module file
-                return importlib.util.spec_from_loader(fullname, _AttributeLoader(mapped))
-            raise ModuleNotFoundError(not_implemented_message(fullname), name=fullname) from None
-        is_package = importlib.util.find_spec(mapped).submodule_search_locations is not None
+        module = _existing(mapped)
+        if module is not None:
+            is_package = hasattr(module, "__path__")
+        else:
+            spec = importlib.util.find_spec(mapped)
+            if spec is None:
+                raise ModuleNotFoundError(not_implemented_message(fullname), name=fullname)
+            is_package = spec.submodule_search_locations is not None
         return importlib.util.spec_from_loader(
             fullname, _AliasLoader(mapped), is_package=is_package
         )
-
-
-def _provides_attribute(mapped: str) -> bool:
-    parent, _, child = mapped.rpartition(".")
-    return isinstance(getattr(sys.modules[parent], child, None), types.ModuleType)
-
-
-class _AttributeLoader(_AliasLoader):
-    def create_module(self, spec):
-        parent, _, child = self.target.rpartition(".")
-        return getattr(sys.modules[parent], child)
 
 
 def _guard_attributes(module: types.ModuleType) -> None:

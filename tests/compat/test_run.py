@@ -41,8 +41,11 @@ def test_script_sees_argv_main_and_its_folder(tmp_path):
         import sys
         import torch
         import torch.nn.functional as F
+        import torch.backends.cudnn as cudnn
+        from torch.random import fork_rng
         from torch.utils.data import DataLoader
         import helper_mod
+        cudnn.benchmark = True  # the first lines of many pytorch/examples scripts
         import ember
         print(__name__, sys.argv[1:], helper_mod.VALUE + 1)
         print(torch is ember, torch.nn.functional is ember.nn.functional)
