@@ -46,9 +46,11 @@ SELU_SCALE = 1.0507009873554804934193349852946
 # ---------------------------------------------------------------------------- checks
 
 
-def check_float(x, kernel: str):
-    """PyTorch's NotImplementedError for a kernel that has no integer or bool version."""
-    if x._data.dtype not in FLOAT_NP:
+def check_float(x, kernel: str, complex_ok: bool = False):
+    """PyTorch's NotImplementedError for a kernel with no integer or bool version (nor, unless
+    ``complex_ok``, a complex one: most of torch's activation and norm kernels are real only)."""
+    dtype = x._data.dtype
+    if dtype not in FLOAT_NP or (dtype.kind == "c" and not complex_ok):
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{x.dtype.legacy_name}'")
 
 
@@ -63,17 +65,22 @@ def apply(op, x, inplace_: bool = False, **params):
 @tensor_method()
 def relu(input):  # noqa: A002
     """``max(input, 0)`` elementwise."""
-    if input.dtype is _dtype.bool:
-        raise RuntimeError("Boolean inputs not supported for relu")
+    _check_relu(input)
     return _relu(input)
 
 
 @tensor_method()
 def relu_(input):  # noqa: A002
     """In-place :func:`relu`."""
+    _check_relu(input)
+    return inplace_op(_relu, input)
+
+
+def _check_relu(input):  # noqa: A002
     if input.dtype is _dtype.bool:
         raise RuntimeError("Boolean inputs not supported for relu")
-    return inplace_op(_relu, input)
+    if input.dtype.is_complex:
+        raise NotImplementedError("clamp is not supported for complex types")
 
 
 def _elu_params(alpha, scale, input_scale):
@@ -214,7 +221,7 @@ def _softmax_common(input, dim, dtype, kernel):
     d = wrap_dim(dim, input.ndim)
     if dtype is not None:
         input = cast(input, dtype)
-    if input._data.dtype not in FLOAT_NP:
+    if input._data.dtype not in FLOAT_NP or input._data.dtype.kind == "c":
         last = "lastdim_" if d == input.ndim - 1 or input.ndim == 0 else ""
         raise NotImplementedError(
             f"\"{kernel}_{last}kernel_impl\" not implemented for '{input.dtype.legacy_name}'"

@@ -519,7 +519,7 @@ neg = tensor_method("neg", "negative", "__neg__", inplace=True)(
     _unary_same(E._neg, "neg", "``-input`` elementwise.")
 )
 negative = neg
-abs = tensor_method("abs", "absolute", "__abs__", inplace=True)(
+abs = tensor_method("abs", "absolute", "__abs__")(  # abs_: ops/pointwise_extra.py
     _unary_same(E._abs, "abs", "Absolute value elementwise.")
 )  # noqa: A001
 absolute = abs

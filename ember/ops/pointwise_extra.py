@@ -14,6 +14,7 @@ from .._tensor import Tensor
 from . import norms
 from . import pointwise as P
 from ._binding import tensor_method
+from ._inplace import inplace_method
 from ._out import CAST, OutRule, exact, with_out
 from ._promote import broadcast_error, promote2, scalar_like, to_float
 from .prims import pointwise_extra as E
@@ -218,3 +219,15 @@ def renorm(input, p, dim, maxnorm, *, out=None):  # noqa: A002
         scalar_like(1.0, norm.dtype, norm),
     )
     return P.mul(input, factor)
+
+
+_abs_inplace = inplace_method(P.abs)
+
+
+@tensor_method("abs_", "absolute_")
+def abs_(input):  # noqa: A002
+    """In-place :func:`abs`; refused for complex tensors, whose absolute value is real (as
+    torch refuses it)."""
+    if input.dtype.is_complex:
+        raise RuntimeError("In-place abs is not supported for complex tensors.")
+    return _abs_inplace(input)

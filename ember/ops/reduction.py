@@ -99,6 +99,8 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A0
         if input.dtype.is_floating_point and not dtype.is_floating_point:
             raise NotImplementedError(f"\"nansum_cpu\" not implemented for '{dtype.legacy_name}'")
         return with_out(out, CAST, nansum, input, dim, keepdim, dtype=dtype)
+    if input.dtype.is_complex:
+        raise RuntimeError("nansum on CPU does not support complex inputs")
     input = _int_to_long(input, dtype)
     if input._data.dtype not in FLOAT_NP:
         return sum(input, dim, keepdim)

@@ -104,7 +104,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """``x * sigmoid(x)`` (swish)."""
-    check_float(input, "silu_cpu")
+    check_float(input, "silu_cpu", complex_ok=True)
     return apply(PA._silu, input, inplace)
 
 

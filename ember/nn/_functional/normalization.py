@@ -281,7 +281,7 @@ def rms_norm(
     """
     shape = _normalized_shape(normalized_shape, "rms_norm")
     _check_normalized(input, shape, weight, None, "")
-    check_float(input, "rms_norm")
+    check_float(input, "rms_norm", complex_ok=True)
     compute = input
     if input.dtype in (_dtype.float16, _dtype.bfloat16):
         compute = input.to(_dtype.float32)
