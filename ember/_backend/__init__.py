@@ -9,6 +9,7 @@ checklist for a new one). Outside this package, only the functions below are use
 - :func:`device_of`, :func:`to_device`, :func:`is_array`, :func:`special_of` for one step;
 - :func:`cache_of` and :func:`workspace_of`: per-device caches and per-thread workspaces;
 - :func:`generator_for`: the random generator that serves a device;
+- :func:`register_backend`: serve a new array type (vmap's batched arrays);
 - ``backend_by_type``: the ``{array type: backend}`` table itself, to be read only, for the op
   wrapper's hot path (``ops/_registry.py``), where one dict subscript is cheaper than a call of
   :func:`backend_of` (and than a ``MappingProxyType`` view, which costs 10 ns more per op).
@@ -28,6 +29,7 @@ from .cpu import CPU_BACKEND
 __all__ = [
     "Backend",
     "backend_by_type",
+    "register_backend",
     "backend_for",
     "backend_of",
     "cache_of",
@@ -55,6 +57,12 @@ def _cuda():
         _cuda_backend = CudaBackend()
         _BY_ARRAY_TYPE[_cuda_backend.array_type] = _cuda_backend
     return _cuda_backend
+
+
+def register_backend(backend: Backend) -> None:
+    """Serve arrays of type ``backend.array_type`` with ``backend`` (ember's own are registered
+    here already; ``ember.func.vmap`` adds its batched arrays)."""
+    _BY_ARRAY_TYPE[backend.array_type] = backend
 
 
 def backend_for(dev) -> Backend:

@@ -31,7 +31,7 @@ import threading
 import numpy as np
 from numpy.lib.mixins import NDArrayOperatorsMixin
 
-from .._backend import Backend, backend_by_type, backend_of
+from .._backend import Backend, backend_by_type, backend_of, register_backend
 
 __all__ = ["BatchedArray", "NotBatchable", "batched", "level_of", "is_batched", "BATCHED_TYPES"]
 
@@ -148,7 +148,7 @@ def _family_of(array_type):
     inner = backend_by_type[array_type]
     cls = type(f"BatchedArray[{inner.name}]", (BatchedArray,), {"__slots__": ()})
     cls.inner_type = array_type
-    backend_by_type[cls] = VmapBackend(inner, cls)  # the vmap backend, beside numpy/cupy
+    register_backend(VmapBackend(inner, cls))  # the vmap backend, beside numpy/cupy
     BATCHED_TYPES.add(cls)
     _FAMILY[array_type] = cls
     return cls
