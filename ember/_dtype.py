@@ -351,6 +351,12 @@ class _IInfo:
         return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
 
 
+def kernel_not_implemented(kernel: str, d: dtype) -> NotImplementedError:
+    """PyTorch's error for a kernel with no version for dtype ``d``, e.g.
+    ``"softplus_cpu" not implemented for 'Long'`` (raise what this returns)."""
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{d.legacy_name}'")
+
+
 def _finfo_of(d: dtype):
     if d is bfloat16:
         import ml_dtypes

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import _dtype
 from . import _sampling as S
+from ._dtype import kernel_not_implemented
 from ._factories import _allocated, _random_result, empty, full
 from ._factory_args import int_like, no_signature, size_arg, tname
 from ._options import check_options as _options
@@ -41,7 +42,7 @@ __all__ = [
 
 def _float_kernel(kernel, dtype):
     if not (dtype.is_floating_point or dtype.is_complex):
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtype.legacy_name}'")
+        raise kernel_not_implemented(f"{kernel}", dtype)
 
 
 def _sampled(size, dtype, device, requires_grad, sampler, generator) -> Tensor:

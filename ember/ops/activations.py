@@ -7,6 +7,7 @@ backward ]), are in :mod:`ember.ops.prims.activations`.
 from __future__ import annotations
 
 from .. import _dtype
+from .._dtype import kernel_not_implemented
 from ._binding import tensor_method
 from ._inplace import inplace_op
 from ._promote import FLOAT_NP
@@ -51,7 +52,7 @@ def check_float(x, kernel: str, complex_ok: bool = False):
     ``complex_ok``, a complex one: most of torch's activation and norm kernels are real only)."""
     dtype = x._data.dtype
     if dtype not in FLOAT_NP or (dtype.kind == "c" and not complex_ok):
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{x.dtype.legacy_name}'")
+        raise kernel_not_implemented(f"{kernel}", x.dtype)
 
 
 def apply(op, x, inplace_: bool = False, **params):
@@ -223,9 +224,7 @@ def _softmax_common(input, dim, dtype, kernel):
         input = cast(input, dtype)
     if input._data.dtype not in FLOAT_NP or input._data.dtype.kind == "c":
         last = "lastdim_" if d == input.ndim - 1 or input.ndim == 0 else ""
-        raise NotImplementedError(
-            f"\"{kernel}_{last}kernel_impl\" not implemented for '{input.dtype.legacy_name}'"
-        )
+        raise kernel_not_implemented(f"{kernel}_{last}kernel_impl", input.dtype)
     return input, d
 
 

@@ -7,6 +7,7 @@ in :mod:`ember.ops.prims.cumulative`. A 0-d input is scanned as a 1-element vect
 from __future__ import annotations
 
 from .. import _dtype, return_types
+from .._dtype import kernel_not_implemented
 from .._size import wrap_dim
 from ._binding import tensor_method
 from ._out import CAST, dtype_from_out, unless, with_out
@@ -72,9 +73,7 @@ def logcumsumexp(input, dim, *, out=None):  # noqa: A002
         message = "expected scalar_type {want} but found {got}"
         return with_out(out, unless("equal", message), logcumsumexp, input, dim)
     if input._data.dtype not in FLOAT_NP:
-        raise NotImplementedError(
-            f"\"logcumsumexp_out_cpu\" not implemented for '{input.dtype.legacy_name}'"
-        )
+        raise kernel_not_implemented("logcumsumexp_out_cpu", input.dtype)
     return _scan(C._logcumsumexp, input, dim)
 
 

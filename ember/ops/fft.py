@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 from .. import _dtype, _factories
+from .._dtype import kernel_not_implemented
 from .._options import check_layout
 from .._size import wrap_dim
 from ._out import OutRule, factory_out, unless, with_out
@@ -375,7 +376,7 @@ def _frequencies(name, ints, scale, dtype, device, requires_grad):
     if dtype.category < 2:
         raise RuntimeError(f"{name} requires a floating point or complex dtype")
     if dtype.is_complex:  # torch makes the integers with arange in the dtype itself
-        raise NotImplementedError(f"\"arange_cpu\" not implemented for '{dtype.legacy_name}'")
+        raise kernel_not_implemented("arange_cpu", dtype)
     out = cast(ints.to(device) if device is not None else ints, dtype) * scale
     return out.requires_grad_() if requires_grad else out
 

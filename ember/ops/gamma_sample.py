@@ -5,6 +5,7 @@ respect to its concentration (``ember._standard_gamma_grad``), as ``torch._stand
 
 from __future__ import annotations
 
+from .._dtype import kernel_not_implemented
 from .._tensor import Tensor
 from ..autograd.function import Function
 from ..autograd.grad_mode import GRAD_ENABLED
@@ -18,7 +19,7 @@ def _check(op, t, what):
         raise TypeError(f"{op}(): argument '{what}' must be Tensor, not {type(t).__name__}")
     if not t.dtype.is_floating_point:
         kernel = "gamma_cpu" if op == "_standard_gamma" else "_standard_gamma_grad_cpu"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{t.dtype.legacy_name}'")
+        raise kernel_not_implemented(f"{kernel}", t.dtype)
 
 
 def _standard_gamma(input, generator=None):  # noqa: A002

@@ -11,6 +11,7 @@ from __future__ import annotations
 import warnings
 
 from .. import _dtype
+from .._dtype import kernel_not_implemented
 from .._size import wrap_dim
 from .._tensor import Tensor, _wrap, device_mismatch
 from . import shape as shaping
@@ -692,9 +693,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):  # no
     d = 0 if dim is None else wrap_dim(dim, x.ndim)
     if isinstance(reps, Tensor):
         if reps.dtype.category != 1:
-            raise NotImplementedError(
-                f"\"repeat_interleave_cpu\" not implemented for '{reps.dtype.legacy_name}'"
-            )
+            raise kernel_not_implemented("repeat_interleave_cpu", reps.dtype)
         if reps.numel() and int(reps._data.min()) < 0:
             raise RuntimeError("repeats can not be negative")
         if reps.numel() == 1:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .. import _dtype, _factories, return_types
 from .._backend import backend_of
+from .._dtype import kernel_not_implemented
 from .._size import wrap_dim
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import no_grad
@@ -367,9 +368,7 @@ def _uplo(UPLO):  # noqa: N803
 
 def _eigh_input(A, fname):  # noqa: N803
     if isinstance(A, Tensor) and not A.dtype.is_floating_point:
-        raise NotImplementedError(
-            f"\"linalg_eigh_cpu\" not implemented for '{A.dtype.legacy_name}'"
-        )
+        raise kernel_not_implemented("linalg_eigh_cpu", A.dtype)
     _square(A, fname)
 
 

@@ -4,6 +4,7 @@ matrix, complex, on the primitives of :mod:`ember.ops.prims.linalg_eig`."""
 from __future__ import annotations
 
 from .. import _dtype, return_types
+from .._dtype import kernel_not_implemented
 from .._tensor import Tensor
 from ._out import OutRule, unless, with_out
 from .prims import linalg_eig as E
@@ -34,9 +35,7 @@ def _checked(A, fname):  # noqa: N803 - PyTorch's argument name
             f"{A.shape[-1]} matrices"
         )
     if A.dtype in (_dtype.float16, _dtype.bfloat16):
-        raise NotImplementedError(
-            f"\"linalg_eig_out_cpu\" not implemented for '{A.dtype.legacy_name}'"
-        )
+        raise kernel_not_implemented("linalg_eig_out_cpu", A.dtype)
     A.dtype.to_complex()  # an integer or bool A: PyTorch's "Unknown Complex ScalarType" error
     return A
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .. import _dtype, _factories, return_types
 from .._backend import backend_of
+from .._dtype import kernel_not_implemented
 from .._tensor import _wrap
 from ..autograd.grad_mode import no_grad
 from . import products
@@ -48,7 +49,7 @@ def _kernel_dtype(dt, kernel):
     """PyTorch's error for a dtype its LAPACK kernel has no instance for."""
     if dt.is_floating_point and dt not in (_dtype.float16, _dtype.bfloat16):
         return
-    raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.legacy_name}'")
+    raise kernel_not_implemented(f"{kernel}", dt)
 
 
 # ---------------------------------------------------------------- triangular solves

@@ -8,6 +8,7 @@ from __future__ import annotations
 import builtins
 
 from .. import _factories, return_types
+from .._dtype import kernel_not_implemented
 from .._size import wrap_dim
 from .._tensor import Tensor
 from . import cumulative
@@ -189,7 +190,7 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):  # noqa: A002
 # ---------------------------------------------------------------- histograms
 def _float_samples(input, name):  # noqa: A002
     if not input.dtype.is_floating_point:
-        raise NotImplementedError(f"\"{name}\" not implemented for '{input.dtype.legacy_name}'")
+        raise kernel_not_implemented(f"{name}", input.dtype)
 
 
 def _no_weight(like):

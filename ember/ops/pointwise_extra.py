@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from .. import return_types
+from .._dtype import kernel_not_implemented
 from .._size import wrap_dim
 from .._tensor import Tensor
 from . import norms
@@ -50,7 +51,7 @@ def _float_kernel(name, a, b):
     """Both operands promoted; PyTorch's error for an integer result (no integer kernel)."""
     a, b = promote2(a, b)
     if a._data.dtype.kind in "biu":
-        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{a.dtype.legacy_name}'")
+        raise kernel_not_implemented(f"{name}_cpu", a.dtype)
     return a, b
 
 
@@ -123,7 +124,7 @@ def rad2deg(input, *, out=None):  # noqa: A002
 def _integer_kernel(name, a, b):
     a, b = promote2(a, b)
     if a._data.dtype.kind not in "iu":
-        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{a.dtype.legacy_name}'")
+        raise kernel_not_implemented(f"{name}_cpu", a.dtype)
     return a, b
 
 
@@ -161,7 +162,7 @@ def nextafter(input, other, *, out=None):  # noqa: A002
         return with_out(out, CAST, nextafter, input, other)
     a, b = promote2(input, other)
     if not a.dtype.is_floating_point:
-        raise NotImplementedError(f"\"nextafter_cpu\" not implemented for '{a.dtype.legacy_name}'")
+        raise kernel_not_implemented("nextafter_cpu", a.dtype)
     return _run(E._nextafter, a, b)
 
 

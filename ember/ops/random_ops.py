@@ -20,6 +20,7 @@ import warnings
 
 from .. import _dtype
 from .. import _sampling as S
+from .._dtype import kernel_not_implemented
 from .._random import generator_of
 from .._tensor import Tensor
 from ..autograd.grad_mode import GRAD_ENABLED
@@ -74,7 +75,7 @@ def write_samples(self: Tensor, values) -> Tensor:
 
 def _float_only(name: str, self: Tensor) -> None:
     if not self.dtype.is_floating_point:
-        raise NotImplementedError(f"\"{name}\" not implemented for '{self.dtype.legacy_name}'")
+        raise kernel_not_implemented(f"{name}", self.dtype)
 
 
 def _real_view(self: Tensor):
@@ -149,9 +150,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
 
 def _bernoulli_tensor_(self: Tensor, p: Tensor, generator) -> Tensor:
     if not p.dtype.is_floating_point:
-        raise NotImplementedError(
-            f"\"bernoulli_tensor_cpu_p_\" not implemented for '{p.dtype.legacy_name}'"
-        )
+        raise kernel_not_implemented("bernoulli_tensor_cpu_p_", p.dtype)
     probs = p.detach()._host_array()
     from .._backend import backend_for
 
@@ -360,9 +359,7 @@ def random_(self, from_=None, to=_NO_TO, *, generator=None, **kwargs):
         return _random_span(self, generator, to_inc - from_ + 1, from_)
     if d not in (_dtype.int64, _dtype.float64, _dtype.float32, _dtype.bfloat16):
         if d is _dtype.float16 or d is _dtype.bool:
-            raise NotImplementedError(
-                f"\"random_full_64_bits_range_kernel_cpu\" not implemented for '{d.legacy_name}'"
-            )
+            raise kernel_not_implemented("random_full_64_bits_range_kernel_cpu", d)
         raise RuntimeError(
             "random_full_64_bits_range_kernel_cpu handles only int64, double, float and bfloat16"
         )
@@ -381,9 +378,7 @@ def _random_span(self, generator, span: int, base: int):
 
 def _random_default(self, generator):
     if self.dtype.np.name not in S.RANDOM_DEFAULT_TYPES:
-        raise NotImplementedError(
-            f"\"random_kernel_cpu\" not implemented for '{self.dtype.legacy_name}'"
-        )
+        raise kernel_not_implemented("random_kernel_cpu", self.dtype)
     with generator_of(generator) as eng:
         values = S.random_default(eng, self.numel(), self.dtype.np)
     return write_samples(self, values)

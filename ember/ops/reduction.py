@@ -7,6 +7,7 @@ from __future__ import annotations
 import warnings
 
 from .. import _dtype, return_types
+from .._dtype import kernel_not_implemented
 from .._size import wrap_dim, wrap_dims
 from .._tensor import Tensor
 from ._binding import tensor_method
@@ -97,7 +98,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A0
     if out is not None:
         dtype = dtype_from_out(out, dtype)
         if input.dtype.is_floating_point and not dtype.is_floating_point:
-            raise NotImplementedError(f"\"nansum_cpu\" not implemented for '{dtype.legacy_name}'")
+            raise kernel_not_implemented("nansum_cpu", dtype)
         return with_out(out, CAST, nansum, input, dim, keepdim, dtype=dtype)
     if input.dtype.is_complex:
         raise RuntimeError("nansum on CPU does not support complex inputs")

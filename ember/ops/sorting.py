@@ -8,6 +8,7 @@ differentiable and the gradient flows to the selected elements, as in PyTorch.
 from __future__ import annotations
 
 from .. import _dtype, return_types
+from .._dtype import kernel_not_implemented
 from .._size import wrap_dim
 from .._tensor import Tensor
 from . import reduction as reducing
@@ -321,9 +322,7 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
 def bincount(input, weights=None, minlength=0):  # noqa: A002
     """Count of each non-negative integer in a 1-D tensor (sums of ``weights`` if given)."""
     if input.dtype.category != 1:
-        raise NotImplementedError(
-            f"\"bincount_cpu\" not implemented for '{input.dtype.legacy_name}'"
-        )
+        raise kernel_not_implemented("bincount_cpu", input.dtype)
     if input.ndim != 1 or (input.numel() and int(input.min()) < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if minlength < 0:
@@ -347,9 +346,7 @@ def histc(input, bins=100, min=0, max=0, *, out=None):  # noqa: A002
         rule = OutRule(check=unless("equal", message), autograd="none")
         return with_out(out, rule, histc, input, bins, min, max)
     if input._data.dtype not in FLOAT_NP:
-        raise NotImplementedError(
-            f"\"histogram_cpu\" not implemented for '{input.dtype.legacy_name}'"
-        )
+        raise kernel_not_implemented("histogram_cpu", input.dtype)
     if bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
     lo, hi = float(min), float(max)

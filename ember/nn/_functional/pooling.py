@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import _dtype
+from ..._dtype import kernel_not_implemented
 from ..._factories import tensor
 from ..._size import wrap_dim
 from ..._tensor import Tensor
@@ -355,7 +356,7 @@ def _adaptive_size(input, output_size, nd, name):
             f"but received {{{', '.join(str(s) for s in size)}}}"
         )
     if not input.is_floating_point():
-        raise NotImplementedError(f"\"{name}\" not implemented for '{input.dtype.legacy_name}'")
+        raise kernel_not_implemented(f"{name}", input.dtype)
     return size
 
 

@@ -14,6 +14,7 @@ import numbers
 import warnings
 
 from ... import _dtype
+from ..._dtype import kernel_not_implemented
 from ..._factories import linspace, ones
 from ..._tensor import Tensor
 from ...ops.prims import vision as R
@@ -126,9 +127,7 @@ def _check_dtype(input, mode):
     )
     if dt is _dtype.uint8 and mode in ("nearest", "nearest-exact", "bilinear", "bicubic"):
         return
-    raise NotImplementedError(
-        f"\"compute_indices_weights_{kernel}\" not implemented for '{dt.legacy_name}'"
-    )
+    raise kernel_not_implemented(f"compute_indices_weights_{kernel}", dt)
 
 
 def _resample_all(input, mode, out, scales, align_corners):
