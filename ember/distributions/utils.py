@@ -66,6 +66,17 @@ def _sum_rightmost(value, dim: int):
     return value.reshape(tuple(value.shape[: value.dim() - dim]) + (-1,)).sum(-1)
 
 
+def expand_probs_logits(source, new, shape) -> None:
+    """Give ``new`` the ``probs`` and ``logits`` that ``source`` holds (either may not be
+    computed yet), expanded to ``shape``; ``new._param`` is the last one set. The expand step
+    of every distribution parametrised by probs or logits."""
+    for name in ("probs", "logits"):
+        if name in source.__dict__:
+            value = getattr(source, name).expand(shape)
+            setattr(new, name, value)
+            new._param = value
+
+
 def logits_to_probs(logits, is_binary: bool = False):
     """Probabilities from logits: a sigmoid for binary logits, else a softmax over the last dim."""
     if is_binary:
