@@ -105,6 +105,8 @@ class _MlDtype(dtype):
             import ml_dtypes
 
             self._np = np.dtype(getattr(ml_dtypes, self.name))
+            _BY_NP[self._np] = self
+            INEXACT_NP.add(self._np)
         return self._np
 
 
@@ -114,7 +116,7 @@ class _ByNumpy(dict):
 
     def __missing__(self, key):
         if getattr(key, "name", None) == "bfloat16":
-            self[key] = bfloat16
+            bfloat16.np  # noqa: B018 - resolving it registers it here and in INEXACT_NP
             return bfloat16
         raise KeyError(key)
 
@@ -151,6 +153,9 @@ ALL_DTYPES = (
 )
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
 _BY_NP = _ByNumpy({d.np: d for d in ALL_DTYPES if d is not bfloat16})
+# The NumPy dtypes of the inexact (float and complex) dtypes: the set that the "not an integer or
+# bool tensor" checks of the op path look in, a C-level lookup. bfloat16 joins it when resolved.
+INEXACT_NP = {d.np for d in ALL_DTYPES if d.category >= _FLOAT and d is not bfloat16}
 _FLOAT_RANK = {float16: 1, bfloat16: 1, float32: 2, float64: 3}
 _TO_REAL = {complex64: float32, complex128: float64}
 

@@ -138,7 +138,7 @@ class Tensor:
 
     def is_floating_point(self) -> bool:
         """Whether the dtype is a floating point type."""
-        return self._data.dtype.kind == "f" or self._data.dtype.name == "bfloat16"
+        return self.dtype.is_floating_point
 
     def is_complex(self) -> bool:
         """Whether the dtype is a complex type."""

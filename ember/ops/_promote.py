@@ -10,19 +10,7 @@ from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GRAD_ENABLED
 from .prims.pointwise import _cast
 
-
-class _InexactNumpyDtypes(frozenset):
-    """The inexact dtypes, float and complex: what "not an integer or bool tensor" checks look
-    for; bfloat16 is matched by name, so this does not import ml_dtypes."""
-
-    def __contains__(self, np_dtype):
-        return frozenset.__contains__(self, np_dtype) or np_dtype.name == "bfloat16"
-
-
-FLOAT_NP = _InexactNumpyDtypes(
-    d.np
-    for d in (_dtype.float16, _dtype.float32, _dtype.float64, _dtype.complex64, _dtype.complex128)
-)
+FLOAT_NP = _dtype.INEXACT_NP  # float and complex arrays' dtypes (bfloat16 once it is used)
 
 
 def scalar_like(value, dtype: _dtype.dtype, ref: Tensor) -> Tensor:
