@@ -65,7 +65,9 @@ def _script_excepthook(hook):
 
 
 def _is_launcher_frame(filename: str) -> bool:
-    return "runpy" in filename or os.path.abspath(filename) == os.path.abspath(__file__)
+    if filename in ("<frozen runpy>", runpy.__file__):
+        return True
+    return os.path.abspath(filename) == os.path.abspath(__file__)
 
 
 if __name__ == "__main__":

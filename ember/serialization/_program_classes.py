@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import types
 
 from .. import compat
 from ..nn.modules.module import Module
@@ -39,4 +40,4 @@ def is_module_class(obj) -> bool:
 
 
 def _is_ember_function(obj) -> bool:
-    return type(obj).__name__ == "function" and obj.__module__.startswith("ember.")
+    return isinstance(obj, types.FunctionType) and obj.__module__.startswith("ember.")
