@@ -137,7 +137,6 @@ from . import (  # noqa: E402
     backends,
     cuda,
     linalg,
-    metrics,
     nn,
     optim,
     return_types,
@@ -184,7 +183,7 @@ def numel(input) -> int:  # noqa: A002
 # Sub-packages that are heavy or rarely needed import on first touch (`ember.fft.fft(...)` works
 # without `import ember.fft`, as `torch.fft` does), which keeps `import ember` fast.
 _LAZY_SUBMODULES = frozenset(
-    {"distributions", "fft", "func", "hub", "jit", "onnx", "profiler", "random"}
+    {"distributions", "fft", "func", "hub", "jit", "metrics", "onnx", "profiler", "random"}
 )
 
 
