@@ -335,36 +335,12 @@ def load(
 
 
 # ---------------------------------------------------------------- downloads
-class _Progress:
-    """A byte counter on stderr, for when tqdm is not installed."""
-
-    def __init__(self, total=None, disable=False, **_):
-        self.total, self.disable, self.n = total, disable, 0
-
-    def update(self, n):
-        if self.disable:
-            return
-        self.n += n
-        if self.total:
-            sys.stderr.write(f"\r{100 * self.n / self.total:3.0f}% of {self.total} bytes")
-        else:
-            sys.stderr.write(f"\r{self.n} bytes")
-        sys.stderr.flush()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if not self.disable:
-            sys.stderr.write("\n")
-
-
 def _progress_bar(total, progress):
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        return _Progress(total=total, disable=not progress)
-    return tqdm(total=total, disable=not progress, unit="B", unit_scale=True, unit_divisor=1024)
+    from .utils._progress import progress_bar
+
+    return progress_bar(
+        total=total, disable=not progress, unit="B", unit_scale=True, unit_divisor=1024
+    )
 
 
 def download_url_to_file(url, dst, hash_prefix=None, progress=True) -> None:
