@@ -19,7 +19,7 @@ from typing import Any
 
 from ember import nn
 
-from ._api import WeightsEnum
+from ._api import Weights, WeightsEnum
 
 __all__ = [
     "IntermediateLayerGetter",
@@ -71,15 +71,59 @@ def load_weights(model: nn.Module, weights: WeightsEnum | None, progress: bool) 
 def _build_preset(name: str, **kwargs: Any):
     try:
         presets = importlib.import_module("ember.vision.transforms._presets")
-    except ImportError:
+    except ModuleNotFoundError:
         presets = importlib.import_module("ember.vision.transforms")
+    if isinstance(kwargs.get("interpolation"), str):
+        modes = importlib.import_module("ember.vision.transforms").InterpolationMode
+        kwargs["interpolation"] = modes(kwargs["interpolation"])
     return getattr(presets, name)(**kwargs)
 
 
 def _preset(name: str, **kwargs: Any) -> functools.partial:
     """A weights' ``transforms``: calling it builds ``ember.vision.transforms``' preset
-    ``name`` (e.g. ``ImageClassification``) with ``kwargs``; nothing is imported before."""
+    ``name`` (e.g. ``ImageClassification``) with ``kwargs``; nothing is imported before. An
+    ``interpolation`` given as a string (``"bicubic"``) becomes that ``InterpolationMode``."""
     return functools.partial(_build_preset, name, **kwargs)
+
+
+def _imagenet_weights(
+    url: str,
+    *,
+    num_params: int,
+    acc1: float,
+    acc5: float,
+    ops: float,
+    file_size: float,
+    recipe: str,
+    crop_size: int = 224,
+    resize_size: int = 256,
+    interpolation: str = "bilinear",
+    min_size: tuple[int, int] = (1, 1),
+    **meta: Any,
+) -> Weights:
+    """The :class:`Weights` of a model trained on ImageNet-1k: its 1000 categories, the
+    ``ImageClassification`` preprocessing (``resize_size``, then ``crop_size``), and its metrics."""
+    from ._meta import _IMAGENET_CATEGORIES
+
+    kwargs: dict[str, Any] = {"crop_size": crop_size}
+    if resize_size != 256:
+        kwargs["resize_size"] = resize_size
+    if interpolation != "bilinear":
+        kwargs["interpolation"] = interpolation
+    return Weights(
+        url=url,
+        transforms=_preset("ImageClassification", **kwargs),
+        meta={
+            "min_size": min_size,
+            "categories": _IMAGENET_CATEGORIES,
+            "num_params": num_params,
+            "recipe": recipe,
+            "_metrics": {"ImageNet-1K": {"acc@1": acc1, "acc@5": acc5}},
+            "_ops": ops,
+            "_file_size": file_size,
+            **meta,
+        },
+    )
 
 
 def _quoted(names: tuple[str, ...]) -> str:
