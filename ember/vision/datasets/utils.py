@@ -221,10 +221,10 @@ def extract_archive(from_path, to_path=None, remove_finished: bool = False):
     if to_path is None:
         to_path = os.path.dirname(from_path) or os.curdir
     suffix, archive_type, compression = _detect_file_type(from_path)
+    os.makedirs(to_path, exist_ok=True)
     if not archive_type:
         name = os.path.basename(from_path).replace(suffix, "")
         return same_kind(_decompress(from_path, os.path.join(to_path, name), remove_finished))
-    os.makedirs(to_path, exist_ok=True)
     extractor = _extract_tar if archive_type == ".tar" else _extract_zip
     extractor(from_path, to_path, compression)
     if remove_finished:
