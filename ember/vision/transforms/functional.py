@@ -258,7 +258,7 @@ def to_pil_image(pic, mode=None):
     Image = F_pil._pil()[0]
     if mode.startswith("I;16"):  # Pillow reads 16-bit data through a raw buffer
         h, w = npimg.shape
-        return Image.frombuffer(mode, (w, h), np.ascontiguousarray(npimg).tobytes(), "raw", mode)
+        return Image.frombytes(mode, (w, h), np.ascontiguousarray(npimg).tobytes())
     return Image.fromarray(npimg, mode=mode)
 
 
