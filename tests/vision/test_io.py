@@ -128,3 +128,17 @@ def test_exif_orientation(tmp_path):
     rotated = decode_image(data, apply_exif_orientation=True)
     expected = np.rot90(RGB, k=-1).transpose(2, 0, 1)  # clockwise
     np.testing.assert_array_equal(rotated.numpy(), expected)
+
+
+def test_without_pillow_the_error_names_the_extra(monkeypatch):
+    import sys
+
+    from ember.vision.datasets import FakeData
+    from ember.vision.utils import make_grid
+
+    monkeypatch.setitem(sys.modules, "PIL.Image", None)  # as if Pillow were not installed
+    with pytest.raises(ImportError, match=r"pip install 'ember\[vision\]'"):
+        FakeData(size=1)[0]
+    with pytest.raises(ImportError, match="Pillow"):
+        encode_png(ember.zeros(1, 2, 2, dtype=ember.uint8))
+    assert tuple(make_grid(ember.ones(2, 3, 2, 2)).shape) == (3, 6, 10)  # needs no Pillow
