@@ -71,6 +71,10 @@ def fetch(name: str, path: str, url: str, md5: str | None, download: bool) -> st
             f"{name}: could not download {url} to {path} ({e}). Download it yourself and put "
             "it at that path."
         ) from e
+    except RuntimeError:
+        if os.path.isfile(path):  # a corrupt download must not be taken for the file next time
+            os.remove(path)
+        raise
     return path
 
 

@@ -58,7 +58,7 @@ def PennTreebank(root: str = DEFAULT_ROOT, split=("train", "valid", "test"), *, 
     """
 
     def make(s):
-        path = os.path.join(dataset_dir(root, DATASET_NAME), os.path.basename(URL[s]))
+        path = os.path.join(dataset_dir(root, DATASET_NAME), f"ptb.{s}.txt")
         fetch(DATASET_NAME, path, URL[s], MD5[s], download)
         return TextIterableDataset(DATASET_NAME, s, _read, path)
 

@@ -18,6 +18,8 @@ NUM_LINES = {
     "test": 4358,
 }
 
+_PATH = "wikitext-2-v1.zip"
+
 DATASET_NAME = "WikiText2"
 
 _EXTRACTED_FILES = {
@@ -54,9 +56,7 @@ def WikiText2(root: str = DEFAULT_ROOT, split=("train", "valid", "test"), *, dow
 
     def make(s):
         base = dataset_dir(root, DATASET_NAME)
-        path = unpacked(
-            DATASET_NAME, base, _EXTRACTED_FILES[s], os.path.basename(URL), URL, MD5, download
-        )
+        path = unpacked(DATASET_NAME, base, _EXTRACTED_FILES[s], _PATH, URL, MD5, download)
         return TextIterableDataset(DATASET_NAME, s, _read_lines, path)
 
     return splits(DATASET_NAME, split, ("train", "valid", "test"), make)
