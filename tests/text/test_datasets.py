@@ -155,7 +155,7 @@ def test_multi30k_downloads_with_md5_check(data_dir, tmp_path, monkeypatch):
         Multi30k(root=str(tmp_path), split="test")
 
 
-def test_multi30k_torchtext_018_layouts(tmp_path):
+def test_multi30k_torchtext_018_layouts(tmp_path, monkeypatch):
     folder = tmp_path / "Multi30k"
     write(folder / "train.de", "eins\nzwei\n")
     write(folder / "train.en", "one\ntwo\n")
@@ -169,6 +169,13 @@ def test_multi30k_torchtext_018_layouts(tmp_path):
         tar.add(src / "val.en", arcname="val.en")
     assert list(Multi30k(root=str(tmp_path), split="valid", download=False)) == [("drei", "three")]
     assert (folder / "val.en").is_file()
+    # scripts for torchtext 0.18 point URL[split] at such an archive: it is fetched from there
+    (folder / "validation.tar.gz").rename(tmp_path / "served.tar.gz")
+    for f in ("val.de", "val.en"):
+        (folder / f).unlink()
+    monkeypatch.setitem(multi30k.URL, "valid", (tmp_path / "served.tar.gz").as_uri())
+    assert list(Multi30k(root=str(tmp_path), split="valid")) == [("drei", "three")]
+    assert (folder / "validation.tar.gz").is_file()
 
 
 # ---------------------------------------------------------------- tiny files, original formats

@@ -58,11 +58,17 @@ def _locate(folder: str, split: str, lang: str, download: bool) -> str:
         if os.path.isfile(path):
             return path
     archive = os.path.join(folder, _ARCHIVES[split])
+    url = URL[split]
+    if isinstance(url, str) and not os.path.isfile(archive):
+        # URL[split] replaced by one archive's address, as scripts written for torchtext 0.18
+        # do (multi30k.URL["train"] = ".../training.tar.gz"): fetch that archive (unchecked)
+        fetch(DATASET_NAME, archive, url, None, download)
     if os.path.isfile(archive):
         extract_archive(archive, folder)
         if os.path.isfile(plain):
             return plain
-    return fetch(DATASET_NAME, raw, URL[split][lang], MD5[split][lang], download)
+        raise RuntimeError(f"{DATASET_NAME}: {archive} holds no {os.path.basename(plain)}")
+    return fetch(DATASET_NAME, raw, url[lang], MD5[split][lang], download)
 
 
 def _lines(path: str):
@@ -92,7 +98,9 @@ def Multi30k(
     torchtext 0.18's archive (``training.tar.gz``, ``validation.tar.gz``,
     ``mmt16_task1_test.tar.gz``, unpacked there). When none is present the raw file is
     downloaded from the Multi30k repository with its MD5 check, unless ``download=False`` (then
-    a ``FileNotFoundError`` names the file).
+    a ``FileNotFoundError`` names the file). A script that sets ``multi30k.URL[split]`` to the
+    address of one archive (as scripts for torchtext 0.18 do) gets that archive fetched and
+    unpacked instead.
 
     Number of lines per split: train 29000, valid 1014, test 1000.
 
