@@ -17,7 +17,9 @@ import importlib
 
 __version__ = "0.18.0+ember"
 
-_SUBMODULES = frozenset({"data", "datasets", "functional", "transforms", "utils", "vocab"})
+_SUBMODULES = frozenset(
+    {"data", "datasets", "functional", "tokenizers", "transforms", "utils", "vocab"}
+)
 
 __all__ = sorted(_SUBMODULES)
 
