@@ -217,3 +217,18 @@ def test_legacy_type_strings_match_torch():
         assert e.type() == t.type()
     assert ember.zeros(2).type("torch.LongTensor").dtype is ember.int64
     assert ember.zeros(2).type(ember.float64).dtype is ember.float64
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "int32", "uint8"])
+def test_linspace_is_bit_exact_with_torch(dtype):
+    # torch computes each value as one fused multiply-add in the result type; magnitude tables
+    # built with linspace (e.g. the augmentation policies) must give torch's exact values
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        start, end = rng.normal(size=2) * 10
+        if dtype == "uint8":
+            start, end = abs(start), abs(end)
+        steps = int(rng.integers(1, 300))
+        got = ember.linspace(start, end, steps, dtype=getattr(ember, dtype)).numpy()
+        want = torch.linspace(start, end, steps, dtype=getattr(torch, dtype)).numpy()
+        np.testing.assert_array_equal(got, want, err_msg=f"linspace({start}, {end}, {steps})")
