@@ -15,7 +15,7 @@ from ember import nn
 from ._api import WeightsEnum, register_model
 from ._utils import _imagenet_weights, _ovewrite_named_param, handle_legacy_interface
 
-__all__ = ["GoogLeNet", "GoogLeNetOutputs", "_GoogLeNetOutputs", "GoogLeNet_Weights", "googlenet"]
+__all__ = ["GoogLeNet", "GoogLeNetOutputs", "GoogLeNet_Weights", "googlenet"]
 
 GoogLeNetOutputs = namedtuple("GoogLeNetOutputs", ["logits", "aux_logits2", "aux_logits1"])
 GoogLeNetOutputs.__annotations__ = {
@@ -23,7 +23,7 @@ GoogLeNetOutputs.__annotations__ = {
     "aux_logits2": ember.Tensor | None,
     "aux_logits1": ember.Tensor | None,
 }
-# The old name, kept because checkpoints and user code refer to it.
+# The old name (torchvision exports it too), kept for code that refers to it.
 _GoogLeNetOutputs = GoogLeNetOutputs
 
 

@@ -19,14 +19,13 @@ from .googlenet import _transform_imagenet_input
 __all__ = [
     "Inception3",
     "InceptionOutputs",
-    "_InceptionOutputs",
     "Inception_V3_Weights",
     "inception_v3",
 ]
 
 InceptionOutputs = namedtuple("InceptionOutputs", ["logits", "aux_logits"])
 InceptionOutputs.__annotations__ = {"logits": ember.Tensor, "aux_logits": ember.Tensor | None}
-# The old name, kept because checkpoints and user code refer to it.
+# The old name (torchvision exports it too), kept for code that refers to it.
 _InceptionOutputs = InceptionOutputs
 
 
