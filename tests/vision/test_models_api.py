@@ -21,7 +21,7 @@ import ember
 from ember.vision import models
 from ember.vision.models import resnet
 
-from ._models_common import deterministic_state, fixed_input, no_random_init, reference
+from ._models_common import TOLERANCE, deterministic_state, fixed_input, no_random_init, reference
 
 # torchvision 0.28's classification builders of the families ember.vision.models implements
 # here (efficientnet, regnet, convnext, vit, swin, maxvit come from the other half).
@@ -319,7 +319,7 @@ def test_weights_load_from_the_hub_cache(data_dir, hub_dir, monkeypatch):
     with ember.no_grad():
         out = net(ember.from_numpy(fixed_input(224))).numpy()
     ref = logits["squeezenet1_1"]
-    np.testing.assert_allclose(out, ref, rtol=0, atol=1e-3 * np.abs(ref).max())
+    np.testing.assert_allclose(out, ref, rtol=0, atol=TOLERANCE * np.abs(ref).max())
 
 
 def test_densenet_weights_with_old_key_names(data_dir, hub_dir, monkeypatch):

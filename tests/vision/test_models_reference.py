@@ -17,6 +17,7 @@ from ember.vision import models
 
 from ._models_common import (
     REFERENCE_MODELS,
+    TOLERANCE,
     deterministic_state,
     fixed_input,
     no_random_init,
@@ -52,7 +53,7 @@ def test_model_matches_torchvision(name, data_dir, monkeypatch):
     expected = logits[name]
     assert out.shape == expected.shape
     scale = np.abs(expected).max()
-    np.testing.assert_allclose(out, expected, rtol=0, atol=1e-3 * scale)
+    np.testing.assert_allclose(out, expected, rtol=0, atol=TOLERANCE * scale)
 
 
 # Checkpoints written by torch itself: torch.save of a state_dict (an OrderedDict of torch
@@ -82,7 +83,7 @@ def test_torch_checkpoint_loads(name, data_dir, tmp_path, monkeypatch):
     with ember.no_grad():
         out = model(ember.from_numpy(x)).numpy()
     scale = np.abs(logits[name][:1]).max()
-    np.testing.assert_allclose(out, logits[name][:1], rtol=0, atol=1e-3 * scale)
+    np.testing.assert_allclose(out, logits[name][:1], rtol=0, atol=TOLERANCE * scale)
 
 
 def test_checkpoint_with_a_wrong_shape_is_refused(data_dir, tmp_path, monkeypatch):
