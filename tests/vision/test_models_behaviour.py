@@ -572,3 +572,18 @@ def test_lenet_shapes():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert models.get_model("lenet").classifier[-1].out_features == 10
+
+
+def test_intermediate_layer_getter(monkeypatch):
+    from ember.vision.models._utils import IntermediateLayerGetter
+
+    with no_random_init(monkeypatch):
+        net = models.resnet18().eval()
+    getter = IntermediateLayerGetter(net, {"layer1": "feat1", "layer3": "feat2"})
+    assert list(getter.keys())[-1] == "layer3"  # children after the last one asked are dropped
+    with ember.no_grad():
+        out = getter(ember.ones(1, 3, 64, 64))
+    assert list(out) == ["feat1", "feat2"]
+    assert out["feat1"].shape == (1, 64, 16, 16) and out["feat2"].shape == (1, 256, 4, 4)
+    with pytest.raises(ValueError, match="^return_layers are not present in model$"):
+        IntermediateLayerGetter(net, {"layer5": "x"})
