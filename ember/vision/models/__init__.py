@@ -13,10 +13,23 @@ they are::
 ``lenet`` (LeNet-5) is ember's addition; torchvision has no LeNet.
 """
 
-from __future__ import annotations
-
-import importlib as _importlib
-
+from . import alexnet as _alexnet
+from . import convnext as _convnext
+from . import densenet as _densenet
+from . import efficientnet as _efficientnet
+from . import googlenet as _googlenet
+from . import inception as _inception
+from . import lenet as _lenet
+from . import mnasnet as _mnasnet
+from . import mobilenetv2 as _mobilenetv2
+from . import mobilenetv3 as _mobilenetv3
+from . import regnet as _regnet
+from . import resnet as _resnet
+from . import shufflenetv2 as _shufflenetv2
+from . import squeezenet as _squeezenet
+from . import swin_transformer as _swin_transformer
+from . import vgg as _vgg
+from . import vision_transformer as _vision_transformer
 from ._api import (
     Weights,
     WeightsEnum,
@@ -26,7 +39,25 @@ from ._api import (
     get_weight,
     list_models,
 )
+from .alexnet import *
+from .convnext import *
+from .densenet import *
+from .efficientnet import *
+from .googlenet import *
+from .inception import *
+from .lenet import *
+from .mnasnet import *
+from .mobilenetv2 import *
+from .mobilenetv3 import *
+from .regnet import *
+from .resnet import *
+from .shufflenetv2 import *
+from .squeezenet import *
+from .swin_transformer import *
+from .vgg import *
+from .vision_transformer import *
 
+# The model families in torchvision's order (LeNet, ember's addition, last).
 __all__ = [
     "Weights",
     "WeightsEnum",
@@ -35,44 +66,21 @@ __all__ = [
     "get_model_weights",
     "get_weight",
     "list_models",
+    *_alexnet.__all__,
+    *_convnext.__all__,
+    *_densenet.__all__,
+    *_efficientnet.__all__,
+    *_googlenet.__all__,
+    *_inception.__all__,
+    *_mnasnet.__all__,
+    *_mobilenetv2.__all__,
+    *_mobilenetv3.__all__,
+    *_regnet.__all__,
+    *_resnet.__all__,
+    *_shufflenetv2.__all__,
+    *_squeezenet.__all__,
+    *_vgg.__all__,
+    *_vision_transformer.__all__,
+    *_swin_transformer.__all__,
+    *_lenet.__all__,
 ]
-
-# The model families, in torchvision's order; each module's __all__ joins this package's.
-_FAMILIES = (
-    "alexnet",
-    "convnext",
-    "densenet",
-    "efficientnet",
-    "googlenet",
-    "inception",
-    "mnasnet",
-    "mobilenetv2",
-    "mobilenetv3",
-    "regnet",
-    "resnet",
-    "shufflenetv2",
-    "squeezenet",
-    "vgg",
-    "vision_transformer",
-    "swin_transformer",
-    "lenet",
-)
-# Families still being written: skipped while their file is absent (any other error is raised).
-_PENDING = frozenset({"swin_transformer"})
-
-
-def _import_family(name: str) -> None:
-    try:
-        module = _importlib.import_module(f".{name}", __name__)
-    except ModuleNotFoundError as err:
-        if name in _PENDING and err.name == f"{__name__}.{name}":
-            return
-        raise
-    for public in module.__all__:
-        globals()[public] = getattr(module, public)
-    __all__.extend(module.__all__)
-
-
-for _name in _FAMILIES:
-    _import_family(_name)
-del _name
