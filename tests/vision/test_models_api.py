@@ -261,11 +261,24 @@ def test_transforms_preset_is_lazy():
 
 
 def test_transforms_preset_builds():
-    transforms = pytest.importorskip("ember.vision.transforms")
-    if not hasattr(transforms, "ImageClassification"):
-        pytest.skip("ember.vision.transforms has no ImageClassification preset yet")
     preset = models.ResNet50_Weights.IMAGENET1K_V2.transforms()
     assert list(preset.crop_size) == [224] and list(preset.resize_size) == [232]
+    assert type(preset).__module__ == "ember.vision.transforms._presets"
+
+
+def test_transforms_preset_is_resize_crop_scale_normalize():
+    from ember.vision.transforms import functional as F
+
+    preset = models.ResNet18_Weights.DEFAULT.transforms()
+    image = ember.randint(0, 256, (2, 3, 300, 400), dtype=ember.uint8)
+    got = preset(image)
+    # the steps written out with torch's own ops on the resized, cropped uint8 image
+    small = F.center_crop(F.resize(image, [256], antialias=True), [224])
+    x = torch.from_numpy(small.numpy()).float() / 255
+    mean = torch.tensor([0.485, 0.456, 0.406]).view(3, 1, 1)
+    std = torch.tensor([0.229, 0.224, 0.225]).view(3, 1, 1)
+    assert got.shape == (2, 3, 224, 224) and got.dtype == ember.float32
+    np.testing.assert_allclose(got.numpy(), ((x - mean) / std).numpy(), atol=1e-5)
 
 
 def test_num_classes_must_match_the_weights():
