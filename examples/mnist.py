@@ -29,7 +29,7 @@ from tqdm import tqdm
 import ember as torch
 import ember.nn.functional as F
 from ember import nn
-from ember.optim.lr_scheduler import StepLR
+from ember.optim.lr_scheduler import CosineAnnealingLR, StepLR
 from ember.utils.data import DataLoader
 from ember.vision import datasets, transforms
 
@@ -56,8 +56,9 @@ class Net(nn.Module):
         return F.log_softmax(self.fc2(x), dim=1)
 
 
-def train_epoch(model, loader, optimizer, device, desc):
-    """One pass over ``loader``; returns the mean training loss."""
+def train_epoch(model, loader, optimizer, device, desc, scheduler=None, per_batch=False):
+    """One pass over ``loader`` (stepping ``scheduler`` after each batch when ``per_batch``);
+    returns the mean training loss."""
     model.train()
     total, seen = 0.0, 0
     with tqdm(total=len(loader.dataset), desc=desc, unit="img", dynamic_ncols=True) as bar:
@@ -67,6 +68,8 @@ def train_epoch(model, loader, optimizer, device, desc):
             loss = F.nll_loss(model(images), targets)
             loss.backward()
             optimizer.step()
+            if per_batch:
+                scheduler.step()
             total += loss.item() * len(targets)
             seen += len(targets)
             bar.update(len(targets))
@@ -94,6 +97,7 @@ def run(
     batch_size=64,
     test_batch_size=1000,
     lr=1.0,
+    schedule="cosine",
     gamma=0.7,
     limit=None,
     workers=1,
@@ -121,12 +125,17 @@ def run(
 
     model = Net().to(device)
     optimizer = torch.optim.Adadelta(model.parameters(), lr=lr)
-    scheduler = StepLR(optimizer, step_size=1, gamma=gamma)
+    if schedule == "step":  # pytorch/examples': lr times gamma after each epoch
+        scheduler, per_batch = StepLR(optimizer, step_size=1, gamma=gamma), False
+    else:  # annealed to 0 over the run, a step per batch
+        scheduler = CosineAnnealingLR(optimizer, T_max=epochs * len(train_loader))
+        per_batch = True
     checkpoint = checkpoint_path(checkpoint)
     best = {"accuracy": -1.0}
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
-        train_loss = train_epoch(model, train_loader, optimizer, device, f"epoch {epoch}/{epochs}")
+        desc = f"epoch {epoch}/{epochs}"
+        train_loss = train_epoch(model, train_loader, optimizer, device, desc, scheduler, per_batch)
         test_loss, accuracy = evaluate(model, test_loader, device)
         seconds = time.perf_counter() - start
         print(
@@ -139,7 +148,8 @@ def run(
             best = {"accuracy": accuracy, "test_loss": test_loss, "epoch": epoch}
             torch.save(model.state_dict(), checkpoint)
             print(f"  saved the best state_dict so far to {checkpoint}", flush=True)
-        scheduler.step()
+        if not per_batch:
+            scheduler.step()
 
     model.load_state_dict(torch.load(checkpoint))
     print(
@@ -157,7 +167,13 @@ def main(argv=None):
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--test-batch-size", type=int, default=1000)
     parser.add_argument("--lr", type=float, default=1.0, help="Adadelta's learning rate")
-    parser.add_argument("--gamma", type=float, default=0.7, help="lr factor after each epoch")
+    parser.add_argument(
+        "--schedule",
+        choices=["cosine", "step"],
+        default="cosine",
+        help="lr annealed to 0 over the run (cosine), or pytorch/examples' StepLR (step)",
+    )
+    parser.add_argument("--gamma", type=float, default=0.7, help="StepLR's factor per epoch")
     parser.add_argument("--limit", type=int, default=None, help="first N images of each split")
     parser.add_argument("--workers", type=int, default=1, help="DataLoader worker processes")
     parser.add_argument("--seed", type=int, default=1)
@@ -173,6 +189,7 @@ def main(argv=None):
         batch_size=args.batch_size,
         test_batch_size=args.test_batch_size,
         lr=args.lr,
+        schedule=args.schedule,
         gamma=args.gamma,
         limit=args.limit,
         workers=args.workers,
