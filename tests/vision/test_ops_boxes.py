@@ -164,6 +164,7 @@ def _ref_nms(boxes, scores, threshold, groups=None):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_nms_is_the_greedy_definition(threshold, dtype, monkeypatch):
     monkeypatch.setattr(box_ops, "_NMS_BLOCK", 16)  # several blocks: the cross-block path runs
+    monkeypatch.setattr(box_ops, "_DENSE_BELOW", 0)  # and searches windows of the kept boxes
     rng = np.random.default_rng(int(threshold * 10) + 7)
     b = _boxes(rng, 90, size=40.0, dtype=dtype)
     scores = rng.integers(0, 30, 90).astype(dtype)  # many ties: equal scores keep input order
@@ -174,8 +175,26 @@ def test_nms_is_the_greedy_definition(threshold, dtype, monkeypatch):
     assert got.tolist() == _ref_nms(b, scores, threshold)
 
 
+@pytest.mark.parametrize("threshold", [0.0, 0.1, 0.5, 0.8])
+def test_nms_mixed_shapes(threshold, monkeypatch):
+    # flat, tall, tiny and huge boxes: the windows of the kept boxes span several rows
+    monkeypatch.setattr(box_ops, "_NMS_BLOCK", 24)
+    monkeypatch.setattr(box_ops, "_DENSE_BELOW", 0)
+    rng = np.random.default_rng(11)
+    n = 150
+    xy = rng.uniform(-20, 60, (n, 2))
+    wh = np.exp(rng.uniform(-2, 4, (n, 2)))
+    b = np.concatenate([xy, xy + wh], 1).astype(np.float32)
+    s = rng.random(n).astype(np.float32)
+    assert ops.nms(_e(b), _e(s), threshold).tolist() == _ref_nms(b, s, threshold)
+    idxs = rng.integers(0, 2, n)
+    got = ops.batched_nms(_e(b), _e(s), _e(idxs), threshold).tolist()
+    assert got == _ref_nms(b, s, threshold, groups=idxs.tolist())
+
+
 def test_nms_clustered_chained_and_empty(monkeypatch):
     monkeypatch.setattr(box_ops, "_NMS_BLOCK", 32)
+    monkeypatch.setattr(box_ops, "_DENSE_BELOW", 0)
     rng = np.random.default_rng(5)
     centres = rng.uniform(0, 80, (4, 2))
     xy = centres[rng.integers(0, 4, 150)] + rng.normal(0, 2, (150, 2))
@@ -208,6 +227,7 @@ def test_nms_errors():
 
 def test_batched_nms_is_nms_per_category(monkeypatch):
     monkeypatch.setattr(box_ops, "_NMS_BLOCK", 16)
+    monkeypatch.setattr(box_ops, "_DENSE_BELOW", 0)
     rng = np.random.default_rng(6)
     b = _boxes(rng, 80, size=30.0)
     s = rng.random(80).astype(np.float32)

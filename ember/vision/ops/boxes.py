@@ -8,7 +8,8 @@ Greedy NMS walks the boxes in decreasing score and keeps a box unless a box kept
 it by more than the threshold, so whether box j survives depends on the survival of every box
 before it: the definition is sequential. It is computed here block by block, with no loop over
 boxes: the boxes, sorted by score, are cut into blocks of ``_NMS_BLOCK``. A block's boxes are first
-tested against every box kept in earlier blocks (one IoU matrix); the survivors' fate inside the
+tested against the boxes kept in earlier blocks that can overlap them (windows of those boxes
+sorted by position, see ``_suppressed_by_kept``); the survivors' fate inside the
 block is the unique fixed point of ``keep[j] = candidate[j] and not any(keep[i] and over[i, j]
 for i < j)``, a strictly triangular system, found by iterating it from ``keep = candidate``: after
 t rounds the first t entries are final, and the iteration stops as soon as a round changes
@@ -36,6 +37,7 @@ __all__ = [
 ]
 
 _NMS_BLOCK = 256
+_DENSE_BELOW = 64  # kept boxes compared all at once below this many
 
 
 def _upcast(t):
@@ -82,39 +84,72 @@ def _iou_above(a, b, threshold):
     return inter / (a[4] + b[4] - inter) > threshold
 
 
-def _suppressed_by_kept(kept, blk, threshold):
+def _kept_index(kept, blk, threshold: float):
+    """The kept boxes sorted by (row, x1) for window searches, or None when a dense comparison
+    is as cheap (few boxes, or a negative threshold, where even disjoint boxes suppress each
+    other). A row is as high as the highest box of ``kept`` and ``blk``, so a block box's
+    y-range meets at most four rows."""
+    x1, y1, x2, y2 = kept[:4]
+    if threshold < 0 or x1.shape[0] < _DENSE_BELOW:
+        return None
+    wmax = float((x2 - x1).amax().clamp(min=0))
+    hmax = float((y2 - y1).amax().clamp(min=0))
+    cell_h = max(hmax, float((blk[3] - blk[1]).amax()))
+    x0, y0 = float(x1.amin()), float(y1.amin())
+    span = float(x1.amax()) - x0 + 1.0
+    cell = max(cell_h, 1e-6 * (abs(y0) + 1.0))
+    keys = ember.floor((y1.double() - y0) / cell) * (2 * span) + (x1.double() - x0)
+    order = ember.argsort(keys, stable=True)
+    feats = ember.stack([c[order] for c in kept[:5]])
+    groups = None if kept[5] is None else kept[5][order]
+    return keys[order], feats, groups, (x0, y0, span, cell, wmax, hmax)
+
+
+def _suppressed_by_kept(kept, index, blk, threshold):
     """Which boxes of the block ``blk`` a box of ``kept`` (higher scoring) suppresses.
 
-    Both are columns ``(x1, y1, x2, y2, area, group or None)``; ``kept`` is sorted by ``x1``.
-    With ``threshold >= 0`` two boxes must intersect to suppress, so block box j is only compared
-    with the kept boxes whose ``x1`` lies in ``(x1_j - widest kept box, x2_j)``: a window of the
-    sorted list, found by binary search and gathered padded to the longest window.
+    Both are columns ``(x1, y1, x2, y2, area, group or None)``. With ``IoU > t >= 0`` the boxes'
+    horizontal overlap exceeds ``t`` times either width (the vertical overlap being at most
+    either height), so kept box i can suppress block box j only if
+    ``x1_j - (1 - t) * w_i < x1_i < x2_j - t * w_j``, and likewise in y. ``index`` holds the kept
+    boxes sorted by (row of height ``max h``, x1): block box j's candidates are one window of
+    that order per row its y-range meets (at most four), found by binary search (widened for
+    rounding) and gathered padded to the longest window.
     """
-    n_kept = kept[0].shape[0]
-    if threshold >= 0:
-        wmax = (kept[2] - kept[0]).amax().clamp(min=0)
-        low = blk[0] - wmax
-        low = low - 1e-5 * (low.abs() + wmax)  # widened: rounding never drops a pair
-        lo = ember.searchsorted(kept[0], low, side="right")
-        hi = ember.searchsorted(kept[0], blk[2], side="left")
-        width = int((hi - lo).amax())
-        if width <= 0:
-            return ember.zeros(blk[0].shape[0], dtype=ember.bool, device=blk[0].device)
-        if width < 0.7 * n_kept:
-            idx = lo[:, None] + ember.arange(width, device=lo.device)[None, :]
-            valid = idx < hi[:, None]
-            idx = idx.clamp(max=n_kept - 1)
-            near = [c[idx] for c in kept[:5]]
-            mine = [c[:, None] for c in blk[:5]]
-            over = _iou_above(near, mine, threshold) & valid
-            if blk[5] is not None:
-                over = over & (kept[5][idx] == blk[5][:, None])
-            return over.any(1)
-    mine = [c[:, None] for c in blk[:5]]
-    over = _iou_above([c[None, :] for c in kept[:5]], mine, threshold)
-    if blk[5] is not None:
-        over = over & (kept[5][None, :] == blk[5][:, None])
-    return over.any(1)
+    mine = [c[:, None, None] for c in blk[:5]]
+    if index is None:
+        over = _iou_above([c[None, None, :] for c in kept[:5]], mine, threshold)
+        if blk[5] is not None:
+            over = over & (kept[5][None, None, :] == blk[5][:, None, None])
+        return over.any(2).any(1)
+    keys, feats, groups, (x0, y0, span, cell, wmax, hmax) = index
+    bx1, by1, bx2, by2 = (c.double() for c in blk[:4])
+    slack = max(1.0 - threshold, 0.0)
+    mx = 1e-5 * (bx1.abs() + bx2.abs() + wmax + 1.0)
+    my = 1e-5 * (by1.abs() + by2.abs() + hmax + 1.0)
+    x_lo = (bx1 - slack * wmax - mx - x0).clamp(min=-0.5)
+    x_hi = (bx2 - threshold * (bx2 - bx1).clamp(min=0) + mx - x0).clamp(max=span + 0.5)
+    row_lo = ember.floor((by1 - slack * hmax - my - y0) / cell)
+    row_hi = ember.floor((by2 - threshold * (by2 - by1).clamp(min=0) + my - y0) / cell)
+    rows = row_lo[:, None] + ember.arange(
+        max(1, int((row_hi - row_lo).amax()) + 1), device=keys.device
+    )
+    base = rows * (2 * span)
+    lo = ember.searchsorted(keys, base + x_lo[:, None], side="right")
+    hi = ember.searchsorted(keys, base + x_hi[:, None], side="left")
+    count = ember.where(rows <= row_hi[:, None], hi - lo, 0).clamp(min=0)
+    width = int(count.amax())
+    if width == 0:
+        return ember.zeros(blk[0].shape[0], dtype=ember.bool, device=keys.device)
+    # window w of row r of box j: sorted kept boxes lo[j, r] + w (a sliding-window view)
+    pad = ember.zeros((feats.shape[0], width), dtype=feats.dtype, device=feats.device)
+    near = ember.cat([feats, pad], 1).unfold(1, width, 1)[:, lo]  # [5, B, R, width]
+    valid = ember.arange(width, device=keys.device) < count[..., None]
+    over = _iou_above(near, mine, threshold) & valid
+    if groups is not None:
+        gpad = ember.cat([groups, groups.new_zeros(width)]).unfold(0, width, 1)[lo]
+        over = over & (gpad == blk[5][:, None, None])
+    return over.any(2).any(1)
 
 
 def _greedy_nms(boxes, scores, iou_threshold: float, groups=None):
@@ -131,14 +166,15 @@ def _greedy_nms(boxes, scores, iou_threshold: float, groups=None):
         cols = [c.contiguous() for c in boxes.detach()[order].unbind(1)]
         cols.append((cols[2] - cols[0]) * (cols[3] - cols[1]))
         cols.append(None if groups is None else groups.detach()[order])
-        kept = None  # the kept boxes' columns, sorted by x1
+        kept = None  # the kept boxes' columns
         kept_pos = []  # their positions in the score order
         for start in range(0, n, _NMS_BLOCK):
             stop = min(start + _NMS_BLOCK, n)
             blk = [None if c is None else c[start:stop] for c in cols]
             candidate = ember.ones(stop - start, dtype=ember.bool, device=boxes.device)
             if kept is not None:
-                candidate = ~_suppressed_by_kept(kept, blk, iou_threshold)
+                index = _kept_index(kept, blk, iou_threshold)
+                candidate = ~_suppressed_by_kept(kept, index, blk, iou_threshold)
             # within the block: over[i, j] (i < j) when box i would suppress box j
             over = _iou_above(
                 [c[:, None] for c in blk[:5]], [c[None] for c in blk[:5]], iou_threshold
@@ -161,8 +197,7 @@ def _greedy_nms(boxes, scores, iou_threshold: float, groups=None):
                     new_cols = [
                         None if c is None else ember.cat([k, c]) for k, c in zip(kept, new_cols)
                     ]
-                by_x = ember.argsort(new_cols[0], stable=True)
-                kept = [None if c is None else c[by_x] for c in new_cols]
+                kept = new_cols
         return order[ember.cat(kept_pos)]
 
 
@@ -303,12 +338,23 @@ def box_area(boxes):
     return (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
 
 
+def _pairwise_extent(boxes1, boxes2, inner: bool):
+    """Width and height ``[N, M]`` of each pair's intersection (``inner``) or enclosing box,
+    clamped at 0; computed coordinate by coordinate (the broadcast stays contiguous)."""
+    near, far = (ember.maximum, ember.minimum) if inner else (ember.minimum, ember.maximum)
+    sides = []
+    for lo, hi in ((0, 2), (1, 3)):
+        extent = far(boxes1[:, None, hi], boxes2[None, :, hi]) - near(
+            boxes1[:, None, lo], boxes2[None, :, lo]
+        )
+        sides.append(_upcast(extent).clamp(min=0))
+    return sides
+
+
 def _box_inter_union(boxes1, boxes2):
     area1, area2 = box_area(boxes1), box_area(boxes2)
-    lt = ember.maximum(boxes1[:, None, :2], boxes2[:, :2])
-    rb = ember.minimum(boxes1[:, None, 2:], boxes2[:, 2:])
-    wh = _upcast(rb - lt).clamp(min=0)
-    inter = wh[:, :, 0] * wh[:, :, 1]
+    w, h = _pairwise_extent(boxes1, boxes2, inner=True)
+    inter = w * h
     return inter, area1[:, None] + area2 - inter
 
 
@@ -335,12 +381,6 @@ def box_iou(boxes1, boxes2):
     return inter / union
 
 
-def _enclosing_area(boxes1, boxes2):
-    lt = ember.minimum(boxes1[:, None, :2], boxes2[:, :2])
-    rb = ember.maximum(boxes1[:, None, 2:], boxes2[:, 2:])
-    return _upcast(rb - lt).clamp(min=0)
-
-
 def generalized_box_iou(boxes1, boxes2):
     """Return generalized intersection-over-union (https://giou.stanford.edu/) between two sets
     of boxes: ``IoU - (C - union) / C`` with ``C`` the area of the smallest enclosing box.
@@ -357,15 +397,15 @@ def generalized_box_iou(boxes1, boxes2):
     """
     inter, union = _box_inter_union(boxes1, boxes2)
     iou = inter / union
-    whi = _enclosing_area(boxes1, boxes2)
-    area = whi[:, :, 0] * whi[:, :, 1]
+    w, h = _pairwise_extent(boxes1, boxes2, inner=False)
+    area = w * h
     return iou - (area - union) / area
 
 
 def _box_diou_iou(boxes1, boxes2, eps: float):
     iou = box_iou(boxes1, boxes2)
-    whi = _enclosing_area(boxes1, boxes2)
-    diagonal_sq = whi[:, :, 0] ** 2 + whi[:, :, 1] ** 2 + eps
+    w, h = _pairwise_extent(boxes1, boxes2, inner=False)
+    diagonal_sq = w**2 + h**2 + eps
     xp, yp = (boxes1[:, 0] + boxes1[:, 2]) / 2, (boxes1[:, 1] + boxes1[:, 3]) / 2
     xg, yg = (boxes2[:, 0] + boxes2[:, 2]) / 2, (boxes2[:, 1] + boxes2[:, 3]) / 2
     centers_sq = _upcast(xp[:, None] - xg[None, :]) ** 2 + _upcast(yp[:, None] - yg[None, :]) ** 2
