@@ -100,35 +100,46 @@ def _pool_chunk(x, h0, h1, w0, w1):
     """Max over the windows ``[h0, h1) x [w0, w1)`` of one image ``x`` (C, H, W) for a chunk of
     RoIs: ``[n, C, PH, PW]``.
 
-    The window offsets are visited in row-major order with a strict ``>``, as torchvision's
-    kernel scans (from ``-FLT_MAX``), which fixes the argmax among equal values; the output is
-    then gathered at the argmax, so its gradient goes there.
+    Without a gradient to record, the maximum is a running ``fmax`` over the window offsets
+    (offsets past a window's end re-read its last row or column, which leaves the maximum
+    unchanged; ``fmax`` skips NaN as the kernel's comparisons do). With one, the offsets are
+    visited in row-major order with a strict ``>``, as torchvision's kernel scans (from
+    ``-FLT_MAX``), which fixes the argmax among equal values; the output is then gathered at the
+    argmax, so its gradient goes there.
     """
     c, height, width = x.shape
     n, ph = h0.shape
     pw = w0.shape[1]
+    differentiable = x.requires_grad and ember.is_grad_enabled()
     with ember.no_grad():
         plane = x.detach().reshape(c, height * width)
         best = ember.full((c, n, ph, pw), -_FLT_MAX, dtype=x.dtype, device=x.device)
         arg = ember.full((c, n, ph, pw), -1, dtype=ember.int64, device=x.device)
+        last_row = (h1 - 1).clamp(min=0, max=height - 1)
+        last_col = (w1 - 1).clamp(min=0, max=width - 1)
         col_ok, col_at = [], []
         for j in range(max(1, int((w1 - w0).amax()))):
             col_ok.append(((w0 + j) < w1)[:, None, :])
-            col_at.append((w0 + j).clamp(max=width - 1)[:, None, :])
+            col_at.append(ember.minimum(w0 + j, last_col).clamp(min=0)[:, None, :])
         for i in range(max(1, int((h1 - h0).amax()))):
             row_ok = ((h0 + i) < h1)[:, :, None]
-            row_at = (h0 + i).clamp(max=height - 1)[:, :, None] * width
+            row_at = ember.minimum(h0 + i, last_row).clamp(min=0)[:, :, None] * width
             for ok, at in zip(col_ok, col_at):
                 pos = row_at + at  # [n, PH, PW]
                 value = plane[:, pos]
+                if not differentiable:
+                    best = ember.fmax(best, value)
+                    continue
                 better = (value > best) & (row_ok & ok)
                 best = ember.where(better, value, best)
                 arg = ember.where(better, pos, arg)
-        found = arg >= 0
         empty = ((h1 <= h0)[:, :, None] | (w1 <= w0)[:, None, :])[None]
         fill = ember.where(empty, ember.zeros((), dtype=x.dtype, device=x.device), -_FLT_MAX)
+        if not differentiable:  # nothing above -FLT_MAX: the kernel's -FLT_MAX (0 when empty)
+            best = ember.where(best > -_FLT_MAX, best, -_FLT_MAX)
+            return ember.where(empty, fill, best).permute(1, 0, 2, 3)
     value = x.reshape(c, height * width).gather(1, arg.clamp(min=0).reshape(c, -1))
-    value = ember.where(found, value.reshape(c, n, ph, pw), fill)
+    value = ember.where(arg >= 0, value.reshape(c, n, ph, pw), fill)
     return value.permute(1, 0, 2, 3)
 
 
