@@ -360,6 +360,8 @@ def where(condition, input=None, other=None, *, out=None):  # noqa: A002
             f"where expected condition to be a boolean tensor, but got a tensor "
             f"with dtype {condition.dtype.name.capitalize()}"
         )
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):  # two Python scalars
+        input = scalar_like(input, _dtype.result_type(input, other), condition)
     a, b = promote2(input, other)
     try:
         return E._where(condition, a, b)
