@@ -12,7 +12,11 @@ and its per-class accuracy printed.
     python examples/fashion_mnist.py --no-augment     # the same without augmentation
     python -m ember.run examples/fashion_mnist.py     # with torch resolving to ember
 
-Measured (2 shared CPU cores, NumPy/OpenBLAS): see the figures at the end of this docstring.
+Measured: the full run (``--threads 1``: one BLAS thread plus one DataLoader worker, on a
+2-core machine shared with other jobs) took 19 min 32 s for 10 epochs (280-750 training
+images/s, with the augmentation done in the worker) and reached 92.14% test accuracy (macro F1
+0.9212) at the last epoch; 84.26% after epoch 1, 88.50% after 4, 91.79% after 8. Shirts are the
+hardest class (74.8%), then coats (87.0%) and pullovers (87.9%).
 
 ``--limit N`` keeps the first N training images (and N // 4, at least 256, test images);
 the tests run it that way in a few seconds.
