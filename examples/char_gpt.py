@@ -9,26 +9,43 @@ clipping, a tqdm bar with the loss and the throughput, the validation loss every
 configuration and the vocabulary), reloaded at the end, scored on the whole validation split and
 sampled.
 
-    python examples/char_gpt.py                      # the full run described below
+    python examples/char_gpt.py --threads 1          # the full run measured below
     python examples/char_gpt.py --steps 200 --n-layer 2 --n-embd 64   # a quick look
+    python -m ember.run examples/char_gpt.py         # the same, torch resolving to ember
 
-Full run (the defaults): FILLED IN AFTER MEASURING.
+Measured full run (the defaults: 4 layers, 4 heads, width 128, 816,000 parameters, a context
+of 128 characters, batches of 16, 2,000 steps at a peak learning rate of 3e-3), on the project's
+shared 2-core machine with ``--threads 1`` (another job held the second core; two BLAS threads
+were slower there): 9 min 30 s in all, about 7,300 characters a second; validation loss 1.627
+nats per character (2.35 bits) over the whole validation split (the text's last 10%), training
+loss 1.42. The samples read like this:
+
+    ROMEO:
+    Nay, the wears, I am this son the conspitate:
+    But insta hath thou wed heart of me.
+    First Murderer:
+    Pitizens; yet the new accase is clooks,
+
+``--data`` is a folder holding ``tinyshakespeare/input.txt`` (default: ``../shared/data``
+beside the repository when it exists, else ``./data``, where the text is downloaded).
+``tqdm`` comes with ``pip install 'ember[examples]'``.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
-import sys
 import time
 from pathlib import Path
+
+from _text_common import checkpoint_path, default_data
+from tqdm import tqdm
 
 import ember as torch
 import ember.nn.functional as F
 from ember import nn
 
 URL = "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
 # ----------------------------------------------------------------------------- the model
@@ -153,19 +170,20 @@ class CharData:
 
 
 def find_text(data):
-    """The path of tinyshakespeare/input.txt under data, downloading it when allowed."""
-    if data is None:
-        data = SHARED if SHARED.is_dir() else Path("data")
-    path = Path(data) / "tinyshakespeare" / "input.txt"
-    if not path.exists() and not (SHARED.is_dir() and Path(data) == SHARED):
+    """The path of tinyshakespeare/input.txt under ``data`` (default: the shared data folder
+    when it exists, else ./data), downloading it there when it is missing."""
+    data = default_data() if data is None else Path(data).expanduser()
+    path = data / "tinyshakespeare" / "input.txt"
+    if not path.is_file():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             torch.hub.download_url_to_file(URL, str(path))
         except OSError as e:
-            msg = f"tiny-shakespeare not found in {data} and the download failed: {e}"
-            raise SystemExit(msg) from None
-    if not path.exists():
-        raise SystemExit(f"tiny-shakespeare not found: {path} does not exist (see --data)")
+            reason = " ".join(str(e).split())
+            raise SystemExit(
+                f"error: tiny-shakespeare is not at {path} and could not be fetched ({reason})."
+                " Point --data at a folder holding tinyshakespeare/input.txt."
+            ) from None
     return path
 
 
@@ -201,13 +219,13 @@ def full_val_loss(model, data, batch_size=64):
 def run(
     data=None,
     steps=2000,
-    batch_size=32,
+    batch_size=16,
     block_size=128,
     n_layer=4,
     n_head=4,
     n_embd=128,
     dropout=0.0,
-    lr=2e-3,
+    lr=3e-3,
     min_lr=1e-4,
     warmup=100,
     weight_decay=0.1,
@@ -217,9 +235,9 @@ def run(
     checkpoint="char_gpt.pt",
     seed=1337,
 ):
-    """Train, keep the best checkpoint by validation loss, reload it, sample; returns metrics."""
-    from tqdm import tqdm
-
+    """Train, keep the best checkpoint by validation loss, reload it, sample. Returns
+    ``{"model" (reloaded), "trained", "val_loss", "history", "samples", "minutes"}``."""
+    checkpoint = checkpoint_path(checkpoint)
     torch.manual_seed(seed)
     data = CharData(find_text(data))
     config = dict(
@@ -325,23 +343,22 @@ def main(argv=None):
         "when it exists, else ./data, downloading the text there)",
     )
     p.add_argument("--steps", type=int, default=2000)
-    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--block-size", type=int, default=128)
     p.add_argument("--n-layer", type=int, default=4)
     p.add_argument("--n-head", type=int, default=4)
     p.add_argument("--n-embd", type=int, default=128)
     p.add_argument("--dropout", type=float, default=0.0)
-    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--eval-interval", type=int, default=250)
     p.add_argument("--eval-iters", type=int, default=20)
     p.add_argument("--sample-chars", type=int, default=300)
     p.add_argument("--checkpoint", default="char_gpt.pt")
     p.add_argument("--seed", type=int, default=1337)
+    p.add_argument("--threads", type=int, default=None, help="torch.set_num_threads")
     a = p.parse_args(argv)
-    try:
-        import tqdm  # noqa: F401
-    except ImportError:
-        sys.exit("this example needs tqdm: pip install 'ember[examples]'")
+    if a.threads:
+        torch.set_num_threads(a.threads)
     run(
         a.data,
         a.steps,

@@ -14,11 +14,15 @@ Only AG News' test split (7,600 rows) is in the shared data folder, so it is spl
 the reloaded best checkpoint. Training uses Adam (with 5,300 items, plain SGD as in the
 tutorial stops near 84%) and a learning rate divided by 2 after every epoch.
 
-    python examples/text_classification.py                 # the shared data folder or ./data
+    python examples/text_classification.py --threads 1     # the shared data folder or ./data
     python examples/text_classification.py --data ~/data   # torchtext's layout, fetched if absent
     python -m ember.run examples/text_classification.py    # the same, torch resolving to ember
 
-Full run (the defaults): FILLED IN AFTER MEASURING.
+Measured full run (the defaults: words and bigrams seen at least twice, a vocabulary of 36,305,
+64-wide embeddings, batches of 64, 6 epochs of Adam from lr 1e-2), on the project's shared
+2-core machine with ``--threads 1``: 10 s in all (about 3,700 items a second); the best
+validation accuracy, 87.63%, came at epoch 3, and that reloaded checkpoint classifies 87.50% of
+the 1,520 held-out items correctly.
 
 ``tqdm`` comes with ``pip install 'ember[examples]'``.
 """

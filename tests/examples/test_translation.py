@@ -107,6 +107,17 @@ def test_translation_greedy_decoding_ignores_padding(example):
     assert [len(ids) for ids in together] == [8, 15, 7]
 
 
+def test_translation_batches_cover_every_pair_once_within_the_budget(example):
+    lengths = [int(n) for n in ember.randint(2, 30, (500,))]
+    batches = example.Batches(lengths, 200, shuffle=True, generator=ember.Generator())
+    for _ in range(2):  # a new draw each pass, always a partition within the token budget
+        drawn = list(batches)
+        assert len(drawn) == len(batches)
+        assert sorted(i for batch in drawn for i in batch) == list(range(500))
+        assert all(max(lengths[i] for i in b) * len(b) <= 200 for b in drawn)
+    assert list(batches) != drawn
+
+
 def test_translation_bleu_with_and_without_sacrebleu(example, monkeypatch):
     pairs = [("a", "Ein Mann fährt Fahrrad."), ("b", "Zwei Hunde spielen im Schnee.")]
     perfect = [example.tokenize(de) for _, de in pairs]
