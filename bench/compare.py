@@ -17,9 +17,12 @@ their ratio.
 A loaded machine makes the numbers meaningless (torch's OpenMP threads slow 10-60x when the cores
 are taken), so the script first checks the load -- the 1-minute load average against the core
 count, the CPU time used by others over a second (``/proc/stat``), and the run-to-run spread of a
-short calibration loop -- and before every round the ``/proc/stat`` sample again. If the machine
-is busy it stops with exit status 2 and says why, unless ``--force`` is given; then the results
-are marked as taken under load. ``--write`` adds (or replaces, for the same command) a section in
+short calibration loop -- and before every round the ``/proc/stat`` sample again, waiting up to
+``--wait`` seconds for the machine to go quiet. If it stays busy the script stops with exit status
+2 and says why, unless ``--force`` is given; then the results are marked as taken under load.
+During each child it also measures the CPU time other processes took (the machine's busy time less
+the child's own); a row where that exceeded ``--max-busy`` is flagged in the table and the run is
+marked as taken under load. ``--write`` adds (or replaces, for the same command) a section in
 ``bench/RESULTS.md`` with the command, the date, the machine (CPU, cores, BLAS of NumPy and torch
 via threadpoolctl) and the table.
 """
@@ -98,13 +101,26 @@ def _run_child(lib: str, workload: str, threads: int, args) -> dict:
         env[var] = str(threads)
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", lib, workload]
     cmd += ["--min-time", str(args.min_time), "--max-steps", str(args.max_steps)]
+    import resource
+
+    total0, idle0 = _cpu_times()
+    ru0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    total1, idle1 = _cpu_times()
+    ru1, wall = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter() - t0
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
     if proc.returncode != 0 or not lines:
         raise RuntimeError(
             f"{lib} {workload} failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}"
         )
-    return json.loads(lines[-1][len("RESULT ") :])
+    res = json.loads(lines[-1][len("RESULT ") :])
+    # CPU time the whole machine spent busy during the child, less the child's own (and its
+    # DataLoader workers'): what other processes took, as a fraction of all cores' time
+    hz = os.sysconf("SC_CLK_TCK")
+    busy = ((total1 - idle1) - (total0 - idle0)) / hz
+    own = (ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime)
+    res["others_busy"] = max(0.0, (busy - own) / (wall * (os.cpu_count() or 1)))
+    return res
 
 
 # ----------------------------------------------------------------------------- load
@@ -133,6 +149,17 @@ def calibration_spread(repeats: int = 15) -> float:
             s += i * i
         times.append(time.perf_counter() - t0)
     return statistics.median(times) / min(times) - 1.0
+
+
+def wait_for_quiet(args, full: bool) -> list[str]:
+    """``check_load``, repeated every 10 s for up to ``--wait`` seconds until it finds no reason."""
+    deadline = time.monotonic() + args.wait
+    while True:
+        reasons = check_load(args, full)
+        if not reasons or time.monotonic() >= deadline:
+            return reasons
+        print(f"busy ({reasons[0]}); waiting...", file=sys.stderr, flush=True)
+        time.sleep(10)
 
 
 def check_load(args, full: bool) -> list[str]:
@@ -211,7 +238,7 @@ def _summary(results: list[dict]) -> tuple[float, float, float, float]:
     return med, spread, peak, peak - max(r["import_rss_mb"] for r in results)
 
 
-def table(results: dict, threads: int, names: list[str]) -> list[str]:
+def table(results: dict, threads: int, names: list[str], max_busy: float = 0.25) -> list[str]:
     """Markdown rows for one thread count; ``results[(lib, workload)]`` lists per-round dicts."""
     rows = [
         f"| workload ({threads} thread{'s' if threads > 1 else ''}) | ember ms/step | torch ms/step"
@@ -228,6 +255,9 @@ def table(results: dict, threads: int, names: list[str]) -> list[str]:
         per, unit = e[0]["per"], e[0]["unit"]
         if per > 1:
             label += f" ({me / per * 1e6:.1f} vs {mt / per * 1e6:.1f} µs/{unit})"
+        noisy = max(r.get("others_busy", 0.0) for r in e + t)
+        if noisy > max_busy:
+            label += f" (others used {noisy:.0%} of the CPU)"
         rows.append(
             f"| {label} | {me * 1e3:.1f} ±{se:.0%} | {mt * 1e3:.1f} ±{st:.0%} | {me / mt:.2f}x"
             f" | {re_:.0f} MB (+{de:.0f}) | {rt:.0f} MB (+{dt:.0f}) | {re_ / rt:.2f}x |"
@@ -288,6 +318,7 @@ def main(argv=None) -> int:
     p.add_argument("--max-steps", type=int, default=200)
     p.add_argument("--max-load", type=float, default=0.5, help="max 1-min load average per core")
     p.add_argument("--max-busy", type=float, default=0.25, help="max CPU fraction used by others")
+    p.add_argument("--wait", type=float, default=120, help="seconds to wait for a quiet machine")
     p.add_argument("--child", nargs=2, metavar=("LIB", "WORKLOAD"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
@@ -304,7 +335,7 @@ def main(argv=None) -> int:
     thread_counts = [int(t) for t in args.threads.split(",")]
     command = "python bench/compare.py " + " ".join(sys.argv[1:] if argv is None else argv)
 
-    reasons = check_load(args, full=True)
+    reasons = wait_for_quiet(args, full=True)
     under_load = bool(reasons)
     if reasons and not args.force:
         print(
@@ -321,7 +352,7 @@ def main(argv=None) -> int:
         results: dict = {}
         for rnd in range(args.rounds):
             if rnd or threads != thread_counts[0]:
-                again = check_load(args, full=False)
+                again = wait_for_quiet(args, full=False)
                 if again and not args.force:
                     print(f"The machine became busy: {again[0]}; stopping.", file=sys.stderr)
                     return 2
@@ -334,10 +365,13 @@ def main(argv=None) -> int:
                     print(
                         f"[threads {threads} round {rnd + 1}/{args.rounds}] {name:<22} {lib:<6}"
                         f" {res['median_s'] * 1e3:9.2f} ms/step ({res['steps']} steps)"
-                        f" peak {res['peak_rss_mb']:.0f} MB",
+                        f" peak {res['peak_rss_mb']:.0f} MB, others {res['others_busy']:.0%}",
                         flush=True,
                     )
-        rows = table(results, threads, names)
+        rows = table(results, threads, names, args.max_busy)
+        noisy = [r["others_busy"] for rs in results.values() for r in rs]
+        if max(noisy) > args.max_busy:
+            under_load = True
         print("\n" + "\n".join(rows) + "\n", flush=True)
         body += rows + [""]
 
