@@ -29,7 +29,16 @@ accuracy; the best state_dict is saved with ``ember.save`` (atomically) and relo
     python examples/transfer_learning.py --weights resnet18_mnist.pt  # digits -> clothing
     python examples/transfer_learning.py --weights resnet18-f37072fd.pth   # ImageNet's
 
-Measured (2 shared CPU cores, NumPy/OpenBLAS): see the figures at the end of this docstring.
+Measured (``--threads 1``: one BLAS thread plus one DataLoader worker, on a 2-core machine
+shared with other jobs; defaults otherwise: 10,000 training images, 5 epochs, layer4 + head):
+
+- ``--weights`` none (random frozen stem and layer1-3): 83.33% test accuracy (best epoch 4;
+  78.11% after epoch 1), 7 min 20 s;
+- ``--pretrain --epochs 1`` (the source model): 99.23% on the MNIST test set, 10 min 32 s;
+- ``--weights resnet18_mnist.pt`` (frozen digit features): 78.91%, 6 min 11 s. Features
+  learned on digits serve clothing worse than random ones: a source has to be related to the
+  target (torchvision's ImageNet weights are the usual choice; no network was available here
+  to measure them).
 
 ``--limit N`` caps both splits at N images (the tests run it that way).
 """
@@ -70,7 +79,14 @@ def load_backbone(weights=None):
     if weights is None:
         return models.resnet18(weights=None)
     if not Path(weights).is_file():
-        return models.resnet18(weights=weights)
+        try:
+            return models.resnet18(weights=str(weights))
+        except (KeyError, ValueError, OSError) as error:
+            names = ", ".join(w.name for w in models.ResNet18_Weights)
+            raise SystemExit(
+                f"error: --weights {weights}: no such file, and not a weights name that could be "
+                f"fetched ({type(error).__name__}: {error}); names: {names}"
+            ) from None
     model = models.resnet18(weights=None)
     state = torch.load(weights)
     state = {k: v for k, v in state.items() if not k.startswith("fc.")}  # the head is replaced

@@ -82,3 +82,5 @@ def test_a_checkpoint_of_another_network_is_refused(tmp_path, load_example):
     ember.save(ember.nn.Linear(3, 2).state_dict(), wrong)
     with pytest.raises(SystemExit, match="is not a ResNet-18 state_dict"):
         example.load_backbone(wrong)
+    with pytest.raises(SystemExit, match="no such file, and not a weights name.*IMAGENET1K_V1"):
+        example.load_backbone(tmp_path / "missing.pt")
