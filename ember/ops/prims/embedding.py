@@ -39,7 +39,7 @@ def _embedding_backward(xp, g, indices, num_weights, padding_idx, scale_grad_by_
     if scale_grad_by_freq or padding_idx >= 0:
         rows = rows * _row_factor(xp, idx, num_weights, padding_idx, scale_grad_by_freq, g.dtype)
     out = xp.zeros((num_weights, g.shape[-1]), dtype=g.dtype)
-    ufunc_at(xp, xp.add, out, (idx,), rows)
+    ufunc_at(xp, xp.add, out, (idx,), rows, zeros=True)
     return out
 
 
