@@ -58,6 +58,11 @@ def matmul_cases(rng):
     a, w = rng.standard_normal((b, m, k)).astype(f32), rng.standard_normal((b, k, n)).astype(f32)
     mm = lambda lib, x, y: x @ y  # noqa: E731
     _case(rows, "bmm (32,128,64)@(32,64,128) fwd+bwd", mm, [a, w], [1, 1], (b, m, n), rng)
+    # small right factors: the backward's g @ b.mH has a small column-major right factor
+    for shape_a, shape_b in (((500, 1792, 12), (500, 12, 7)), ((256, 64, 64), (256, 64, 64))):
+        a, w = rng.standard_normal(shape_a).astype(f32), rng.standard_normal(shape_b).astype(f32)
+        out = (shape_a[0], shape_a[1], shape_b[2])
+        _case(rows, f"bmm {shape_a}@{shape_b} fwd+bwd", mm, [a, w], [1, 1], out, rng)
     q = rng.standard_normal((8, 8, 256, 64)).astype(f32)
     kk = rng.standard_normal((8, 8, 256, 64)).astype(f32)
     qkt = lambda lib, x, y: x @ y.transpose(-2, -1)  # noqa: E731
