@@ -1,18 +1,30 @@
 """MNIST digits with the classic convnet of pytorch/examples, written for ember.
 
-The network of pytorch/examples' ``mnist/main.py`` (two 3x3 convolutions, max pooling, dropout,
-two fully connected layers, log-softmax), trained the same way: Adadelta at lr 1.0 with the
-learning rate multiplied by 0.7 after every epoch, batches of 64, inputs normalised with
-MNIST's mean and std. Data comes from ``ember.vision.datasets.MNIST`` through
-``ember.vision.transforms``, exactly as from torchvision; each epoch shows a tqdm bar (loss,
-images per second), then the test loss and accuracy; the best state_dict by test accuracy is
-saved with ``ember.save`` (atomically: a crash never leaves half a file).
+The network of pytorch/examples' ``mnist/main.py``: two 3x3 convolutions, max pooling, dropout,
+two fully connected layers, log-softmax; batches of 64, inputs normalised with MNIST's mean and
+std. Two training recipes (``--recipe``):
+
+- ``onecycle`` (default): Adam with OneCycleLR (peak lr 3e-3, warmed up then annealed to ~0
+  over the run, a step per batch);
+- ``classic``: pytorch/examples' own, Adadelta at lr 1.0, the lr times 0.7 after each epoch.
+
+Data comes from ``ember.vision.datasets.MNIST`` through ``ember.vision.transforms``, exactly as
+from torchvision. Each epoch shows a tqdm bar (loss, images per second), then the test loss
+and accuracy; the best state_dict by test accuracy is saved with ``ember.save`` (atomically: a
+crash never leaves half a file) and reloaded at the end.
 
     python examples/mnist.py                     # 3 epochs, the shared data folder or ./data
     python examples/mnist.py --data ~/datasets   # torchvision's layout, downloaded if absent
     python -m ember.run examples/mnist.py        # the same, with torch resolving to ember
 
-Measured (2 shared CPU cores, NumPy/OpenBLAS): see the figures at the end of this docstring.
+Measured, 3 epochs on the full MNIST (``--threads 1``: one BLAS thread plus one DataLoader
+worker, on a 2-core machine shared with other jobs, 170-400 training images/s):
+
+- default recipe: 99.08% test accuracy (test loss 0.0276; 98.23% and 98.66% after epochs 1
+  and 2), 11 min 26 s;
+- ``--recipe classic``: 98.90% (test loss 0.0337; 98.26%, 98.82% before), about 15 min, the
+  figures pytorch/examples is commonly reported to give after 3 of its 14 epochs. (Adadelta
+  with the lr annealed to 0 by a per-batch cosine instead reached 98.94%.)
 
 ``--limit N`` keeps the first N images of each split (the tests train on 512 that way).
 ``tqdm`` comes with ``pip install 'ember[examples]'``.
@@ -29,7 +41,7 @@ from tqdm import tqdm
 import ember as torch
 import ember.nn.functional as F
 from ember import nn
-from ember.optim.lr_scheduler import CosineAnnealingLR, StepLR
+from ember.optim.lr_scheduler import OneCycleLR, StepLR
 from ember.utils.data import DataLoader
 from ember.vision import datasets, transforms
 
@@ -96,8 +108,8 @@ def run(
     epochs=3,
     batch_size=64,
     test_batch_size=1000,
-    lr=1.0,
-    schedule="cosine",
+    recipe="onecycle",
+    lr=None,
     gamma=0.7,
     limit=None,
     workers=1,
@@ -124,11 +136,13 @@ def run(
     test_loader = DataLoader(test_set, batch_size=test_batch_size, num_workers=workers)
 
     model = Net().to(device)
-    optimizer = torch.optim.Adadelta(model.parameters(), lr=lr)
-    if schedule == "step":  # pytorch/examples': lr times gamma after each epoch
+    if recipe == "classic":  # pytorch/examples': Adadelta, lr times gamma after each epoch
+        optimizer = torch.optim.Adadelta(model.parameters(), lr=lr or 1.0)
         scheduler, per_batch = StepLR(optimizer, step_size=1, gamma=gamma), False
-    else:  # annealed to 0 over the run, a step per batch
-        scheduler = CosineAnnealingLR(optimizer, T_max=epochs * len(train_loader))
+    else:  # Adam, the lr warmed up to lr then annealed to ~0 over the run, a step per batch
+        optimizer = torch.optim.Adam(model.parameters(), lr=lr or 3e-3)
+        steps = len(train_loader)
+        scheduler = OneCycleLR(optimizer, max_lr=lr or 3e-3, epochs=epochs, steps_per_epoch=steps)
         per_batch = True
     checkpoint = checkpoint_path(checkpoint)
     best = {"accuracy": -1.0}
@@ -166,14 +180,14 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--test-batch-size", type=int, default=1000)
-    parser.add_argument("--lr", type=float, default=1.0, help="Adadelta's learning rate")
     parser.add_argument(
-        "--schedule",
-        choices=["cosine", "step"],
-        default="cosine",
-        help="lr annealed to 0 over the run (cosine), or pytorch/examples' StepLR (step)",
+        "--recipe",
+        choices=["onecycle", "classic"],
+        default="onecycle",
+        help="Adam with OneCycleLR, or pytorch/examples' Adadelta with StepLR",
     )
-    parser.add_argument("--gamma", type=float, default=0.7, help="StepLR's factor per epoch")
+    parser.add_argument("--lr", type=float, default=None, help="peak lr (3e-3; classic: 1.0)")
+    parser.add_argument("--gamma", type=float, default=0.7, help="classic: lr factor per epoch")
     parser.add_argument("--limit", type=int, default=None, help="first N images of each split")
     parser.add_argument("--workers", type=int, default=1, help="DataLoader worker processes")
     parser.add_argument("--seed", type=int, default=1)
@@ -188,8 +202,8 @@ def main(argv=None):
         epochs=args.epochs,
         batch_size=args.batch_size,
         test_batch_size=args.test_batch_size,
+        recipe=args.recipe,
         lr=args.lr,
-        schedule=args.schedule,
         gamma=args.gamma,
         limit=args.limit,
         workers=args.workers,
