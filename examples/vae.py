@@ -18,7 +18,7 @@ from the prior).
 Measured: the full run (``--threads 1``: one BLAS thread plus one DataLoader worker, on a
 2-core machine shared with other jobs) took 3 min 50 s for 10 epochs (2,000-4,500 images/s) and
 reached a test loss of 105.83 nats per image (negative ELBO; 128.46 after epoch 1, 110.01
-after epoch 4), where pytorch/examples' VAE is commonly reported near 105-106.
+after epoch 4).
 
 ``--limit N`` keeps the first N images of each split (the tests run it that way).
 """
