@@ -73,35 +73,6 @@ def _span(weights):
     return int(touched[0]), int(touched[-1]) + 1
 
 
-class _TimesConstant(ember.autograd.Function):
-    """``t @ w`` for a constant stack of matrices ``w``, given also as ``w_t``, its transpose made
-    contiguous: NumPy's batched matmul leaves BLAS for a transposed view, which the plain
-    product's backward (``g @ w.mT``) would pass it (8x slower)."""
-
-    @staticmethod
-    def forward(ctx, t, w, w_t):
-        ctx.w_t = w_t
-        return ember.matmul(t, w)
-
-    @staticmethod
-    def backward(ctx, g):
-        return ember.matmul(g, ctx.w_t), None, None
-
-
-class _Reorder(ember.autograd.Function):
-    """``x[take]`` for a permutation ``take`` whose inverse is ``put``: the backward is a gather
-    by ``put`` (the generic indexing backward scatters with accumulation, 25x slower)."""
-
-    @staticmethod
-    def forward(ctx, x, take, put):
-        ctx.put = put
-        return ember.index_select(x, 0, take)
-
-    @staticmethod
-    def backward(ctx, g):
-        return ember.index_select(g, 0, ctx.put), None, None
-
-
 def _pool_separable(input, rois, ay, ax):
     """``sum_hw ay[k, ph, h] * input[b_k, :, h, w] * ax[k, pw, w]`` per image, in chunks."""
     k, (c, w) = rois.shape[0], (input.shape[1], input.shape[3])
@@ -128,8 +99,7 @@ def _pool_separable(input, rois, ay, ax):
             rows = crop.permute(1, 0, 2).reshape(hh, c * ww)
             t = ember.matmul(a_y.reshape(n * ph, hh), rows).reshape(n, ph * c, ww)
             # then columns, batched over the RoIs: (n, ph*C, ww) @ (n, ww, pw)
-            cols = a_x.transpose(1, 2).contiguous()
-            out = _TimesConstant.apply(t, cols, a_x.contiguous())
+            out = ember.matmul(t, a_x.transpose(1, 2))
             out = out.reshape(n, ph, c, pw).permute(0, 2, 1, 3)
             pieces.append(out)
             positions.append(idx)
@@ -137,7 +107,7 @@ def _pool_separable(input, rois, ay, ax):
     where = ember.cat(positions) if len(positions) > 1 else positions[0]
     inverse = ember.empty_like(where)
     inverse[where] = ember.arange(k, device=where.device)
-    return _Reorder.apply(out, inverse, where)
+    return out[inverse]
 
 
 def roi_align(

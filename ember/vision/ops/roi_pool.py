@@ -13,7 +13,6 @@ import ember
 from ember import nn
 
 from ._utils import as_rois, check_same_type, pair
-from .roi_align import _Reorder
 
 __all__ = ["RoIPool", "roi_pool"]
 
@@ -93,7 +92,7 @@ def roi_pool(input, boxes, output_size, spatial_scale: float = 1.0):  # noqa: A0
     where = ember.cat(positions) if len(positions) > 1 else positions[0]
     inverse = ember.empty_like(where)
     inverse[where] = ember.arange(k, device=where.device)
-    return _Reorder.apply(out, inverse, where)
+    return out[inverse]
 
 
 def _pool_chunk(x, h0, h1, w0, w1):
