@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from threadpoolctl import threadpool_limits
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -14,7 +15,10 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 @pytest.fixture
 def load_example(monkeypatch):
     """``load_example("mnist")``: the script as a module, ``examples/`` on ``sys.path`` (the
-    scripts import their shared helpers as ``_common``, as they do when run as scripts)."""
+    scripts import their shared helpers as ``_common``, as they do when run as scripts).
+
+    BLAS runs one thread meanwhile: the suite runs two pytest workers on two cores, and two
+    threads each made these small GEMMs several times slower, not faster."""
     monkeypatch.syspath_prepend(str(EXAMPLES))
 
     def load(name):
@@ -23,5 +27,6 @@ def load_example(monkeypatch):
         spec.loader.exec_module(module)
         return module
 
-    yield load
+    with threadpool_limits(limits=1):
+        yield load
     sys.modules.pop("_common", None)
