@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import subprocess
 import sys
@@ -58,3 +59,20 @@ def test_missing_dataset_is_one_line_not_a_traceback(tmp_path):
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("error: MNIST is not under") and "--data" in last
     assert "Traceback" not in done.stderr
+
+
+def test_data_folder_layouts(data_dir, tmp_path, monkeypatch, load_example):
+    common = load_example("_common")
+    monkeypatch.setenv("EMBER_EXAMPLES_CACHE", str(tmp_path / "cache"))
+    # the shared flat layout is unpacked into torchvision's, in the cache, once
+    root, download = common.dataset_root(data_dir, "MNIST")
+    assert (root, download) == (tmp_path / "cache", False)
+    for stem in common.IDX_FILES:
+        unpacked = root / "MNIST" / "raw" / stem
+        with gzip.open(data_dir / "mnist" / f"{stem}.gz") as f:
+            assert unpacked.read_bytes() == f.read(), stem
+    stamp = (root / "MNIST" / "raw" / common.IDX_FILES[0]).stat().st_mtime_ns
+    assert common.dataset_root(data_dir, "MNIST") == (root, False)
+    assert (root / "MNIST" / "raw" / common.IDX_FILES[0]).stat().st_mtime_ns == stamp
+    # any other folder is torchvision's layout, fetched there when absent
+    assert common.dataset_root(tmp_path / "mine", "FashionMNIST") == (tmp_path / "mine", True)
