@@ -53,7 +53,7 @@ def test_text_classification_learns_and_keeps_the_best_epoch(example, data_dir, 
     assert result["valid_accuracy"] == max(h["valid_acc"] for h in history)
 
 
-def test_text_classification_collate_packs_offsets(example, data_dir):
+def test_text_classification_collate_packs_offsets(example):
     pipeline = example.Pipeline(["a b c", "b c d"], ngrams=2, min_freq=1)
     labels, text, offsets = pipeline.collate_batch([(3, "a b"), (1, "c d e")])
     assert labels.tolist() == [2, 0]
