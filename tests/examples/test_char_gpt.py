@@ -10,15 +10,6 @@ import pytest
 import ember
 
 
-@pytest.fixture(autouse=True)
-def _one_blas_thread():
-    """Tiny matrices: one BLAS thread is fastest, and two stall when the cores are shared."""
-    before = ember.get_num_threads()
-    ember.set_num_threads(1)
-    yield
-    ember.set_num_threads(before)
-
-
 @pytest.fixture
 def example(load_example):
     return load_example("char_gpt")
