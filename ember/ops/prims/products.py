@@ -11,37 +11,10 @@ from __future__ import annotations
 from .._registry import defop
 from .linalg import _eye
 
-_SMALL_FACTOR = 4096  # elements of one right-hand matrix worth copying out of a transposed layout
-
 
 @defop("matmul")
 def _matmul(xp, a, b):
-    if b.ndim > 2 and a.ndim > 1 and _small_transposed(a, b):
-        b = xp.ascontiguousarray(b)
     return xp.matmul(a, b)
-
-
-def _small_transposed(a, b):
-    """Whether ``b`` is a stack of small column-major matrices (a transposed view, such as the
-    ``b.mH`` of a backward) that ``a`` multiplies with enough rows to pay for a copy.
-
-    NOTE [ Small transposed right factors ]: NumPy (>= 2.0) hands every float/complex batched
-    product to BLAS, copying operands whose matrices are not C/F-contiguous itself, so a transposed
-    view is never on a slow non-BLAS loop. But OpenBLAS's per-matrix GEMM with a transposed right
-    factor is 1.3-2x slower than with a row-major one when that factor is small: (500, 1792, 12) @
-    (500, 12, 7)-transposed 7.3 ms, 3.8 ms after a copy; (256, 64, 64) @ (256, 64, 64)-transposed
-    3.1 -> 2.2 ms. The copy costs about as much as the product where ``a`` has few rows for the
-    factor's size ((500, 16, 64) @ (500, 64, 64)-transposed: 0.9 -> 2.4 ms), hence both bounds.
-    2-D products (``mm``) and transposed left factors are as fast as contiguous ones: no copy.
-    """
-    k, n = b.shape[-2], b.shape[-1]
-    return (
-        k > 1
-        and n > 1
-        and b.strides[-2] == b.itemsize
-        and k * n <= _SMALL_FACTOR
-        and 64 * a.shape[-2] >= k * n
-    )
 
 
 @_matmul.vjp(save_inputs=True)
