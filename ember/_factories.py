@@ -19,6 +19,7 @@ from ._factory_args import (
     size_arg,
     tname,
 )
+from ._fpmath import fma32, fma64
 from ._options import check_options as _options
 from ._tensor import Tensor, _wrap
 from .ops._binding import tensor_method
@@ -384,48 +385,33 @@ def linspace(
         return factory_out(out, dtype, device, requires_grad, linspace, start, end, steps)
     start, end = _scalar(start), _scalar(end)
     _check_steps("linspace", start, end, steps)
-    dtype = dtype or _dtype.get_default_dtype()
+    complex_ends = isinstance(start, complex) or isinstance(end, complex)
+    dtype = dtype or (
+        _dtype.default_complex_dtype() if complex_ends else _dtype.get_default_dtype()
+    )
     if dtype is _dtype.bool:
         raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     # PyTorch fills the first half from start and the second half from end, each value one fused
     # multiply-add (start + step * i) in the result's float type, so the bits match torch's
-    idx = np.arange(steps, dtype=np.float64)
-    half = steps // 2
-    if dtype is _dtype.float32 and steps > 1:
-        # float32 inputs: the float64 product is exact, so one rounding to float32 is the FMA's
-        f32 = np.float32
-        start32, end32 = f32(start), f32(end)
-        step = np.float64((end32 - start32) / f32(steps - 1))
-        vals = np.where(idx < half, start32 + step * idx, end32 - step * (steps - 1 - idx))
+    integral = not (dtype.is_floating_point or dtype.is_complex)
+    if integral:  # torch casts the ends to the integer type first
+        start, end = float(math.trunc(start)), float(math.trunc(end))
+    if dtype is _dtype.float32:
+        fma, start, end = fma32, np.float32(start), np.float32(end)
+        step = (end - start) / np.float32(max(steps - 1, 1))
     else:
-        if not dtype.is_floating_point:  # torch casts the ends to the integer type first
-            start, end = float(math.trunc(start)), float(math.trunc(end))
-        step = (end - start) / (steps - 1) if steps > 1 else 0.0
-        head = _fma(np.float64(step), idx, np.float64(start))
-        tail = _fma(np.float64(-step), steps - 1 - idx, np.float64(end))
-        vals = np.where(idx < half, head, tail)
+        step = (end - start) / max(steps - 1, 1)
+        fma = fma64 if not (complex_ends or dtype.is_complex) else lambda a, b, c: a * b + c
+    idx = np.arange(steps, dtype=np.float64)
+    back = steps - 1 - idx
+    vals = np.where(idx < steps // 2, fma(step, idx, start), fma(-step, back, end))
     if steps == 1:
-        vals = np.full(1, start, dtype=np.float64)
-    if not dtype.is_floating_point:
+        vals = np.full(1, start)
+    if integral:
         vals = np.trunc(vals)
     return _finish(to_device(vals.astype(dtype.np), as_device(device)), requires_grad)
-
-
-def _fma(a, b, c):
-    """``a * b + c`` in float64 with one rounding, as a fused multiply-add (Dekker's exact
-    product plus a compensated sum; NumPy has no fma)."""
-    product = a * b
-    split = 134217729.0  # 2**27 + 1
-    ta, tb = split * a, split * b
-    a_hi, b_hi = ta - (ta - a), tb - (tb - b)
-    a_lo, b_lo = a - a_hi, b - b_hi
-    product_err = ((a_hi * b_hi - product) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
-    total = product + c
-    back = total - product
-    sum_err = (product - (total - back)) + (c - back)
-    return total + (sum_err + product_err)
 
 
 def logspace(

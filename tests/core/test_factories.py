@@ -232,3 +232,15 @@ def test_linspace_is_bit_exact_with_torch(dtype):
         got = ember.linspace(start, end, steps, dtype=getattr(ember, dtype)).numpy()
         want = torch.linspace(start, end, steps, dtype=getattr(torch, dtype)).numpy()
         np.testing.assert_array_equal(got, want, err_msg=f"linspace({start}, {end}, {steps})")
+
+
+@pytest.mark.parametrize(
+    "start, end, steps, dtype",
+    [(0, 1 + 1j, 3, None), (0, 1, 5, "complex64"), (1j, 2, 4, "complex128"), (2, 2, 1, None)],
+)
+def test_linspace_complex_ends_and_dtypes(start, end, steps, dtype):
+    # complex ends give the default complex dtype, as torch's
+    got = ember.linspace(start, end, steps, dtype=getattr(ember, dtype) if dtype else None)
+    want = torch.linspace(start, end, steps, dtype=getattr(torch, dtype) if dtype else None)
+    assert str(got.dtype).split(".")[1] == str(want.dtype).split(".")[1]
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
