@@ -33,7 +33,7 @@ from ember.metrics import (
 from ember.utils._progress import progress_bar
 from ember.utils.data import DataLoader, TensorDataset, random_split
 
-__all__ = ["load_digits", "DigitNet", "evaluate", "report", "main"]
+__all__ = ["load_digits", "DigitNet", "predict", "report", "main"]
 
 DATA = Path(__file__).resolve().parent / "_demo_data" / "digits.csv.gz"
 NUM_CLASSES = 10
@@ -77,12 +77,6 @@ def predict(model, loader):
     return torch.cat(preds), torch.cat(targets)
 
 
-def evaluate(model, loader) -> float:
-    """Accuracy of ``model`` over ``loader``."""
-    pred, target = predict(model, loader)
-    return (pred == target).float().mean().item()
-
-
 def report(pred, target) -> str:
     """A per-class precision / recall / F1 table followed by the confusion matrix."""
     per_class = {
@@ -105,14 +99,15 @@ def report(pred, target) -> str:
     return "\n".join(lines)
 
 
-def _reload_check(model, loader) -> bool:
-    """Save the weights, load them into a fresh model, and compare the predictions."""
+def _reload_check(model, loader, pred) -> bool:
+    """Save the weights, load them into a fresh model, and compare its predictions with ``pred``
+    (the trained model's on ``loader``)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "digits.pt"
         torch.save(model.state_dict(), path)
         fresh = DigitNet()
         fresh.load_state_dict(torch.load(path, weights_only=True))
-    return bool(torch.equal(predict(model, loader)[0], predict(fresh, loader)[0]))
+    return bool(torch.equal(pred, predict(fresh, loader)[0]))
 
 
 def _pictures(out: Path, images, pred, target, losses) -> list[Path]:
@@ -174,7 +169,6 @@ def main(
     )
     loss_fn = nn.CrossEntropyLoss()
     losses: list[float] = []
-    accuracy = 0.0
     for epoch in range(epochs):
         model.train()
         running, start = 0.0, time.perf_counter()
@@ -191,16 +185,16 @@ def main(
             running += losses[-1] * y.numel()
             bar.set_postfix(loss=f"{losses[-1]:.3f}")
         seconds = time.perf_counter() - start
-        accuracy = evaluate(model, test)
+        pred, target = predict(model, test)
+        accuracy = (pred == target).float().mean().item()
         print(
             f"epoch {epoch + 1}/{epochs}  loss {running / len(train_set):.4f}  "
             f"test accuracy {accuracy:.3f}  ({len(train_set) / seconds:,.0f} images/s)"
         )
 
-    pred, target = predict(model, test)
     print(f"\nheld-out accuracy {accuracy:.3f} on {len(test_set)} digits\n")
     print(report(pred, target))
-    same = _reload_check(model, test)
+    same = _reload_check(model, test, pred)
     print(
         f"\nsave/reload: the reloaded checkpoint predicts {'the same' if same else 'DIFFERENTLY'}"
     )

@@ -19,14 +19,13 @@ import importlib
 __version__ = "0.28.0+ember"
 
 _SUBMODULES = frozenset({"datasets", "io", "models", "ops", "transforms", "utils"})
-_image_backend = "PIL"
 
 __all__ = ["get_image_backend", "set_image_backend", *sorted(_SUBMODULES)]
 
 
 def get_image_backend() -> str:
     """The name of the package used to load images (always ``"PIL"``), as torchvision's."""
-    return _image_backend
+    return "PIL"
 
 
 def set_image_backend(backend: str) -> None:
