@@ -13,7 +13,12 @@ import ember.nn.functional as F
 from ember import nn
 
 from ._api import WeightsEnum, register_model
-from ._utils import _imagenet_weights, _ovewrite_named_param, handle_legacy_interface
+from ._utils import (
+    _imagenet_weights,
+    _ovewrite_named_param,
+    handle_legacy_interface,
+    load_weights,
+)
 from .googlenet import _transform_imagenet_input
 
 __all__ = [
@@ -372,9 +377,8 @@ def inception_v3(
         _ovewrite_named_param(kwargs, "init_weights", False)
         _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
     model = Inception3(**kwargs)
-    if weights is not None:
-        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
-        if not original_aux_logits:
-            model.aux_logits = False
-            model.AuxLogits = None
+    load_weights(model, weights, progress)
+    if weights is not None and not original_aux_logits:
+        model.aux_logits = False
+        model.AuxLogits = None
     return model
