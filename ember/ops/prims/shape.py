@@ -109,38 +109,45 @@ def flat_positions(xp, shape, key):
     per dim, broadcast together) or of full slices around one integer array; else None."""
     if not isinstance(key, tuple):
         key = (key,)
-    arrays = [i for i, k in enumerate(key) if not isinstance(k, slice)]
-    if len(key) > len(shape) or any(k != slice(None) for k in key if isinstance(k, slice)):
+    row = _row_key(shape, key)
+    if row is not None:  # whole rows: one broadcast sum (Horner would pass over it per dim)
+        pos, idx = row
+        n, post, pre = shape[pos], math.prod(shape[pos + 1 :]), math.prod(shape[:pos])
+        lin = _wrapped(xp, idx.reshape(-1), n)
+        if post > 1:
+            lin = (lin * post)[:, None] + xp.arange(post)
+        if pre > 1:
+            lin = (xp.arange(pre) * (n * post))[:, None] + lin.reshape(-1)
+        return lin.reshape(shape[:pos] + idx.shape + shape[pos + 1 :])
+    if not key or len(key) != len(shape) or not all(_is_int_array(k) for k in key):
         return None
-    for i in arrays:
-        if getattr(key[i], "dtype", None) is None or key[i].dtype.kind not in "iu":
-            return None
-    if len(arrays) == len(shape):  # one index array per dim
-        coords = list(key)
-    elif len(arrays) == 1:  # full slices around one index array (its dims replace one dim)
-        pos = arrays[0]
-        idx = key[pos]
-        rank = len(shape) - 1 + idx.ndim
-        coords = []
-        for d, n in enumerate(shape):
-            if d == pos:
-                coords.append(
-                    idx.reshape([1] * pos + list(idx.shape) + [1] * (rank - pos - idx.ndim))
-                )
-            else:
-                at = d if d < pos else d - 1 + idx.ndim
-                coords.append(xp.arange(n).reshape([1] * at + [n] + [1] * (rank - at - 1)))
-    else:
-        return None
-    if not coords:
-        return None
-    lin = xp.zeros(xp.broadcast(*coords).shape, dtype=xp.int64)
-    for c, n in zip(coords, shape):  # Horner's rule, in place
-        if c.dtype.kind == "i" and c.size and int(c.min()) < 0:
-            c = c % n  # negative indices count from the end
+    lin = xp.zeros(xp.broadcast(*key).shape, dtype=xp.int64)
+    for c, n in zip(key, shape):  # Horner's rule, in place
         lin *= n
-        lin += c
+        lin += _wrapped(xp, c, n)
     return lin
+
+
+def _is_int_array(k) -> bool:
+    return getattr(k, "dtype", None) is not None and k.dtype.kind in "iu"
+
+
+def _row_key(shape, key):
+    """``(dim, index)`` when ``key`` (a tuple) is full slices around one integer array, which
+    addresses whole rows along ``dim``; else None."""
+    arrays = [d for d, k in enumerate(key) if not isinstance(k, slice)]
+    if len(arrays) != 1 or len(key) > len(shape) or not _is_int_array(key[arrays[0]]):
+        return None
+    if any(k != slice(None) for k in key if isinstance(k, slice)):
+        return None
+    return arrays[0], key[arrays[0]]
+
+
+def _wrapped(xp, idx, n):
+    """``idx`` as int64 (flat positions can pass 2**31) with negative indices counted from the
+    end."""
+    idx = idx.astype(xp.int64, copy=False)
+    return idx % n if idx.size and int(idx.min()) < 0 else idx
 
 
 def ufunc_at(xp, ufunc, out, key, vals, zeros=False):
@@ -149,9 +156,10 @@ def ufunc_at(xp, ufunc, out, key, vals, zeros=False):
     NOTE [ Flat ufunc.at ]: NumPy's ``ufunc.at`` is slow on multi-dimensional keys (about 10x on
     a gather's backward); a key of integer arrays, or of full slices around one integer array,
     is first turned into flat positions of the contiguous ``out``, then applied on a 1-D view.
-    Additions by whole rows go through :func:`add_at` first (``zeros``: ``out`` is all zeros).
+    Additions of whole rows that do not repeat are an assignment (:func:`add_rows`; ``zeros``:
+    ``out`` is all zeros).
     """
-    if ufunc is xp.add and add_at(xp, out, key, vals, zeros):
+    if ufunc is xp.add and add_rows(xp, out, key, vals, zeros):
         return
     lin = flat_positions(xp, out.shape, key) if out.flags.c_contiguous else None
     if lin is None:
@@ -164,67 +172,40 @@ def ufunc_at(xp, ufunc, out, key, vals, zeros=False):
 _MIN_ROW = 8  # rows this wide are worth a uniqueness check before ufunc.at
 
 
-def add_at(xp, out, key, vals, zeros=False):
-    """``out[key] += vals`` for a key of full slices around one integer array, which addresses
-    whole rows of the contiguous ``out``, with repeated rows summed in the order they occur;
-    False (nothing done) for any other key, which is left to ``ufunc_at``. ``zeros``: ``out``
-    is known to be all zeros.
+def add_rows(xp, out, key, vals, zeros=False):
+    """``out[key] += vals`` as one fancy assignment when ``key`` is full slices around one
+    integer array with no repeated index and rows of ``_MIN_ROW`` elements or more, on a
+    contiguous ``out``; False (nothing done) otherwise. ``zeros``: ``out`` is all zeros.
 
     NOTE [ Scatter-add by rows ]: the backward of ``x[idx]``, ``index_select`` and ``embedding``
     adds rows of the gradient into rows of zeros. When no row repeats (a permutation, any unique
-    set) that is a plain fancy assignment; uniqueness costs one pass over a mark per row, paid
-    only for rows of ``_MIN_ROW`` elements or more. Otherwise ``add.at`` runs on a 1-D view with
-    the flat positions of the rows built in one broadcast sum (a general key's Horner loop takes
-    a pass per dimension over an int64 array as large as the gradient: most of the time of a
-    ``(1000, 256, 7, 7)`` gradient). Sorting the rows and summing runs with ``add.reduceat``
-    measured slower than ``add.at``.
+    set) that is a plain assignment; uniqueness costs one pass over a mark per row. Repeated rows
+    go to ``add.at`` on flat positions (:func:`flat_positions`), which sums them in the order they
+    occur; sorting the rows and summing runs with ``add.reduceat`` measured slower.
     """
-    pos_idx = _row_index(out, key)
-    if pos_idx is None:
+    key = key if isinstance(key, tuple) else (key,)
+    row = _row_key(out.shape, key) if out.flags.c_contiguous else None
+    if row is None:
         return False
-    pos, idx = pos_idx
+    pos, idx = row
     shape = out.shape
-    n, post = shape[pos], math.prod(shape[pos + 1 :])
-    pre, m = math.prod(shape[:pos]), idx.size
+    n, post, pre, m = shape[pos], math.prod(shape[pos + 1 :]), math.prod(shape[:pos]), idx.size
+    if post < _MIN_ROW or m > n:
+        return False
     if m == 0:
         return True
-    i = idx.reshape(-1).astype(xp.int64, copy=False)  # flat positions can pass 2**31
-    if int(i.min()) < 0:
-        i = i % n  # negative indices count from the end
+    i = _wrapped(xp, idx.reshape(-1), n)
+    mark = xp.zeros(n, dtype=bool)
+    mark[i] = True
+    if int(xp.count_nonzero(mark)) != m:  # a row repeats
+        return False
     v = xp.broadcast_to(vals, shape[:pos] + idx.shape + shape[pos + 1 :]).reshape(pre, m, post)
-    if post >= _MIN_ROW and m <= n:
-        mark = xp.zeros(n, dtype=bool)
-        mark[i] = True
-        if int(xp.count_nonzero(mark)) == m:  # no row repeats
-            o = out.reshape(pre, n, post)
-            if zeros:
-                o[:, i] = v
-            else:
-                o[:, i] += v
-            return True
-    lin = i if post == 1 else ((i * post)[:, None] + xp.arange(post)).reshape(-1)
-    if pre > 1:
-        lin = ((xp.arange(pre) * (n * post))[:, None] + lin).reshape(-1)
-    xp.add.at(out.reshape(-1), lin, v.reshape(-1))
+    o = out.reshape(pre, n, post)
+    if zeros:
+        o[:, i] = v
+    else:
+        o[:, i] += v
     return True
-
-
-def _row_index(out, key):
-    """``(dim, index)`` when ``key`` is full slices around one integer array on a contiguous
-    ``out`` (rows along ``dim``), else None."""
-    if not out.flags.c_contiguous:
-        return None
-    if not isinstance(key, tuple):
-        key = (key,)
-    arrays = [d for d, k in enumerate(key) if not isinstance(k, slice)]
-    if len(arrays) != 1 or len(key) > out.ndim:
-        return None
-    if any(k != slice(None) for k in key if isinstance(k, slice)):
-        return None
-    idx = key[arrays[0]]
-    if getattr(idx, "dtype", None) is None or idx.dtype.kind not in "iu":
-        return None
-    return arrays[0], idx
 
 
 @defop("index_backward")
