@@ -1,15 +1,16 @@
-"""Helpers shared by the vision examples: where the data is, and a one-line error when it is not.
+"""Helpers shared by the examples: where the data is, and a one-line error when it is not.
 
-The examples read datasets through ``ember.vision.datasets`` exactly as torchvision's would,
-from torchvision's layout (``<root>/MNIST/raw/train-images-idx3-ubyte`` ...). ``--data`` may
-point at either of two layouts:
+The examples read datasets through ``ember.vision.datasets`` and ``ember.text.datasets`` exactly
+as torchvision's and torchtext's would, from those libraries' layouts
+(``<root>/MNIST/raw/train-images-idx3-ubyte.gz``, ``<root>/AG_NEWS/test.csv`` ...). ``--data``
+may point at either of two layouts:
 
-- torchvision's: ``<data>/MNIST/raw/``, ``<data>/FashionMNIST/raw/`` (what ``download=True``
-  writes); missing files are downloaded there;
+- the libraries' own (what ``download=True`` writes); missing files are downloaded there;
 - the flat one of the project's shared data folder: ``<data>/mnist/*.gz``,
-  ``<data>/fashion-mnist/*.gz`` with the original file names. Those are unpacked once, as
-  torchvision's download step would unpack them, into a cache folder in torchvision's layout
-  (``$EMBER_EXAMPLES_CACHE``, default ``<tmp>/ember-examples``), and the dataset reads that.
+  ``<data>/fashion-mnist/*.gz``, ``<data>/ag_news/test.csv``, ``<data>/multi30k/*.gz`` with the
+  original file names. Those are linked (copied where links are not allowed) once into a cache
+  folder in the libraries' layout (``$EMBER_EXAMPLES_CACHE``, default ``<tmp>/ember-examples``),
+  and the dataset reads that (the datasets read the gzipped files as they are).
 
 With no ``--data``, the shared folder ``../shared/data`` (beside the repository) is used when it
 exists, else ``./data`` with ``download=True``.
@@ -17,7 +18,6 @@ exists, else ``./data`` with ``download=True``.
 
 from __future__ import annotations
 
-import gzip
 import os
 import shutil
 import tempfile
@@ -29,14 +29,26 @@ from ember.utils.data import Subset
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data"
 
-# torchvision's dataset class name -> the folder of the flat (shared) layout
-FLAT_FOLDERS = {"MNIST": "mnist", "FashionMNIST": "fashion-mnist"}
-IDX_FILES = (
-    "train-images-idx3-ubyte",
-    "train-labels-idx1-ubyte",
-    "t10k-images-idx3-ubyte",
-    "t10k-labels-idx1-ubyte",
+IDX_FILES = tuple(
+    f"{split}-{kind}-idx{dims}-ubyte.gz"
+    for split in ("train", "t10k")
+    for kind, dims in (("images", 3), ("labels", 1))
 )
+# dataset name -> (folder of the flat layout, its files, where the library's layout keeps them)
+FLAT = {
+    "MNIST": ("mnist", IDX_FILES, "MNIST/raw"),
+    "FashionMNIST": ("fashion-mnist", IDX_FILES, "FashionMNIST/raw"),
+    "AG_NEWS": ("ag_news", ("test.csv",), "AG_NEWS"),
+    "Multi30k": (
+        "multi30k",
+        tuple(
+            f"{split}.{lang}.gz"
+            for split in ("train", "val", "test_2016_flickr")
+            for lang in ("en", "de")
+        ),
+        "Multi30k",
+    ),
+}
 
 
 def default_data() -> Path:
@@ -45,53 +57,57 @@ def default_data() -> Path:
 
 
 def cache_folder() -> Path:
-    """Where the flat layout is unpacked into torchvision's (``$EMBER_EXAMPLES_CACHE``)."""
+    """Where the flat layout is mirrored in the libraries' (``$EMBER_EXAMPLES_CACHE``)."""
     override = os.environ.get("EMBER_EXAMPLES_CACHE")
     return Path(override) if override else Path(tempfile.gettempdir()) / "ember-examples"
 
 
 def dataset_root(data, name: str) -> tuple[Path, bool]:
-    """The ``root`` to give ``datasets.<name>(root, ...)`` for ``--data``, and its ``download``.
+    """The ``root`` to give the dataset ``name`` for ``--data``, and its ``download``.
 
-    ``data`` None means :func:`default_data`. A folder in the flat layout is unpacked into
-    :func:`cache_folder` (once; it is reused while newer than the ``.gz`` files) and that folder
-    is returned with ``download=False``; any other folder is returned as it is with
-    ``download=True``, so torchvision's layout is used when present and fetched when not.
+    ``data`` None means :func:`default_data`. A folder in the flat layout is mirrored into
+    :func:`cache_folder` (once) and that folder is returned with ``download=False``; any other
+    folder is returned as it is with ``download=True``, so the library's layout is used when
+    present and fetched when not.
     """
     data = default_data() if data is None else Path(data).expanduser()
-    flat = data / FLAT_FOLDERS[name]
-    sources = [flat / f"{stem}.gz" for stem in IDX_FILES]
+    folder, files, layout = FLAT[name]
+    sources = [data / folder / file for file in files]
     if not all(source.is_file() for source in sources):
         return data, True
-    raw = cache_folder() / name / "raw"
-    raw.mkdir(parents=True, exist_ok=True)
+    mirror = cache_folder() / layout
+    mirror.mkdir(parents=True, exist_ok=True)
     for source in sources:
-        target = raw / source.stem
-        if target.is_file() and target.stat().st_mtime >= source.stat().st_mtime:
+        target = mirror / source.name
+        if target.is_file() and target.stat().st_size == source.stat().st_size:
             continue
-        # unpack beside the target and rename, so a concurrent run never reads half a file
-        partial = raw / f".{source.stem}.{uuid.uuid4().hex}.partial"
-        with gzip.open(source, "rb") as src, open(partial, "wb") as dst:
-            shutil.copyfileobj(src, dst, 1 << 20)
+        # made beside the target and renamed, so a concurrent run never sees half a file
+        partial = mirror / f".{source.name}.{uuid.uuid4().hex}.partial"
+        try:
+            partial.symlink_to(source.resolve())
+        except OSError:
+            shutil.copyfile(source, partial)
         os.replace(partial, target)
-    return raw.parent.parent, False
+    return cache_folder(), False
 
 
-def open_dataset(dataset_class, data, **kwargs):
-    """``dataset_class(root, download=..., **kwargs)`` for ``--data``.
+def open_dataset(dataset, data, **kwargs):
+    """``dataset(root, download=..., **kwargs)`` for ``--data`` (a torchvision dataset class or
+    a torchtext dataset function).
 
     A dataset that is absent and cannot be downloaded ends the program with one line naming
     the folder and what was wrong (``SystemExit``), not a traceback.
     """
-    name = dataset_class.__name__
+    name = dataset.__name__
     root, download = dataset_root(data, name)
     try:
-        return dataset_class(root, download=download, **kwargs)
+        return dataset(root, download=download, **kwargs)
     except (RuntimeError, OSError) as error:
         reason = " ".join(str(error).split()) or type(error).__name__
+        folder, _, layout = FLAT[name]
         raise SystemExit(
             f"error: {name} is not under {root} and could not be fetched ({reason}). Point "
-            f"--data at a folder holding {FLAT_FOLDERS[name]}/*.gz or {name}/raw/."
+            f"--data at a folder holding {folder}/ or {layout}/."
         ) from None
 
 

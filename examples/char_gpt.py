@@ -38,7 +38,7 @@ import math
 import time
 from pathlib import Path
 
-from _text_common import checkpoint_path, default_data
+from _common import checkpoint_path, default_data
 from tqdm import tqdm
 
 import ember as torch

@@ -32,7 +32,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from _text_common import checkpoint_path, open_dataset
+from _common import checkpoint_path, open_dataset
 from tqdm import tqdm
 
 import ember as torch
@@ -209,7 +209,7 @@ def run(
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=None, help="dataset folder (see _text_common.py)")
+    parser.add_argument("--data", default=None, help="dataset folder (see _common.py)")
     parser.add_argument("--epochs", type=int, default=6)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=1e-2, help="Adam's learning rate")

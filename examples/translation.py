@@ -39,7 +39,7 @@ import math
 import re
 import time
 
-from _text_common import checkpoint_path, open_dataset
+from _common import checkpoint_path, open_dataset
 from tqdm import tqdm
 
 import ember as torch
@@ -423,7 +423,7 @@ def run(
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=None, help="dataset folder (see _text_common.py)")
+    parser.add_argument("--data", default=None, help="dataset folder (see _common.py)")
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--max-tokens", type=int, default=2000, help="target tokens per batch")
     parser.add_argument("--emb-size", type=int, default=128)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import os
 import subprocess
 import sys
@@ -64,15 +63,19 @@ def test_missing_dataset_is_one_line_not_a_traceback(tmp_path):
 def test_data_folder_layouts(data_dir, tmp_path, monkeypatch, load_example):
     common = load_example("_common")
     monkeypatch.setenv("EMBER_EXAMPLES_CACHE", str(tmp_path / "cache"))
-    # the shared flat layout is unpacked into torchvision's, in the cache, once
+    # the shared flat layout is mirrored into torchvision's, in the cache, once
     root, download = common.dataset_root(data_dir, "MNIST")
     assert (root, download) == (tmp_path / "cache", False)
-    for stem in common.IDX_FILES:
-        unpacked = root / "MNIST" / "raw" / stem
-        with gzip.open(data_dir / "mnist" / f"{stem}.gz") as f:
-            assert unpacked.read_bytes() == f.read(), stem
-    stamp = (root / "MNIST" / "raw" / common.IDX_FILES[0]).stat().st_mtime_ns
+    for name in common.IDX_FILES:
+        mirrored = root / "MNIST" / "raw" / name
+        assert mirrored.read_bytes() == (data_dir / "mnist" / name).read_bytes(), name
+    stamp = (root / "MNIST" / "raw" / common.IDX_FILES[0]).lstat().st_mtime_ns
     assert common.dataset_root(data_dir, "MNIST") == (root, False)
-    assert (root / "MNIST" / "raw" / common.IDX_FILES[0]).stat().st_mtime_ns == stamp
+    assert (root / "MNIST" / "raw" / common.IDX_FILES[0]).lstat().st_mtime_ns == stamp
+    # the text datasets mirror the same way, into torchtext's layout
+    assert common.dataset_root(data_dir, "AG_NEWS") == (root, False)
+    assert (root / "AG_NEWS" / "test.csv").read_bytes()[:100] == (
+        data_dir / "ag_news" / "test.csv"
+    ).read_bytes()[:100]
     # any other folder is torchvision's layout, fetched there when absent
     assert common.dataset_root(tmp_path / "mine", "FashionMNIST") == (tmp_path / "mine", True)
