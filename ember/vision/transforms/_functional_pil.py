@@ -12,18 +12,15 @@ import sys
 
 import numpy as np
 
+from ..io._pil import pil_module
+
 __all__: list[str] = []
 
 
 def _pil():
-    """The PIL package (``Image``, ``ImageOps``, ``ImageEnhance``), or a clear ImportError."""
-    try:
-        from PIL import Image, ImageEnhance, ImageOps
-    except ImportError as e:  # pragma: no cover - exercised only without Pillow
-        raise ImportError(
-            "this transform works on PIL images and needs Pillow: pip install 'ember[vision]'"
-        ) from e
-    return Image, ImageOps, ImageEnhance
+    """The PIL modules ``Image``, ``ImageOps`` and ``ImageEnhance``, through ember.vision's one
+    lazy Pillow import (a clear ImportError without Pillow)."""
+    return pil_module("Image"), pil_module("ImageOps"), pil_module("ImageEnhance")
 
 
 def _is_pil_image(img) -> bool:
