@@ -395,12 +395,19 @@ def test_import_ember_onnx_without_onnx():
 
 def test_hooks_are_removed_after_export():
     from ember.ops import _inplace
-    from ember.ops._registry import _PLAIN, Op
+    from ember.ops._registry import _OBSERVERS
+
+    def exporter_hooked():
+        # vmap's own observer may come and go (while batched arrays of other tests live)
+        return any(
+            type(getattr(h, "__self__", None)).__module__.startswith("ember.onnx")
+            for h in _OBSERVERS
+        )
 
     before = _inplace.write_result
     model = _cnn(ember)
     export(model, (_float((1, 3, 16, 16), 0),))
-    assert (Op.__call__, Op.run) == _PLAIN and _inplace.write_result is before
+    assert not exporter_hooked() and _inplace.write_result is before
     assert not any("forward" in m.__dict__ for m in model.modules())
 
     class Fails(ember.nn.Module):
@@ -414,7 +421,7 @@ def test_hooks_are_removed_after_export():
     failing = Fails()
     with pytest.raises(ValueError, match="inside forward"):
         export(failing, (_float((3, 3), 0),))
-    assert (Op.__call__, Op.run) == _PLAIN and _inplace.write_result is before
+    assert not exporter_hooked() and _inplace.write_result is before
     assert not any("forward" in m.__dict__ for m in failing.modules())
     with pytest.raises(ValueError, match="out of range"):
         export(model, (_float((1, 3, 16, 16), 0),), dynamic_axes={"x0": [4]})
